@@ -1,0 +1,286 @@
+//! Typed messages: what the parsers produce, the writers consume and `paxrisk parse` prints.
+//!
+//! The serde shape of these types *is* the `paxrisk parse` JSON contract of DESIGN.md, so field
+//! names here are stable. Optional fields are omitted from JSON when absent.
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a diagnostic is: `error` cost data (a segment was skipped), `warning` did not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// One thing that was wrong with a message, said so a carrier's engineer can fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Segment tag, e.g. `NAD`; empty when the problem is not inside a segment.
+    pub segment: String,
+    /// Byte offset of the segment (or of the problem) in the input buffer.
+    pub position: usize,
+    /// Zero-based index of the segment in the interchange, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
+    /// A sentence: what was wrong and what was done about it. Never holds personal data.
+    pub message: String,
+}
+
+/// One message found in a buffer, of whatever type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Message {
+    #[serde(rename = "PAXLST")]
+    Paxlst(Manifest),
+    #[serde(rename = "PNRGOV")]
+    Pnrgov(PnrPush),
+    /// A message of a type paxrisk does not read (CUSCAR, PAORES, ...), or no message at all.
+    #[serde(rename = "OTHER")]
+    Other(OtherMessage),
+}
+
+/// A message paxrisk does not read; kept so the caller can report it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OtherMessage {
+    /// The message type from UNH (e.g. `CUSCAR`), or empty when none was found.
+    pub message_type: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// UNH sequence of transfers (S010): which part of a multi-part message this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    pub sequence: u32,
+    pub first: bool,
+    pub last: bool,
+}
+
+/// Interchange and message references, for reassembly and de-duplication.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interchange_ref: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_ref: Option<String>,
+    /// UNH common access reference (S009/0068): airlines put carrier+flight/date here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub common_access_ref: Option<String>,
+    /// e.g. `D:05B` or `10:1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Syntax identifier from UNB (UNOA, UNOC, IATA...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub syntax: Option<String>,
+}
+
+/// A PAXLST (API) message: one flight and its travellers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<Part>,
+    pub flight: Flight,
+    pub travellers: Vec<Traveller>,
+    /// BGM document name code: 745 passengers, 250 crew, 266 flight close...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reporting_party: Option<String>,
+    /// CNT totals as sent (qualifier → count).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub totals: Vec<(String, u32)>,
+    #[serde(default)]
+    pub envelope: Envelope,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A flight as a message names it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flight {
+    /// Marketing or operating carrier, IATA two-character code.
+    pub carrier: String,
+    /// Flight number without the carrier prefix, as sent (leading zeros kept).
+    pub number: String,
+    pub legs: Vec<Leg>,
+}
+
+/// One leg: airports and local times (`YYYY-MM-DDTHH:MM`, local to each airport).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Leg {
+    pub origin: String,
+    pub destination: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departure_local: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrival_local: Option<String>,
+}
+
+/// What part a person plays on the flight.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TravellerKind {
+    #[default]
+    Passenger,
+    Crew,
+    TransitPassenger,
+    TransitCrew,
+}
+
+/// A person on a manifest or in a PNR. Dates are ISO `YYYY-MM-DD`; countries ISO alpha-3 as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Traveller {
+    pub kind: TravellerKind,
+    pub surname: String,
+    /// All given names, space-separated.
+    pub given_names: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<String>,
+    /// `M`, `F`, `U` or `X`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nationality: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub residence: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birth_place: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embarkation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub debarkation: Option<String>,
+    pub documents: Vec<Document>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seat: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_locator: Option<String>,
+    /// Other references (RFF) as `qualifier:value`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bag_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bag_tags: Vec<String>,
+    /// GEI verification flags as sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verification: Vec<String>,
+    /// PNR traveller reference (TIF), linking SSRs and seats to this person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traveller_ref: Option<String>,
+    /// True for an infant travelling on an adult's lap (PNR).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub infant: bool,
+}
+
+/// A travel document (DOC/DOCS).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// `P` passport, `I` identity card, `V` visa, ... as sent.
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    pub number: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuing_country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue_date: Option<String>,
+}
+
+/// A PNRGOV push: one flight and the PNRs on it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PnrPush {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<Part>,
+    /// The flight the push is for (TVL at the message level), when present.
+    pub flight: Flight,
+    pub pnrs: Vec<Pnr>,
+    #[serde(default)]
+    pub envelope: Envelope,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One passenger name record.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Pnr {
+    pub record_locator: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_date: Option<String>,
+    pub travellers: Vec<Traveller>,
+    pub itinerary: Vec<Segment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<Contact>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<Payment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub frequent_flyer: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bag_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seats: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remarks: Vec<String>,
+    /// SSR codes as sent (code and free text), for the sensitive-data filter and rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ssrs: Vec<Ssr>,
+    /// Segments not understood, kept raw (tag and text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_segments: Vec<String>,
+}
+
+/// An itinerary segment (TVL).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    pub carrier: String,
+    pub number: String,
+    pub origin: String,
+    pub destination: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departure_local: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrival_local: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operating_carrier: Option<String>,
+}
+
+/// A contact: phone, e-mail or address.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// `phone`, `email` or `address`.
+    pub kind: String,
+    pub value: String,
+}
+
+/// A form of payment (FOP), card numbers as sent (usually masked by the carrier).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    /// FOP type code as sent: `CC` card, `CA` cash, `MS` miscellaneous...
+    pub payment_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+}
+
+/// A special service request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ssr {
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traveller_ref: Option<String>,
+}

@@ -30,22 +30,26 @@ pub struct Diagnostic {
 }
 
 /// One message found in a buffer, of whatever type.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
+///
+/// Serialises with the message type in `"type"` beside the fields of the message (DESIGN.md,
+/// `paxrisk parse`): `{"type":"PAXLST","part":…,"flight":…,"travellers":…,"diagnostics":…}`,
+/// `{"type":"PNRGOV","pnrs":[…],…}`, and for a type paxrisk does not read the real type name,
+/// e.g. `{"type":"CUSCAR","diagnostics":[…]}` (`"UNKNOWN"` when no message header was found).
+/// The serde impls are at the end of this file.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Message {
-    #[serde(rename = "PAXLST")]
     Paxlst(Manifest),
-    #[serde(rename = "PNRGOV")]
     Pnrgov(PnrPush),
     /// A message of a type paxrisk does not read (CUSCAR, PAORES, ...), or no message at all.
-    #[serde(rename = "OTHER")]
     Other(OtherMessage),
 }
 
 /// A message paxrisk does not read; kept so the caller can report it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OtherMessage {
-    /// The message type from UNH (e.g. `CUSCAR`), or empty when none was found.
+    /// The message type from UNH (e.g. `CUSCAR`), or empty when none was found. Serialised as
+    /// the message's `"type"`, not under this name.
+    #[serde(skip)]
     pub message_type: String,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -92,6 +96,13 @@ pub struct Manifest {
     pub document_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_party: Option<String>,
+    /// Contacts of the reporting party (COM in SG1), as sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reporting_contacts: Vec<String>,
+    /// Message-level references (RFF before the flight, e.g. `TN:BA123456789`) as
+    /// `qualifier:value`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
     /// CNT totals as sent (qualifier → count).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub totals: Vec<(String, u32)>,
@@ -168,8 +179,17 @@ pub struct Traveller {
     pub references: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bag_count: Option<u32>,
+    /// Checked bag weight with its unit as sent, e.g. `13 KGM`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bag_weight: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bag_tags: Vec<String>,
+    /// Place of clearance (PAXLST LOC 22: airport of first arrival in the country).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clearance: Option<String>,
+    /// Crew member's function (PAXLST EMP), as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crew_function: Option<String>,
     /// GEI verification flags as sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub verification: Vec<String>,
@@ -239,6 +259,9 @@ pub struct Pnr {
     /// Segments not understood, kept raw (tag and text).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unknown_segments: Vec<String>,
+    /// PNR history as sent (ABI/SAC groups and LTS long text), one entry per segment, raw.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<String>,
 }
 
 /// An itinerary segment (TVL).
@@ -283,4 +306,63 @@ pub struct Ssr {
     pub text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub traveller_ref: Option<String>,
+}
+
+/// The type name a message serialises under.
+impl Message {
+    /// `PAXLST`, `PNRGOV`, or the type of an unsupported message (`UNKNOWN` when none was found).
+    pub fn type_name(&self) -> &str {
+        match self {
+            Message::Paxlst(_) => "PAXLST",
+            Message::Pnrgov(_) => "PNRGOV",
+            Message::Other(o) if o.message_type.is_empty() => "UNKNOWN",
+            Message::Other(o) => &o.message_type,
+        }
+    }
+
+    /// The diagnostics of the message, whatever its type.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Message::Paxlst(m) => &m.diagnostics,
+            Message::Pnrgov(p) => &p.diagnostics,
+            Message::Other(o) => &o.diagnostics,
+        }
+    }
+}
+
+/// `{"type": …}` followed by the fields of the message.
+#[derive(Serialize)]
+struct Tagged<'a, T> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(flatten)]
+    inner: &'a T,
+}
+
+impl Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let kind = self.type_name();
+        match self {
+            Message::Paxlst(m) => Tagged { kind, inner: m }.serialize(s),
+            Message::Pnrgov(p) => Tagged { kind, inner: p }.serialize(s),
+            Message::Other(o) => Tagged { kind, inner: o }.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(d)?;
+        let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_string();
+        match kind.as_str() {
+            "PAXLST" => Manifest::deserialize(value).map(Message::Paxlst).map_err(D::Error::custom),
+            "PNRGOV" => PnrPush::deserialize(value).map(Message::Pnrgov).map_err(D::Error::custom),
+            _ => {
+                let mut other = OtherMessage::deserialize(value).map_err(D::Error::custom)?;
+                other.message_type = if kind == "UNKNOWN" { String::new() } else { kind };
+                Ok(Message::Other(other))
+            }
+        }
+    }
 }

@@ -1,0 +1,163 @@
+//! Date and time formats of API and PNR messages, normalised to ISO 8601 text
+//! (reference/messages.md §1.8). Two-digit years need a century: dates of birth are never in the
+//! future, document expiry and travel dates are taken in this century unless that puts them
+//! absurdly far ahead.
+
+use chrono::{Datelike, NaiveDate};
+
+/// How a two-digit year is given its century.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pivot {
+    /// Never after `today` (dates of birth, issue dates).
+    Past,
+    /// 20YY unless that is more than 50 years after `today` (expiry, travel).
+    Future,
+}
+
+fn digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn century(yy: i32, month: u32, day: u32, pivot: Pivot, today: NaiveDate) -> Option<NaiveDate> {
+    let this = NaiveDate::from_ymd_opt(2000 + yy, month, day);
+    let last = NaiveDate::from_ymd_opt(1900 + yy, month, day);
+    match pivot {
+        Pivot::Past => match this {
+            Some(d) if d <= today => Some(d),
+            _ => last,
+        },
+        Pivot::Future => {
+            if 2000 + yy > today.year() + 50 {
+                last
+            } else {
+                this
+            }
+        }
+    }
+}
+
+/// `YYMMDD` or `CCYYMMDD` → `YYYY-MM-DD`; `None` for anything else or an impossible date.
+pub fn ymd(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
+    let s = s.trim();
+    if !digits(s) {
+        return None;
+    }
+    let date = match s.len() {
+        6 => {
+            let (yy, mm, dd) = (s[0..2].parse().ok()?, s[2..4].parse().ok()?, s[4..6].parse().ok()?);
+            century(yy, mm, dd, pivot, today)?
+        }
+        8 => NaiveDate::from_ymd_opt(s[0..4].parse().ok()?, s[4..6].parse().ok()?, s[6..8].parse().ok()?)?,
+        _ => return None,
+    };
+    Some(date.format("%Y-%m-%d").to_string())
+}
+
+/// `DDMMYY` (PNRGOV) → `YYYY-MM-DD`.
+pub fn dmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
+    let s = s.trim();
+    if !digits(s) || s.len() != 6 {
+        return None;
+    }
+    let (dd, mm, yy) = (s[0..2].parse().ok()?, s[2..4].parse().ok()?, s[4..6].parse().ok()?);
+    Some(century(yy, mm, dd, pivot, today)?.format("%Y-%m-%d").to_string())
+}
+
+const MONTHS: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+
+/// AIRIMP `DDMMMYY` (SSR free text, e.g. `12JUL64`) → `YYYY-MM-DD`. A four-digit year is accepted.
+pub fn dmmmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
+    let s = s.trim().to_ascii_uppercase();
+    if !s.is_ascii() || !(s.len() == 7 || s.len() == 9) {
+        return None;
+    }
+    let dd: u32 = s.get(0..2).filter(|d| digits(d))?.parse().ok()?;
+    let mm = MONTHS.iter().position(|m| Some(*m) == s.get(2..5))? as u32 + 1;
+    let y = s.get(5..).filter(|d| digits(d))?;
+    let date = if y.len() == 2 {
+        century(y.parse().ok()?, mm, dd, pivot, today)?
+    } else {
+        NaiveDate::from_ymd_opt(y.parse().ok()?, mm, dd)?
+    };
+    Some(date.format("%Y-%m-%d").to_string())
+}
+
+/// `HHMM` → `HH:MM`.
+pub fn hhmm(s: &str) -> Option<String> {
+    let s = s.trim();
+    if !digits(s) || s.len() != 4 {
+        return None;
+    }
+    let (h, m): (u32, u32) = (s[0..2].parse().ok()?, s[2..4].parse().ok()?);
+    (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+}
+
+/// A DTM C507 value by its format code: `201` `YYMMDDHHMM`, `203` `CCYYMMDDHHMM`, `102`
+/// `CCYYMMDD`; without a code the length decides. Result `YYYY-MM-DDTHH:MM` or `YYYY-MM-DD`.
+pub fn dtm(value: &str, format: &str, today: NaiveDate) -> Option<String> {
+    let v = value.trim();
+    let (date_len, has_time) = match (format.trim(), v.len()) {
+        ("201", _) | ("", 10) => (6, true),
+        ("203", _) | ("", 12) => (8, true),
+        ("102", _) | ("", 8) => (8, false),
+        ("101", _) | ("", 6) => (6, false),
+        _ => return None,
+    };
+    if v.len() != date_len + if has_time { 4 } else { 0 } {
+        return None;
+    }
+    let d = ymd(&v[..date_len], Pivot::Future, today)?;
+    if has_time {
+        Some(format!("{d}T{}", hhmm(&v[date_len..])?))
+    } else {
+        Some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+    }
+
+    #[test]
+    fn birth_dates_are_never_in_the_future() {
+        assert_eq!(ymd("570121", Pivot::Past, today()).as_deref(), Some("1957-01-21"));
+        assert_eq!(ymd("130414", Pivot::Past, today()).as_deref(), Some("2013-04-14"));
+        assert_eq!(ymd("261128", Pivot::Past, today()).as_deref(), Some("2026-11-28"));
+        assert_eq!(ymd("261130", Pivot::Past, today()).as_deref(), Some("1926-11-30"));
+        assert_eq!(ymd("19350919", Pivot::Past, today()).as_deref(), Some("1935-09-19"));
+    }
+
+    #[test]
+    fn expiry_dates_are_this_century() {
+        assert_eq!(ymd("300101", Pivot::Future, today()).as_deref(), Some("2030-01-01"));
+        assert_eq!(ymd("081021", Pivot::Future, today()).as_deref(), Some("2008-10-21"));
+        assert_eq!(ymd("950130", Pivot::Future, today()).as_deref(), Some("1995-01-30"));
+    }
+
+    #[test]
+    fn impossible_dates_are_none() {
+        assert_eq!(ymd("502010", Pivot::Past, today()), None);
+        assert_eq!(ymd("", Pivot::Past, today()), None);
+        assert_eq!(ymd("5701X1", Pivot::Past, today()), None);
+        assert_eq!(dmmmy("31FEB80", Pivot::Past, today()), None);
+    }
+
+    #[test]
+    fn airimp_and_pnr_dates() {
+        assert_eq!(dmmmy("12JUL64", Pivot::Past, today()).as_deref(), Some("1964-07-12"));
+        assert_eq!(dmmmy("01jan30", Pivot::Future, today()).as_deref(), Some("2030-01-01"));
+        assert_eq!(dmy("270513", Pivot::Future, today()).as_deref(), Some("2013-05-27"));
+    }
+
+    #[test]
+    fn dtm_formats() {
+        assert_eq!(dtm("0704291230", "201", today()).as_deref(), Some("2007-04-29T12:30"));
+        assert_eq!(dtm("200412301530", "203", today()).as_deref(), Some("2004-12-30T15:30"));
+        assert_eq!(dtm("20041230", "102", today()).as_deref(), Some("2004-12-30"));
+        assert_eq!(dtm("0704292460", "201", today()), None);
+    }
+}

@@ -1,0 +1,412 @@
+//! Envelopes: splitting a buffer into interchanges and messages, and checking the control counts
+//! and references of UNT, UNE and UNZ (reference/messages.md §1.5). Every mismatch is a
+//! diagnostic, never a failure: most real files get at least one of them wrong.
+
+use crate::model::{Diagnostic, Part, Severity};
+
+use super::charset::Charset;
+use super::delimiters::Delimiters;
+use super::locate::{self, Start};
+use super::segment::Segment;
+use super::tokenizer::{self, Finding};
+use super::{diag, diag_at};
+
+/// What the interchange header says, shared by every message inside it.
+#[derive(Debug, Clone, Default)]
+pub struct InterchangeInfo {
+    /// Syntax identifier and version, e.g. `UNOA` (S001 0001).
+    pub syntax: Option<String>,
+    /// Sender identification (S002 0004), e.g. `APIS*ABE`.
+    pub sender: Option<String>,
+    /// Recipient identification (S003 0010).
+    pub recipient: Option<String>,
+    /// Interchange control reference (0020).
+    pub reference: Option<String>,
+    /// Version from the functional group header (UNG S008), e.g. `D:05B`.
+    pub group_version: Option<String>,
+}
+
+/// The message header (UNH).
+#[derive(Debug, Clone, Default)]
+pub struct MessageHeader {
+    /// Message reference number (0062).
+    pub reference: String,
+    /// Message type (S009 0065), e.g. `PAXLST`.
+    pub message_type: String,
+    /// Version and release (S009 0052:0054), e.g. `D:05B` or `11:1`.
+    pub version: String,
+    /// Common access reference (0068): carriers put the flight here.
+    pub common_access_ref: Option<String>,
+    /// Sequence of transfers (S010).
+    pub part: Option<Part>,
+}
+
+/// One message: its segments from UNH to UNT (both included when present) plus what the syntax
+/// layer found wrong with it.
+#[derive(Debug)]
+pub struct RawMessage<'a> {
+    pub segments: Vec<Segment<'a>>,
+    /// `None` for a fragment without UNH.
+    pub header: Option<MessageHeader>,
+    pub interchange: InterchangeInfo,
+    pub charset: Charset,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Everything found in a buffer.
+#[derive(Debug, Default)]
+pub struct Read<'a> {
+    pub messages: Vec<RawMessage<'a>>,
+    /// Diagnostics that belong to no message (nothing found, junk between interchanges...).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn text(seg: &Segment, e: usize, c: usize) -> String {
+    let v = seg.value(e, c).bytes();
+    String::from_utf8_lossy(&v).trim().to_string()
+}
+
+fn opt(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+fn count(seg: &Segment, e: usize) -> Option<usize> {
+    text(seg, e, 0).parse().ok()
+}
+
+/// Reads every interchange and message in `buf`.
+pub fn read(buf: &[u8]) -> Read<'_> {
+    let mut out = Read::default();
+    let mut pos = 0;
+    let mut first = true;
+    loop {
+        let found = locate::next_start(buf, pos).or_else(|| if first { locate::fragment_start(buf) } else { None });
+        let Some((start, kind)) = found else {
+            let rest = &buf[pos.min(buf.len())..];
+            let junk = rest.iter().filter(|&&b| b > b' ').count();
+            if first {
+                out.diagnostics.push(diag_at(
+                    Severity::Error,
+                    pos,
+                    "No EDIFACT segment was found: the data holds no UNA, UNB or UNH header.".into(),
+                ));
+            } else if junk > 0 {
+                out.diagnostics.push(diag_at(
+                    Severity::Warning,
+                    pos,
+                    format!("{} bytes after the last interchange were ignored.", rest.len()),
+                ));
+            }
+            break;
+        };
+        let skipped = &buf[pos..start];
+        if skipped.iter().any(|&b| b > b' ' && b != 0x7F && !matches!(b, 0xEF | 0xBB | 0xBF)) {
+            let (sev, what) = if first {
+                (Severity::Info, "before the first segment were skipped (transport header or log prefix)")
+            } else {
+                (Severity::Warning, "between interchanges were ignored")
+            };
+            out.diagnostics.push(diag_at(sev, pos, format!("{} bytes {what}.", skipped.len())));
+        }
+        first = false;
+        let (delims, seg_start) = if kind == Start::Una {
+            let una = super::una::read(buf, start);
+            if let Some(p) = una.problem {
+                out.diagnostics.push(Diagnostic { segment: "UNA".into(), ..diag_at(Severity::Warning, start, p) });
+            }
+            (una.delimiters, una.end)
+        } else {
+            (Delimiters::default(), start)
+        };
+        let tokens = tokenizer::interchange(buf, seg_start, delims);
+        let findings = tokens.findings.iter().map(|f| finding(buf, f)).collect();
+        split_messages(&tokens.segments, kind, &mut out, findings);
+        // max(): a start that yielded nothing must still move the search forward.
+        pos = tokens.end.max(start + 3);
+        if pos >= buf.len() {
+            break;
+        }
+    }
+    out
+}
+
+fn finding(buf: &[u8], f: &Finding) -> Diagnostic {
+    let mut d = match *f {
+        Finding::Junk { position, len } => diag_at(
+            Severity::Error,
+            position,
+            format!("{len} bytes that do not start with a segment tag were skipped."),
+        ),
+        Finding::MissingTerminator { position } => diag_at(
+            Severity::Warning,
+            position,
+            "The segment has no terminator; it was ended at the line break before the next segment.".into(),
+        ),
+        Finding::Unterminated { position, cut } if cut > 0 => diag_at(
+            Severity::Warning,
+            position,
+            format!(
+                "The data end inside this segment (no terminator); {cut} bytes after its first line \
+                 break were ignored."
+            ),
+        ),
+        Finding::Unterminated { position, .. } => diag_at(
+            Severity::Warning,
+            position,
+            "The data end inside this segment (no terminator); it was read as complete.".into(),
+        ),
+    };
+    if !matches!(f, Finding::Junk { .. }) {
+        // The finding is about the segment that starts there: name it.
+        let tag = buf.get(d.position..d.position + 3).unwrap_or_default();
+        if tag.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+            d.segment = String::from_utf8_lossy(tag).into_owned();
+        }
+    }
+    d
+}
+
+/// Builder state for the message being collected.
+struct Open<'a> {
+    segments: Vec<Segment<'a>>,
+    header: MessageHeader,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn split_messages<'a>(segs: &[Segment<'a>], kind: Start, out: &mut Read<'a>, mut findings: Vec<Diagnostic>) {
+    let mut info = InterchangeInfo::default();
+    let mut charset = Charset::Ascii;
+    let mut unb: Option<&Segment> = None;
+    let mut unz_seen = false;
+    let mut group: Option<(String, usize)> = None; // UNG reference, messages in the group
+    let mut groups = 0usize;
+    let mut messages_here: Vec<RawMessage<'a>> = Vec::new();
+    let mut open: Option<Open<'a>> = None;
+    let mut stray: Vec<Segment<'a>> = Vec::new();
+    let mut env_diags: Vec<Diagnostic> = Vec::new();
+
+    let close = |open: &mut Option<Open<'a>>,
+                     done: &mut Vec<RawMessage<'a>>,
+                     info: &InterchangeInfo,
+                     charset: Charset,
+                     why: Option<&Segment>| {
+        if let Some(mut m) = open.take() {
+            if let Some(s) = why {
+                m.diagnostics.push(diag(
+                    Severity::Warning,
+                    s,
+                    format!("The message has no UNT trailer; it was read up to this {}.", s.tag_str()),
+                ));
+            }
+            done.push(RawMessage {
+                segments: m.segments,
+                header: Some(m.header),
+                interchange: info.clone(),
+                charset,
+                diagnostics: m.diagnostics,
+            });
+        }
+    };
+
+    for seg in segs {
+        match seg.tag {
+            b"UNB" => {
+                if unb.is_some() || seg.index != 0 {
+                    env_diags.push(diag(Severity::Warning, seg, "A second UNB inside one interchange was ignored.".into()));
+                    continue;
+                }
+                unb = Some(seg);
+                let syntax = text(seg, 0, 0);
+                charset = Charset::from_syntax_id(&syntax);
+                info.syntax = opt(syntax);
+                info.sender = opt(text(seg, 1, 0));
+                info.recipient = opt(text(seg, 2, 0));
+                info.reference = opt(text(seg, 4, 0));
+            }
+            b"UNG" => {
+                if let Some((r, _)) = group.take() {
+                    env_diags.push(diag(
+                        Severity::Warning,
+                        seg,
+                        format!("Functional group {r} has no UNE trailer."),
+                    ));
+                }
+                groups += 1;
+                group = Some((text(seg, 4, 0), 0));
+                let v = format!("{}:{}", text(seg, 6, 0), text(seg, 6, 1));
+                info.group_version = (v != ":").then_some(v);
+            }
+            b"UNH" => {
+                close(&mut open, &mut messages_here, &info, charset, Some(seg));
+                if let Some((_, n)) = group.as_mut() {
+                    *n += 1;
+                }
+                open = Some(Open { segments: vec![*seg], header: header(seg), diagnostics: Vec::new() });
+            }
+            b"UNT" => match open.as_mut() {
+                Some(m) => {
+                    m.segments.push(*seg);
+                    let actual = m.segments.len();
+                    match count(seg, 0) {
+                        Some(n) if n != actual => m.diagnostics.push(diag(
+                            Severity::Warning,
+                            seg,
+                            format!("UNT declares {n} segments but the message has {actual} (UNH and UNT included)."),
+                        )),
+                        None => m.diagnostics.push(diag(
+                            Severity::Warning,
+                            seg,
+                            "UNT has no readable segment count.".into(),
+                        )),
+                        _ => {}
+                    }
+                    let r = text(seg, 1, 0);
+                    if r.is_empty() {
+                        m.diagnostics.push(diag(Severity::Warning, seg, "UNT has no message reference.".into()));
+                    } else if r != m.header.reference {
+                        m.diagnostics.push(diag(
+                            Severity::Warning,
+                            seg,
+                            format!(
+                                "UNT reference '{r}' does not match the UNH reference '{}'.",
+                                m.header.reference
+                            ),
+                        ));
+                    }
+                    close(&mut open, &mut messages_here, &info, charset, None);
+                }
+                None => env_diags.push(diag(Severity::Warning, seg, "UNT without a UNH was ignored.".into())),
+            },
+            b"UNE" => {
+                close(&mut open, &mut messages_here, &info, charset, Some(seg));
+                match group.take() {
+                    Some((r, n)) => {
+                        if let Some(c) = count(seg, 0).filter(|&c| c != n) {
+                            env_diags.push(diag(
+                                Severity::Warning,
+                                seg,
+                                format!("UNE declares {c} messages but the group has {n}."),
+                            ));
+                        }
+                        let r2 = text(seg, 1, 0);
+                        if r2 != r {
+                            env_diags.push(diag(
+                                Severity::Warning,
+                                seg,
+                                format!("UNE reference '{r2}' does not match the UNG reference '{r}'."),
+                            ));
+                        }
+                    }
+                    None => env_diags.push(diag(Severity::Warning, seg, "UNE without a UNG was ignored.".into())),
+                }
+            }
+            b"UNZ" => {
+                close(&mut open, &mut messages_here, &info, charset, Some(seg));
+                unz_seen = true;
+                let (expected, what) = if groups > 0 { (groups, "functional groups") } else { (messages_here.len(), "messages") };
+                if let Some(c) = count(seg, 0).filter(|&c| c != expected) {
+                    env_diags.push(diag(
+                        Severity::Warning,
+                        seg,
+                        format!("UNZ declares {c} {what} but the interchange has {expected}."),
+                    ));
+                }
+                let r = text(seg, 1, 0);
+                match &info.reference {
+                    Some(r0) if *r0 != r => env_diags.push(diag(
+                        Severity::Warning,
+                        seg,
+                        format!("UNZ reference '{r}' does not match the UNB reference '{r0}'."),
+                    )),
+                    None if unb.is_none() => env_diags.push(diag(Severity::Warning, seg, "UNZ without a UNB.".into())),
+                    _ => {}
+                }
+            }
+            _ => match open.as_mut() {
+                Some(m) => m.segments.push(*seg),
+                None => stray.push(*seg),
+            },
+        }
+    }
+    let last = segs.last();
+    if open.is_some() {
+        let mut m = open.take();
+        if let (Some(o), Some(l)) = (m.as_mut(), last) {
+            o.diagnostics.push(diag(
+                Severity::Warning,
+                l,
+                "The message ends without a UNT trailer; it was read up to the end of the data.".into(),
+            ));
+        }
+        close(&mut m, &mut messages_here, &info, charset, None);
+    }
+    if let Some((r, _)) = group {
+        if let Some(l) = last {
+            env_diags.push(diag(Severity::Warning, l, format!("Functional group {r} has no UNE trailer.")));
+        }
+    }
+    if unb.is_some() && !unz_seen {
+        if let Some(l) = last {
+            env_diags.push(diag(Severity::Warning, l, "The interchange has no UNZ trailer.".into()));
+        }
+    }
+    if !stray.is_empty() {
+        if messages_here.is_empty() {
+            // A fragment: content segments without UNH. The message readers decide what it is.
+            let first = stray[0];
+            let mut d = Vec::new();
+            if kind != Start::Fragment || unb.is_some() {
+                d.push(diag(Severity::Warning, &first, "Segments were found outside any UNH message.".into()));
+            }
+            messages_here.push(RawMessage {
+                segments: stray,
+                header: None,
+                interchange: info.clone(),
+                charset,
+                diagnostics: d,
+            });
+        } else {
+            for s in &stray {
+                env_diags.push(diag(
+                    Severity::Error,
+                    s,
+                    "Segment outside any message (between UNT and the next UNH) was skipped.".into(),
+                ));
+            }
+        }
+    }
+    // Interchange-level findings go with its last message, so that the carrier sees them.
+    findings.extend(env_diags);
+    match messages_here.last_mut() {
+        Some(m) => {
+            m.diagnostics.extend(findings);
+            m.diagnostics.sort_by_key(|d| d.position);
+        }
+        None => out.diagnostics.extend(findings),
+    }
+    out.messages.extend(messages_here);
+}
+
+/// Reads UNH: reference, S009 type/version, 0068 and S010.
+fn header(seg: &Segment) -> MessageHeader {
+    let sequence = text(seg, 3, 0);
+    let flag = text(seg, 3, 1);
+    let part = sequence.parse::<u32>().ok().map(|n| {
+        let (first, last) = match flag.as_str() {
+            "C" => (true, false),
+            "F" => (n <= 1, true),
+            // "01" alone: not marked as the first of several, so a whole message.
+            _ => (n <= 1, n <= 1),
+        };
+        Part { sequence: n, first, last }
+    });
+    let v = text(seg, 1, 1);
+    let r = text(seg, 1, 2);
+    MessageHeader {
+        reference: text(seg, 0, 0),
+        message_type: text(seg, 1, 0).to_ascii_uppercase(),
+        version: if r.is_empty() { v } else { format!("{v}:{r}") },
+        common_access_ref: opt(text(seg, 2, 0)),
+        part,
+    }
+}

@@ -1,0 +1,67 @@
+//! Names in PNRs: titles glued to given names in TIF (`JOHNMR`, `NINA MS`) and matching the
+//! differently spaced names of SSR DOCS/INFT against TIF.
+
+/// Titles that reservation systems append to the given name, longest first.
+const TITLES: &[&str] = &["MSTR", "MISS", "PROF", "MRS", "MR", "MS", "DR", "REV"];
+
+/// Glued titles stripped only when unmistakable: `MS` or `DR` glued to a name could be part of
+/// it (WILLIAMS, ISIDR...), `MR`, `MRS` and `MSTR` endings practically never are.
+const GLUED: &[&str] = &["MSTR", "MRS", "MR"];
+
+/// Removes a trailing title from TIF given names: `JOHNMR` → `JOHN`, `NINA MS` → `NINA`.
+pub fn strip_title(given: &str) -> String {
+    let g = given.trim();
+    for t in TITLES {
+        if let Some(rest) = g.strip_suffix(t) {
+            if let Some(rest) = rest.strip_suffix(' ') {
+                if !rest.trim().is_empty() {
+                    return rest.trim().to_string();
+                }
+            } else if GLUED.contains(t) && rest.len() >= 2 && rest.bytes().all(|b| b.is_ascii_alphabetic()) {
+                return rest.to_string();
+            }
+        }
+    }
+    g.to_string()
+}
+
+/// Letters only, upper case: `PA RK` and `PARK` compare equal.
+pub fn key(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_uppercase).collect()
+}
+
+/// Whether a document name plausibly names the same person as a booking name: same surname and
+/// the first given name of one starts the other's given names.
+pub fn same_person(surname_a: &str, given_a: &str, surname_b: &str, given_b: &str) -> bool {
+    if key(surname_a) != key(surname_b) || key(surname_a).is_empty() {
+        return false;
+    }
+    let first = |g: &str| key(g.split_whitespace().next().unwrap_or_default());
+    let (ga, gb) = (key(given_a), key(given_b));
+    let (fa, fb) = (first(given_a), first(given_b));
+    ga.is_empty() || gb.is_empty() || ga.starts_with(&fb) || gb.starts_with(&fa)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles() {
+        assert_eq!(strip_title("JOHNMR"), "JOHN");
+        assert_eq!(strip_title("NINA MS"), "NINA");
+        assert_eq!(strip_title("KONG CHUN MRS"), "KONG CHUN");
+        assert_eq!(strip_title("WILLIAMS"), "WILLIAMS");
+        assert_eq!(strip_title("MELISSAMRS"), "MELISSA");
+        assert_eq!(strip_title("SOPHY"), "SOPHY");
+        assert_eq!(strip_title("MR"), "MR");
+    }
+
+    #[test]
+    fn matching() {
+        assert!(same_person("PA RK", "SE JOON", "PARK", "SEJOON"));
+        assert!(same_person("TESTSUR NAMETWO", "TESTNAMETWO", "TESTSURNAMETWO", "TESTNAMETWO"));
+        assert!(!same_person("DOE", "JANE", "DOE", "JOHN"));
+        assert!(!same_person("DOE", "JANE", "ROE", "JANE"));
+    }
+}

@@ -1,0 +1,411 @@
+//! One PNR (PNRGOV Gr.1, from SRC to the next SRC): the segment groups of the IG read with a small
+//! context state, GTAS's hard-won tolerance in mind (missing RCI, misplaced IFT, TIF repeated in
+//! the check-in groups, history after ABI).
+
+use crate::edifact::{Reader, Segment};
+use crate::model::{Contact, Payment, Pnr, Ssr, Traveller};
+
+use super::link::{self, Item, Pending};
+use super::names::strip_title;
+use super::ssr;
+use super::travel;
+
+/// SSR codes read into typed fields rather than kept in [`Pnr::ssrs`] (the writer derives them
+/// from the same fields, so a round trip keeps each SSR once).
+const TYPED_SSRS: &[&str] = &["DOCS", "DOCO", "DOCA", "CTCE", "CTCM", "CTCH", "SEAT", "FQTV"];
+
+/// Seat request codes whose C332 carries seats.
+const SEAT_SSRS: &[&str] = &["SEAT", "RQST", "NSST", "NSSA", "NSSW", "SMST", "SMSA", "SMSW"];
+
+/// Which group of the PNR the reader is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    /// After SRC, before the first TIF (Gr.1 PNR-level segments).
+    Header,
+    /// In a traveller's group (Gr.2-4).
+    Traveller,
+    /// In an itinerary segment (Gr.5).
+    Itinerary,
+    /// In a check-in group (Gr.6-7).
+    CheckIn,
+    /// After EQN in the PNR: a split/divided PNR (Gr.8).
+    Split,
+    /// After MSG in the PNR: non-air segments (Gr.9).
+    NonAir,
+    /// After ABI or LTS: history (Gr.10-12).
+    History,
+}
+
+/// Reads one PNR segment by segment.
+#[derive(Debug)]
+pub struct PnrBuilder {
+    pub pnr: Pnr,
+    ctx: Ctx,
+    current: Option<usize>,
+    checked_in: Option<usize>,
+    /// Whether the current itinerary segment is the flight being pushed.
+    on_pushed: bool,
+    pending: Vec<Pending>,
+    saw_rci: bool,
+    src: Option<(usize, usize)>,
+}
+
+/// The flight the push is for, to tell its seats and bags from other segments'.
+#[derive(Debug, Clone, Default)]
+pub struct Pushed {
+    pub carrier: String,
+    pub number: String,
+    pub origin: String,
+}
+
+impl PnrBuilder {
+    /// A PNR opened by the SRC `seg` (or by a segment found where a PNR should start).
+    pub fn new(seg: &Segment) -> Self {
+        PnrBuilder {
+            pnr: Pnr::default(),
+            ctx: Ctx::Header,
+            current: None,
+            checked_in: None,
+            on_pushed: false,
+            pending: Vec::new(),
+            saw_rci: false,
+            src: Some((seg.position, seg.index)),
+        }
+    }
+
+    /// Handles one segment inside the PNR.
+    pub fn segment(&mut self, r: &mut Reader, seg: &Segment, pushed: &Pushed) {
+        if self.ctx == Ctx::History && !seg.is("LTS") {
+            self.pnr.history.push(raw_text(r, seg));
+            return;
+        }
+        match seg.tag {
+            b"RCI" => self.rci(r, seg),
+            b"SSR" => self.ssr(r, seg, pushed),
+            b"DAT" => self.dat(r, seg),
+            b"IFT" => self.ift(r, seg),
+            b"ORG" => {
+                if self.ctx == Ctx::Header && self.pnr.agency.is_none() {
+                    self.pnr.agency = r.opt(seg, 1, 0).or_else(|| r.opt(seg, 1, 1));
+                }
+            }
+            b"ADD" => {
+                let parts = r.components(seg, 1, 1);
+                let phone = r.opt(seg, 1, 7);
+                let address: Vec<String> = parts.into_iter().filter(|p| Some(p) != phone.as_ref()).collect();
+                if !address.is_empty() {
+                    self.pnr.contacts.push(Contact { kind: "address".into(), value: address.join(", ") });
+                }
+                if let Some(p) = phone {
+                    self.pnr.contacts.push(Contact { kind: "phone".into(), value: p });
+                }
+            }
+            b"EBD" => {
+                if self.pnr.bag_count.is_none() {
+                    self.pnr.bag_count = r.text(seg, 1, 0).parse().ok();
+                }
+            }
+            b"TIF" => self.tif(r, seg),
+            b"FTI" => {
+                for e in 0..seg.element_count() {
+                    let ff = format!("{}{}", r.text(seg, e, 0), r.text(seg, e, 1));
+                    if !ff.is_empty() && !self.pnr.frequent_flyer.contains(&ff) {
+                        self.pnr.frequent_flyer.push(ff);
+                    }
+                }
+            }
+            b"REF" | b"TKT" => {
+                // REF+:unique id (the value is the second component); TKT+number:type:booklets.
+                let v = if seg.is("REF") { r.opt(seg, 0, 1).or_else(|| r.opt(seg, 0, 0)) } else { r.opt(seg, 0, 0) };
+                if let (Some(v), Some(i)) = (v, self.current) {
+                    self.pnr.travellers[i].references.push(format!("{}:{v}", seg.tag_str()));
+                }
+            }
+            b"FOP" => {
+                for e in 0..seg.element_count() {
+                    let payment_type = r.text(seg, e, 0);
+                    if payment_type.is_empty() {
+                        continue;
+                    }
+                    self.pnr.payments.push(Payment { payment_type, card: r.opt(seg, e, 4), amount: r.opt(seg, e, 2) });
+                }
+            }
+            b"FAR" | b"MON" | b"PTK" | b"TXD" | b"RPI" | b"APD" => {}
+            b"TVL" => self.tvl(r, seg, pushed),
+            b"TRA" => {
+                if let (Some(s), Some(c)) = (self.pnr.itinerary.last_mut(), r.opt(seg, 0, 0)) {
+                    s.operating_carrier = Some(c);
+                }
+            }
+            b"TRI" => {
+                self.ctx = Ctx::CheckIn;
+                let reference = r.opt(seg, 1, 3);
+                self.checked_in = reference.and_then(|x| {
+                    self.pnr.travellers.iter().position(|t| t.traveller_ref.as_deref().is_some_and(|y| link::same_ref(&x, y)))
+                });
+            }
+            b"SSD" => {
+                if let (Some(i), Some(seat)) = (self.checked_in, r.opt(seg, 0, 0)) {
+                    let t = &mut self.pnr.travellers[i];
+                    if self.on_pushed || t.seat.is_none() {
+                        t.seat = Some(seat);
+                    }
+                }
+            }
+            b"TBD" => self.tbd(r, seg),
+            b"EQN" => self.ctx = Ctx::Split,
+            b"MSG" => self.ctx = Ctx::NonAir,
+            b"ABI" | b"SAC" => {
+                self.ctx = Ctx::History;
+                self.pnr.history.push(raw_text(r, seg));
+            }
+            b"LTS" => {
+                self.ctx = Ctx::History;
+                if let Some(t) = r.opt(seg, 0, 0) {
+                    self.pnr.history.push(t);
+                }
+            }
+            _ => {
+                r.info(seg, format!("Segment {} is not part of PNRGOV; it was kept raw.", seg.tag_str()));
+                self.pnr.unknown_segments.push(raw_text(r, seg));
+            }
+        }
+    }
+
+    fn rci(&mut self, r: &mut Reader, seg: &Segment) {
+        if self.saw_rci || !matches!(self.ctx, Ctx::Header | Ctx::Traveller) {
+            return; // flight-level or split-PNR locators
+        }
+        self.saw_rci = true;
+        self.pnr.record_locator = r.text(seg, 0, 1);
+        if self.pnr.record_locator.is_empty() {
+            r.warn(seg, "RCI has no record locator.".into());
+        }
+        // company:locator:type:date:time, though some senders leave the type out.
+        let comps: Vec<String> = (2..6).map(|c| r.text(seg, 0, c)).collect();
+        if let Some(k) = comps.iter().position(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())) {
+            let date = r.dmy(seg, &comps[k], crate::edifact::dates::Pivot::Past, "PNR creation date");
+            let time = comps.get(k + 1).and_then(|t| crate::edifact::dates::hhmm(t.get(..4).unwrap_or(t)));
+            self.pnr.created = date.map(|d| time.map_or(d.clone(), |t| format!("{d}T{t}")));
+        }
+    }
+
+    fn dat(&mut self, r: &mut Reader, seg: &Segment) {
+        if matches!(self.ctx, Ctx::Itinerary | Ctx::CheckIn) {
+            self.ctx = Ctx::CheckIn; // DAT opens the check-in group
+            self.checked_in = None;
+            return;
+        }
+        for e in 0..seg.element_count() {
+            if r.text(seg, e, 0) == "700" && self.pnr.booking_date.is_none() {
+                let d = r.text(seg, e, 1);
+                let date = r.dmy(seg, &d, crate::edifact::dates::Pivot::Past, "last PNR transaction date (DAT 700)");
+                let time = crate::edifact::dates::hhmm(&r.text(seg, e, 2));
+                self.pnr.booking_date = date.map(|d| time.map_or(d.clone(), |t| format!("{d}T{t}")));
+            }
+        }
+    }
+
+    fn ift(&mut self, r: &mut Reader, seg: &Segment) {
+        // 4:15 is the fare calculation line: noise for a risk analyst.
+        if r.text(seg, 0, 1) == "15" {
+            return;
+        }
+        let text: Vec<String> = (1..seg.element_count()).filter_map(|e| r.opt(seg, e, 0)).collect();
+        if text.is_empty() {
+            return;
+        }
+        let text = text.join(" ");
+        // OSI contact lines (`CTCE NAME//DOMAIN`, `CTCM 123...`) are contacts too.
+        if let Some(rest) = text.strip_prefix("CTCE ") {
+            self.pnr.contacts.push(Contact { kind: "email".into(), value: ssr::email(rest) });
+        } else if ["CTCM ", "CTCH ", "CTCB ", "CTCP "].iter().any(|p| text.starts_with(p)) {
+            self.pnr.contacts.push(Contact { kind: "phone".into(), value: text[5..].trim().to_string() });
+        }
+        self.pnr.remarks.push(text);
+    }
+
+    fn tif(&mut self, r: &mut Reader, seg: &Segment) {
+        let surname = r.text(seg, 0, 0);
+        let given = r.text(seg, 1, 0);
+        let ptype = r.text(seg, 1, 1);
+        let reference = r.opt(seg, 1, 2);
+        let infant = ptype == "IN";
+        // `TIF+SEETHE WORLD:G`: the name of a group booking, not a person.
+        if r.text(seg, 0, 1) == "G" && given.is_empty() {
+            self.pnr.remarks.push(format!("GROUP {surname}"));
+            return;
+        }
+        match self.ctx {
+            Ctx::Header | Ctx::Traveller | Ctx::Split | Ctx::NonAir => {
+                if surname.is_empty() {
+                    r.warn(seg, "TIF has no surname; the traveller was kept without one.".into());
+                }
+                self.pnr.travellers.push(Traveller {
+                    surname,
+                    given_names: strip_title(&given),
+                    traveller_ref: reference,
+                    infant,
+                    ..Traveller::default()
+                });
+                self.current = Some(self.pnr.travellers.len() - 1);
+                self.ctx = Ctx::Traveller;
+            }
+            Ctx::Itinerary | Ctx::CheckIn => {
+                // A TIF in a check-in group names a traveller already listed.
+                let given = strip_title(&given);
+                let found = self.pnr.travellers.iter().position(|t| {
+                    reference.as_deref().is_some_and(|x| t.traveller_ref.as_deref().is_some_and(|y| link::same_ref(x, y)))
+                        || (t.surname == surname && t.given_names == given)
+                });
+                self.checked_in = match found {
+                    Some(i) => Some(i),
+                    None => {
+                        r.warn(seg, "A check-in TIF names a traveller not listed before; the traveller was added.".into());
+                        self.pnr.travellers.push(Traveller { surname, given_names: given, traveller_ref: reference, infant, ..Traveller::default() });
+                        Some(self.pnr.travellers.len() - 1)
+                    }
+                };
+            }
+            Ctx::History => {}
+        }
+    }
+
+    fn ssr(&mut self, r: &mut Reader, seg: &Segment, _pushed: &Pushed) {
+        let s = ssr::read(r, seg);
+        let context = if self.ctx == Ctx::Traveller { self.current } else { None };
+        let reference = s.reference();
+        let pend = |item| Pending { item, context, reference: reference.clone(), position: seg.position, index: seg.index };
+        match s.code.as_str() {
+            "DOCS" => {
+                let d = ssr::docs(r, seg, &s.text);
+                self.pending.push(pend(Item::Docs(d)));
+            }
+            "DOCO" => {
+                let d = ssr::doco(r, seg, &s.text);
+                self.pending.push(pend(Item::Doco(d)));
+            }
+            "DOCA" => self.pending.push(pend(Item::Doca(ssr::doca(&s.text)))),
+            "CTCE" => self.pending.push(pend(Item::Email(ssr::email(&s.text)))),
+            "CTCM" | "CTCH" => self.pending.push(pend(Item::Phone(ssr::phone(&s.text)))),
+            "FQTV" => {
+                let ff = ssr::frequent_flyer(&s.text);
+                if !ff.is_empty() && !self.pnr.frequent_flyer.contains(&ff) {
+                    self.pnr.frequent_flyer.push(ff);
+                }
+            }
+            "INFT" => {
+                let (surname, given, dob) = ssr::inft(r, seg, &s.text);
+                self.pending.push(pend(Item::Infant(surname, given, dob)));
+            }
+            _ => {}
+        }
+        if SEAT_SSRS.contains(&s.code.as_str()) {
+            for (seat, reference) in &s.targets {
+                if seat.is_empty() {
+                    continue;
+                }
+                let who = reference.as_deref().and_then(|x| {
+                    self.pnr.travellers.iter().position(|t| t.traveller_ref.as_deref().is_some_and(|y| link::same_ref(x, y)))
+                });
+                match who {
+                    Some(i) if self.on_pushed || self.pnr.travellers[i].seat.is_none() => self.pnr.travellers[i].seat = Some(seat.clone()),
+                    Some(_) => {}
+                    None => {
+                        if !self.pnr.seats.contains(seat) {
+                            self.pnr.seats.push(seat.clone());
+                        }
+                    }
+                }
+            }
+        }
+        if !TYPED_SSRS.contains(&s.code.as_str()) && !s.code.is_empty() {
+            let traveller_ref = reference.or_else(|| context.and_then(|i| self.pnr.travellers[i].traveller_ref.clone()));
+            self.pnr.ssrs.push(Ssr { code: s.code, text: (!s.text.is_empty()).then_some(s.text), traveller_ref });
+        }
+    }
+
+    fn tvl(&mut self, r: &mut Reader, seg: &Segment, pushed: &Pushed) {
+        if self.ctx == Ctx::NonAir {
+            return; // hotel, car...: not flights
+        }
+        self.checked_in = None;
+        match travel::segment(r, seg) {
+            Some(s) => {
+                self.on_pushed = s.carrier == pushed.carrier
+                    && s.number.trim_start_matches('0') == pushed.number.trim_start_matches('0')
+                    && (pushed.origin.is_empty() || s.origin == pushed.origin);
+                self.pnr.itinerary.push(s);
+                self.ctx = Ctx::Itinerary;
+            }
+            None if self.ctx == Ctx::Itinerary || self.ctx == Ctx::CheckIn => {
+                // ≤13.1 codeshare: the operating flight's number alone; nothing to add.
+            }
+            None => r.warn(seg, "TVL has neither departure nor arrival airport; it was skipped.".into()),
+        }
+    }
+
+    fn tbd(&mut self, r: &mut Reader, seg: &Segment) {
+        let Some(i) = self.checked_in else { return };
+        let count: Option<u32> = r.text(seg, 1, 0).parse().ok();
+        let mut tags = Vec::new();
+        for e in 4..seg.element_count() {
+            let tag = r.text(seg, e, 1);
+            let count = r.text(seg, e, 2);
+            let n = bag_run(r, seg, &count);
+            tags.extend(crate::paxlst::expand_tags(&tag, n));
+        }
+        let t = &mut self.pnr.travellers[i];
+        if self.on_pushed || t.bag_count.is_none() {
+            if count.is_some() {
+                t.bag_count = count;
+            }
+            if !tags.is_empty() {
+                // Senders repeat overlapping tag runs; each tag counts once.
+                let mut seen = std::collections::HashSet::new();
+                tags.retain(|x| seen.insert(x.clone()));
+                t.bag_tags = tags;
+            }
+        }
+    }
+
+    /// Links pending SSR data to travellers and reports what the PNR lacks.
+    pub fn finish(mut self, r: &mut Reader) -> Pnr {
+        link::apply(r, &mut self.pnr, std::mem::take(&mut self.pending));
+        if !self.saw_rci {
+            if let Some((position, index)) = self.src {
+                r.diagnostics.push(crate::model::Diagnostic {
+                    severity: crate::model::Severity::Warning,
+                    segment: "SRC".into(),
+                    position,
+                    index: Some(index),
+                    message: "The PNR has no RCI segment, so no record locator.".into(),
+                });
+            }
+        }
+        self.pnr
+    }
+}
+
+/// The number of consecutive bag tags a run stands for; absurd counts (line-wrap garbage such
+/// as `722356`) are read as one tag and reported.
+pub fn bag_run(r: &mut Reader, seg: &Segment, count: &str) -> u32 {
+    match count.trim().parse::<u32>() {
+        Ok(n @ 1..=20) => n,
+        Ok(0) | Err(_) if count.trim().is_empty() => 1,
+        _ => {
+            r.warn(seg, "A bag tag count is not a plausible number (1 to 20); the tag was read alone.".into());
+            1
+        }
+    }
+}
+
+/// A segment as text, tag and elements, for raw keeping.
+fn raw_text(r: &mut Reader, seg: &Segment) -> String {
+    let body = r.decode(seg, seg.body);
+    if body.is_empty() {
+        seg.tag_str()
+    } else {
+        format!("{}+{}", seg.tag_str(), body)
+    }
+}

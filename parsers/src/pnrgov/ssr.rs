@@ -1,0 +1,192 @@
+//! SSR (special service request) segments and the AIRIMP free-text formats inside them
+//! (reference/messages.md §3.1): DOCS, DOCO, DOCA, CTCE/CTCM/CTCH, FQTV, SEAT, INFT.
+
+use crate::edifact::dates::Pivot;
+use crate::edifact::{Reader, Segment};
+
+/// An SSR as sent: code, free text, and the traveller references and seats of C332.
+#[derive(Debug, Clone, Default)]
+pub struct RawSsr {
+    pub code: String,
+    pub text: String,
+    /// (seat or other data, traveller reference) per C332 element.
+    pub targets: Vec<(String, Option<String>)>,
+}
+
+/// Reads `SSR+code:status:qty:company:…:board:off:free text+seat::ref+…`. The free text is the
+/// ninth component; senders that write fewer separators put it last, always starting with `/`
+/// or a letter after the codes, so the last component is taken when there is no ninth.
+pub fn read(r: &mut Reader, seg: &Segment) -> RawSsr {
+    let code = r.text(seg, 0, 0).to_ascii_uppercase();
+    let mut text = r.text(seg, 0, 8);
+    if text.is_empty() {
+        let comps = r.components(seg, 0, 1);
+        if let Some(last) = comps.last().filter(|l| l.starts_with('/')) {
+            text = last.clone();
+        }
+    }
+    let mut targets = Vec::new();
+    for e in 1..seg.element_count() {
+        let data = r.text(seg, e, 0);
+        let reference = r.opt(seg, e, 2);
+        if !data.is_empty() || reference.is_some() {
+            targets.push((data, reference));
+        }
+    }
+    RawSsr { code, text, targets }
+}
+
+impl RawSsr {
+    /// The first traveller reference of the SSR, if any.
+    pub fn reference(&self) -> Option<String> {
+        self.targets.iter().find_map(|(_, r)| r.clone())
+    }
+}
+
+/// The fields of SSR DOCS free text `/type/issuer/number/nationality/DOB/gender/expiry/surname/
+/// given/middle`, dates already ISO.
+#[derive(Debug, Clone, Default)]
+pub struct Docs {
+    pub doc_type: String,
+    pub issuing_country: String,
+    pub number: String,
+    pub nationality: String,
+    pub date_of_birth: Option<String>,
+    /// `M`, `F`, `U`, `X` (infant suffix `I` removed).
+    pub gender: String,
+    /// True for `MI`/`FI`: the document of an infant travelling on the lap of the TIF.
+    pub infant: bool,
+    pub expiry: Option<String>,
+    pub surname: String,
+    pub given_names: String,
+}
+
+fn fields(text: &str) -> Vec<String> {
+    let t = text.strip_prefix('/').unwrap_or(text);
+    t.split('/').map(|f| f.trim().to_string()).collect()
+}
+
+/// Parses DOCS free text; dates that are not `DDMMMYY` are reported and left out.
+pub fn docs(r: &mut Reader, seg: &Segment, text: &str) -> Docs {
+    let f = fields(text);
+    let get = |i: usize| f.get(i).cloned().unwrap_or_default();
+    let gender_raw = get(5).to_ascii_uppercase();
+    let infant = gender_raw.len() == 2 && gender_raw.ends_with('I');
+    let gender = if infant { gender_raw[..1].to_string() } else { gender_raw };
+    let given: Vec<String> = (8..f.len())
+        .map(get)
+        .filter(|g| !g.is_empty() && g != "H")
+        .collect();
+    Docs {
+        doc_type: get(0),
+        issuing_country: get(1),
+        number: get(2),
+        nationality: get(3),
+        date_of_birth: r.dmmmy(seg, &get(4), Pivot::Past, "date of birth in SSR DOCS"),
+        gender,
+        infant,
+        expiry: r.dmmmy(seg, &get(6), Pivot::Future, "document expiry date in SSR DOCS"),
+        surname: get(7),
+        given_names: given.join(" "),
+    }
+}
+
+/// SSR DOCO `/place of birth/type/number/place of issue/issue date/applicable state`.
+#[derive(Debug, Clone, Default)]
+pub struct Doco {
+    pub birth_place: String,
+    pub doc_type: String,
+    pub number: String,
+    pub issue_date: Option<String>,
+    pub state: String,
+}
+
+/// Parses DOCO free text.
+pub fn doco(r: &mut Reader, seg: &Segment, text: &str) -> Doco {
+    let f = fields(text);
+    let get = |i: usize| f.get(i).cloned().unwrap_or_default();
+    Doco {
+        birth_place: get(0),
+        doc_type: get(1),
+        number: get(2),
+        issue_date: r.dmmmy(seg, &get(4), Pivot::Past, "issue date in SSR DOCO"),
+        state: get(5),
+    }
+}
+
+/// SSR DOCA `/R|D/country/address/city/state/postcode`.
+#[derive(Debug, Clone, Default)]
+pub struct Doca {
+    /// `R` residence or `D` destination.
+    pub kind: String,
+    pub country: String,
+    /// Address, city, state and postcode joined with `, `.
+    pub address: String,
+}
+
+/// Parses DOCA free text.
+pub fn doca(text: &str) -> Doca {
+    let f = fields(text);
+    let rest: Vec<&str> = f.iter().skip(2).map(String::as_str).filter(|s| !s.is_empty() && *s != "I").collect();
+    Doca {
+        kind: f.first().cloned().unwrap_or_default(),
+        country: f.get(1).cloned().unwrap_or_default(),
+        address: rest.join(", "),
+    }
+}
+
+/// An e-mail address from AIRIMP (`//` stands for `@`, `..` for `_`).
+pub fn email(text: &str) -> String {
+    let t = text.trim().trim_start_matches('/');
+    let t = t.replace("//", "@").replace("..", "_");
+    t.split('/').next().unwrap_or_default().trim().to_string()
+}
+
+/// A phone number from CTCM/CTCH free text (`/number[/language]`).
+pub fn phone(text: &str) -> String {
+    let t = text.trim().trim_start_matches('/');
+    t.split('/').next().unwrap_or_default().trim().to_string()
+}
+
+/// A frequent flyer number from FQTV free text (`/DL1234567890-NAME/...` → `DL1234567890`).
+pub fn frequent_flyer(text: &str) -> String {
+    let t = text.trim().trim_start_matches('/');
+    t.split(['/', '-']).next().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join("")
+}
+
+/// SSR INFT free text: `SURNAME/GIVEN/DDMMMYY` or `SURNAME/GIVEN DDMMMYY`.
+pub fn inft(r: &mut Reader, seg: &Segment, text: &str) -> (String, String, Option<String>) {
+    let f = fields(text);
+    let surname = f.first().cloned().unwrap_or_default();
+    let mut given = f.get(1).cloned().unwrap_or_default();
+    let mut dob = f.get(2).cloned().unwrap_or_default();
+    if dob.is_empty() {
+        if let Some((g, d)) = given.rsplit_once(' ') {
+            if d.len() == 7 && d.as_bytes()[0].is_ascii_digit() {
+                dob = d.to_string();
+                given = g.trim().to_string();
+            }
+        }
+    }
+    let dob = r.dmmmy(seg, &dob, Pivot::Past, "infant's date of birth in SSR INFT");
+    (surname, given, dob)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn airimp_contacts() {
+        assert_eq!(email("/REUBEN..SERIO//GMAIL.COM"), "REUBEN_SERIO@GMAIL.COM");
+        assert_eq!(email("/FIRSTNAMELASTNAME//YAHOO.COM/EN"), "FIRSTNAMELASTNAME@YAHOO.COM");
+        assert_eq!(phone("/+44 7700 900123"), "+44 7700 900123");
+        assert_eq!(frequent_flyer("/DL1234567890-LASTNAME/FIRSTNAMEMI"), "DL1234567890");
+    }
+
+    #[test]
+    fn doca_fields() {
+        let d = doca("/R/GBR/1 MAIN ST/LONDON//SW1");
+        assert_eq!((d.kind.as_str(), d.country.as_str(), d.address.as_str()), ("R", "GBR", "1 MAIN ST, LONDON, SW1"));
+    }
+}

@@ -1,0 +1,58 @@
+//! TVL (travel product: dates, airports, carriers, flight number) and its date formats.
+
+use crate::edifact::dates::{self, Pivot};
+use crate::edifact::{Reader, Segment as Seg};
+use crate::model::{Leg, Segment};
+
+/// Departure and arrival of a TVL C310 (`DDMMYY:HHMM:DDMMYY:HHMM`); senders also write the
+/// arrival time alone in the third place (`280918:1220:1505`) or leave the arrival date out.
+pub fn times(r: &mut Reader, seg: &Seg) -> (Option<String>, Option<String>) {
+    let dd = r.text(seg, 0, 0);
+    let dt = r.text(seg, 0, 1);
+    let ad = r.text(seg, 0, 2);
+    let at = r.text(seg, 0, 3);
+    let dep_date = dates::dmy(&dd, Pivot::Future, r.today);
+    if dep_date.is_none() && !dd.is_empty() {
+        r.warn(seg, "The TVL departure date is not a valid DDMMYY date; it was left out.".into());
+    }
+    let join = |d: Option<String>, t: &str| d.map(|d| dates::hhmm(t).map_or(d.clone(), |t| format!("{d}T{t}")));
+    let departure = join(dep_date.clone(), &dt);
+    let arrival = if ad.len() == 4 && at.is_empty() {
+        join(dep_date, &ad)
+    } else if ad.is_empty() {
+        if at.is_empty() { None } else { join(dep_date, &at) }
+    } else {
+        join(dates::dmy(&ad, Pivot::Future, r.today), &at)
+    };
+    (departure, arrival)
+}
+
+/// A TVL as an itinerary segment; `None` for a TVL without airports (the ≤13.1 codeshare
+/// continuation `TVL+++++972:M`, OPEN and ARNK segments).
+pub fn segment(r: &mut Reader, seg: &Seg) -> Option<Segment> {
+    let origin = r.text(seg, 1, 0);
+    let destination = r.text(seg, 2, 0);
+    if origin.is_empty() && destination.is_empty() {
+        return None;
+    }
+    let (departure_local, arrival_local) = times(r, seg);
+    Some(Segment {
+        carrier: r.text(seg, 3, 0),
+        number: r.text(seg, 4, 0),
+        origin,
+        destination,
+        departure_local,
+        arrival_local,
+        operating_carrier: r.opt(seg, 3, 1),
+    })
+}
+
+/// The level-0 TVL (the flight being pushed) as a leg plus its carrier and number.
+pub fn pushed(r: &mut Reader, seg: &Seg) -> Option<(Leg, String, String)> {
+    let s = segment(r, seg)?;
+    Some((
+        Leg { origin: s.origin, destination: s.destination, departure_local: s.departure_local, arrival_local: s.arrival_local },
+        s.carrier,
+        s.number,
+    ))
+}

@@ -1,0 +1,229 @@
+//! Watchlist screening in two stages: candidate retrieval from an index built once per list
+//! version (token skeletons, their one-deletions, joined words, exact document numbers), then
+//! explainable scoring of the few candidates (name pairing plus date-of-birth, nationality,
+//! gender and document qualifiers).
+//!
+//! Reasons are sentences for the officer's screen. They hold personal data: never log them.
+
+mod brute;
+mod cache;
+mod dob;
+mod index;
+mod qualifiers;
+
+use paxrisk_parsers::Traveller;
+use serde::{Deserialize, Serialize};
+
+use crate::names::{self, PreparedName, Token};
+use crate::watchlist::{Entry, EntryKind};
+
+use dob::Dob;
+use index::{full_word, Postings, QuickMap};
+use qualifiers::EntryFacts;
+
+/// One watchlist hit for a traveller.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Match {
+    /// Position of the matched entry in the slice the index was built from.
+    pub entry: usize,
+    /// Score in [0, 1]: name similarity adjusted by the qualifiers (1 for a document hit).
+    pub score: f64,
+    /// Why it matched, one sentence per feature, for the officer.
+    pub reasons: Vec<String>,
+    /// The entry's name or alias that matched, `SURNAME, Given`; empty for a document-only hit.
+    pub matched_name: String,
+}
+
+/// One name of an entry, prepared for scoring.
+#[derive(Debug, Clone)]
+struct IndexedName {
+    entry: u32,
+    prepared: PreparedName,
+    display: String,
+}
+
+/// The screening index of one list version. Build it once; it is read-only and can be shared
+/// between threads.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    names: Vec<IndexedName>,
+    /// Number of full words of each name, for the retrieval threshold.
+    meaningful: Vec<u8>,
+    postings: Postings,
+    facts: Vec<EntryFacts>,
+    /// Normalised document number → (entry, issuing country).
+    documents: QuickMap<String, Vec<(u32, Option<String>)>>,
+}
+
+/// Most a qualifier can add to a name score: a name below `threshold - BONUS_ROOM` cannot
+/// become a hit, so it is not worth the qualifier work.
+const BONUS_ROOM: f64 = 0.15;
+
+impl Index {
+    /// Builds the index over `entries` (every name and alias of every person entry, every
+    /// document). Names with nothing matchable (placeholders, initials only) are left out.
+    pub fn build(entries: &[Entry]) -> Index {
+        let mut index = Index::default();
+        let mut vocabulary = cache::Vocabulary::default();
+        for (e, entry) in entries.iter().enumerate() {
+            index.facts.push(EntryFacts::of(entry));
+            for doc in &entry.documents {
+                let number = qualifiers::document_key(&doc.number);
+                if number.len() >= 4 {
+                    index.documents.entry(number).or_default().push((e as u32, doc.country.clone()));
+                }
+            }
+            if entry.kind == EntryKind::Document {
+                continue;
+            }
+            for name in entry.all_names() {
+                let mut prepared = names::prepare_parts(&name.surname, &name.given_names);
+                if !prepared.is_matchable() {
+                    continue;
+                }
+                vocabulary.number(&mut prepared);
+                let id = index.names.len() as u32;
+                index.postings.add(id, &prepared);
+                index.meaningful.push(prepared.tokens.iter().filter(|t| full_word(t)).count().min(255) as u8);
+                index.names.push(IndexedName { entry: e as u32, prepared, display: name.display() });
+            }
+        }
+        index
+    }
+
+    /// Number of names (primary names and aliases) indexed.
+    pub fn name_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Number of names the retrieval stage hands to scoring for `traveller`: a diagnostic for
+    /// benchmarks and tuning (the whole point of the index is to keep it small).
+    pub fn candidate_count(&self, traveller: &Traveller) -> usize {
+        let query = names::prepare_parts(&traveller.surname, &traveller.given_names);
+        if !query.is_matchable() {
+            return 0;
+        }
+        self.postings.candidates(&query, &self.meaningful).len()
+    }
+
+    /// Number of distinct retrieval keys.
+    pub fn key_count(&self) -> usize {
+        self.postings.len()
+    }
+
+    /// Screens one traveller: every entry whose name (or alias) matches at `threshold` or above
+    /// after the qualifiers, and every entry holding the traveller's document (number and
+    /// issuing country). Best first, one match per entry.
+    pub fn screen(&self, traveller: &Traveller, threshold: f64) -> Vec<Match> {
+        let mut query = names::prepare_parts(&traveller.surname, &traveller.given_names);
+        cache::number_query(&mut query);
+        let mut sims = cache::SimCache::default();
+        let mut best: QuickMap<u32, (f64, u32)> = QuickMap::default();
+        if query.is_matchable() {
+            for id in self.postings.candidates(&query, &self.meaningful) {
+                let name = &self.names[id as usize];
+                let s = names::score_names_with(&query, &name.prepared, &mut sims).score;
+                if s < threshold - BONUS_ROOM {
+                    continue;
+                }
+                let slot = best.entry(name.entry).or_insert((s, id));
+                if s > slot.0 {
+                    *slot = (s, id);
+                }
+            }
+        }
+        let name_hits = best.into_iter().map(|(entry, (score, id))| (entry, score, id));
+        self.finish(traveller, name_hits, threshold)
+    }
+
+    /// Screens one traveller by comparing the whole-name Jaro-Winkler similarity with every
+    /// name on the list (what GTAS does). For benchmarks: slow, and blind to reordered names.
+    pub fn screen_bruteforce(&self, traveller: &Traveller, threshold: f64) -> Vec<Match> {
+        let query = names::prepare_parts(&traveller.surname, &traveller.given_names);
+        let hits = brute::scan(&query, self.names.iter().map(|n| (n.entry, &n.prepared)), threshold - BONUS_ROOM);
+        self.finish(traveller, hits.into_iter(), threshold)
+    }
+
+    /// Applies the qualifiers to name hits, adds document hits, and orders the result.
+    fn finish(
+        &self,
+        traveller: &Traveller,
+        name_hits: impl Iterator<Item = (u32, f64, u32)>,
+        threshold: f64,
+    ) -> Vec<Match> {
+        let traveller_dob = traveller.date_of_birth.as_deref().and_then(Dob::parse);
+        let traveller_name = display_traveller(traveller);
+        let doc_hits = self.document_hits(traveller);
+        let mut out: Vec<Match> = Vec::new();
+        for (entry, score, id) in name_hits {
+            let matched = &self.names[id as usize];
+            let doc = doc_hits.iter().find(|d| d.entry == entry).map(|d| (d.strength, d.number.as_str()));
+            let name = qualifiers::NameHit { traveller_name: &traveller_name, score, matched: &matched.display };
+            let Some((score, reasons)) =
+                qualifiers::qualify(&self.facts[entry as usize], traveller, traveller_dob, name, doc)
+            else {
+                continue;
+            };
+            if score >= threshold {
+                out.push(Match { entry: entry as usize, score, reasons, matched_name: matched.display.clone() });
+            }
+        }
+        for hit in doc_hits {
+            let exact = hit.strength == qualifiers::DocumentMatch::NumberAndCountry;
+            if exact && !out.iter().any(|m| m.entry == hit.entry as usize) {
+                out.push(qualifiers::document_only(hit.entry as usize, &hit.number, &hit.country));
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        out
+    }
+
+    /// Entries holding one of the traveller's document numbers, with how well they agree.
+    fn document_hits(&self, traveller: &Traveller) -> Vec<DocumentHit> {
+        let mut out: Vec<DocumentHit> = Vec::new();
+        for doc in &traveller.documents {
+            let number = qualifiers::document_key(&doc.number);
+            let issuing = doc.issuing_country.as_deref();
+            for (entry, country) in self.documents.get(&number).into_iter().flatten() {
+                let Some(strength) = qualifiers::document_strength(issuing, country.as_deref()) else { continue };
+                match out.iter_mut().find(|d| d.entry == *entry) {
+                    Some(d) if strength <= d.strength => {}
+                    Some(d) => d.strength = strength,
+                    None => out.push(DocumentHit {
+                        entry: *entry,
+                        strength,
+                        number: doc.number.trim().to_string(),
+                        country: issuing.unwrap_or("").trim().to_string(),
+                    }),
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A traveller document found on an entry.
+struct DocumentHit {
+    entry: u32,
+    strength: qualifiers::DocumentMatch,
+    number: String,
+    country: String,
+}
+
+/// Retrieval keys of a token: its skeleton and, with `deletions` and four or more consonants,
+/// every one-deletion of it. A token without consonants is keyed by its spelling.
+pub(crate) fn phonetic_keys(token: &Token, deletions: bool) -> Vec<String> {
+    if token.skeleton.is_empty() {
+        return vec![format!("V:{}", token.text)];
+    }
+    let mut keys = vec![format!("S:{}", token.skeleton)];
+    if deletions && token.skeleton.len() >= 4 {
+        keys.extend(names::phonetic::deletions(&token.skeleton).into_iter().map(|d| format!("S:{d}")));
+    }
+    keys
+}
+
+/// The traveller's name as the officer reads it in a reason: `GIVEN NAMES SURNAME`.
+fn display_traveller(t: &Traveller) -> String {
+    format!("{} {}", t.given_names.trim(), t.surname.trim()).trim().to_uppercase()
+}

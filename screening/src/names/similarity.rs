@@ -1,0 +1,170 @@
+//! Similarity of two name tokens in [0, 1]. Edit-distance measures on bytes (tokens are
+//! upper-case ASCII after normalisation), written here rather than taken from `strsim` because
+//! they run in the matcher's inner loop and must not allocate.
+
+use super::Token;
+
+/// Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters) of two ASCII strings.
+pub(crate) fn jaro_winkler(a: &[u8], b: &[u8]) -> f64 {
+    let j = jaro(a, b);
+    if j < 0.7 {
+        return j;
+    }
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();
+    j + prefix as f64 * 0.1 * (1.0 - j)
+}
+
+/// Jaro similarity; strings longer than 64 bytes are compared on their first 64.
+pub(crate) fn jaro(a: &[u8], b: &[u8]) -> f64 {
+    let (a, b) = (&a[..a.len().min(64)], &b[..b.len().min(64)]);
+    if a.is_empty() || b.is_empty() {
+        return if a.is_empty() && b.is_empty() { 1.0 } else { 0.0 };
+    }
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let (mut a_used, mut b_used) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, &c) in a.iter().enumerate() {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(b.len());
+        for j in lo..hi {
+            if b_used & (1 << j) == 0 && b[j] == c {
+                a_used |= 1 << i;
+                b_used |= 1 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut j = 0usize;
+    for (i, &c) in a.iter().enumerate() {
+        if a_used & (1 << i) != 0 {
+            while b_used & (1 << j) == 0 {
+                j += 1;
+            }
+            if b[j] != c {
+                transpositions += 1;
+            }
+            j += 1;
+        }
+    }
+    let m = matches as f64;
+    (m / a.len() as f64 + m / b.len() as f64 + (m - (transpositions / 2) as f64) / m) / 3.0
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
+pub(crate) fn osa_distance(a: &[u8], b: &[u8]) -> usize {
+    let (a, b) = (&a[..a.len().min(63)], &b[..b.len().min(63)]);
+    let width = b.len() + 1;
+    // Three rolling rows on the stack (two back for transpositions, one back, current),
+    // addressed by index so that no row is ever copied.
+    let mut rows = [[0u8; 64]; 3];
+    for (j, cell) in rows[1].iter_mut().enumerate().take(width) {
+        *cell = j as u8;
+    }
+    let (mut two, mut one, mut cur) = (0usize, 1usize, 2usize);
+    for i in 1..=a.len() {
+        rows[cur][0] = i as u8;
+        for j in 1..width {
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[one][j] + 1).min(rows[cur][j - 1] + 1).min(rows[one][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[two][j - 2] + 1);
+            }
+            rows[cur][j] = d;
+        }
+        (two, one, cur) = (one, cur, two);
+    }
+    rows[one][b.len()] as usize
+}
+
+/// 1 − distance / longer length.
+pub(crate) fn osa_similarity(a: &[u8], b: &[u8]) -> f64 {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    1.0 - osa_distance(a, b) as f64 / longest as f64
+}
+
+/// Spelling similarity of two words: the mean of Jaro-Winkler (forgiving of typos near the
+/// end) and edit similarity (strict about length, so SMITH/SMITHSON stays apart).
+pub(crate) fn spelling(a: &[u8], b: &[u8]) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let jw = jaro_winkler(a, b);
+    // The edit similarity is at most 1: skip computing it when even that cannot lift the
+    // mean to a useful level (most pairs in a candidate list are unrelated words).
+    if jw < 0.5 {
+        return jw / 2.0 + 0.25;
+    }
+    (jw + osa_similarity(a, b)) / 2.0
+}
+
+/// Score for two spellings that sound the same (equal phonetic keys).
+const SAME_SOUND: f64 = 0.93;
+/// Score for a consonant-only transliteration (Arabic, Hebrew script) whose skeleton equals
+/// the other token's.
+const SAME_SKELETON: f64 = 0.92;
+/// Score for an initial against a word starting with that letter.
+const INITIAL_MATCH: f64 = 0.9;
+
+/// Similarity of two tokens in [0, 1], from spelling, sound and script-aware skeletons.
+pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
+    if a.text == b.text {
+        return 1.0;
+    }
+    if a.initial || b.initial {
+        let same_letter = a.text.as_bytes()[0] == b.text.as_bytes()[0];
+        return if same_letter { INITIAL_MATCH } else { 0.0 };
+    }
+    if a.abjad || b.abjad {
+        return abjad_similarity(a, b);
+    }
+    let mut s = spelling(a.text.as_bytes(), b.text.as_bytes());
+    if s < SAME_SOUND && a.key == b.key && a.key.len() >= 2 {
+        s = SAME_SOUND;
+    }
+    // Compare without a merged Arabic article: ALQAHTANI / QAHTANI.
+    if a.core.is_some() || b.core.is_some() {
+        let ca = a.core.as_deref().unwrap_or(&a.text).as_bytes();
+        let cb = b.core.as_deref().unwrap_or(&b.text).as_bytes();
+        s = s.max(spelling(ca, cb) * 0.96);
+    }
+    s
+}
+
+/// Consonant-only script against anything: compare skeletons, a little less sure than Latin.
+fn abjad_similarity(a: &Token, b: &Token) -> f64 {
+    let (sa, sb) = (a.skeleton.as_bytes(), b.skeleton.as_bytes());
+    if sa.is_empty() || sb.is_empty() {
+        return 0.0;
+    }
+    if sa == sb {
+        return SAME_SKELETON;
+    }
+    osa_similarity(sa, sb) * 0.9
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jaro_winkler_known_values() {
+        assert!((jaro_winkler(b"MARTHA", b"MARHTA") - 0.9611).abs() < 1e-3);
+        assert!((jaro_winkler(b"DIXON", b"DICKSONX") - 0.8133).abs() < 1e-3);
+        assert_eq!(jaro_winkler(b"ABC", b"XYZ"), 0.0);
+    }
+
+    #[test]
+    fn osa_counts_transpositions_once() {
+        assert_eq!(osa_distance(b"HASSAN", b"HSASAN"), 1);
+        assert_eq!(osa_distance(b"KITTEN", b"SITTING"), 3);
+        assert_eq!(osa_distance(b"", b"ABC"), 3);
+    }
+}

@@ -1,0 +1,56 @@
+//! Who is calling: a bearer token (API) or the session cookie (browser), checked against its
+//! live session.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{web, FromRequest, HttpRequest};
+
+use super::{ApiError, AppState};
+use crate::auth::{self, Principal, Role};
+
+/// The browser's session cookie (HttpOnly, SameSite=Strict).
+pub const CALLER_COOKIE: &str = "paxrisk_session";
+
+/// An authenticated caller.
+pub struct Caller(pub Principal);
+
+impl Caller {
+    /// Refuses (403) a caller whose role is not in `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<&Principal, ApiError> {
+        if roles.contains(&self.0.role) {
+            Ok(&self.0)
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+}
+
+/// The token a request carries, if any.
+pub fn token_of(req: &HttpRequest) -> Option<String> {
+    let bearer = req
+        .headers()
+        .get("Authorization")
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_string());
+    bearer.or_else(|| req.cookie(CALLER_COOKIE).map(|c| c.value().to_string()))
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = token_of(req);
+        Box::pin(async move {
+            let (Some(state), Some(token)) = (state, token) else {
+                return Err(ApiError::unauthorized());
+            };
+            let p = crate::api::db(&state, move |conn, st| auth::authenticate(conn, &st.keys, &token).map_err(ApiError::from))
+                .await?;
+            Ok(Caller(p))
+        })
+    }
+}

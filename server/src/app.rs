@@ -1,0 +1,105 @@
+//! Startup: open the store, load the keys, start the worker and the HTTP server.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+
+use crate::api::{AppState, ApiError};
+use crate::auth::Keys;
+use crate::config::Config;
+use crate::db::DbPool;
+use crate::metrics::Metrics;
+use crate::worker::Worker;
+
+/// What a `serve` process does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerRole {
+    /// HTTP and jobs.
+    All,
+    /// HTTP only.
+    Api,
+    /// Jobs only.
+    Worker,
+}
+
+impl ServerRole {
+    /// Parses `all`, `api` or `worker`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "all" | "both" => Some(Self::All),
+            "api" => Some(Self::Api),
+            "worker" => Some(Self::Worker),
+            _ => None,
+        }
+    }
+}
+
+/// The signing keys: from configuration, or generated once and kept in the database so every
+/// server on one database shares them.
+pub fn load_keys(pool: &DbPool, config: &Config) -> anyhow::Result<Keys> {
+    if let Some(s) = &config.jwt_secret {
+        return Ok(Keys::from_secret(s.as_bytes()));
+    }
+    let mut conn = pool.get()?;
+    let secret = crate::db::setting_or_create(&mut conn, "jwt_secret", || {
+        use rand::RngCore;
+        let mut b = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut b);
+        hex::encode(b)
+    })?;
+    Ok(Keys::from_secret(secret.as_bytes()))
+}
+
+/// Runs `paxrisk serve` until interrupted.
+pub fn serve(config: Config, role: ServerRole) -> anyhow::Result<()> {
+    let pool = crate::db::open(&config.database_url, config.pool_size)
+        .with_context(|| "cannot open the database".to_string())?;
+    let metrics = Metrics::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    if role != ServerRole::Api {
+        Worker { pool: pool.clone(), config: config.clone(), metrics: metrics.clone(), stop: stop.clone() }.spawn();
+    }
+    if role == ServerRole::Worker {
+        tracing::info!("worker running; no HTTP");
+        loop {
+            std::thread::park();
+        }
+    }
+    let keys = load_keys(&pool, &config)?;
+    let state = web::Data::new(AppState { pool, config: config.clone(), keys, metrics });
+    actix_web::rt::System::new().block_on(async move {
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::JsonConfig::default().limit(4 * 1024 * 1024).error_handler(|e, _| {
+                    ApiError::bad_request(format!("the body is not the expected JSON: {e}")).into()
+                }))
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    ApiError::bad_request(format!("bad query parameters: {e}")).into()
+                }))
+                .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found("resource").into()))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add(("Referrer-Policy", "no-referrer"))
+                        .add((
+                            "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+                        )),
+                )
+                .wrap(Compress::default())
+                .wrap(actix_web::middleware::Logger::new("%r %s %Dms").exclude("/healthz"))
+                .configure(crate::api::routes)
+        })
+        .bind(&config.bind)
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+        for a in server.addrs() {
+            eprintln!("paxrisk listening on http://{a}");
+        }
+        server.run().await.context("the HTTP server stopped")
+    })
+}

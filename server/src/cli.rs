@@ -1,0 +1,336 @@
+//! The command line (clap): every subcommand of DESIGN.md. Each one that opens a database
+//! creates or migrates its schema first.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+
+#[derive(Parser)]
+#[command(name = "paxrisk", version, about = "Passenger-data risk assessment: API/PNR intake, screening, review")]
+struct Cli {
+    /// Database URL: sqlite://PATH, a path, or postgres://… (default: the embedded SQLite file).
+    #[arg(long, global = true, env = "PAXRISK_DATABASE_URL")]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP service and the job worker.
+    Serve {
+        #[arg(long)]
+        bind: Option<String>,
+        /// `all` (default), `api` (no jobs) or `worker` (no HTTP).
+        #[arg(long, default_value = "all")]
+        role: String,
+    },
+    /// Start on a fresh demo database with synthetic flights, a watchlist and example rules.
+    Demo {
+        #[arg(long)]
+        bind: Option<String>,
+        /// Also import OFAC's legacy CSV list from this folder.
+        #[arg(long)]
+        ofac: Option<PathBuf>,
+        /// Number of synthetic flights.
+        #[arg(long, default_value_t = 12)]
+        flights: usize,
+    },
+    /// Create or migrate the schema and exit.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Store and process message files or folders.
+    Ingest { paths: Vec<PathBuf> },
+    /// Parse messages and print their content as JSON, one object per file.
+    Parse { files: Vec<PathBuf> },
+    /// Screen messages against a watchlist file offline; prints {"hits": [...]}.
+    Screen {
+        #[arg(long)]
+        watchlist: PathBuf,
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Minimum score of a hit (default: the matcher's default threshold).
+        #[arg(long)]
+        threshold: Option<f64>,
+        messages: Vec<PathBuf>,
+    },
+    /// Name tools.
+    Names {
+        #[command(subcommand)]
+        command: NamesCommand,
+    },
+    /// Watchlist tools.
+    Watchlist {
+        #[command(subcommand)]
+        command: WatchlistCommand,
+    },
+    /// Data retention.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+    /// Write deterministic synthetic traffic.
+    Generate(GenerateArgs),
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from stdin (prompted on a terminal).
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        carrier: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum NamesCommand {
+    /// Read CSV name1,name2 on stdin; write name1,name2,score,match.
+    Compare {
+        #[arg(long)]
+        threshold: Option<f64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum WatchlistCommand {
+    /// Import a list (a new version of list NAME).
+    Import {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        format: String,
+        /// Import nothing if any row fails.
+        #[arg(long)]
+        strict: bool,
+        path: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Mask and delete what the policy says is due.
+    Run {
+        /// The time to run as of (RFC 3339), for tests and catch-up runs.
+        #[arg(long)]
+        now: Option<String>,
+        /// Report what would change without changing it.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chain.
+    Verify,
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    #[arg(long, default_value_t = 10)]
+    flights: usize,
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Departure date, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    date: Option<String>,
+    /// A watchlist (CSV or JSON, by extension) whose entries are planted as variants.
+    #[arg(long)]
+    plant: Option<PathBuf>,
+}
+
+/// Parses the command line and runs it; errors are printed without personal data.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let mut config = Config::from_env();
+    if let Some(db) = cli.database {
+        config.database_url = db;
+    }
+    init_logging();
+    match dispatch(cli.command, config) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::io::stderr().is_terminal() {
+        builder.init();
+    } else {
+        builder.json().init();
+    }
+}
+
+fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { bind, role } => {
+            if let Some(b) = bind {
+                config.bind = b;
+            }
+            let role = crate::app::ServerRole::parse(&role).context("--role must be all, api or worker")?;
+            crate::app::serve(config, role)?;
+        }
+        Command::Demo { bind, ofac, flights } => {
+            if let Some(b) = bind {
+                config.bind = b;
+            }
+            crate::demo::run(config, ofac, flights)?;
+        }
+        Command::Migrate => {
+            crate::db::open(&config.database_url, 1)?;
+            println!("schema is up to date");
+        }
+        Command::User { command: UserCommand::Add { username, role, carrier } } => {
+            let password = read_password()?;
+            let pool = crate::db::open(&config.database_url, 1)?;
+            let mut conn = pool.get()?;
+            let id = crate::auth::add_user(&mut conn, &username, &role, carrier.as_deref(), &password)?;
+            crate::audit::record(&mut conn, crate::audit::Event {
+                actor: "cli",
+                role: "admin",
+                action: "user.create",
+                object: &format!("user:{id}"),
+                outcome: "ok",
+            })?;
+            println!("user {username} added with role {role}");
+        }
+        Command::Ingest { paths } => return crate::ingest::cli::ingest(&config, &paths),
+        Command::Parse { files } => return parse(&files),
+        Command::Screen { watchlist, format, threshold, messages } => {
+            return crate::screening::offline::screen(&watchlist, &format, threshold, &messages)
+        }
+        Command::Names { command: NamesCommand::Compare { threshold } } => names_compare(threshold)?,
+        Command::Watchlist { command: WatchlistCommand::Import { name, format, strict, path } } => {
+            let pool = crate::db::open(&config.database_url, 1)?;
+            let mut conn = pool.get()?;
+            let summary = crate::screening::lists::import_path(&mut conn, &name, &format, &path, strict)?;
+            crate::audit::record(&mut conn, crate::audit::Event {
+                actor: "cli",
+                role: "admin",
+                action: "watchlist.import",
+                object: &format!("watchlist:{}:v{}", summary.watchlist_id, summary.version),
+                outcome: "ok",
+            })?;
+            crate::screening::jobs::rescreen_open(&mut conn, config.open_flight_hours * 3_600_000)?;
+            for (row, why) in &summary.errors {
+                eprintln!("row {row}: {why}");
+            }
+            println!(
+                "imported {} entries into {} (version {}); {} row(s) failed",
+                summary.entries,
+                summary.name,
+                summary.version,
+                summary.errors.len()
+            );
+        }
+        Command::Retention { command: RetentionCommand::Run { now, dry_run } } => {
+            let now = match now {
+                Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
+                    .context("--now must be an RFC 3339 time such as 2027-06-01T00:00:00Z")?
+                    .timestamp_millis(),
+                None => crate::db::now_ms(),
+            };
+            let pool = crate::db::open(&config.database_url, 1)?;
+            let mut conn = pool.get()?;
+            let report = crate::retention::run(&mut conn, &config, now, dry_run)?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        Command::Generate(args) => crate::demo::generate_cli(args.flights, &args.out, args.seed, args.date, args.plant)?,
+        Command::Audit { command: AuditCommand::Verify } => {
+            let pool = crate::db::open(&config.database_url, 1)?;
+            let mut conn = pool.get()?;
+            let v = crate::audit::verify(&mut conn)?;
+            match v.broken_at {
+                None => println!("audit log holds: {} rows, chain intact", v.rows),
+                Some(seq) => {
+                    println!("audit log BROKEN at row {seq} (after {} good rows)", v.rows);
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut stdin = std::io::stdin();
+    let mut pw = String::new();
+    if stdin.is_terminal() {
+        eprint!("password: ");
+        std::io::stderr().flush().ok();
+        stdin.read_line(&mut pw)?;
+    } else {
+        stdin.read_to_string(&mut pw)?;
+    }
+    let pw = pw.trim_end_matches(['\r', '\n']).to_string();
+    if pw.is_empty() {
+        bail!("no password given on stdin");
+    }
+    Ok(pw)
+}
+
+fn parse(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut all_ok = !files.is_empty();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for f in files {
+        let name = f.display().to_string();
+        let line = match std::fs::read(f) {
+            Ok(bytes) => {
+                let messages = paxrisk_parsers::parse(&bytes);
+                if messages.is_empty() {
+                    all_ok = false;
+                }
+                serde_json::json!({ "file": name, "messages": messages })
+            }
+            Err(e) => {
+                all_ok = false;
+                serde_json::json!({ "file": name, "messages": [], "error": e.to_string() })
+            }
+        };
+        writeln!(out, "{line}")?;
+    }
+    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn names_compare(threshold: Option<f64>) -> anyhow::Result<()> {
+    let threshold = threshold.unwrap_or(paxrisk_screening::names::DEFAULT_NAME_THRESHOLD);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(std::io::stdin());
+    let mut writer = csv::Writer::from_writer(std::io::stdout());
+    for (i, rec) in reader.records().enumerate() {
+        let rec = rec.with_context(|| format!("line {} is not valid CSV", i + 1))?;
+        let (Some(a), Some(b)) = (rec.get(0), rec.get(1)) else {
+            bail!("line {} needs two fields: name1,name2", i + 1);
+        };
+        let score = paxrisk_screening::names::compare(a, b);
+        writer.write_record([a, b, &format!("{score:.4}"), if score >= threshold { "true" } else { "false" }])?;
+    }
+    writer.flush()?;
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! One `Config` for the whole service: defaults < `PAXRISK_*` environment < command-line flags.
+//!
+//! Every field has a default that works on a laptop and an environment variable named
+//! `PAXRISK_` + the field name in upper case (the README's configuration table lists them; a test
+//! keeps the two in step).
+
+use std::path::PathBuf;
+
+/// The service's settings. Secrets are optional: when absent they are generated on first use and
+/// kept in the database, so every server on one database shares them.
+#[derive(Clone)]
+pub struct Config {
+    /// Folder for the SQLite file, the intake folders and anything else on disk.
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH`, a plain path, or `postgres://…`. Default: `DATA_DIR/paxrisk.db`.
+    pub database_url: String,
+    /// Address `serve` listens on.
+    pub bind: String,
+    /// HMAC key for session tokens; generated and stored in the database when unset.
+    pub jwt_secret: Option<String>,
+    /// Minutes a login token stays valid.
+    pub token_minutes: i64,
+    /// Largest message body accepted at intake, in bytes.
+    pub max_message_bytes: usize,
+    /// ISO alpha-3 home country: decides inbound/outbound. Unset: every flight is inbound.
+    pub home_country: Option<String>,
+    /// Score at or above which a traveller is in band `high`.
+    pub band_high: u8,
+    /// Score at or above which a traveller is in band `medium`.
+    pub band_medium: u8,
+    /// Database connections per process.
+    pub pool_size: u32,
+    /// Milliseconds the worker sleeps when it finds no work.
+    pub worker_idle_ms: u64,
+    /// Failed logins before an account is locked for `lockout_minutes`.
+    pub max_failed_logins: i32,
+    /// Minutes an account stays locked after too many failed logins.
+    pub lockout_minutes: i64,
+    /// Hours after landing that a flight stays in the default queue view.
+    pub open_flight_hours: i64,
+    /// Retention profile: `eu-cjeu` (default), `eu-directive` or `custom`.
+    pub retention_profile: String,
+}
+
+impl Config {
+    /// Defaults, then the `PAXRISK_*` environment.
+    pub fn from_env() -> Self {
+        let data_dir = PathBuf::from(env("DATA_DIR").unwrap_or_else(|| "./paxrisk-data".into()));
+        let database_url = env("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("paxrisk.db").display()));
+        Config {
+            database_url,
+            bind: env("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            jwt_secret: env("JWT_SECRET"),
+            token_minutes: parse_env("TOKEN_MINUTES", 480),
+            max_message_bytes: parse_env("MAX_MESSAGE_BYTES", 16 * 1024 * 1024),
+            home_country: env("HOME_COUNTRY").map(|c| c.to_ascii_uppercase()),
+            band_high: parse_env("BAND_HIGH", 70),
+            band_medium: parse_env("BAND_MEDIUM", 40),
+            pool_size: parse_env("POOL_SIZE", 8),
+            worker_idle_ms: parse_env("WORKER_IDLE_MS", 200),
+            max_failed_logins: parse_env("MAX_FAILED_LOGINS", 5),
+            lockout_minutes: parse_env("LOCKOUT_MINUTES", 15),
+            open_flight_hours: parse_env("OPEN_FLIGHT_HOURS", 24),
+            retention_profile: env("RETENTION_PROFILE").unwrap_or_else(|| "eu-cjeu".into()),
+            data_dir,
+        }
+    }
+
+    /// The names of every environment variable `from_env` reads (for the README table test).
+    pub const ENV_VARS: &'static [&'static str] = &[
+        "PAXRISK_DATA_DIR",
+        "PAXRISK_DATABASE_URL",
+        "PAXRISK_BIND",
+        "PAXRISK_JWT_SECRET",
+        "PAXRISK_TOKEN_MINUTES",
+        "PAXRISK_MAX_MESSAGE_BYTES",
+        "PAXRISK_HOME_COUNTRY",
+        "PAXRISK_BAND_HIGH",
+        "PAXRISK_BAND_MEDIUM",
+        "PAXRISK_POOL_SIZE",
+        "PAXRISK_WORKER_IDLE_MS",
+        "PAXRISK_MAX_FAILED_LOGINS",
+        "PAXRISK_LOCKOUT_MINUTES",
+        "PAXRISK_OPEN_FLIGHT_HOURS",
+        "PAXRISK_RETENTION_PROFILE",
+    ];
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(format!("PAXRISK_{name}")).ok().filter(|v| !v.is_empty())
+}
+
+fn parse_env<T: std::str::FromStr>(name: &str, default: T) -> T {
+    match env(name) {
+        Some(v) => v.parse().unwrap_or_else(|_| {
+            eprintln!("warning: PAXRISK_{name}={v:?} is not valid; using the default");
+            default
+        }),
+        None => default,
+    }
+}

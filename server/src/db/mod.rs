@@ -1,0 +1,202 @@
+//! The store: one diesel code base over SQLite (embedded default) and PostgreSQL (production).
+//!
+//! The backend is chosen from the URL scheme, never by trying one after another. Each backend
+//! has its own embedded migrations; every connection is set up on checkout (foreign keys, WAL and
+//! a busy timeout on SQLite).
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+/// A connection to either backend.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which database engine a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// The connection pool every part of the service shares.
+pub type DbPool = Pool<Manager>;
+/// A connection checked out of the pool.
+pub type PooledConn = PooledConnection<Manager>;
+
+/// What can go wrong with the store, mapped to HTTP once in `api::error`.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("database migration failed: {0}")]
+    Migration(String),
+}
+
+impl From<diesel::r2d2::PoolError> for DbError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        DbError::Unavailable(e.to_string())
+    }
+}
+
+/// Splits a `--database` value into its backend and the string the driver wants.
+pub fn parse_url(url: &str) -> (Backend, String) {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        (Backend::Postgres, url.to_string())
+    } else {
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        (Backend::Sqlite, path.to_string())
+    }
+}
+
+/// Opens connections of the one backend the URL named.
+#[derive(Debug)]
+pub struct Manager {
+    backend: Backend,
+    target: String,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        let conn = match self.backend {
+            Backend::Sqlite => SqliteConnection::establish(&self.target).map(DbConnection::Sqlite),
+            Backend::Postgres => PgConnection::establish(&self.target).map(DbConnection::Pg),
+        };
+        conn.map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Per-connection setup on checkout.
+#[derive(Debug)]
+struct Setup {
+    backend: Backend,
+}
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for Setup {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if self.backend == Backend::Sqlite {
+            // WAL lets readers and the writer work at once; the busy timeout makes concurrent
+            // writers wait instead of failing with "database is locked"; secure_delete makes
+            // retention's deletions leave nothing readable behind.
+            conn.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; \
+                 PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens a pool on `url`, creating the SQLite file's folder and migrating the schema.
+pub fn open(url: &str, size: u32) -> Result<DbPool, DbError> {
+    let (backend, target) = parse_url(url);
+    if backend == Backend::Sqlite {
+        if let Some(dir) = std::path::Path::new(&target).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| DbError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+            }
+        }
+    }
+    let manager = Manager { backend, target };
+    let pool = Pool::builder()
+        .max_size(if backend == Backend::Sqlite { size.min(4) } else { size })
+        .test_on_check_out(backend == Backend::Postgres)
+        .connection_timeout(Duration::from_secs(10))
+        .connection_customizer(Box::new(Setup { backend }))
+        .build_unchecked(manager);
+    let mut conn = pool.get()?;
+    migrate(&mut conn)?;
+    Ok(pool)
+}
+
+/// Runs pending migrations for whichever backend `conn` is.
+pub fn migrate(conn: &mut DbConnection) -> Result<(), DbError> {
+    let result = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// The backend of an open connection.
+pub fn backend(conn: &DbConnection) -> Backend {
+    match conn {
+        DbConnection::Sqlite(_) => Backend::Sqlite,
+        DbConnection::Pg(_) => Backend::Postgres,
+    }
+}
+
+/// Current UTC time in epoch milliseconds, the store's timestamp type.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// A new id: a UUIDv7, so ids sort by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Reads a setting.
+pub fn get_setting(conn: &mut DbConnection, key: &str) -> Result<Option<String>, DbError> {
+    use schema::settings::dsl as s;
+    Ok(s::settings.filter(s::key.eq(key)).select(s::value).first(conn).optional()?)
+}
+
+/// Returns the setting `key`, creating it with `make()` the first time. Safe when several
+/// servers race: the loser of the insert reads the winner's value.
+pub fn setting_or_create(
+    conn: &mut DbConnection,
+    key: &str,
+    make: impl FnOnce() -> String,
+) -> Result<String, DbError> {
+    use schema::settings::dsl as s;
+    if let Some(v) = get_setting(conn, key)? {
+        return Ok(v);
+    }
+    let _ = diesel::insert_into(s::settings).values((s::key.eq(key), s::value.eq(make()))).execute(conn);
+    get_setting(conn, key)?.ok_or_else(|| DbError::Unavailable(format!("setting {key} could not be stored")))
+}
+
+/// Runs `f` in a transaction. On SQLite, writers of this process take turns first: a deferred
+/// transaction that reads and then writes can otherwise fail with "database is locked" when
+/// another writer got in between, which the busy timeout does not cover.
+pub fn transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    static SQLITE_WRITERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = match conn {
+        DbConnection::Sqlite(_) => Some(SQLITE_WRITERS.lock().unwrap_or_else(|p| p.into_inner())),
+        DbConnection::Pg(_) => None,
+    };
+    conn.transaction(f)
+}

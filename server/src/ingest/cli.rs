@@ -1,0 +1,79 @@
+//! `paxrisk ingest PATH...`: stores every file (folders are walked), then processes and screens
+//! them, with a progress bar on a terminal.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::intake::{self, Source};
+use crate::config::Config;
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<_> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for e in entries {
+            collect(&e, out)?;
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+/// Runs the command.
+pub fn ingest(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut files = Vec::new();
+    for p in paths {
+        collect(p, &mut files).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?;
+    }
+    if files.is_empty() {
+        anyhow::bail!("no files to ingest");
+    }
+    let pool = crate::db::open(&config.database_url, 2)?;
+    let mut conn = pool.get()?;
+    let bar = if std::io::stderr().is_terminal() {
+        let b = ProgressBar::new(files.len() as u64);
+        b.set_style(ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} {eta}").expect("valid template"));
+        b.set_message("storing");
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let (mut stored, mut duplicates, mut unreadable) = (0, 0, 0);
+    for f in &files {
+        match std::fs::read(f) {
+            Ok(bytes) if !bytes.is_empty() => {
+                let a = intake::accept(&mut conn, &bytes, None, None, Source::Cli)?;
+                if a.duplicate {
+                    duplicates += 1;
+                } else {
+                    stored += 1;
+                }
+            }
+            Ok(_) => {
+                eprintln!("{}: empty file, skipped", f.display());
+                unreadable += 1;
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", f.display());
+                unreadable += 1;
+            }
+        }
+        bar.inc(1);
+    }
+    bar.set_message("processing");
+    drop(conn);
+    let worker = crate::worker::Worker {
+        pool: pool.clone(),
+        config: config.clone(),
+        metrics: Default::default(),
+        stop: Default::default(),
+    };
+    worker.drain()?;
+    bar.finish_and_clear();
+    println!("{stored} stored, {duplicates} already known, {unreadable} unreadable; all processed");
+    Ok(if unreadable == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

@@ -1,0 +1,313 @@
+//! Load: typed messages become flights, travellers (with a version per message), documents and
+//! PNRs, in one transaction per message. The current view of a traveller prefers API identity
+//! data over PNR data and is never silently overwritten by a lower-precedence source.
+
+use diesel::prelude::*;
+use paxrisk_parsers::{Flight, Manifest, PnrPush, Traveller};
+
+use super::airports;
+use crate::db::schema::{documents, flights, jobs, pnrs, traveller_versions, travellers};
+use crate::db::{new_id, now_ms, DbConnection};
+
+/// Which kind of message a traveller's data came from; API outranks PNR for identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataSource {
+    Api,
+    Pnr,
+}
+
+impl DataSource {
+    fn as_str(self) -> &'static str {
+        match self {
+            DataSource::Api => "api",
+            DataSource::Pnr => "pnr",
+        }
+    }
+}
+
+/// Facts about the message being loaded.
+pub struct Origin<'a> {
+    pub message_id: &'a str,
+    pub received_at: i64,
+    pub home_country: Option<&'a str>,
+}
+
+/// The key that identifies one person on one flight across messages: normalised surname and
+/// first given name (PNRs often lack the date of birth that API data carry).
+pub fn flight_identity_key(t: &Traveller) -> String {
+    let norm = |s: &str| -> String {
+        s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
+    };
+    let first_given = t.given_names.split_whitespace().next().unwrap_or("");
+    format!("{}|{}", norm(&t.surname), norm(first_given))
+}
+
+/// Creates or finds the flight a message speaks of; returns its id.
+pub fn upsert_flight(conn: &mut DbConnection, flight: &Flight, home: Option<&str>) -> QueryResult<Option<String>> {
+    let (Some(first), Some(last)) = (flight.legs.first(), flight.legs.last()) else {
+        return Ok(None);
+    };
+    if flight.carrier.is_empty() || flight.number.is_empty() || first.origin.is_empty() {
+        return Ok(None);
+    }
+    let number = flight.number.trim_start_matches('0');
+    let number = if number.is_empty() { "0" } else { number };
+    let dep_date = first.departure_local.as_deref().map(|d| &d[..d.len().min(10)]).unwrap_or("");
+    let key = format!("{}|{}|{}|{}|{}", flight.carrier, number, first.origin, last.destination, dep_date);
+    let etd = first.departure_local.as_deref().and_then(|t| airports::local_to_utc_ms(&first.origin, t));
+    let eta = last.arrival_local.as_deref().and_then(|t| airports::local_to_utc_ms(&last.destination, t));
+    let direction = direction(home, &first.origin, &last.destination);
+    let now = now_ms();
+    let existing: Option<String> =
+        flights::table.filter(flights::flight_key.eq(&key)).select(flights::id).first(conn).optional()?;
+    if let Some(id) = existing {
+        diesel::update(flights::table.filter(flights::id.eq(&id)))
+            .set((
+                flights::etd.eq(etd),
+                flights::eta.eq(eta),
+                flights::departure_local.eq(&first.departure_local),
+                flights::arrival_local.eq(&last.arrival_local),
+                flights::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        return Ok(Some(id));
+    }
+    let id = new_id();
+    diesel::insert_into(flights::table)
+        .values((
+            flights::id.eq(&id),
+            flights::flight_key.eq(&key),
+            flights::carrier.eq(&flight.carrier),
+            flights::number.eq(number),
+            flights::origin.eq(&first.origin),
+            flights::destination.eq(&last.destination),
+            flights::etd.eq(etd),
+            flights::eta.eq(eta),
+            flights::departure_local.eq(&first.departure_local),
+            flights::arrival_local.eq(&last.arrival_local),
+            flights::direction.eq(direction),
+            flights::created_at.eq(now),
+            flights::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(Some(id))
+}
+
+fn direction(home: Option<&str>, origin: &str, destination: &str) -> &'static str {
+    let Some(home) = home else { return "inbound" };
+    let country = |a: &str| airports::lookup(a).map(|x| x.country);
+    match (country(origin), country(destination)) {
+        (_, Some(d)) if d == home => "inbound",
+        (Some(o), _) if o == home => "outbound",
+        _ => "overflight",
+    }
+}
+
+/// Loads a manifest; returns the flight id (None when the manifest names no usable flight).
+pub fn load_manifest(conn: &mut DbConnection, m: &Manifest, origin: &Origin<'_>) -> QueryResult<Option<String>> {
+    let Some(flight_id) = upsert_flight(conn, &m.flight, origin.home_country)? else {
+        return Ok(None);
+    };
+    for t in &m.travellers {
+        upsert_traveller(conn, &flight_id, t, None, DataSource::Api, origin)?;
+    }
+    enqueue_screening(conn, &flight_id)?;
+    Ok(Some(flight_id))
+}
+
+/// Loads a PNR push; PNR travellers without documents are kept.
+pub fn load_pnrs(conn: &mut DbConnection, p: &PnrPush, origin: &Origin<'_>) -> QueryResult<Option<String>> {
+    let mut flight = p.flight.clone();
+    if flight.legs.is_empty() {
+        // No message-level TVL: take the first itinerary segment of the first PNR.
+        if let Some(s) = p.pnrs.iter().flat_map(|x| x.itinerary.first()).next() {
+            flight = Flight {
+                carrier: s.carrier.clone(),
+                number: s.number.clone(),
+                legs: vec![paxrisk_parsers::Leg {
+                    origin: s.origin.clone(),
+                    destination: s.destination.clone(),
+                    departure_local: s.departure_local.clone(),
+                    arrival_local: s.arrival_local.clone(),
+                }],
+            };
+        }
+    }
+    let Some(flight_id) = upsert_flight(conn, &flight, origin.home_country)? else {
+        return Ok(None);
+    };
+    for pnr in &p.pnrs {
+        let data = serde_json::to_string(pnr).unwrap_or_default();
+        let existing: Option<String> = pnrs::table
+            .filter(pnrs::flight_id.eq(&flight_id).and(pnrs::record_locator.eq(&pnr.record_locator)))
+            .select(pnrs::id)
+            .first(conn)
+            .optional()?;
+        match existing {
+            Some(id) => {
+                diesel::update(pnrs::table.filter(pnrs::id.eq(id)))
+                    .set((pnrs::data.eq(&data), pnrs::message_id.eq(origin.message_id), pnrs::received_at.eq(origin.received_at)))
+                    .execute(conn)?;
+            }
+            None => {
+                diesel::insert_into(pnrs::table)
+                    .values((
+                        pnrs::id.eq(new_id()),
+                        pnrs::flight_id.eq(&flight_id),
+                        pnrs::record_locator.eq(&pnr.record_locator),
+                        pnrs::message_id.eq(origin.message_id),
+                        pnrs::data.eq(&data),
+                        pnrs::received_at.eq(origin.received_at),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+        for t in &pnr.travellers {
+            upsert_traveller(conn, &flight_id, t, Some(&pnr.record_locator), DataSource::Pnr, origin)?;
+        }
+    }
+    enqueue_screening(conn, &flight_id)?;
+    Ok(Some(flight_id))
+}
+
+fn upsert_traveller(
+    conn: &mut DbConnection,
+    flight_id: &str,
+    t: &Traveller,
+    locator: Option<&str>,
+    source: DataSource,
+    origin: &Origin<'_>,
+) -> QueryResult<()> {
+    let key = flight_identity_key(t);
+    let data = serde_json::to_string(t).unwrap_or_default();
+    let now = now_ms();
+    let existing: Option<(String, String)> = travellers::table
+        .filter(travellers::flight_id.eq(flight_id).and(travellers::identity_key.eq(&key)))
+        .select((travellers::id, travellers::source))
+        .first(conn)
+        .optional()?;
+    let id = match existing {
+        Some((id, current)) => {
+            // PNR data never replace API identity data; they only add a version.
+            if !(current == "api" && source == DataSource::Pnr) {
+                set_current(conn, &id, t, &data, source, origin)?;
+            } else if let Some(l) = locator {
+                diesel::update(travellers::table.filter(travellers::id.eq(&id)))
+                    .set(travellers::record_locator.eq(l))
+                    .execute(conn)?;
+            }
+            id
+        }
+        None => {
+            let id = new_id();
+            diesel::insert_into(travellers::table)
+                .values((
+                    travellers::id.eq(&id),
+                    travellers::flight_id.eq(flight_id),
+                    travellers::identity_key.eq(&key),
+                    travellers::source.eq(source.as_str()),
+                    travellers::kind.eq(kind_str(t)),
+                    travellers::surname.eq(&t.surname),
+                    travellers::given_names.eq(&t.given_names),
+                    travellers::date_of_birth.eq(&t.date_of_birth),
+                    travellers::gender.eq(&t.gender),
+                    travellers::nationality.eq(&t.nationality),
+                    travellers::record_locator.eq(locator.or(t.record_locator.as_deref())),
+                    travellers::data.eq(&data),
+                    travellers::message_id.eq(origin.message_id),
+                    travellers::masked.eq(false),
+                    travellers::received_at.eq(origin.received_at),
+                    travellers::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            replace_documents(conn, &id, t)?;
+            id
+        }
+    };
+    diesel::insert_into(traveller_versions::table)
+        .values((
+            traveller_versions::id.eq(new_id()),
+            traveller_versions::traveller_id.eq(&id),
+            traveller_versions::message_id.eq(origin.message_id),
+            traveller_versions::source.eq(source.as_str()),
+            traveller_versions::data.eq(&data),
+            traveller_versions::received_at.eq(origin.received_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn set_current(
+    conn: &mut DbConnection,
+    id: &str,
+    t: &Traveller,
+    data: &str,
+    source: DataSource,
+    origin: &Origin<'_>,
+) -> QueryResult<()> {
+    diesel::update(travellers::table.filter(travellers::id.eq(id)))
+        .set((
+            travellers::source.eq(source.as_str()),
+            travellers::kind.eq(kind_str(t)),
+            travellers::surname.eq(&t.surname),
+            travellers::given_names.eq(&t.given_names),
+            travellers::date_of_birth.eq(&t.date_of_birth),
+            travellers::gender.eq(&t.gender),
+            travellers::nationality.eq(&t.nationality),
+            travellers::data.eq(data),
+            travellers::message_id.eq(origin.message_id),
+            travellers::updated_at.eq(now_ms()),
+        ))
+        .execute(conn)?;
+    replace_documents(conn, id, t)
+}
+
+fn replace_documents(conn: &mut DbConnection, traveller_id: &str, t: &Traveller) -> QueryResult<()> {
+    diesel::delete(documents::table.filter(documents::traveller_id.eq(traveller_id))).execute(conn)?;
+    for d in &t.documents {
+        diesel::insert_into(documents::table)
+            .values((
+                documents::id.eq(new_id()),
+                documents::traveller_id.eq(traveller_id),
+                documents::doc_type.eq(&d.doc_type),
+                documents::number.eq(&d.number),
+                documents::issuing_country.eq(&d.issuing_country),
+                documents::expiry.eq(&d.expiry),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn kind_str(t: &Traveller) -> &'static str {
+    use paxrisk_parsers::TravellerKind as K;
+    match t.kind {
+        K::Passenger => "passenger",
+        K::Crew => "crew",
+        K::TransitPassenger => "transit_passenger",
+        K::TransitCrew => "transit_crew",
+    }
+}
+
+/// Queues a screening job for a flight unless one is already waiting.
+pub fn enqueue_screening(conn: &mut DbConnection, flight_id: &str) -> QueryResult<()> {
+    let waiting: i64 = jobs::table
+        .filter(jobs::flight_id.eq(flight_id).and(jobs::state.eq("queued")))
+        .count()
+        .get_result(conn)?;
+    if waiting == 0 {
+        let now = now_ms();
+        diesel::insert_into(jobs::table)
+            .values((
+                jobs::id.eq(new_id()),
+                jobs::kind.eq("screen"),
+                jobs::flight_id.eq(flight_id),
+                jobs::state.eq("queued"),
+                jobs::run_after.eq(now),
+                jobs::attempts.eq(0),
+                jobs::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

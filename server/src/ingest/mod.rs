@@ -1,0 +1,8 @@
+//! Intake (HTTP, folder, CLI) → raw store → parse → load → enqueue screening.
+
+pub mod airports;
+pub mod intake;
+pub mod load;
+pub mod process;
+pub mod views;
+pub mod cli;

@@ -1,0 +1,204 @@
+//! Read views of loaded data: flights and their travellers, as the API and pages show them.
+//! Masked fields were masked in the store, so what is read here is what may be shown.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::api::rfc3339;
+use crate::db::schema::{documents, flights, review_items, travellers};
+use crate::db::{DbConnection, DbError};
+
+/// A flight in the list.
+#[derive(Debug, Serialize)]
+pub struct FlightView {
+    pub id: String,
+    pub carrier: String,
+    pub number: String,
+    pub origin: String,
+    pub destination: String,
+    pub etd: Option<String>,
+    pub eta: Option<String>,
+    pub departure_local: Option<String>,
+    pub arrival_local: Option<String>,
+    pub direction: String,
+    pub travellers: i64,
+    pub flagged: i64,
+}
+
+type FlightRow = (String, String, String, String, String, Option<i64>, Option<i64>, Option<String>, Option<String>, String);
+
+fn flight_columns() -> (
+    flights::id,
+    flights::carrier,
+    flights::number,
+    flights::origin,
+    flights::destination,
+    flights::etd,
+    flights::eta,
+    flights::departure_local,
+    flights::arrival_local,
+    flights::direction,
+) {
+    (
+        flights::id,
+        flights::carrier,
+        flights::number,
+        flights::origin,
+        flights::destination,
+        flights::etd,
+        flights::eta,
+        flights::departure_local,
+        flights::arrival_local,
+        flights::direction,
+    )
+}
+
+/// Flights that land after `since` (or have no known arrival), soonest first.
+pub fn flights(conn: &mut DbConnection, since: Option<i64>, limit: i64) -> Result<Vec<FlightView>, DbError> {
+    let mut q = flights::table.select(flight_columns()).order(flights::eta.asc()).limit(limit).into_boxed();
+    if let Some(s) = since {
+        q = q.filter(flights::eta.ge(s).or(flights::eta.is_null()));
+    }
+    let rows: Vec<FlightRow> = q.load(conn)?;
+    let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
+    let counts: Vec<(String, i64)> = travellers::table
+        .filter(travellers::flight_id.eq_any(&ids))
+        .group_by(travellers::flight_id)
+        .select((travellers::flight_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let flagged: Vec<(String, i64)> = review_items::table
+        .filter(review_items::flight_id.eq_any(&ids))
+        .group_by(review_items::flight_id)
+        .select((review_items::flight_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let counts: HashMap<_, _> = counts.into_iter().collect();
+    let flagged: HashMap<_, _> = flagged.into_iter().collect();
+    Ok(rows.into_iter().map(|r| to_view(r, &counts, &flagged)).collect())
+}
+
+/// One flight.
+pub fn flight(conn: &mut DbConnection, id: &str) -> Result<Option<FlightView>, DbError> {
+    let row: Option<FlightRow> = flights::table.filter(flights::id.eq(id)).select(flight_columns()).first(conn).optional()?;
+    let Some(row) = row else { return Ok(None) };
+    let n: i64 = travellers::table.filter(travellers::flight_id.eq(id)).count().get_result(conn)?;
+    let f: i64 = review_items::table.filter(review_items::flight_id.eq(id)).count().get_result(conn)?;
+    let counts = HashMap::from([(row.0.clone(), n)]);
+    let flagged = HashMap::from([(row.0.clone(), f)]);
+    Ok(Some(to_view(row, &counts, &flagged)))
+}
+
+fn to_view(r: FlightRow, counts: &HashMap<String, i64>, flagged: &HashMap<String, i64>) -> FlightView {
+    FlightView {
+        travellers: counts.get(&r.0).copied().unwrap_or(0),
+        flagged: flagged.get(&r.0).copied().unwrap_or(0),
+        id: r.0,
+        carrier: r.1,
+        number: r.2,
+        origin: r.3,
+        destination: r.4,
+        etd: r.5.map(rfc3339),
+        eta: r.6.map(rfc3339),
+        departure_local: r.7,
+        arrival_local: r.8,
+        direction: r.9,
+    }
+}
+
+/// A traveller as the API shows them.
+#[derive(Debug, Serialize)]
+pub struct TravellerView {
+    pub id: String,
+    pub flight_id: String,
+    pub kind: String,
+    pub surname: String,
+    pub given_names: String,
+    pub date_of_birth: Option<String>,
+    pub gender: Option<String>,
+    pub nationality: Option<String>,
+    pub record_locator: Option<String>,
+    pub source: String,
+    pub masked: bool,
+    pub documents: Vec<DocumentView>,
+    pub score: Option<i32>,
+    pub band: Option<String>,
+}
+
+/// A travel document as the API shows it.
+#[derive(Debug, Serialize, Queryable)]
+pub struct DocumentView {
+    #[serde(skip)]
+    pub traveller_id: String,
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    pub number: String,
+    pub issuing_country: Option<String>,
+    pub expiry: Option<String>,
+}
+
+type TravellerRow =
+    (String, String, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>, String, bool);
+
+/// Travellers of a flight, or one traveller by id.
+pub fn travellers(conn: &mut DbConnection, flight_id: Option<&str>, id: Option<&str>) -> Result<Vec<TravellerView>, DbError> {
+    let mut q = travellers::table
+        .select((
+            travellers::id,
+            travellers::flight_id,
+            travellers::kind,
+            travellers::surname,
+            travellers::given_names,
+            travellers::date_of_birth,
+            travellers::gender,
+            travellers::nationality,
+            travellers::record_locator,
+            travellers::source,
+            travellers::masked,
+        ))
+        .order((travellers::surname.asc(), travellers::given_names.asc()))
+        .into_boxed();
+    if let Some(f) = flight_id {
+        q = q.filter(travellers::flight_id.eq(f));
+    }
+    if let Some(i) = id {
+        q = q.filter(travellers::id.eq(i));
+    }
+    let rows: Vec<TravellerRow> = q.load(conn)?;
+    let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
+    let docs: Vec<DocumentView> = documents::table
+        .filter(documents::traveller_id.eq_any(&ids))
+        .select((documents::traveller_id, documents::doc_type, documents::number, documents::issuing_country, documents::expiry))
+        .load(conn)?;
+    let scores: Vec<(String, i32, String)> = review_items::table
+        .filter(review_items::traveller_id.eq_any(&ids))
+        .select((review_items::traveller_id, review_items::score, review_items::band))
+        .load(conn)?;
+    let mut by_traveller: HashMap<String, Vec<DocumentView>> = HashMap::new();
+    for d in docs {
+        by_traveller.entry(d.traveller_id.clone()).or_default().push(d);
+    }
+    let scores: HashMap<String, (i32, String)> = scores.into_iter().map(|(t, s, b)| (t, (s, b))).collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let score = scores.get(&r.0).cloned();
+            TravellerView {
+                documents: by_traveller.remove(&r.0).unwrap_or_default(),
+                score: score.as_ref().map(|s| s.0),
+                band: score.map(|s| s.1),
+                id: r.0,
+                flight_id: r.1,
+                kind: r.2,
+                surname: r.3,
+                given_names: r.4,
+                date_of_birth: r.5,
+                gender: r.6,
+                nationality: r.7,
+                record_locator: r.8,
+                source: r.9,
+                masked: r.10,
+            }
+        })
+        .collect())
+}

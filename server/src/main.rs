@@ -1,0 +1,21 @@
+//! `paxrisk`: the passenger-data risk assessment service and its command line.
+
+mod api;
+mod app;
+mod audit;
+mod auth;
+mod cli;
+mod config;
+mod db;
+mod demo;
+mod ingest;
+mod metrics;
+mod retention;
+mod review;
+mod screening;
+mod web;
+mod worker;
+
+fn main() -> std::process::ExitCode {
+    cli::run()
+}

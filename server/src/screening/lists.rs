@@ -1,0 +1,194 @@
+//! Watchlists in the store: import (a new version per import), and an in-memory index per list
+//! version, built once and shared by every screening.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use diesel::prelude::*;
+use paxrisk_screening::matcher::Index;
+use paxrisk_screening::watchlist::{self, Entry};
+use serde::Serialize;
+
+use crate::db::schema::{watchlist_entries, watchlists};
+use crate::db::{new_id, now_ms, DbConnection, DbError};
+
+/// One list version, ready to screen against.
+pub struct LoadedList {
+    pub id: String,
+    pub name: String,
+    pub version: i32,
+    pub threshold: f64,
+    pub category: String,
+    pub entries: Vec<Entry>,
+    pub index: Index,
+}
+
+fn cache() -> &'static RwLock<HashMap<String, Arc<LoadedList>>> {
+    static CACHE: std::sync::OnceLock<RwLock<HashMap<String, Arc<LoadedList>>>> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// Why an import failed as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("unknown format {0:?}; use csv, ofac or json")]
+    Format(String),
+    #[error("{0}")]
+    Read(String),
+    #[error("{0} row(s) failed and --strict was given; nothing was imported")]
+    Strict(usize),
+    #[error("the file holds no usable entries")]
+    Empty,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for ImportError {
+    fn from(e: diesel::result::Error) -> Self {
+        ImportError::Db(e.into())
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Serialize)]
+pub struct ImportSummary {
+    pub watchlist_id: String,
+    pub name: String,
+    pub version: i32,
+    pub entries: usize,
+    /// Rows that failed: row number and why (never the row's personal data).
+    pub errors: Vec<(usize, String)>,
+}
+
+/// Reads a list file (or OFAC folder) and stores it as the next version of list `name`.
+pub fn import_path(
+    conn: &mut DbConnection,
+    name: &str,
+    format: &str,
+    path: &Path,
+    strict: bool,
+) -> Result<ImportSummary, ImportError> {
+    if !matches!(format, "csv" | "ofac" | "json") {
+        return Err(ImportError::Format(format.into()));
+    }
+    let report = watchlist::import(format, path).map_err(|e| ImportError::Read(e.to_string()))?;
+    let errors: Vec<(usize, String)> = report.errors.iter().map(|e| (e.row, e.message.clone())).collect();
+    if strict && !errors.is_empty() {
+        return Err(ImportError::Strict(errors.len()));
+    }
+    if report.entries.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    let (id, version) = store(conn, name, &report.entries)?;
+    Ok(ImportSummary { watchlist_id: id, name: name.into(), version, entries: report.entries.len(), errors })
+}
+
+/// Stores entries as a new version of a list (creating the list the first time).
+pub fn store(conn: &mut DbConnection, name: &str, entries: &[Entry]) -> Result<(String, i32), DbError> {
+    let now = now_ms();
+    let out = crate::db::transaction(conn, |conn| {
+        let existing: Option<(String, i32)> = watchlists::table
+            .filter(watchlists::name.eq(name))
+            .select((watchlists::id, watchlists::version))
+            .first(conn)
+            .optional()?;
+        let (id, version) = match existing {
+            Some((id, v)) => {
+                diesel::update(watchlists::table.filter(watchlists::id.eq(&id)))
+                    .set((watchlists::version.eq(v + 1), watchlists::updated_at.eq(now)))
+                    .execute(conn)?;
+                (id, v + 1)
+            }
+            None => {
+                let id = new_id();
+                diesel::insert_into(watchlists::table)
+                    .values((
+                        watchlists::id.eq(&id),
+                        watchlists::name.eq(name),
+                        watchlists::category.eq("sanctions"),
+                        watchlists::severity.eq("high"),
+                        watchlists::threshold.eq(paxrisk_screening::names::DEFAULT_NAME_THRESHOLD),
+                        watchlists::version.eq(1),
+                        watchlists::created_at.eq(now),
+                        watchlists::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                (id, 1)
+            }
+        };
+        // Older versions' entries stay until retention or an admin prunes them: hits link to them.
+        for chunk in entries.chunks(500) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|e| {
+                    (
+                        watchlist_entries::id.eq(new_id()),
+                        watchlist_entries::watchlist_id.eq(id.clone()),
+                        watchlist_entries::version.eq(version),
+                        watchlist_entries::entry.eq(serde_json::to_string(e).unwrap_or_default()),
+                    )
+                })
+                .collect();
+            // Multi-row inserts are per backend: the MultiConnection cannot express them.
+            match conn {
+                DbConnection::Sqlite(c) => diesel::insert_into(watchlist_entries::table).values(&rows).execute(c)?,
+                DbConnection::Pg(c) => diesel::insert_into(watchlist_entries::table).values(&rows).execute(c)?,
+            };
+        }
+        Ok::<_, diesel::result::Error>((id, version))
+    })?;
+    Ok(out)
+}
+
+/// Every list's current version, indexed (from the cache when the version is unchanged).
+pub fn current(conn: &mut DbConnection) -> Result<Vec<Arc<LoadedList>>, DbError> {
+    type Row = (String, String, i32, f64, String);
+    let rows: Vec<Row> = watchlists::table
+        .select((watchlists::id, watchlists::name, watchlists::version, watchlists::threshold, watchlists::category))
+        .load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, name, version, threshold, category) in rows {
+        let cached = cache().read().unwrap_or_else(|p| p.into_inner()).get(&id).cloned();
+        if let Some(l) = cached.filter(|l| l.version == version) {
+            out.push(l);
+            continue;
+        }
+        let texts: Vec<String> = watchlist_entries::table
+            .filter(watchlist_entries::watchlist_id.eq(&id).and(watchlist_entries::version.eq(version)))
+            .select(watchlist_entries::entry)
+            .load(conn)?;
+        let entries: Vec<Entry> = texts.iter().filter_map(|t| serde_json::from_str(t).ok()).collect();
+        let index = Index::build(&entries);
+        let list = Arc::new(LoadedList { id: id.clone(), name, version, threshold, category, entries, index });
+        cache().write().unwrap_or_else(|p| p.into_inner()).insert(id, list.clone());
+        out.push(list);
+    }
+    Ok(out)
+}
+
+/// A list as the API shows it.
+#[derive(Debug, Serialize, Queryable)]
+pub struct ListInfo {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    pub severity: String,
+    pub threshold: f64,
+    pub version: i32,
+}
+
+/// Every list, by name.
+pub fn list_all(conn: &mut DbConnection) -> Result<Vec<ListInfo>, DbError> {
+    Ok(watchlists::table
+        .order(watchlists::name.asc())
+        .select((
+            watchlists::id,
+            watchlists::name,
+            watchlists::category,
+            watchlists::severity,
+            watchlists::threshold,
+            watchlists::version,
+        ))
+        .load(conn)?)
+}

@@ -1,0 +1,142 @@
+//! Screening of one flight: every traveller against every list's current version and every
+//! live or shadow rule; hits are replaced, review items created, rescored or withdrawn.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use paxrisk_parsers::{Pnr, Traveller};
+
+use super::{lists, rules};
+use crate::config::Config;
+use crate::db::schema::{flights, hits, pnrs, travellers};
+use crate::db::{new_id, now_ms, DbConnection, DbError};
+use crate::review::items;
+
+/// A hit before it is stored.
+pub struct NewHit {
+    pub kind: &'static str,
+    pub source_id: String,
+    pub source_version: i32,
+    pub live: bool,
+    pub score: f64,
+    pub weight: i32,
+    pub reason: String,
+    pub detail: serde_json::Value,
+}
+
+/// The flight facts rules read.
+pub struct FlightRow {
+    pub carrier: String,
+    pub number: String,
+    pub origin: String,
+    pub destination: String,
+    pub etd: Option<i64>,
+    pub departure_local: Option<String>,
+    pub direction: String,
+}
+
+/// Screens every traveller of a flight; returns how many were screened.
+pub fn screen_flight(conn: &mut DbConnection, flight_id: &str, config: &Config) -> Result<usize, DbError> {
+    let lists = lists::current(conn)?;
+    let active = rules::active(conn)?;
+    let row: Option<(String, String, String, String, Option<i64>, Option<String>, String)> = flights::table
+        .filter(flights::id.eq(flight_id))
+        .select((
+            flights::carrier,
+            flights::number,
+            flights::origin,
+            flights::destination,
+            flights::etd,
+            flights::departure_local,
+            flights::direction,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some(f) = row else { return Ok(0) };
+    let flight = FlightRow {
+        carrier: f.0,
+        number: f.1,
+        origin: f.2,
+        destination: f.3,
+        etd: f.4,
+        departure_local: f.5,
+        direction: f.6,
+    };
+    let people: Vec<(String, String, Option<String>, String)> = travellers::table
+        .filter(travellers::flight_id.eq(flight_id))
+        .select((travellers::id, travellers::data, travellers::record_locator, travellers::message_id))
+        .load(conn)?;
+    let pnr_rows: Vec<(String, String)> =
+        pnrs::table.filter(pnrs::flight_id.eq(flight_id)).select((pnrs::record_locator, pnrs::data)).load(conn)?;
+    let pnr_map: HashMap<String, Pnr> =
+        pnr_rows.into_iter().filter_map(|(l, d)| serde_json::from_str(&d).ok().map(|p| (l, p))).collect();
+    let bands = rules::bands(config);
+    let mut message_ids: Vec<String> = Vec::new();
+    let mut results = Vec::with_capacity(people.len());
+    for (id, data, locator, message_id) in &people {
+        message_ids.push(message_id.clone());
+        let Ok(t) = serde_json::from_str::<Traveller>(data) else { continue };
+        let mut found = Vec::new();
+        for list in &lists {
+            for m in list.index.screen(&t, list.threshold) {
+                let entry = &list.entries[m.entry];
+                found.push(NewHit {
+                    kind: "watchlist",
+                    source_id: list.id.clone(),
+                    source_version: list.version,
+                    live: true,
+                    score: m.score,
+                    weight: 100,
+                    reason: format!("{} entry {}: {}", list.name, entry.id, m.reasons.join("; ")),
+                    detail: serde_json::json!({"list": list.name, "entry": entry, "matched_name": m.matched_name}),
+                });
+            }
+        }
+        let pnr = locator.as_ref().and_then(|l| pnr_map.get(l));
+        found.extend(rules::evaluate(&active, &t, &flight, pnr));
+        results.push((id.clone(), found));
+    }
+    crate::db::transaction(conn, |conn| {
+        for (traveller_id, found) in &results {
+            diesel::delete(hits::table.filter(hits::traveller_id.eq(traveller_id))).execute(conn)?;
+            let now = now_ms();
+            for h in found {
+                diesel::insert_into(hits::table)
+                    .values((
+                        hits::id.eq(new_id()),
+                        hits::traveller_id.eq(traveller_id),
+                        hits::flight_id.eq(flight_id),
+                        hits::kind.eq(h.kind),
+                        hits::source_id.eq(&h.source_id),
+                        hits::source_version.eq(h.source_version),
+                        hits::live.eq(h.live),
+                        hits::score.eq(h.score),
+                        hits::weight.eq(h.weight),
+                        hits::reason.eq(&h.reason),
+                        hits::detail.eq(h.detail.to_string()),
+                        hits::created_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+            let watchlisted = found.iter().any(|h| h.kind == "watchlist");
+            let rule_score = paxrisk_screening::rules::score(
+                found.iter().filter(|h| h.kind == "rule" && h.live).map(|h| h.weight.clamp(0, 100) as u8),
+            );
+            let band = bands.band(rule_score);
+            let best_list = found.iter().filter(|h| h.kind == "watchlist").map(|h| (h.score * 100.0).round() as i32).max();
+            if watchlisted {
+                let score = best_list.unwrap_or(100).max(i32::from(rule_score));
+                items::upsert(conn, traveller_id, flight_id, score, "high")?;
+            } else if band != paxrisk_screening::rules::Band::Low {
+                items::upsert(conn, traveller_id, flight_id, i32::from(rule_score), band.as_str())?;
+            } else {
+                items::withdraw(conn, traveller_id)?;
+            }
+        }
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    message_ids.sort();
+    message_ids.dedup();
+    crate::ingest::process::mark_screened(conn, &message_ids)?;
+    Ok(results.len())
+}

@@ -17,7 +17,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
@@ -25,9 +28,16 @@ impl Lcg {
     }
 }
 
-const COUNTRIES: &[&str] = &["ISL", "NOR", "SWE", "GBR", "FRA", "DEU", "SGP", "ARE", "USA", "CAN", "BRA", "NGA", "IND", "JPN"];
-const AIRPORTS: &[&str] = &["SIN", "DXB", "KEF", "LHR", "CDG", "FRA", "IST", "DOH", "JFK", "GRU", "LOS", "DEL"];
-const AGENCIES: &[&str] = &["AGT1", "AGT2", "AGT3", "AGT4", "AGT5", "AGT6", "AGT7", "AGT8"];
+const COUNTRIES: &[&str] = &[
+    "ISL", "NOR", "SWE", "GBR", "FRA", "DEU", "SGP", "ARE", "USA", "CAN", "BRA", "NGA", "IND",
+    "JPN",
+];
+const AIRPORTS: &[&str] = &[
+    "SIN", "DXB", "KEF", "LHR", "CDG", "FRA", "IST", "DOH", "JFK", "GRU", "LOS", "DEL",
+];
+const AGENCIES: &[&str] = &[
+    "AGT1", "AGT2", "AGT3", "AGT4", "AGT5", "AGT6", "AGT7", "AGT8",
+];
 
 fn leaf(rng: &mut Lcg) -> Value {
     match rng.next(9) {
@@ -46,9 +56,13 @@ fn leaf(rng: &mut Lcg) -> Value {
         3 => json!({"field": "pnr.booking_lead_days", "op": "le", "value": rng.next(30)}),
         4 => json!({"field": "pnr.payment_type", "op": "eq", "value": "CA"}),
         5 => json!({"field": "pnr.one_way", "op": "eq", "value": rng.next(2) == 0}),
-        6 => json!({"field": "pnr.agency", "op": "in", "value": [rng.pick(AGENCIES), rng.pick(AGENCIES)]}),
+        6 => {
+            json!({"field": "pnr.agency", "op": "in", "value": [rng.pick(AGENCIES), rng.pick(AGENCIES)]})
+        }
         7 => json!({"field": "pnr.route", "op": "contains", "value": rng.pick(AIRPORTS)}),
-        _ => json!({"not": {"field": "traveller.document_expiry_days", "op": "ge", "value": 30 * rng.next(12)}}),
+        _ => {
+            json!({"not": {"field": "traveller.document_expiry_days", "op": "ge", "value": 30 * rng.next(12)}})
+        }
     }
 }
 
@@ -57,7 +71,11 @@ fn rules(n: usize) -> Vec<(CompiledRule, u8)> {
     (0..n)
         .map(|_| {
             let leaves: Vec<Value> = (0..2 + rng.next(5)).map(|_| leaf(&mut rng)).collect();
-            let condition = if rng.next(10) == 0 { json!({"any": leaves}) } else { json!({"all": leaves}) };
+            let condition = if rng.next(10) == 0 {
+                json!({"any": leaves})
+            } else {
+                json!({"all": leaves})
+            };
             let c = validate(&condition).expect("synthetic rule is valid");
             (CompiledRule::compile(&c), 5 + rng.next(40) as u8)
         })
@@ -66,7 +84,10 @@ fn rules(n: usize) -> Vec<(CompiledRule, u8)> {
 
 fn travellers(n: usize) -> Vec<Facts> {
     let mut rng = Lcg(11);
-    let departure = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap().and_hms_opt(8, 0, 0).unwrap();
+    let departure = NaiveDate::from_ymd_opt(2026, 11, 29)
+        .unwrap()
+        .and_hms_opt(8, 0, 0)
+        .unwrap();
     let flight = FlightFacts {
         carrier: Some("ZZ".into()),
         number: Some("101".into()),
@@ -96,7 +117,9 @@ fn travellers(n: usize) -> Vec<Facts> {
             flight: flight.clone(),
             // One traveller in ten has API data only.
             pnr: (rng.next(10) != 0).then(|| PnrFacts {
-                booking_date: departure.date().checked_sub_days(chrono::Days::new(rng.next(60))),
+                booking_date: departure
+                    .date()
+                    .checked_sub_days(chrono::Days::new(rng.next(60))),
                 payment_type: Some(rng.pick(&["CA", "CC", "CC", "CC", "MS"]).into()),
                 one_way: Some(rng.next(3) == 0),
                 travellers_count: Some(1 + rng.next(4) as u32),
@@ -133,7 +156,10 @@ fn bench(c: &mut Criterion) {
     let rules = rules(1_000);
     let flight = travellers(400);
     let (hits, _) = screen(&rules, &flight);
-    eprintln!("1,000 rules x 400 travellers: {hits} hits ({:.2}%)", 100.0 * hits as f64 / 400_000.0);
+    eprintln!(
+        "1,000 rules x 400 travellers: {hits} hits ({:.2}%)",
+        100.0 * hits as f64 / 400_000.0
+    );
 
     c.bench_function("rules/match_only_1000x400", |b| {
         b.iter(|| {
@@ -147,7 +173,9 @@ fn bench(c: &mut Criterion) {
             n
         })
     });
-    c.bench_function("rules/screen_flight_1000x400", |b| b.iter(|| screen(black_box(&rules), black_box(&flight))));
+    c.bench_function("rules/screen_flight_1000x400", |b| {
+        b.iter(|| screen(black_box(&rules), black_box(&flight)))
+    });
 }
 
 criterion_group!(benches, bench);

@@ -19,7 +19,12 @@ fn err(condition: Value) -> RuleError {
 
 fn assert_err(condition: Value, code: ErrorCode, path: &str) -> RuleError {
     let e = err(condition);
-    assert_eq!((e.code, e.path.as_str()), (code, path), "message: {}", e.message);
+    assert_eq!(
+        (e.code, e.path.as_str()),
+        (code, path),
+        "message: {}",
+        e.message
+    );
     e
 }
 
@@ -45,8 +50,20 @@ fn traveller() -> Traveller {
         nationality: Some("isl".into()),
         residence: Some("NOR".into()),
         documents: vec![
-            Document { doc_type: "V".into(), number: "V1".into(), issuing_country: Some("ARE".into()), expiry: Some("2027-12-31".into()), issue_date: None },
-            Document { doc_type: "P".into(), number: "P1".into(), issuing_country: Some("GBR".into()), expiry: Some("2027-01-08".into()), issue_date: None },
+            Document {
+                doc_type: "V".into(),
+                number: "V1".into(),
+                issuing_country: Some("ARE".into()),
+                expiry: Some("2027-12-31".into()),
+                issue_date: None,
+            },
+            Document {
+                doc_type: "P".into(),
+                number: "P1".into(),
+                issuing_country: Some("GBR".into()),
+                expiry: Some("2027-01-08".into()),
+                issue_date: None,
+            },
         ],
         seat: Some("12a".into()),
         bag_count: Some(2),
@@ -84,7 +101,10 @@ fn pnr() -> PnrFacts {
 }
 
 fn history() -> HistoryFacts {
-    HistoryFacts { previous_trips: Some(4), previous_hits: Some(0) }
+    HistoryFacts {
+        previous_trips: Some(4),
+        previous_hits: Some(0),
+    }
 }
 
 fn facts() -> Facts {
@@ -173,13 +193,20 @@ fn sensitive_fields_are_refused_exactly_like_unknown_ones() {
         assert_eq!(e.code, ErrorCode::UnknownField, "{name}");
         assert_eq!(e.path, "/condition/all/0/field");
         // Same sentence as any other unknown field: no hint that the field exists but is barred.
-        assert_eq!(e.message, plain.message.replace("traveller.shoe_size", name), "{name}");
+        assert_eq!(
+            e.message,
+            plain.message.replace("traveller.shoe_size", name),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn the_catalogue_holds_no_sensitive_field() {
-    let barred = ["relig", "health", "ethnic", "race", "sex", "politic", "union", "meal", "disab", "medic", "ssr"];
+    let barred = [
+        "relig", "health", "ethnic", "race", "sex", "politic", "union", "meal", "disab", "medic",
+        "ssr",
+    ];
     for f in catalogue() {
         for word in barred {
             assert!(!f.name.contains(word), "{} looks sensitive", f.name);
@@ -188,16 +215,42 @@ fn the_catalogue_holds_no_sensitive_field() {
     // The fields DESIGN.md promises are all there.
     let names: Vec<&str> = catalogue().iter().map(|f| f.name).collect();
     for required in [
-        "traveller.surname", "traveller.given_names", "traveller.nationality", "traveller.gender",
-        "traveller.age", "traveller.document_type", "traveller.document_country",
-        "traveller.document_expiry_days", "traveller.residence", "traveller.kind", "flight.carrier",
-        "flight.number", "flight.origin", "flight.destination", "flight.origin_country",
-        "flight.destination_country", "flight.direction", "flight.departure_hour",
-        "pnr.payment_type", "pnr.booking_lead_days", "pnr.one_way", "pnr.trip_duration_days",
-        "pnr.travellers_count", "pnr.bag_count", "pnr.agency", "pnr.route", "pnr.email_domain",
-        "pnr.frequent_flyer", "pnr.seat", "history.previous_trips", "history.previous_hits",
+        "traveller.surname",
+        "traveller.given_names",
+        "traveller.nationality",
+        "traveller.gender",
+        "traveller.age",
+        "traveller.document_type",
+        "traveller.document_country",
+        "traveller.document_expiry_days",
+        "traveller.residence",
+        "traveller.kind",
+        "flight.carrier",
+        "flight.number",
+        "flight.origin",
+        "flight.destination",
+        "flight.origin_country",
+        "flight.destination_country",
+        "flight.direction",
+        "flight.departure_hour",
+        "pnr.payment_type",
+        "pnr.booking_lead_days",
+        "pnr.one_way",
+        "pnr.trip_duration_days",
+        "pnr.travellers_count",
+        "pnr.bag_count",
+        "pnr.agency",
+        "pnr.route",
+        "pnr.email_domain",
+        "pnr.frequent_flyer",
+        "pnr.seat",
+        "history.previous_trips",
+        "history.previous_hits",
     ] {
-        assert!(names.contains(&required), "{required} missing from the catalogue");
+        assert!(
+            names.contains(&required),
+            "{required} missing from the catalogue"
+        );
     }
 }
 
@@ -209,13 +262,21 @@ fn sensitive_values_are_refused() {
         "/condition/all/0/value",
     );
     assert!(e.message.contains("HALAL"), "{}", e.message);
-    assert_err(leaf("pnr.seat", "contains", json!("MOML")), ErrorCode::SensitiveValue, "/condition/value");
+    assert_err(
+        leaf("pnr.seat", "contains", json!("MOML")),
+        ErrorCode::SensitiveValue,
+        "/condition/value",
+    );
     assert_err(
         leaf("pnr.agency", "in", json!(["AGT1", "KSML"])),
         ErrorCode::SensitiveValue,
         "/condition/value/1",
     );
-    assert_err(leaf("traveller.given_names", "contains", json!("wchr")), ErrorCode::SensitiveValue, "/condition/value");
+    assert_err(
+        leaf("traveller.given_names", "contains", json!("wchr")),
+        ErrorCode::SensitiveValue,
+        "/condition/value",
+    );
 }
 
 #[test]
@@ -225,15 +286,35 @@ fn unknown_operator_is_refused() {
         ErrorCode::UnknownOperator,
         "/condition/all/0/op",
     );
-    assert!(e.message.contains("starts_with"), "lists the operators: {}", e.message);
+    assert!(
+        e.message.contains("starts_with"),
+        "lists the operators: {}",
+        e.message
+    );
 }
 
 #[test]
 fn operators_must_fit_the_field_type() {
-    assert_err(leaf("traveller.surname", "lt", json!("M")), ErrorCode::IncompatibleOperator, "/condition/op");
-    assert_err(leaf("traveller.age", "contains", json!(3)), ErrorCode::IncompatibleOperator, "/condition/op");
-    assert_err(leaf("pnr.one_way", "gt", json!(true)), ErrorCode::IncompatibleOperator, "/condition/op");
-    assert_err(leaf("pnr.route", "eq", json!("DXB")), ErrorCode::IncompatibleOperator, "/condition/op");
+    assert_err(
+        leaf("traveller.surname", "lt", json!("M")),
+        ErrorCode::IncompatibleOperator,
+        "/condition/op",
+    );
+    assert_err(
+        leaf("traveller.age", "contains", json!(3)),
+        ErrorCode::IncompatibleOperator,
+        "/condition/op",
+    );
+    assert_err(
+        leaf("pnr.one_way", "gt", json!(true)),
+        ErrorCode::IncompatibleOperator,
+        "/condition/op",
+    );
+    assert_err(
+        leaf("pnr.route", "eq", json!("DXB")),
+        ErrorCode::IncompatibleOperator,
+        "/condition/op",
+    );
 }
 
 #[test]
@@ -242,37 +323,101 @@ fn values_must_have_the_right_type_and_shape() {
         (leaf("traveller.age", "gt", json!("30")), "/condition/value"),
         (leaf("traveller.age", "gt", json!(30.5)), "/condition/value"),
         (leaf("traveller.age", "gt", json!(400)), "/condition/value"),
-        (leaf("traveller.age", "between", json!([30])), "/condition/value"),
-        (leaf("traveller.age", "between", json!(30)), "/condition/value"),
-        (leaf("traveller.age", "between", json!([40, 30])), "/condition/value/1"),
-        (leaf("traveller.age", "between", json!([18, "x"])), "/condition/value/1"),
-        (leaf("traveller.nationality", "in", json!("ISL")), "/condition/value"),
-        (leaf("traveller.nationality", "in", json!([])), "/condition/value"),
-        (leaf("traveller.nationality", "in", json!(["ISL", 3])), "/condition/value/1"),
-        (leaf("traveller.nationality", "eq", json!("Iceland")), "/condition/value"),
-        (leaf("traveller.nationality", "eq", json!("  ")), "/condition/value"),
-        (leaf("flight.origin", "eq", json!("SING")), "/condition/value"),
+        (
+            leaf("traveller.age", "between", json!([30])),
+            "/condition/value",
+        ),
+        (
+            leaf("traveller.age", "between", json!(30)),
+            "/condition/value",
+        ),
+        (
+            leaf("traveller.age", "between", json!([40, 30])),
+            "/condition/value/1",
+        ),
+        (
+            leaf("traveller.age", "between", json!([18, "x"])),
+            "/condition/value/1",
+        ),
+        (
+            leaf("traveller.nationality", "in", json!("ISL")),
+            "/condition/value",
+        ),
+        (
+            leaf("traveller.nationality", "in", json!([])),
+            "/condition/value",
+        ),
+        (
+            leaf("traveller.nationality", "in", json!(["ISL", 3])),
+            "/condition/value/1",
+        ),
+        (
+            leaf("traveller.nationality", "eq", json!("Iceland")),
+            "/condition/value",
+        ),
+        (
+            leaf("traveller.nationality", "eq", json!("  ")),
+            "/condition/value",
+        ),
+        (
+            leaf("flight.origin", "eq", json!("SING")),
+            "/condition/value",
+        ),
         (leaf("flight.carrier", "eq", json!("Z")), "/condition/value"),
-        (leaf("traveller.gender", "eq", json!("male")), "/condition/value"),
-        (leaf("flight.direction", "eq", json!("sideways")), "/condition/value"),
+        (
+            leaf("traveller.gender", "eq", json!("male")),
+            "/condition/value",
+        ),
+        (
+            leaf("flight.direction", "eq", json!("sideways")),
+            "/condition/value",
+        ),
         (leaf("pnr.one_way", "eq", json!("yes")), "/condition/value"),
-        (leaf("pnr.booking_date", "lt", json!("29/11/2026")), "/condition/value"),
-        (leaf("pnr.payment_amount", "gt", json!("1000")), "/condition/value"),
-        (json!({"field": "traveller.surname", "op": "eq"}), "/condition/value"),
-        (leaf("traveller.surname", "is_empty", json!("X")), "/condition/value"),
-        (leaf("pnr.route", "contains", json!("DUBAI")), "/condition/value"),
+        (
+            leaf("pnr.booking_date", "lt", json!("29/11/2026")),
+            "/condition/value",
+        ),
+        (
+            leaf("pnr.payment_amount", "gt", json!("1000")),
+            "/condition/value",
+        ),
+        (
+            json!({"field": "traveller.surname", "op": "eq"}),
+            "/condition/value",
+        ),
+        (
+            leaf("traveller.surname", "is_empty", json!("X")),
+            "/condition/value",
+        ),
+        (
+            leaf("pnr.route", "contains", json!("DUBAI")),
+            "/condition/value",
+        ),
     ];
     for (condition, path) in cases {
         let e = err(condition.clone());
-        assert_eq!((e.code, e.path.as_str()), (ErrorCode::BadValue, path), "{condition}: {}", e.message);
+        assert_eq!(
+            (e.code, e.path.as_str()),
+            (ErrorCode::BadValue, path),
+            "{condition}: {}",
+            e.message
+        );
     }
 }
 
 #[test]
 fn malformed_shapes_are_refused() {
-    assert_err(json!("nationality = ISL"), ErrorCode::BadShape, "/condition");
+    assert_err(
+        json!("nationality = ISL"),
+        ErrorCode::BadShape,
+        "/condition",
+    );
     assert_err(json!({"all": [], }), ErrorCode::BadShape, "/condition/all");
-    assert_err(json!({"any": {"field": "x"}}), ErrorCode::BadShape, "/condition/any");
+    assert_err(
+        json!({"any": {"field": "x"}}),
+        ErrorCode::BadShape,
+        "/condition/any",
+    );
     assert_err(
         json!({"all": [leaf("flight.origin", "eq", json!("SIN"))], "any": []}),
         ErrorCode::BadShape,
@@ -283,8 +428,16 @@ fn malformed_shapes_are_refused() {
         ErrorCode::BadShape,
         "/condition/not/weight",
     );
-    assert_err(json!({"op": "eq", "value": "SIN"}), ErrorCode::BadShape, "/condition");
-    assert_err(json!({"field": 3, "op": "eq"}), ErrorCode::BadShape, "/condition/field");
+    assert_err(
+        json!({"op": "eq", "value": "SIN"}),
+        ErrorCode::BadShape,
+        "/condition",
+    );
+    assert_err(
+        json!({"field": 3, "op": "eq"}),
+        ErrorCode::BadShape,
+        "/condition/field",
+    );
 }
 
 #[test]
@@ -295,7 +448,11 @@ fn nesting_is_limited() {
     }
     assert!(validate(&ok).is_ok());
     let too_deep = json!({"all": [ok]});
-    let e = assert_err(too_deep, ErrorCode::TooDeep, &format!("/condition/all/0{}", "/not".repeat(MAX_DEPTH - 1)));
+    let e = assert_err(
+        too_deep,
+        ErrorCode::TooDeep,
+        &format!("/condition/all/0{}", "/not".repeat(MAX_DEPTH - 1)),
+    );
     assert!(e.message.contains("nested"), "{}", e.message);
 
     // Far deeper input gives the same clear error rather than exhausting the stack.
@@ -310,16 +467,27 @@ fn nesting_is_limited() {
     // serde_json drops values recursively, which a 5,000-deep value would overflow on a test
     // thread's stack; the server never holds one, as its JSON parser stops at depth 128.
     std::mem::forget(deep);
-    let text = format!("{}{}{}", r#"{"not":"#.repeat(5_000), r#"{"field":"flight.origin","op":"is_empty"}"#, "}".repeat(5_000));
+    let text = format!(
+        "{}{}{}",
+        r#"{"not":"#.repeat(5_000),
+        r#"{"field":"flight.origin","op":"is_empty"}"#,
+        "}".repeat(5_000)
+    );
     assert!(serde_json::from_str::<Value>(&text).is_err());
 }
 
 #[test]
 fn size_is_limited() {
-    let many: Vec<Value> = (0..300).map(|_| leaf("flight.origin", "eq", json!("SIN"))).collect();
+    let many: Vec<Value> = (0..300)
+        .map(|_| leaf("flight.origin", "eq", json!("SIN")))
+        .collect();
     assert_eq!(err(json!({"any": many})).code, ErrorCode::TooLarge);
     let long: Vec<Value> = (0..1_001).map(|i| json!(i % 100)).collect();
-    assert_err(leaf("traveller.age", "in", json!(long)), ErrorCode::TooLarge, "/condition/value");
+    assert_err(
+        leaf("traveller.age", "in", json!(long)),
+        ErrorCode::TooLarge,
+        "/condition/value",
+    );
 }
 
 #[test]
@@ -346,7 +514,9 @@ fn constants_are_canonical_and_round_trip() {
     // Stored JSON reads back through the same validation.
     let again: paxrisk_screening::rules::Condition = serde_json::from_value(out).unwrap();
     assert_eq!(again, c);
-    assert!(serde_json::from_value::<paxrisk_screening::rules::Condition>(json!({"all": []})).is_err());
+    assert!(
+        serde_json::from_value::<paxrisk_screening::rules::Condition>(json!({"all": []})).is_err()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,9 +540,17 @@ fn facts_are_derived_from_the_parsed_records() {
 
     let mut born_on_departure_day = traveller();
     born_on_departure_day.date_of_birth = Some("2000-11-29".into());
-    let g = Facts::from_parts(&born_on_departure_day, &flight(), None, &HistoryFacts::default());
+    let g = Facts::from_parts(
+        &born_on_departure_day,
+        &flight(),
+        None,
+        &HistoryFacts::default(),
+    );
     assert_eq!(g.traveller.age, Some(26));
-    assert_eq!(truth(leaf("traveller.age", "eq", json!(26)), &g), Truth::True);
+    assert_eq!(
+        truth(leaf("traveller.age", "eq", json!(26)), &g),
+        Truth::True
+    );
 
     let mut leap = traveller();
     leap.date_of_birth = Some("2004-02-29".into());
@@ -399,12 +577,26 @@ fn pnr_facts_are_derived_from_a_pnr() {
         record_locator: "ABC123".into(),
         booking_date: Some("2026-11-20".into()),
         travellers: vec![traveller(), traveller()],
-        itinerary: vec![seg("SIN", "DXB", "2026-11-29"), seg("DXB", "KEF", "2026-11-29"), seg("KEF", "SIN", "2026-12-06")],
-        contacts: vec![
-            Contact { kind: "phone".into(), value: "+354 555".into() },
-            Contact { kind: "email".into(), value: "j.doe@Example.org".into() },
+        itinerary: vec![
+            seg("SIN", "DXB", "2026-11-29"),
+            seg("DXB", "KEF", "2026-11-29"),
+            seg("KEF", "SIN", "2026-12-06"),
         ],
-        payments: vec![Payment { payment_type: "cc".into(), card: None, amount: Some("812.40".into()) }],
+        contacts: vec![
+            Contact {
+                kind: "phone".into(),
+                value: "+354 555".into(),
+            },
+            Contact {
+                kind: "email".into(),
+                value: "j.doe@Example.org".into(),
+            },
+        ],
+        payments: vec![Payment {
+            payment_type: "cc".into(),
+            card: None,
+            amount: Some("812.40".into()),
+        }],
         frequent_flyer: vec!["ZZ 12345".into()],
         agency: Some("agt9".into()),
         ..Pnr::default()
@@ -422,10 +614,16 @@ fn pnr_facts_are_derived_from_a_pnr() {
     assert_eq!(f.agency.as_deref(), Some("AGT9"));
 
     let all = Facts::from_parts(&traveller(), &flight(), Some(&f), &history());
-    assert_eq!(truth(leaf("pnr.booking_lead_days", "eq", json!(9)), &all), Truth::True);
+    assert_eq!(
+        truth(leaf("pnr.booking_lead_days", "eq", json!(9)), &all),
+        Truth::True
+    );
     assert_eq!(truth(leaf("pnr.stops", "eq", json!(2)), &all), Truth::True);
 
-    let one_way = PnrFacts::from_pnr(&Pnr { itinerary: vec![seg("SIN", "KEF", "2026-11-29")], ..p });
+    let one_way = PnrFacts::from_pnr(&Pnr {
+        itinerary: vec![seg("SIN", "KEF", "2026-11-29")],
+        ..p
+    });
     assert_eq!(one_way.one_way, Some(true));
     assert_eq!(one_way.trip_duration_days, None);
 }
@@ -437,27 +635,87 @@ fn pnr_facts_are_derived_from_a_pnr() {
 fn text_operators() {
     let f = facts();
     let cases = [
-        (leaf("traveller.nationality", "eq", json!("ISL")), Truth::True),
-        (leaf("traveller.nationality", "eq", json!("isl")), Truth::True),
-        (leaf("traveller.nationality", "eq", json!("NOR")), Truth::False),
-        (leaf("traveller.nationality", "ne", json!("NOR")), Truth::True),
-        (leaf("traveller.nationality", "ne", json!("ISL")), Truth::False),
-        (leaf("traveller.nationality", "in", json!(["NOR", "isl", "SWE"])), Truth::True),
-        (leaf("traveller.nationality", "in", json!(["NOR", "SWE"])), Truth::False),
-        (leaf("traveller.nationality", "not_in", json!(["NOR", "SWE"])), Truth::True),
-        (leaf("traveller.nationality", "not_in", json!(["ISL"])), Truth::False),
-        (leaf("traveller.surname", "starts_with", json!("smith")), Truth::True),
-        (leaf("traveller.surname", "starts_with", json!("SON")), Truth::False),
-        (leaf("traveller.surname", "ends_with", json!("son")), Truth::True),
-        (leaf("traveller.surname", "ends_with", json!("SMITH")), Truth::False),
-        (leaf("traveller.surname", "contains", json!("THS")), Truth::True),
-        (leaf("traveller.surname", "contains", json!("JONES")), Truth::False),
-        (leaf("pnr.email_domain", "ends_with", json!(".com")), Truth::True),
-        (leaf("traveller.kind", "eq", json!("passenger")), Truth::True),
-        (leaf("flight.direction", "eq", json!("outbound")), Truth::False),
+        (
+            leaf("traveller.nationality", "eq", json!("ISL")),
+            Truth::True,
+        ),
+        (
+            leaf("traveller.nationality", "eq", json!("isl")),
+            Truth::True,
+        ),
+        (
+            leaf("traveller.nationality", "eq", json!("NOR")),
+            Truth::False,
+        ),
+        (
+            leaf("traveller.nationality", "ne", json!("NOR")),
+            Truth::True,
+        ),
+        (
+            leaf("traveller.nationality", "ne", json!("ISL")),
+            Truth::False,
+        ),
+        (
+            leaf("traveller.nationality", "in", json!(["NOR", "isl", "SWE"])),
+            Truth::True,
+        ),
+        (
+            leaf("traveller.nationality", "in", json!(["NOR", "SWE"])),
+            Truth::False,
+        ),
+        (
+            leaf("traveller.nationality", "not_in", json!(["NOR", "SWE"])),
+            Truth::True,
+        ),
+        (
+            leaf("traveller.nationality", "not_in", json!(["ISL"])),
+            Truth::False,
+        ),
+        (
+            leaf("traveller.surname", "starts_with", json!("smith")),
+            Truth::True,
+        ),
+        (
+            leaf("traveller.surname", "starts_with", json!("SON")),
+            Truth::False,
+        ),
+        (
+            leaf("traveller.surname", "ends_with", json!("son")),
+            Truth::True,
+        ),
+        (
+            leaf("traveller.surname", "ends_with", json!("SMITH")),
+            Truth::False,
+        ),
+        (
+            leaf("traveller.surname", "contains", json!("THS")),
+            Truth::True,
+        ),
+        (
+            leaf("traveller.surname", "contains", json!("JONES")),
+            Truth::False,
+        ),
+        (
+            leaf("pnr.email_domain", "ends_with", json!(".com")),
+            Truth::True,
+        ),
+        (
+            leaf("traveller.kind", "eq", json!("passenger")),
+            Truth::True,
+        ),
+        (
+            leaf("flight.direction", "eq", json!("outbound")),
+            Truth::False,
+        ),
         (leaf("flight.carrier", "eq", json!("ZZ")), Truth::True),
-        (json!({"field": "pnr.agency", "op": "is_empty"}), Truth::False),
-        (json!({"field": "pnr.agency", "op": "is_not_empty"}), Truth::True),
+        (
+            json!({"field": "pnr.agency", "op": "is_empty"}),
+            Truth::False,
+        ),
+        (
+            json!({"field": "pnr.agency", "op": "is_not_empty"}),
+            Truth::True,
+        ),
     ];
     for (condition, expected) in cases {
         assert_eq!(truth(condition.clone(), &f), expected, "{condition}");
@@ -472,21 +730,39 @@ fn list_operators() {
         (leaf("pnr.route", "contains", json!("IST")), Truth::False),
         (leaf("pnr.route", "in", json!(["IST", "DXB"])), Truth::True),
         (leaf("pnr.route", "in", json!(["IST", "DOH"])), Truth::False),
-        (leaf("pnr.route", "not_in", json!(["IST", "DOH"])), Truth::True),
-        (leaf("pnr.route", "not_in", json!(["IST", "DXB"])), Truth::False),
+        (
+            leaf("pnr.route", "not_in", json!(["IST", "DOH"])),
+            Truth::True,
+        ),
+        (
+            leaf("pnr.route", "not_in", json!(["IST", "DXB"])),
+            Truth::False,
+        ),
         (leaf("pnr.route", "starts_with", json!("SIN")), Truth::True),
         (leaf("pnr.route", "starts_with", json!("DXB")), Truth::False),
         (leaf("pnr.route", "ends_with", json!("KEF")), Truth::True),
-        (json!({"field": "pnr.route", "op": "is_empty"}), Truth::False),
-        (json!({"field": "pnr.route", "op": "is_not_empty"}), Truth::True),
+        (
+            json!({"field": "pnr.route", "op": "is_empty"}),
+            Truth::False,
+        ),
+        (
+            json!({"field": "pnr.route", "op": "is_not_empty"}),
+            Truth::True,
+        ),
     ];
     for (condition, expected) in cases {
         assert_eq!(truth(condition.clone(), &f), expected, "{condition}");
     }
     let mut empty = facts();
     empty.pnr.as_mut().unwrap().route.clear();
-    assert_eq!(truth(json!({"field": "pnr.route", "op": "is_empty"}), &empty), Truth::True);
-    assert_eq!(truth(leaf("pnr.route", "not_in", json!(["IST"])), &empty), Truth::True);
+    assert_eq!(
+        truth(json!({"field": "pnr.route", "op": "is_empty"}), &empty),
+        Truth::True
+    );
+    assert_eq!(
+        truth(leaf("pnr.route", "not_in", json!(["IST"])), &empty),
+        Truth::True
+    );
 }
 
 #[test]
@@ -500,22 +776,62 @@ fn numeric_and_date_operators() {
         (leaf("traveller.age", "gt", json!(34)), Truth::True),
         (leaf("traveller.age", "ge", json!(36)), Truth::False),
         (leaf("traveller.age", "in", json!([18, 35])), Truth::True),
-        (leaf("traveller.age", "not_in", json!([18, 35])), Truth::False),
-        (leaf("traveller.age", "between", json!([18, 35])), Truth::True),
-        (leaf("traveller.age", "between", json!([36, 40])), Truth::False),
+        (
+            leaf("traveller.age", "not_in", json!([18, 35])),
+            Truth::False,
+        ),
+        (
+            leaf("traveller.age", "between", json!([18, 35])),
+            Truth::True,
+        ),
+        (
+            leaf("traveller.age", "between", json!([36, 40])),
+            Truth::False,
+        ),
         (leaf("pnr.booking_lead_days", "le", json!(3)), Truth::True),
-        (leaf("flight.departure_hour", "between", json!([0, 5])), Truth::False),
+        (
+            leaf("flight.departure_hour", "between", json!([0, 5])),
+            Truth::False,
+        ),
         (leaf("flight.departure_hour", "eq", json!(8)), Truth::True),
         (leaf("pnr.payment_amount", "gt", json!(1000)), Truth::True),
-        (leaf("pnr.payment_amount", "between", json!([0.5, 1250.5])), Truth::True),
-        (leaf("traveller.document_expiry_days", "lt", json!(90)), Truth::True),
+        (
+            leaf("pnr.payment_amount", "between", json!([0.5, 1250.5])),
+            Truth::True,
+        ),
+        (
+            leaf("traveller.document_expiry_days", "lt", json!(90)),
+            Truth::True,
+        ),
         (leaf("history.previous_trips", "ge", json!(5)), Truth::False),
-        (leaf("pnr.booking_date", "lt", json!("2026-11-28")), Truth::True),
-        (leaf("pnr.booking_date", "eq", json!("2026-11-27")), Truth::True),
-        (leaf("pnr.booking_date", "between", json!(["2026-12-01", "2026-12-31"])), Truth::False),
-        (leaf("flight.departure_date", "in", json!(["2026-11-29"])), Truth::True),
-        (json!({"field": "pnr.trip_duration_days", "op": "is_empty"}), Truth::True),
-        (json!({"field": "traveller.age", "op": "is_not_empty"}), Truth::True),
+        (
+            leaf("pnr.booking_date", "lt", json!("2026-11-28")),
+            Truth::True,
+        ),
+        (
+            leaf("pnr.booking_date", "eq", json!("2026-11-27")),
+            Truth::True,
+        ),
+        (
+            leaf(
+                "pnr.booking_date",
+                "between",
+                json!(["2026-12-01", "2026-12-31"]),
+            ),
+            Truth::False,
+        ),
+        (
+            leaf("flight.departure_date", "in", json!(["2026-11-29"])),
+            Truth::True,
+        ),
+        (
+            json!({"field": "pnr.trip_duration_days", "op": "is_empty"}),
+            Truth::True,
+        ),
+        (
+            json!({"field": "traveller.age", "op": "is_not_empty"}),
+            Truth::True,
+        ),
     ];
     for (condition, expected) in cases {
         assert_eq!(truth(condition.clone(), &f), expected, "{condition}");
@@ -525,11 +841,29 @@ fn numeric_and_date_operators() {
 #[test]
 fn boolean_operators() {
     let f = facts(); // one-way, no frequent flyer, document GBR vs nationality ISL
-    assert_eq!(truth(leaf("pnr.one_way", "eq", json!(true)), &f), Truth::True);
-    assert_eq!(truth(leaf("pnr.one_way", "ne", json!(true)), &f), Truth::False);
-    assert_eq!(truth(leaf("pnr.frequent_flyer", "eq", json!(false)), &f), Truth::True);
-    assert_eq!(truth(leaf("traveller.document_country_differs", "eq", json!(true)), &f), Truth::True);
-    assert_eq!(truth(json!({"field": "pnr.one_way", "op": "is_empty"}), &f), Truth::False);
+    assert_eq!(
+        truth(leaf("pnr.one_way", "eq", json!(true)), &f),
+        Truth::True
+    );
+    assert_eq!(
+        truth(leaf("pnr.one_way", "ne", json!(true)), &f),
+        Truth::False
+    );
+    assert_eq!(
+        truth(leaf("pnr.frequent_flyer", "eq", json!(false)), &f),
+        Truth::True
+    );
+    assert_eq!(
+        truth(
+            leaf("traveller.document_country_differs", "eq", json!(true)),
+            &f
+        ),
+        Truth::True
+    );
+    assert_eq!(
+        truth(json!({"field": "pnr.one_way", "op": "is_empty"}), &f),
+        Truth::False
+    );
 }
 
 #[test]
@@ -569,11 +903,21 @@ fn missing_data_never_makes_a_rule_match() {
         assert!(!r.matches(&f), "{condition}");
         let e = r.evaluate(&f);
         assert_eq!((e.matched, e.truth), (false, Truth::Unknown), "{condition}");
-        assert!(e.explanation.contains("is not known"), "{condition}: {}", e.explanation);
+        assert!(
+            e.explanation.contains("is not known"),
+            "{condition}: {}",
+            e.explanation
+        );
     }
     // Asking whether the data is missing is the one question missing data answers.
-    assert_eq!(truth(json!({"field": "pnr.payment_type", "op": "is_empty"}), &f), Truth::True);
-    assert_eq!(truth(json!({"field": "pnr.route", "op": "is_not_empty"}), &f), Truth::False);
+    assert_eq!(
+        truth(json!({"field": "pnr.payment_type", "op": "is_empty"}), &f),
+        Truth::True
+    );
+    assert_eq!(
+        truth(json!({"field": "pnr.route", "op": "is_not_empty"}), &f),
+        Truth::False
+    );
     // Facts the server fills by hand with everything missing evaluate without panicking.
     let nothing = Facts::default();
     for info in catalogue() {
@@ -594,7 +938,10 @@ fn a_match_is_explained_by_its_true_leaves() {
     ]}));
     let e = r.evaluate(&facts());
     assert!(e.matched);
-    assert_eq!(e.explanation, "nationality is ISL (in [ISL]) and origin is SIN");
+    assert_eq!(
+        e.explanation,
+        "nationality is ISL (in [ISL]) and origin is SIN"
+    );
     assert_eq!(e.leaves.len(), 2);
     assert_eq!(e.leaves[1].path, "/condition/all/1");
     assert_eq!(e.leaves[1].field, "flight.origin");
@@ -626,7 +973,9 @@ fn explanations_name_only_the_deciding_leaves() {
     assert!(!e.matched);
     assert_eq!(e.explanation, "nationality is ISL (not in [NOR, SWE])");
 
-    let unknown = rule(json!({"all": [leaf("flight.origin", "eq", json!("SIN")), leaf("pnr.agency", "starts_with", json!("AGT"))]}));
+    let unknown = rule(
+        json!({"all": [leaf("flight.origin", "eq", json!("SIN")), leaf("pnr.agency", "starts_with", json!("AGT"))]}),
+    );
     let e = unknown.evaluate(&without_pnr());
     assert_eq!(e.truth, Truth::Unknown);
     assert_eq!(e.explanation, "booking agency is not known");
@@ -651,7 +1000,7 @@ fn scores_sum_weights_and_cap_at_100() {
     assert_eq!(score([].into_iter()), 0);
     assert_eq!(score([30u8, 20].into_iter()), 50);
     assert_eq!(score([60u8, 50].into_iter()), 100);
-    assert_eq!(score(std::iter::repeat(255u8).take(10_000)), 100);
+    assert_eq!(score(std::iter::repeat_n(255u8, 10_000)), 100);
 }
 
 #[test]
@@ -708,32 +1057,78 @@ fn a_rule_body_validates_as_a_whole() {
     // Stored JSON reads back as the same rule.
     let stored = serde_json::to_value(&spec).unwrap();
     assert_eq!(serde_json::from_value::<RuleSpec>(stored).unwrap(), spec);
-    assert_eq!(serde_json::to_value(RuleState::Shadow).unwrap(), json!("shadow"));
+    assert_eq!(
+        serde_json::to_value(RuleState::Shadow).unwrap(),
+        json!("shadow")
+    );
 }
 
 #[test]
 fn rule_body_errors_name_the_property() {
     let cases = [
-        (body_with("weight", json!(101)), ErrorCode::BadValue, "/weight"),
-        (body_with("weight", json!(-1)), ErrorCode::BadValue, "/weight"),
-        (body_with("weight", json!("50")), ErrorCode::BadValue, "/weight"),
-        (body_with("weight", json!(50.5)), ErrorCode::BadValue, "/weight"),
-        (body_with("name", json!("  ")), ErrorCode::BadValue, "/name"),
-        (body_with("state", json!("enabled")), ErrorCode::BadValue, "/state"),
-        (body_with("severity", json!("top")), ErrorCode::BadValue, "/severity"),
-        (body_with("review_by", json!("next year")), ErrorCode::BadValue, "/review_by"),
-        (body_with("wieght", json!(3)), ErrorCode::UnknownProperty, "/wieght"),
-        (body_with("condition", json!(null)), ErrorCode::MissingProperty, "/condition"),
         (
-            body_with("condition", json!({"all": [leaf("flight.origin", "eq", json!("SIN")), leaf("traveller.religion", "eq", json!("X"))]})),
+            body_with("weight", json!(101)),
+            ErrorCode::BadValue,
+            "/weight",
+        ),
+        (
+            body_with("weight", json!(-1)),
+            ErrorCode::BadValue,
+            "/weight",
+        ),
+        (
+            body_with("weight", json!("50")),
+            ErrorCode::BadValue,
+            "/weight",
+        ),
+        (
+            body_with("weight", json!(50.5)),
+            ErrorCode::BadValue,
+            "/weight",
+        ),
+        (body_with("name", json!("  ")), ErrorCode::BadValue, "/name"),
+        (
+            body_with("state", json!("enabled")),
+            ErrorCode::BadValue,
+            "/state",
+        ),
+        (
+            body_with("severity", json!("top")),
+            ErrorCode::BadValue,
+            "/severity",
+        ),
+        (
+            body_with("review_by", json!("next year")),
+            ErrorCode::BadValue,
+            "/review_by",
+        ),
+        (
+            body_with("wieght", json!(3)),
+            ErrorCode::UnknownProperty,
+            "/wieght",
+        ),
+        (
+            body_with("condition", json!(null)),
+            ErrorCode::MissingProperty,
+            "/condition",
+        ),
+        (
+            body_with(
+                "condition",
+                json!({"all": [leaf("flight.origin", "eq", json!("SIN")), leaf("traveller.religion", "eq", json!("X"))]}),
+            ),
             ErrorCode::UnknownField,
             "/condition/all/1/field",
         ),
         (
-            body_with("valid_to", json!("2026-01-01")).as_object().cloned().map(|mut o| {
-                o.insert("valid_from".into(), json!("2026-02-01"));
-                Value::Object(o)
-            }).unwrap(),
+            body_with("valid_to", json!("2026-01-01"))
+                .as_object()
+                .cloned()
+                .map(|mut o| {
+                    o.insert("valid_from".into(), json!("2026-02-01"));
+                    Value::Object(o)
+                })
+                .unwrap(),
             ErrorCode::BadValue,
             "/valid_to",
         ),
@@ -746,7 +1141,10 @@ fn rule_body_errors_name_the_property() {
     let mut no_name = body();
     no_name.as_object_mut().unwrap().remove("name");
     let e = RuleSpec::validate(&no_name).unwrap_err();
-    assert_eq!((e.code, e.path.as_str()), (ErrorCode::MissingProperty, "/name"));
+    assert_eq!(
+        (e.code, e.path.as_str()),
+        (ErrorCode::MissingProperty, "/name")
+    );
 }
 
 #[test]
@@ -769,21 +1167,34 @@ fn validity_window_and_states() {
 
 #[test]
 fn shipped_example_rules_validate() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/rules/examples.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/rules/examples.json"
+    );
     let text = std::fs::read_to_string(path).expect("fixtures/rules/examples.json");
     let examples: Vec<Value> = serde_json::from_str(&text).unwrap();
     assert!(examples.len() >= 5);
     let mut names = std::collections::HashSet::new();
     for (i, e) in examples.iter().enumerate() {
         let spec = RuleSpec::validate(e).unwrap_or_else(|err| panic!("example {i}: {err}"));
-        assert!(names.insert(spec.name.clone()), "duplicate name {}", spec.name);
+        assert!(
+            names.insert(spec.name.clone()),
+            "duplicate name {}",
+            spec.name
+        );
         assert!(spec.rationale.is_some(), "example {i} has no rationale");
-        assert!(spec.review_by.is_some(), "example {i} has no review_by date");
+        assert!(
+            spec.review_by.is_some(),
+            "example {i} has no review_by date"
+        );
         // Examples must not profile protected characteristics: nationality and gender are
         // never the only thing a rule looks at.
         let fields = spec.condition.fields();
         let profiling = ["traveller.nationality", "traveller.gender"];
-        assert!(fields.iter().any(|f| !profiling.contains(&f.name())), "example {i} profiles people");
+        assert!(
+            fields.iter().any(|f| !profiling.contains(&f.name())),
+            "example {i} profiles people"
+        );
     }
     // The sample traveller (cash, booked two days ahead, one-way via DXB) trips some of them.
     let hits = examples

@@ -11,7 +11,7 @@ CREATE TABLE users (
     role TEXT NOT NULL,
     carrier TEXT,
     active BOOLEAN NOT NULL DEFAULT TRUE,
-    failed_logins INTEGER NOT NULL DEFAULT FALSE,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
     locked_until BIGINT,
     created_at BIGINT NOT NULL
 );
@@ -36,7 +36,7 @@ CREATE TABLE messages (
     diagnostics TEXT NOT NULL DEFAULT '[]',
     raw BYTEA,
     size BIGINT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT FALSE,
+    attempts INTEGER NOT NULL DEFAULT 0,
     lease_until BIGINT,
     updated_at BIGINT NOT NULL
 );
@@ -162,7 +162,7 @@ CREATE TABLE jobs (
     state TEXT NOT NULL,
     run_after BIGINT NOT NULL,
     lease_until BIGINT,
-    attempts INTEGER NOT NULL DEFAULT FALSE,
+    attempts INTEGER NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL
 );
 CREATE INDEX jobs_state ON jobs(state, run_after);

@@ -6,6 +6,7 @@
 //! still shares a key, as in a symmetric-delete spelling index). Adjacent tokens written
 //! together are indexed too, for names one source splits and another joins.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -65,56 +66,114 @@ impl Postings {
     }
 
     /// Names sharing enough keys with `query` to be worth scoring. A name qualifies when it
-    /// shares keys with at least two of the query's words, or with every word when the query
-    /// or the name has only one. `meaningful[id]` is the number of full words of name `id`.
-    pub(crate) fn candidates(&self, query: &PreparedName, meaningful: &[u8]) -> Vec<u32> {
-        // name id → (words matched, index of the last query word that counted it)
-        let mut hits: QuickMap<u32, (u8, u8)> = QuickMap::default();
-        let mut words = 0u8;
-        let visit = |keys: Vec<String>, word: u8, worth: u8, hits: &mut QuickMap<u32, (u8, u8)>| {
-            for key in keys {
-                if let Some(list) = self.lists.get(&key) {
-                    for &id in list {
-                        let slot = hits.entry(id).or_insert((0, u8::MAX));
-                        if slot.1 != word {
-                            slot.0 = slot.0.saturating_add(worth);
-                            slot.1 = word;
-                        }
-                    }
+    /// shares keys with at least two of the query's words (or every word when the query or the
+    /// name has only one), and when the words it shares could give a score of at least `floor`
+    /// if they matched perfectly. `meaningful[id]` is the number of full words of name `id`.
+    pub(crate) fn candidates(&self, query: &PreparedName, meaningful: &[u8], floor: f64) -> Vec<u32> {
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            scratch.start(meaningful.len());
+            let mut words = 0u8;
+            for (i, token) in query.tokens.iter().enumerate() {
+                if !full_word(token) {
+                    continue;
+                }
+                words += 1;
+                let mut keys = phonetic_keys(token, true);
+                if let Some(core) = &token.core {
+                    keys.push(core_key(core));
+                }
+                self.visit(&keys, i as u8, 1, &mut scratch);
+            }
+            let offset = query.tokens.len() as u8;
+            for (i, joined) in query.joined.iter().enumerate() {
+                self.visit(&phonetic_keys(joined, false), offset + i as u8, 2, &mut scratch);
+            }
+            let mut out: Vec<u32> = scratch
+                .touched
+                .iter()
+                .copied()
+                .filter(|&id| {
+                    let have = meaningful[id as usize];
+                    let matched = scratch.count[id as usize].min(words).min(have);
+                    matched >= 2.min(words).min(have).max(1) && best_case(matched, words, have) >= floor
+                })
+                .collect();
+            out.sort_unstable();
+            out
+        })
+    }
+
+    /// Counts, for every name under one of `keys`, the query word `word` once.
+    fn visit(&self, keys: &[String], word: u8, worth: u8, scratch: &mut Scratch) {
+        for key in keys {
+            if let Some(list) = self.lists.get(key) {
+                for &id in list {
+                    scratch.hit(id as usize, word, worth);
                 }
             }
-        };
-        for (i, token) in query.tokens.iter().enumerate() {
-            if !full_word(token) {
-                continue;
-            }
-            words += 1;
-            let mut keys = phonetic_keys(token, true);
-            if let Some(core) = &token.core {
-                keys.push(core_key(core));
-            }
-            visit(keys, i as u8, 1, &mut hits);
         }
-        let offset = query.tokens.len() as u8;
-        for (i, joined) in query.joined.iter().enumerate() {
-            visit(phonetic_keys(joined, false), offset + i as u8, 2, &mut hits);
-        }
-        let mut out: Vec<u32> = hits
-            .into_iter()
-            .filter(|(id, (count, _))| {
-                let need = 2.min(words).min(meaningful[*id as usize]).max(1);
-                *count >= need
-            })
-            .map(|(id, _)| id)
-            .collect();
-        out.sort_unstable();
-        out
     }
 
     /// Number of distinct keys (for reports).
     pub(crate) fn len(&self) -> usize {
         self.lists.len()
     }
+}
+
+/// The score two names would get if their `matched` shared words were identical, given
+/// `words` and `have` full words on each side (the name score's own formula, see `names`).
+fn best_case(matched: u8, words: u8, have: u8) -> f64 {
+    let k = f64::from(matched);
+    let (left_q, left_n) = (f64::from(words) - k, f64::from(have) - k);
+    let conflicts = left_q.min(left_n);
+    let missing = left_q + left_n - 2.0 * conflicts;
+    let missing_cost = if matched >= 2 { 0.3 } else { 0.8 };
+    2.0 * k / (2.0 * k + 2.0 * conflicts + missing * missing_cost)
+}
+
+/// Per-thread counters for retrieval, sized to the list and reused between travellers: a
+/// dense array costs a few nanoseconds per posting where a hash map costs tens.
+#[derive(Default)]
+struct Scratch {
+    stamp: Vec<u32>,
+    count: Vec<u8>,
+    last_word: Vec<u8>,
+    epoch: u32,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    fn start(&mut self, names: usize) {
+        if self.stamp.len() < names {
+            self.stamp.resize(names, 0);
+            self.count.resize(names, 0);
+            self.last_word.resize(names, 0);
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.epoch = 1;
+        }
+        self.touched.clear();
+    }
+
+    fn hit(&mut self, id: usize, word: u8, worth: u8) {
+        if self.stamp[id] != self.epoch {
+            self.stamp[id] = self.epoch;
+            self.count[id] = 0;
+            self.last_word[id] = u8::MAX;
+            self.touched.push(id as u32);
+        }
+        if self.last_word[id] != word {
+            self.last_word[id] = word;
+            self.count[id] = self.count[id].saturating_add(worth);
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 /// True for a token that counts as a word of its own (not a particle or an initial).

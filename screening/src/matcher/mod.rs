@@ -55,9 +55,10 @@ pub struct Index {
     documents: QuickMap<String, Vec<(u32, Option<String>)>>,
 }
 
-/// Most a qualifier can add to a name score: a name below `threshold - BONUS_ROOM` cannot
-/// become a hit, so it is not worth the qualifier work.
-const BONUS_ROOM: f64 = 0.15;
+/// Most the date of birth and nationality can add to a name score: a name below
+/// `threshold - BONUS_ROOM` cannot become a hit. (Document agreement can add more; entries
+/// holding the traveller's document are scored whatever the retrieval says.)
+const BONUS_ROOM: f64 = 0.08;
 
 impl Index {
     /// Builds the index over `entries` (every name and alias of every person entry, every
@@ -91,6 +92,12 @@ impl Index {
         index
     }
 
+    /// Ids of the indexed names of one entry (names are stored entry by entry).
+    fn names_of_entry(&self, entry: u32) -> impl Iterator<Item = u32> + '_ {
+        let start = self.names.partition_point(|n| n.entry < entry);
+        (start..self.names.len()).take_while(move |&i| self.names[i].entry == entry).map(|i| i as u32)
+    }
+
     /// Number of names (primary names and aliases) indexed.
     pub fn name_count(&self) -> usize {
         self.names.len()
@@ -103,7 +110,7 @@ impl Index {
         if !query.is_matchable() {
             return 0;
         }
-        self.postings.candidates(&query, &self.meaningful).len()
+        self.postings.candidates(&query, &self.meaningful, 0.0).len()
     }
 
     /// Number of distinct retrieval keys.
@@ -120,10 +127,18 @@ impl Index {
         let mut sims = cache::SimCache::default();
         let mut best: QuickMap<u32, (f64, u32)> = QuickMap::default();
         if query.is_matchable() {
-            for id in self.postings.candidates(&query, &self.meaningful) {
+            let floor = threshold - BONUS_ROOM;
+            let mut ids = self.postings.candidates(&query, &self.meaningful, floor);
+            // Entries holding the traveller's document number: their names are always scored.
+            for doc in &traveller.documents {
+                for (entry, _) in self.documents.get(&qualifiers::document_key(&doc.number)).into_iter().flatten() {
+                    ids.extend(self.names_of_entry(*entry));
+                }
+            }
+            for id in ids {
                 let name = &self.names[id as usize];
                 let s = names::score_names_with(&query, &name.prepared, &mut sims).score;
-                if s < threshold - BONUS_ROOM {
+                if s < floor {
                     continue;
                 }
                 let slot = best.entry(name.entry).or_insert((s, id));

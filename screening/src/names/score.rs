@@ -53,6 +53,7 @@ pub fn score_names(a: &PreparedName, b: &PreparedName) -> NameScore {
 pub fn score_names_with(a: &PreparedName, b: &PreparedName, sim: &mut dyn TokenSimilarity) -> NameScore {
     let ta: Vec<&Token> = a.tokens.iter().take(MAX_TOKENS).collect();
     let tb: Vec<&Token> = b.tokens.iter().take(MAX_TOKENS).collect();
+    // (Two small vectors per comparison; the rest of scoring works on the stack.)
     if ta.is_empty() || tb.is_empty() {
         return NameScore::default();
     }
@@ -118,12 +119,13 @@ fn score_tokens(a: &[&Token], b: &[&Token], sim_of: &mut dyn TokenSimilarity) ->
             sim[i][j] = if s >= PAIR_MIN { s } else { 0.0 };
         }
     }
-    let pairs = assign(&sim, a, b);
+    let weight_of = |i: usize, j: usize| a[i].weight + b[j].weight;
+    let (pairs, count) = assign(&sim, m, n, &weight_of);
     let (mut value, mut weight) = (0.0, 0.0);
     let mut strong = 0;
     let (mut used_a, mut used_b) = (0u32, 0u32);
-    for &(i, j) in &pairs {
-        let w = a[i].weight + b[j].weight;
+    for &(i, j) in &pairs[..count] {
+        let w = weight_of(i, j);
         value += sim[i][j] * w;
         weight += w;
         used_a |= 1 << i;
@@ -133,56 +135,116 @@ fn score_tokens(a: &[&Token], b: &[&Token], sim_of: &mut dyn TokenSimilarity) ->
             strong += 1;
         }
     }
-    let mut left_a: Vec<f64> = (0..m).filter(|i| used_a & (1 << i) == 0).map(|i| a[i].weight).collect();
-    let mut left_b: Vec<f64> = (0..n).filter(|j| used_b & (1 << j) == 0).map(|j| b[j].weight).collect();
-    let leftovers = !left_a.is_empty() || !left_b.is_empty();
-    left_a.sort_by(|x, y| y.total_cmp(x));
-    left_b.sort_by(|x, y| y.total_cmp(x));
-    let conflicts = left_a.len().min(left_b.len());
-    let conflict_weight: f64 = left_a[..conflicts].iter().chain(&left_b[..conflicts]).sum();
-    let missing_weight: f64 = left_a[conflicts..].iter().chain(&left_b[conflicts..]).sum();
+    let left_a = leftover_weights(a, used_a);
+    let left_b = leftover_weights(b, used_b);
+    let (la, lb) = (left_a.1, left_b.1);
+    let leftovers = la > 0 || lb > 0;
+    let conflicts = la.min(lb);
+    let conflict_weight: f64 = left_a.0[..conflicts].iter().chain(&left_b.0[..conflicts]).sum();
+    let missing_weight: f64 = left_a.0[conflicts..la].iter().chain(&left_b.0[conflicts..lb]).sum();
     let missing_cost = if strong >= 2 { MISSING_ANCHORED } else { MISSING_LOOSE };
     let total = weight + conflict_weight + missing_weight * missing_cost;
     let score = if total > 0.0 { value / total } else { 0.0 };
     (NameScore { score, strong_pairs: strong }, leftovers)
 }
 
-/// The set of (a, b) pairs maximising Σ similarity × weight, by dynamic programming over the
-/// subsets of `b` (names have few tokens, so 2^n stays small).
-fn assign(sim: &[[f64; MAX_TOKENS]; MAX_TOKENS], a: &[&Token], b: &[&Token]) -> Vec<(usize, usize)> {
-    let (m, n) = (a.len(), b.len());
-    let states = 1usize << n;
-    // best[i][mask]: best value using a[i..] with b-tokens in `mask` already taken.
-    let mut best = vec![0f64; (m + 1) * states];
-    for i in (0..m).rev() {
-        for mask in 0..states {
-            let mut v = best[(i + 1) * states + mask];
-            for j in 0..n {
-                if mask & (1 << j) == 0 && sim[i][j] > 0.0 {
-                    let w = sim[i][j] * (a[i].weight + b[j].weight);
-                    v = v.max(w + best[(i + 1) * states + (mask | 1 << j)]);
-                }
-            }
-            best[i * states + mask] = v;
+/// Weights of the unpaired tokens, heaviest first (the heaviest face each other as conflicts).
+fn leftover_weights(tokens: &[&Token], used: u32) -> ([f64; MAX_TOKENS], usize) {
+    let mut out = [0f64; MAX_TOKENS];
+    let mut count = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if used & (1 << i) == 0 {
+            out[count] = t.weight;
+            count += 1;
         }
     }
-    let mut pairs = Vec::new();
-    let mut mask = 0usize;
+    out[..count].sort_by(|x, y| y.total_cmp(x));
+    (out, count)
+}
+
+type Pairs = ([(usize, usize); MAX_TOKENS], usize);
+
+/// The pairs maximising Σ similarity × weight. Only the few tokens with any similar partner
+/// take part; among those, dynamic programming over the subsets of the second name's tokens
+/// finds the best assignment (greedy beyond six of them, which real names hardly reach).
+fn assign(sim: &[[f64; MAX_TOKENS]; MAX_TOKENS], m: usize, n: usize, weight: &dyn Fn(usize, usize) -> f64) -> Pairs {
+    let mut rows = [0usize; MAX_TOKENS];
+    let mut cols = [0usize; MAX_TOKENS];
+    let (mut nr, mut nc) = (0, 0);
     for i in 0..m {
-        let here = best[i * states + mask];
-        if (here - best[(i + 1) * states + mask]).abs() < 1e-12 {
+        if sim[i][..n].iter().any(|&s| s > 0.0) {
+            rows[nr] = i;
+            nr += 1;
+        }
+    }
+    for j in 0..n {
+        if (0..m).any(|i| sim[i][j] > 0.0) {
+            cols[nc] = j;
+            nc += 1;
+        }
+    }
+    let value = |r: usize, c: usize| {
+        let (i, j) = (rows[r], cols[c]);
+        if sim[i][j] > 0.0 { sim[i][j] * weight(i, j) } else { 0.0 }
+    };
+    let mut pairs = [(0usize, 0usize); MAX_TOKENS];
+    let mut count = 0;
+    // Usually every similar token has exactly one similar partner: nothing to choose.
+    let unambiguous = (0..nr).all(|r| (0..nc).filter(|&c| value(r, c) > 0.0).count() == 1)
+        && (0..nc).all(|c| (0..nr).filter(|&r| value(r, c) > 0.0).count() == 1);
+    if unambiguous {
+        for r in 0..nr {
+            if let Some(c) = (0..nc).find(|&c| value(r, c) > 0.0) {
+                pairs[count] = (rows[r], cols[c]);
+                count += 1;
+            }
+        }
+        return (pairs, count);
+    }
+    if nc > 6 {
+        let mut used = 0u32;
+        for r in 0..nr {
+            let best = (0..nc).filter(|&c| used & (1 << c) == 0 && value(r, c) > 0.0).max_by(|&x, &y| value(r, x).total_cmp(&value(r, y)));
+            if let Some(c) = best {
+                used |= 1 << c;
+                pairs[count] = (rows[r], cols[c]);
+                count += 1;
+            }
+        }
+        return (pairs, count);
+    }
+    let states = 1usize << nc;
+    // best[r][mask]: best value from rows r.. with the columns in `mask` already taken.
+    let mut best = [[0f64; 64]; MAX_TOKENS + 1];
+    for r in (0..nr).rev() {
+        for mask in 0..states {
+            let mut v = best[r + 1][mask];
+            for c in 0..nc {
+                if mask & (1 << c) == 0 {
+                    let w = value(r, c);
+                    if w > 0.0 {
+                        v = v.max(w + best[r + 1][mask | 1 << c]);
+                    }
+                }
+            }
+            best[r][mask] = v;
+        }
+    }
+    let mut mask = 0usize;
+    for r in 0..nr {
+        let here = best[r][mask];
+        if (here - best[r + 1][mask]).abs() < 1e-12 {
             continue;
         }
-        for j in 0..n {
-            if mask & (1 << j) == 0 && sim[i][j] > 0.0 {
-                let w = sim[i][j] * (a[i].weight + b[j].weight);
-                if (here - (w + best[(i + 1) * states + (mask | 1 << j)])).abs() < 1e-12 {
-                    pairs.push((i, j));
-                    mask |= 1 << j;
-                    break;
-                }
+        for c in 0..nc {
+            let w = value(r, c);
+            if mask & (1 << c) == 0 && w > 0.0 && (here - (w + best[r + 1][mask | 1 << c])).abs() < 1e-12 {
+                pairs[count] = (rows[r], cols[c]);
+                count += 1;
+                mask |= 1 << c;
+                break;
             }
         }
     }
-    pairs
+    (pairs, count)
 }

@@ -46,7 +46,10 @@ impl std::ops::Not for Truth {
 pub(crate) enum Node {
     /// The leaf is stored inline so a flat rule is one contiguous array; `index` is its
     /// position in source order.
-    Leaf { leaf: CompiledLeaf, index: usize },
+    Leaf {
+        leaf: CompiledLeaf,
+        index: usize,
+    },
     All(Box<[Node]>),
     Any(Box<[Node]>),
     Not(Box<Node>),
@@ -69,7 +72,12 @@ impl CompiledRule {
     pub fn compile(condition: &Condition) -> CompiledRule {
         let mut leaves = Vec::new();
         let mut sources = Vec::new();
-        let root = build(condition, "/condition".to_string(), &mut leaves, &mut sources);
+        let root = build(
+            condition,
+            "/condition".to_string(),
+            &mut leaves,
+            &mut sources,
+        );
         CompiledRule {
             root,
             leaves: leaves.into_boxed_slice(),
@@ -94,37 +102,36 @@ impl CompiledRule {
     /// The three-valued outcome (unknown when missing data prevents a decision).
     #[inline]
     pub fn truth<S: FactSource>(&self, facts: &S) -> Truth {
-        self.eval(&self.root, facts)
+        eval(&self.root, facts)
     }
+}
 
-    #[allow(clippy::only_used_in_recursion)]
-    fn eval<S: FactSource>(&self, node: &Node, facts: &S) -> Truth {
-        match node {
-            Node::Leaf { leaf, .. } => leaf.eval(facts),
-            Node::All(members) => {
-                let mut result = Truth::True;
-                for m in members.iter() {
-                    match self.eval(m, facts) {
-                        Truth::False => return Truth::False,
-                        Truth::Unknown => result = Truth::Unknown,
-                        Truth::True => {}
-                    }
+fn eval<S: FactSource>(node: &Node, facts: &S) -> Truth {
+    match node {
+        Node::Leaf { leaf, .. } => leaf.eval(facts),
+        Node::All(members) => {
+            let mut result = Truth::True;
+            for m in members.iter() {
+                match eval(m, facts) {
+                    Truth::False => return Truth::False,
+                    Truth::Unknown => result = Truth::Unknown,
+                    Truth::True => {}
                 }
-                result
             }
-            Node::Any(members) => {
-                let mut result = Truth::False;
-                for m in members.iter() {
-                    match self.eval(m, facts) {
-                        Truth::True => return Truth::True,
-                        Truth::Unknown => result = Truth::Unknown,
-                        Truth::False => {}
-                    }
-                }
-                result
-            }
-            Node::Not(inner) => !self.eval(inner, facts),
+            result
         }
+        Node::Any(members) => {
+            let mut result = Truth::False;
+            for m in members.iter() {
+                match eval(m, facts) {
+                    Truth::True => return Truth::True,
+                    Truth::Unknown => result = Truth::Unknown,
+                    Truth::False => {}
+                }
+            }
+            result
+        }
+        Node::Not(inner) => !eval(inner, facts),
     }
 }
 
@@ -146,7 +153,10 @@ fn build(
             let compiled = CompiledLeaf::compile(leaf);
             leaves.push(compiled.clone());
             sources.push((leaf.clone(), path));
-            Node::Leaf { leaf: compiled, index: leaves.len() - 1 }
+            Node::Leaf {
+                leaf: compiled,
+                index: leaves.len() - 1,
+            }
         }
         Condition::All(m) => {
             // Most-likely-false members first, so `all` stops early (GTAS orders its terms
@@ -161,7 +171,12 @@ fn build(
             members.sort_by_key(|n| std::cmp::Reverse(rank(n)));
             Node::Any(members)
         }
-        Condition::Not(inner) => Node::Not(Box::new(build(inner, format!("{path}/not"), leaves, sources))),
+        Condition::Not(inner) => Node::Not(Box::new(build(
+            inner,
+            format!("{path}/not"),
+            leaves,
+            sources,
+        ))),
     }
 }
 

@@ -65,7 +65,10 @@ pub(crate) const OPS: &[(&str, Op)] = &[
 impl Op {
     /// The operator's JSON name.
     pub fn as_str(self) -> &'static str {
-        OPS.iter().find(|(_, op)| *op == self).map(|(name, _)| *name).unwrap_or("?")
+        OPS.iter()
+            .find(|(_, op)| *op == self)
+            .map(|(name, _)| *name)
+            .unwrap_or("?")
     }
 
     /// Parses a JSON name; `None` for anything else.

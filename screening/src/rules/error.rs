@@ -62,7 +62,15 @@ pub struct RuleError {
 
 impl RuleError {
     /// Builds an error; used throughout validation.
-    pub(crate) fn new(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
-        RuleError { code, path: path.into(), message: message.into() }
+    pub(crate) fn new(
+        code: ErrorCode,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        RuleError {
+            code,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }

@@ -53,11 +53,21 @@ impl CompiledRule {
             .map(|((leaf, path), truth)| {
                 let mut text = String::new();
                 describe(&mut text, leaf, facts.fact(leaf.field), *truth);
-                LeafOutcome { path: path.clone(), field: leaf.field.name(), truth: *truth, text }
+                LeafOutcome {
+                    path: path.clone(),
+                    field: leaf.field.name(),
+                    truth: *truth,
+                    text,
+                }
             })
             .collect();
         let truth = node_truth(&self.root, &truths);
-        Evaluation { matched: truth == Truth::True, truth, explanation: self.sentence(facts, &truths), leaves }
+        Evaluation {
+            matched: truth == Truth::True,
+            truth,
+            explanation: self.sentence(facts, &truths),
+            leaves,
+        }
     }
 
     /// The explanation sentence alone: the facts that decided the outcome. Cheap enough to
@@ -76,7 +86,11 @@ impl CompiledRule {
         for (n, i) in deciding.iter().enumerate() {
             // "a", "a and b", "a, b and c".
             if n > 0 {
-                out.push_str(if n + 1 == deciding.len() { " and " } else { ", " });
+                out.push_str(if n + 1 == deciding.len() {
+                    " and "
+                } else {
+                    ", "
+                });
             }
             let (leaf, _) = &self.sources[*i];
             describe(&mut out, leaf, facts.fact(leaf.field), truths[*i]);
@@ -142,7 +156,7 @@ pub(crate) fn describe(out: &mut String, leaf: &Leaf, fact: FactRef<'_>, truth: 
             let _ = write!(out, "{label} is not known");
             return;
         }
-        FactRef::List(l) if l.is_empty() => {
+        FactRef::List([]) => {
             let _ = write!(out, "{label} is empty");
             return;
         }

@@ -253,10 +253,14 @@ impl Facts {
             TravellerDocumentType => text(&t.document_type),
             TravellerDocumentCountry => text(&t.document_country),
             TravellerDocumentExpiryDays => int(t.document_expiry_days),
-            TravellerDocumentCountryDiffers => match (text(&t.document_country), text(&t.nationality)) {
-                (FactRef::Text(d), FactRef::Text(n)) => FactRef::Bool(!d.eq_ignore_ascii_case(n)),
-                _ => FactRef::Missing,
-            },
+            TravellerDocumentCountryDiffers => {
+                match (text(&t.document_country), text(&t.nationality)) {
+                    (FactRef::Text(d), FactRef::Text(n)) => {
+                        FactRef::Bool(!d.eq_ignore_ascii_case(n))
+                    }
+                    _ => FactRef::Missing,
+                }
+            }
             TravellerResidence => text(&t.residence),
             TravellerKind => text(&t.kind),
             FlightCarrier => text(&f.carrier),
@@ -265,21 +269,25 @@ impl Facts {
             FlightDestination => text(&f.destination),
             FlightOriginCountry => text(&f.origin_country),
             FlightDestinationCountry => text(&f.destination_country),
-            FlightDirection => f.direction.map_or(FactRef::Missing, |d| FactRef::Text(d.as_str())),
+            FlightDirection => f
+                .direction
+                .map_or(FactRef::Missing, |d| FactRef::Text(d.as_str())),
             FlightDepartureHour => num(f.departure_local.map(|d| d.hour())),
-            FlightDepartureDate => self.departure_date().map_or(FactRef::Missing, |d| FactRef::Num(day_number(d))),
+            FlightDepartureDate => self
+                .departure_date()
+                .map_or(FactRef::Missing, |d| FactRef::Num(day_number(d))),
             PnrPaymentType => p.map_or(FactRef::Missing, |p| text(&p.payment_type)),
             PnrPaymentAmount => num(p.and_then(|p| p.payment_amount)),
             PnrBookingDate => p
                 .and_then(|p| p.booking_date)
                 .map_or(FactRef::Missing, |d| FactRef::Num(day_number(d))),
-            PnrBookingLeadDays => {
-                match (p.and_then(|p| p.booking_date), self.departure_date()) {
-                    (Some(b), Some(d)) => FactRef::Num(day_number(d) - day_number(b)),
-                    _ => FactRef::Missing,
-                }
-            }
-            PnrOneWay => p.and_then(|p| p.one_way).map_or(FactRef::Missing, FactRef::Bool),
+            PnrBookingLeadDays => match (p.and_then(|p| p.booking_date), self.departure_date()) {
+                (Some(b), Some(d)) => FactRef::Num(day_number(d) - day_number(b)),
+                _ => FactRef::Missing,
+            },
+            PnrOneWay => p
+                .and_then(|p| p.one_way)
+                .map_or(FactRef::Missing, FactRef::Bool),
             PnrTripDurationDays => int(p.and_then(|p| p.trip_duration_days)),
             PnrTravellersCount => num(p.and_then(|p| p.travellers_count)),
             PnrBagCount => num(t.bag_count.or_else(|| p.and_then(|p| p.bag_count))),
@@ -290,7 +298,9 @@ impl Facts {
                 _ => FactRef::Missing,
             },
             PnrEmailDomain => p.map_or(FactRef::Missing, |p| text(&p.email_domain)),
-            PnrFrequentFlyer => p.and_then(|p| p.frequent_flyer).map_or(FactRef::Missing, FactRef::Bool),
+            PnrFrequentFlyer => p
+                .and_then(|p| p.frequent_flyer)
+                .map_or(FactRef::Missing, FactRef::Bool),
             PnrSeat => text(&t.seat),
             HistoryPreviousTrips => num(self.history.previous_trips),
             HistoryPreviousHits => num(self.history.previous_hits),

@@ -15,7 +15,10 @@ fn norm(v: &Option<String>) -> Option<String> {
 /// or an EDIFACT `DDMMYY` date as some PNRGOV pushes carry them.
 pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    if let Some(iso) = s.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+    if let Some(iso) = s
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    {
         return Some(iso);
     }
     if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -57,10 +60,17 @@ impl Facts {
             .documents
             .iter()
             .find(|d| d.doc_type.trim_start().starts_with(['P', 'p']))
-            .or_else(|| traveller.documents.iter().find(|d| !d.doc_type.trim_start().starts_with(['V', 'v'])))
+            .or_else(|| {
+                traveller
+                    .documents
+                    .iter()
+                    .find(|d| !d.doc_type.trim_start().starts_with(['V', 'v']))
+            })
             .or(traveller.documents.first());
         let birth = traveller.date_of_birth.as_deref().and_then(parse_date);
-        let expiry = document.and_then(|d| d.expiry.as_deref()).and_then(parse_date);
+        let expiry = document
+            .and_then(|d| d.expiry.as_deref())
+            .and_then(parse_date);
         let facts = TravellerFacts {
             surname: normalise(&traveller.surname),
             given_names: normalise(&traveller.given_names),
@@ -94,7 +104,9 @@ impl FlightFacts {
             number: normalise(&flight.number),
             origin: first.and_then(|l| normalise(&l.origin)),
             destination: flight.legs.last().and_then(|l| normalise(&l.destination)),
-            departure_local: first.and_then(|l| l.departure_local.as_deref()).and_then(parse_local),
+            departure_local: first
+                .and_then(|l| l.departure_local.as_deref())
+                .and_then(parse_local),
             ..FlightFacts::default()
         }
     }
@@ -131,10 +143,15 @@ impl PnrFacts {
         }
         let one_way = (route.len() >= 2).then(|| route.first() != route.last());
         let seg_date = |i: usize| {
-            pnr.itinerary.get(i).and_then(|s| s.departure_local.as_deref()).and_then(parse_date)
+            pnr.itinerary
+                .get(i)
+                .and_then(|s| s.departure_local.as_deref())
+                .and_then(parse_date)
         };
         let trip_duration_days = match (one_way, pnr.itinerary.len()) {
-            (Some(false), n) if n >= 2 => seg_date(0).zip(seg_date(n - 1)).map(|(a, b)| (b - a).num_days()),
+            (Some(false), n) if n >= 2 => seg_date(0)
+                .zip(seg_date(n - 1))
+                .map(|(a, b)| (b - a).num_days()),
             _ => None,
         };
         let payment = pnr.payments.first();
@@ -144,7 +161,11 @@ impl PnrFacts {
             .filter(|c| c.kind.eq_ignore_ascii_case("email"))
             .find_map(|c| c.value.rsplit_once('@').and_then(|(_, d)| normalise(d)));
         PnrFacts {
-            booking_date: pnr.booking_date.as_deref().or(pnr.created.as_deref()).and_then(parse_date),
+            booking_date: pnr
+                .booking_date
+                .as_deref()
+                .or(pnr.created.as_deref())
+                .and_then(parse_date),
             payment_type: payment.and_then(|p| normalise(&p.payment_type)),
             payment_amount: payment
                 .and_then(|p| p.amount.as_deref())

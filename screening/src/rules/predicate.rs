@@ -106,13 +106,27 @@ impl CompiledLeaf {
         let ty = leaf.field.ty();
         let pred = match (ty, leaf.op, &leaf.value) {
             (_, Op::IsEmpty, _) => Pred::IsEmpty,
-            (T::Text, Op::Eq, Operand::One(v)) if key_of(v).is_some() => Pred::KeyEq(key_of(v).unwrap_or(0)),
-            (T::Text, Op::Ne, Operand::One(v)) if key_of(v).is_some() => Pred::KeyNe(key_of(v).unwrap_or(0)),
-            (T::Text, Op::In, Operand::List(l)) if key_set(l).is_some() => Pred::KeyIn(key_set(l).unwrap_or_default()),
-            (T::Text, Op::NotIn, Operand::List(l)) if key_set(l).is_some() => Pred::KeyNotIn(key_set(l).unwrap_or_default()),
-            (T::TextList, Op::Contains, Operand::One(v)) if key_of(v).is_some() => Pred::ListHasKey(key_of(v).unwrap_or(0)),
-            (T::TextList, Op::In, Operand::List(l)) if key_set(l).is_some() => Pred::ListAnyKey(key_set(l).unwrap_or_default()),
-            (T::TextList, Op::NotIn, Operand::List(l)) if key_set(l).is_some() => Pred::ListNoneKey(key_set(l).unwrap_or_default()),
+            (T::Text, Op::Eq, Operand::One(v)) if key_of(v).is_some() => {
+                Pred::KeyEq(key_of(v).unwrap_or(0))
+            }
+            (T::Text, Op::Ne, Operand::One(v)) if key_of(v).is_some() => {
+                Pred::KeyNe(key_of(v).unwrap_or(0))
+            }
+            (T::Text, Op::In, Operand::List(l)) if key_set(l).is_some() => {
+                Pred::KeyIn(key_set(l).unwrap_or_default())
+            }
+            (T::Text, Op::NotIn, Operand::List(l)) if key_set(l).is_some() => {
+                Pred::KeyNotIn(key_set(l).unwrap_or_default())
+            }
+            (T::TextList, Op::Contains, Operand::One(v)) if key_of(v).is_some() => {
+                Pred::ListHasKey(key_of(v).unwrap_or(0))
+            }
+            (T::TextList, Op::In, Operand::List(l)) if key_set(l).is_some() => {
+                Pred::ListAnyKey(key_set(l).unwrap_or_default())
+            }
+            (T::TextList, Op::NotIn, Operand::List(l)) if key_set(l).is_some() => {
+                Pred::ListNoneKey(key_set(l).unwrap_or_default())
+            }
             (_, Op::IsNotEmpty, _) => Pred::IsNotEmpty,
             (T::Text, Op::Eq, Operand::One(v)) => Pred::TextEq(txt(v)),
             (T::Text, Op::Ne, Operand::One(v)) => Pred::TextNe(txt(v)),
@@ -139,17 +153,31 @@ impl CompiledLeaf {
             (_, Op::Between, Operand::Range(lo, hi)) => Pred::Between(num(lo), num(hi)),
             _ => Pred::NumIn(Box::new([])),
         };
-        CompiledLeaf { field: leaf.field, pred }
+        CompiledLeaf {
+            field: leaf.field,
+            pred,
+        }
     }
 
     /// Ordering hint for `all` groups: 0 for tests that rarely hold, 2 for tests that usually do.
     pub fn selectivity_rank(&self) -> u8 {
         match self.pred {
-            Pred::IsNotEmpty | Pred::KeyNe(_) | Pred::KeyNotIn(_) | Pred::TextNe(_)
-            | Pred::TextNotIn(_) | Pred::ListNoneKey(_) | Pred::ListNoneIn(_) | Pred::Ne(_)
+            Pred::IsNotEmpty
+            | Pred::KeyNe(_)
+            | Pred::KeyNotIn(_)
+            | Pred::TextNe(_)
+            | Pred::TextNotIn(_)
+            | Pred::ListNoneKey(_)
+            | Pred::ListNoneIn(_)
+            | Pred::Ne(_)
             | Pred::NumNotIn(_) => 2,
-            Pred::Lt(_) | Pred::Le(_) | Pred::Gt(_) | Pred::Ge(_) | Pred::Between(..)
-            | Pred::BoolEq(_) | Pred::IsEmpty => 1,
+            Pred::Lt(_)
+            | Pred::Le(_)
+            | Pred::Gt(_)
+            | Pred::Ge(_)
+            | Pred::Between(..)
+            | Pred::BoolEq(_)
+            | Pred::IsEmpty => 1,
             _ => 0,
         }
     }
@@ -219,8 +247,12 @@ impl CompiledLeaf {
             (Pred::KeyEq(_) | Pred::KeyIn(_), FactRef::Text(_)) => false,
             (Pred::KeyNe(_) | Pred::KeyNotIn(_), FactRef::Text(_)) => true,
             (Pred::ListHasKey(c), FactRef::List(l)) => l.iter().any(|s| text::key(s) == *c),
-            (Pred::ListAnyKey(set), FactRef::List(l)) => l.iter().any(|s| text::in_keys(set, text::key(s))),
-            (Pred::ListNoneKey(set), FactRef::List(l)) => !l.iter().any(|s| text::in_keys(set, text::key(s))),
+            (Pred::ListAnyKey(set), FactRef::List(l)) => {
+                l.iter().any(|s| text::in_keys(set, text::key(s)))
+            }
+            (Pred::ListNoneKey(set), FactRef::List(l)) => {
+                !l.iter().any(|s| text::in_keys(set, text::key(s)))
+            }
             (Pred::TextEq(c), FactRef::Text(s)) => text::eq(s, c),
             (Pred::TextNe(c), FactRef::Text(s)) => !text::eq(s, c),
             (Pred::TextIn(set), FactRef::Text(s)) => text::in_sorted(set, s),

@@ -46,7 +46,10 @@ pub struct Bands {
 
 impl Default for Bands {
     fn default() -> Self {
-        Bands { high: 70, medium: 40 }
+        Bands {
+            high: 70,
+            medium: 40,
+        }
     }
 }
 

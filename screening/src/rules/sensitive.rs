@@ -9,8 +9,7 @@ const SSR_CODES: &[&str] = &[
     // Meals.
     "AVML", "BBML", "BLML", "CHML", "DBML", "FPML", "GFML", "HFML", "HNML", "JPML", "KSML", "LCML",
     "LFML", "LPML", "LSML", "MOML", "NLML", "ORML", "PRML", "RVML", "SFML", "SPML", "VGML", "VJML",
-    "VLML", "VOML",
-    // Medical and assistance.
+    "VLML", "VOML", // Medical and assistance.
     "BLND", "DEAF", "DPNA", "MEDA", "MAAS", "OXYG", "POXY", "PPOC", "STCR", "SVAN", "ESAN", "WCHR",
     "WCHS", "WCHC", "WCBD", "WCBW", "WCMP", "WCOB", "WCLB", "LEGL", "LEGR",
 ];
@@ -18,21 +17,56 @@ const SSR_CODES: &[&str] = &[
 /// Words that name a religion, a health condition, a disability, ethnicity or sexual life,
 /// matched as whole words (so `ISLAM` does not refuse `ISLAMABAD`).
 const WORDS: &[&str] = &[
-    "HALAL", "KOSHER", "MUSLIM", "MOSLEM", "ISLAM", "ISLAMIC", "JEW", "JEWISH", "HINDU", "SIKH",
-    "CATHOLIC", "CHRISTIAN", "PROTESTANT", "ORTHODOX", "MEDICAL", "ILLNESS", "HIV", "AIDS",
-    "CANCER", "ETHNIC", "ETHNICITY", "RACIAL", "GAY", "LESBIAN", "LGBT", "LGBTQ", "TRANSGENDER",
+    "HALAL",
+    "KOSHER",
+    "MUSLIM",
+    "MOSLEM",
+    "ISLAM",
+    "ISLAMIC",
+    "JEW",
+    "JEWISH",
+    "HINDU",
+    "SIKH",
+    "CATHOLIC",
+    "CHRISTIAN",
+    "PROTESTANT",
+    "ORTHODOX",
+    "MEDICAL",
+    "ILLNESS",
+    "HIV",
+    "AIDS",
+    "CANCER",
+    "ETHNIC",
+    "ETHNICITY",
+    "RACIAL",
+    "GAY",
+    "LESBIAN",
+    "LGBT",
+    "LGBTQ",
+    "TRANSGENDER",
 ];
 
 /// Word beginnings that only occur in such words (`PREGNAN` covers pregnant and pregnancy).
 const PREFIXES: &[&str] = &[
-    "BUDDHIS", "JUDAI", "RELIGIO", "WHEELCHAIR", "DIABET", "PREGNAN", "DISABIL", "DISABLED",
-    "HANDICAP", "HOMOSEXUAL",
+    "BUDDHIS",
+    "JUDAI",
+    "RELIGIO",
+    "WHEELCHAIR",
+    "DIABET",
+    "PREGNAN",
+    "DISABIL",
+    "DISABLED",
+    "HANDICAP",
+    "HOMOSEXUAL",
 ];
 
 /// Returns the offending code or keyword when `upper` (an upper-cased rule constant) reveals
 /// sensitive data.
 pub(crate) fn sensitive_term(upper: &str) -> Option<&'static str> {
-    for word in upper.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in upper
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let hit = SSR_CODES
             .iter()
             .chain(WORDS)

@@ -91,8 +91,17 @@ pub struct RuleSpec {
 }
 
 const KNOWN: &[&str] = &[
-    "name", "category", "severity", "weight", "state", "condition", "rationale", "owner",
-    "valid_from", "valid_to", "review_by",
+    "name",
+    "category",
+    "severity",
+    "weight",
+    "state",
+    "condition",
+    "rationale",
+    "owner",
+    "valid_from",
+    "valid_to",
+    "review_by",
 ];
 const MAX_NAME: usize = 200;
 const MAX_NOTE: usize = 4_000;
@@ -101,7 +110,11 @@ impl RuleSpec {
     /// Validates a whole rule body. Errors carry JSON pointers into the body.
     pub fn validate(body: &Value) -> Result<RuleSpec, RuleError> {
         let Some(obj) = body.as_object() else {
-            return Err(RuleError::new(ErrorCode::BadShape, "", "a rule is a JSON object"));
+            return Err(RuleError::new(
+                ErrorCode::BadShape,
+                "",
+                "a rule is a JSON object",
+            ));
         };
         if let Some(k) = obj.keys().find(|k| !KNOWN.contains(&k.as_str())) {
             return Err(RuleError::new(
@@ -112,24 +125,36 @@ impl RuleSpec {
         }
         let name = text(obj, "name", MAX_NAME)?;
         let category = text(obj, "category", MAX_NAME)?;
-        let severity = choice(obj, "severity", &[
-            ("low", Severity::Low),
-            ("medium", Severity::Medium),
-            ("high", Severity::High),
-        ])?;
+        let severity = choice(
+            obj,
+            "severity",
+            &[
+                ("low", Severity::Low),
+                ("medium", Severity::Medium),
+                ("high", Severity::High),
+            ],
+        )?;
         let weight = weight(obj)?;
-        let state = choice(obj, "state", &[
-            ("draft", RuleState::Draft),
-            ("shadow", RuleState::Shadow),
-            ("live", RuleState::Live),
-            ("retired", RuleState::Retired),
-        ])?;
+        let state = choice(
+            obj,
+            "state",
+            &[
+                ("draft", RuleState::Draft),
+                ("shadow", RuleState::Shadow),
+                ("live", RuleState::Live),
+                ("retired", RuleState::Retired),
+            ],
+        )?;
         let condition = validate(required(obj, "condition")?)?;
         let valid_from = date(obj, "valid_from")?;
         let valid_to = date(obj, "valid_to")?;
         if let (Some(from), Some(to)) = (valid_from, valid_to) {
             if to < from {
-                return Err(RuleError::new(ErrorCode::BadValue, "/valid_to", "valid_to is before valid_from"));
+                return Err(RuleError::new(
+                    ErrorCode::BadValue,
+                    "/valid_to",
+                    "valid_to is before valid_from",
+                ));
             }
         }
         Ok(RuleSpec {
@@ -172,14 +197,21 @@ impl<'de> Deserialize<'de> for RuleSpec {
 
 fn required<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<&'a Value, RuleError> {
     obj.get(key).filter(|v| !v.is_null()).ok_or_else(|| {
-        RuleError::new(ErrorCode::MissingProperty, format!("/{key}"), format!("a rule needs `{key}`"))
+        RuleError::new(
+            ErrorCode::MissingProperty,
+            format!("/{key}"),
+            format!("a rule needs `{key}`"),
+        )
     })
 }
 
 fn text(obj: &Map<String, Value>, key: &str, max: usize) -> Result<String, RuleError> {
     let v = required(obj, key)?;
     let bad = |m: String| RuleError::new(ErrorCode::BadValue, format!("/{key}"), m);
-    let s = v.as_str().ok_or_else(|| bad(format!("`{key}` is text")))?.trim();
+    let s = v
+        .as_str()
+        .ok_or_else(|| bad(format!("`{key}` is text")))?
+        .trim();
     if s.is_empty() {
         return Err(bad(format!("`{key}` may not be empty")));
     }
@@ -189,7 +221,11 @@ fn text(obj: &Map<String, Value>, key: &str, max: usize) -> Result<String, RuleE
     Ok(s.to_string())
 }
 
-fn optional_text(obj: &Map<String, Value>, key: &str, max: usize) -> Result<Option<String>, RuleError> {
+fn optional_text(
+    obj: &Map<String, Value>,
+    key: &str,
+    max: usize,
+) -> Result<Option<String>, RuleError> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
@@ -197,7 +233,11 @@ fn optional_text(obj: &Map<String, Value>, key: &str, max: usize) -> Result<Opti
     }
 }
 
-fn choice<T: Copy>(obj: &Map<String, Value>, key: &str, options: &[(&str, T)]) -> Result<T, RuleError> {
+fn choice<T: Copy>(
+    obj: &Map<String, Value>,
+    key: &str,
+    options: &[(&str, T)],
+) -> Result<T, RuleError> {
     let v = required(obj, key)?;
     let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
     v.as_str()
@@ -218,7 +258,11 @@ fn weight(obj: &Map<String, Value>) -> Result<u8, RuleError> {
         .filter(|w| *w <= 100)
         .map(|w| w as u8)
         .ok_or_else(|| {
-            RuleError::new(ErrorCode::BadValue, "/weight", format!("`weight` is a whole number from 0 to 100; found {v}"))
+            RuleError::new(
+                ErrorCode::BadValue,
+                "/weight",
+                format!("`weight` is a whole number from 0 to 100; found {v}"),
+            )
         })
 }
 
@@ -230,7 +274,11 @@ fn date(obj: &Map<String, Value>, key: &str) -> Result<Option<NaiveDate>, RuleEr
             .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
             .map(Some)
             .ok_or_else(|| {
-                RuleError::new(ErrorCode::BadValue, format!("/{key}"), format!("`{key}` is a date written YYYY-MM-DD; found {v}"))
+                RuleError::new(
+                    ErrorCode::BadValue,
+                    format!("/{key}"),
+                    format!("`{key}` is a date written YYYY-MM-DD; found {v}"),
+                )
             }),
     }
 }

@@ -25,7 +25,8 @@ pub(crate) fn eq(a: &str, b: &str) -> bool {
 
 /// `hay` starts with `prefix`, ignoring ASCII case.
 pub(crate) fn starts_with(hay: &str, prefix: &str) -> bool {
-    hay.len() >= prefix.len() && hay.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    hay.len() >= prefix.len()
+        && hay.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
 /// `hay` ends with `suffix`, ignoring ASCII case.

@@ -51,7 +51,9 @@ fn node(v: &Value, path: String, depth: usize, nodes: &mut usize) -> Result<Cond
             ),
         ));
     };
-    let group = ["all", "any", "not"].into_iter().find(|k| obj.contains_key(*k));
+    let group = ["all", "any", "not"]
+        .into_iter()
+        .find(|k| obj.contains_key(*k));
     let Some(key) = group else {
         return leaf(obj, &path).map(Condition::Leaf);
     };
@@ -59,10 +61,17 @@ fn node(v: &Value, path: String, depth: usize, nodes: &mut usize) -> Result<Cond
         return Err(RuleError::new(
             ErrorCode::BadShape,
             path,
-            format!("a group has exactly one key (`all`, `any` or `not`); this one also has {}", {
-                let others: Vec<_> = obj.keys().filter(|k| *k != key).map(|k| format!("`{k}`")).collect();
-                others.join(", ")
-            }),
+            format!(
+                "a group has exactly one key (`all`, `any` or `not`); this one also has {}",
+                {
+                    let others: Vec<_> = obj
+                        .keys()
+                        .filter(|k| *k != key)
+                        .map(|k| format!("`{k}`"))
+                        .collect();
+                    others.join(", ")
+                }
+            ),
         ));
     }
     if depth > MAX_DEPTH {
@@ -75,13 +84,21 @@ fn node(v: &Value, path: String, depth: usize, nodes: &mut usize) -> Result<Cond
     let inner = &obj[key];
     let inner_path = format!("{path}/{key}");
     if key == "not" {
-        return Ok(Condition::Not(Box::new(node(inner, inner_path, depth + 1, nodes)?)));
+        return Ok(Condition::Not(Box::new(node(
+            inner,
+            inner_path,
+            depth + 1,
+            nodes,
+        )?)));
     }
     let Some(members) = inner.as_array() else {
         return Err(RuleError::new(
             ErrorCode::BadShape,
             inner_path,
-            format!("`{key}` takes a list of conditions; found {}", kind_of(inner)),
+            format!(
+                "`{key}` takes a list of conditions; found {}",
+                kind_of(inner)
+            ),
         ));
     };
     if members.is_empty() {
@@ -95,11 +112,18 @@ fn node(v: &Value, path: String, depth: usize, nodes: &mut usize) -> Result<Cond
     for (i, m) in members.iter().enumerate() {
         out.push(node(m, format!("{inner_path}/{i}"), depth + 1, nodes)?);
     }
-    Ok(if key == "all" { Condition::All(out) } else { Condition::Any(out) })
+    Ok(if key == "all" {
+        Condition::All(out)
+    } else {
+        Condition::Any(out)
+    })
 }
 
 fn leaf(obj: &Map<String, Value>, path: &str) -> Result<Leaf, RuleError> {
-    if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "field" | "op" | "value")) {
+    if let Some(k) = obj
+        .keys()
+        .find(|k| !matches!(k.as_str(), "field" | "op" | "value"))
+    {
         return Err(RuleError::new(
             ErrorCode::BadShape,
             format!("{path}/{}", escape(k)),
@@ -113,10 +137,19 @@ fn leaf(obj: &Map<String, Value>, path: &str) -> Result<Leaf, RuleError> {
             return Err(RuleError::new(
                 ErrorCode::BadShape,
                 field_path,
-                format!("`field` is a field name such as \"traveller.nationality\"; found {}", kind_of(other)),
+                format!(
+                    "`field` is a field name such as \"traveller.nationality\"; found {}",
+                    kind_of(other)
+                ),
             ))
         }
-        None => return Err(RuleError::new(ErrorCode::BadShape, path, "a leaf needs a `field`")),
+        None => {
+            return Err(RuleError::new(
+                ErrorCode::BadShape,
+                path,
+                "a leaf needs a `field`",
+            ))
+        }
     };
     let field = Field::from_name(name).ok_or_else(|| unknown_field(name, field_path))?;
 
@@ -127,22 +160,37 @@ fn leaf(obj: &Map<String, Value>, path: &str) -> Result<Leaf, RuleError> {
             return Err(RuleError::new(
                 ErrorCode::BadShape,
                 op_path,
-                format!("`op` is an operator name such as \"eq\"; found {}", kind_of(other)),
+                format!(
+                    "`op` is an operator name such as \"eq\"; found {}",
+                    kind_of(other)
+                ),
             ))
         }
-        None => return Err(RuleError::new(ErrorCode::BadShape, path, "a leaf needs an `op`")),
+        None => {
+            return Err(RuleError::new(
+                ErrorCode::BadShape,
+                path,
+                "a leaf needs an `op`",
+            ))
+        }
     };
     let op = Op::parse(op_name).ok_or_else(|| {
         let all: Vec<&str> = OPS.iter().map(|(n, _)| *n).collect();
         RuleError::new(
             ErrorCode::UnknownOperator,
             op_path.clone(),
-            format!("unknown operator `{op_name}`; the operators are {}", all.join(", ")),
+            format!(
+                "unknown operator `{op_name}`; the operators are {}",
+                all.join(", ")
+            ),
         )
     })?;
     if !applies(field.ty(), op) {
-        let fitting: Vec<&str> =
-            OPS.iter().filter(|(_, o)| applies(field.ty(), *o)).map(|(n, _)| *n).collect();
+        let fitting: Vec<&str> = OPS
+            .iter()
+            .filter(|(_, o)| applies(field.ty(), *o))
+            .map(|(n, _)| *n)
+            .collect();
         return Err(RuleError::new(
             ErrorCode::IncompatibleOperator,
             op_path,
@@ -163,13 +211,22 @@ pub(crate) fn applies(ty: FieldType, op: Op) -> bool {
     use Op::*;
     match ty {
         FieldType::Text => {
-            matches!(op, Eq | Ne | In | NotIn | StartsWith | EndsWith | Contains | IsEmpty | IsNotEmpty)
+            matches!(
+                op,
+                Eq | Ne | In | NotIn | StartsWith | EndsWith | Contains | IsEmpty | IsNotEmpty
+            )
         }
         FieldType::TextList => {
-            matches!(op, Contains | In | NotIn | StartsWith | EndsWith | IsEmpty | IsNotEmpty)
+            matches!(
+                op,
+                Contains | In | NotIn | StartsWith | EndsWith | IsEmpty | IsNotEmpty
+            )
         }
         FieldType::Integer | FieldType::Number | FieldType::Date => {
-            matches!(op, Eq | Ne | Lt | Le | Gt | Ge | In | NotIn | Between | IsEmpty | IsNotEmpty)
+            matches!(
+                op,
+                Eq | Ne | Lt | Le | Gt | Ge | In | NotIn | Between | IsEmpty | IsNotEmpty
+            )
         }
         FieldType::Boolean => matches!(op, Eq | Ne | IsEmpty | IsNotEmpty),
     }
@@ -181,7 +238,10 @@ fn operand(field: Field, op: Op, value: Option<&Value>, path: &str) -> Result<Op
     if matches!(op, Op::IsEmpty | Op::IsNotEmpty) {
         return match value {
             None => Ok(Operand::None),
-            Some(_) => Err(bad(path, format!("`{}` takes no value; remove `value`", op.as_str()))),
+            Some(_) => Err(bad(
+                path,
+                format!("`{}` takes no value; remove `value`", op.as_str()),
+            )),
         };
     }
     let Some(value) = value else {
@@ -190,10 +250,20 @@ fn operand(field: Field, op: Op, value: Option<&Value>, path: &str) -> Result<Op
     match op {
         Op::In | Op::NotIn => {
             let Some(items) = value.as_array() else {
-                return Err(bad(path, format!("`{}` takes a list of values; found {}", op.as_str(), kind_of(value))));
+                return Err(bad(
+                    path,
+                    format!(
+                        "`{}` takes a list of values; found {}",
+                        op.as_str(),
+                        kind_of(value)
+                    ),
+                ));
             };
             if items.is_empty() {
-                return Err(bad(path, format!("`{}` needs at least one value", op.as_str())));
+                return Err(bad(
+                    path,
+                    format!("`{}` needs at least one value", op.as_str()),
+                ));
             }
             if items.len() > MAX_LIST {
                 return Err(RuleError::new(
@@ -210,20 +280,32 @@ fn operand(field: Field, op: Op, value: Option<&Value>, path: &str) -> Result<Op
         }
         Op::Between => {
             let pair = value.as_array().filter(|a| a.len() == 2).ok_or_else(|| {
-                bad(path, format!("`between` takes a list of two values [low, high]; found {}", kind_of(value)))
+                bad(
+                    path,
+                    format!(
+                        "`between` takes a list of two values [low, high]; found {}",
+                        kind_of(value)
+                    ),
+                )
             })?;
             let lo = scalar(field, &pair[0], &format!("{path}/0"), true)?;
             let hi = scalar(field, &pair[1], &format!("{path}/1"), true)?;
             if !scalar_le(&lo, &hi) {
-                return Err(bad(&format!("{path}/1"), "the high end of `between` is below the low end".into()));
+                return Err(bad(
+                    &format!("{path}/1"),
+                    "the high end of `between` is below the low end".into(),
+                ));
             }
             Ok(Operand::Range(lo, hi))
         }
         // A partial text match compares with a piece of a value, so the format of whole values
         // (three-letter codes…) does not apply; on a list it compares whole elements.
-        Op::StartsWith | Op::EndsWith | Op::Contains => {
-            Ok(Operand::One(scalar(field, value, path, field.ty() == FieldType::TextList)?))
-        }
+        Op::StartsWith | Op::EndsWith | Op::Contains => Ok(Operand::One(scalar(
+            field,
+            value,
+            path,
+            field.ty() == FieldType::TextList,
+        )?)),
         _ => Ok(Operand::One(scalar(field, value, path, true)?)),
     }
 }
@@ -233,13 +315,21 @@ fn scalar(field: Field, v: &Value, path: &str, whole: bool) -> Result<Scalar, Ru
     match field.ty() {
         FieldType::Text | FieldType::TextList => {
             let Some(s) = v.as_str() else {
-                return Err(bad(format!("{} takes text; found {}", field.name(), kind_of(v))));
+                return Err(bad(format!(
+                    "{} takes text; found {}",
+                    field.name(),
+                    kind_of(v)
+                )));
             };
             if s.chars().count() > MAX_TEXT {
-                return Err(bad(format!("text values are at most {MAX_TEXT} characters")));
+                return Err(bad(format!(
+                    "text values are at most {MAX_TEXT} characters"
+                )));
             }
             let Some(upper) = text::normalise(s) else {
-                return Err(bad("the value is empty; use `is_empty` to test for a missing value".into()));
+                return Err(bad(
+                    "the value is empty; use `is_empty` to test for a missing value".into(),
+                ));
             };
             if let Some(term) = sensitive::sensitive_term(&upper) {
                 return Err(RuleError::new(
@@ -251,17 +341,34 @@ fn scalar(field: Field, v: &Value, path: &str, whole: bool) -> Result<Scalar, Ru
                     ),
                 ));
             }
-            let canonical = if whole { canonical(field, upper).map_err(bad)? } else { upper };
+            let canonical = if whole {
+                canonical(field, upper).map_err(bad)?
+            } else {
+                upper
+            };
             Ok(Scalar::Text(canonical))
         }
         FieldType::Integer => {
             let n = v
                 .as_i64()
-                .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 1e15).map(|f| f as i64))
-                .ok_or_else(|| bad(format!("{} takes a whole number; found {}", field.name(), kind_of(v))))?;
+                .or_else(|| {
+                    v.as_f64()
+                        .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                        .map(|f| f as i64)
+                })
+                .ok_or_else(|| {
+                    bad(format!(
+                        "{} takes a whole number; found {}",
+                        field.name(),
+                        kind_of(v)
+                    ))
+                })?;
             if let Some((lo, hi)) = field.int_range() {
                 if !(lo..=hi).contains(&n) {
-                    return Err(bad(format!("{} ranges from {lo} to {hi}; {n} is outside", field.name())));
+                    return Err(bad(format!(
+                        "{} ranges from {lo} to {hi}; {n} is outside",
+                        field.name()
+                    )));
                 }
             }
             Ok(Scalar::Int(n))
@@ -270,16 +377,31 @@ fn scalar(field: Field, v: &Value, path: &str, whole: bool) -> Result<Scalar, Ru
             .as_f64()
             .filter(|f| f.is_finite())
             .map(Scalar::Num)
-            .ok_or_else(|| bad(format!("{} takes a number; found {}", field.name(), kind_of(v)))),
-        FieldType::Boolean => v
-            .as_bool()
-            .map(Scalar::Bool)
-            .ok_or_else(|| bad(format!("{} takes true or false; found {}", field.name(), kind_of(v)))),
+            .ok_or_else(|| {
+                bad(format!(
+                    "{} takes a number; found {}",
+                    field.name(),
+                    kind_of(v)
+                ))
+            }),
+        FieldType::Boolean => v.as_bool().map(Scalar::Bool).ok_or_else(|| {
+            bad(format!(
+                "{} takes true or false; found {}",
+                field.name(),
+                kind_of(v)
+            ))
+        }),
         FieldType::Date => v
             .as_str()
             .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
             .map(Scalar::Date)
-            .ok_or_else(|| bad(format!("{} takes a date written YYYY-MM-DD; found {}", field.name(), kind_of(v)))),
+            .ok_or_else(|| {
+                bad(format!(
+                    "{} takes a date written YYYY-MM-DD; found {}",
+                    field.name(),
+                    kind_of(v)
+                ))
+            }),
     }
 }
 
@@ -298,7 +420,13 @@ fn canonical(field: Field, upper: String) -> Result<String, String> {
                 .iter()
                 .find(|v| v.eq_ignore_ascii_case(&upper))
                 .map(|v| v.to_string())
-                .ok_or_else(|| format!("{} is one of {}; found \"{upper}\"", field.name(), values.join(", ")));
+                .ok_or_else(|| {
+                    format!(
+                        "{} is one of {}; found \"{upper}\"",
+                        field.name(),
+                        values.join(", ")
+                    )
+                });
         }
     };
     if ok {
@@ -309,7 +437,10 @@ fn canonical(field: Field, upper: String) -> Result<String, String> {
         Format::Airport => "an IATA airport code such as \"SIN\"",
         _ => "an airline designator such as \"ZZ\"",
     };
-    Err(format!("{} takes {expected}; found \"{upper}\"", field.name()))
+    Err(format!(
+        "{} takes {expected}; found \"{upper}\"",
+        field.name()
+    ))
 }
 
 fn scalar_le(a: &Scalar, b: &Scalar) -> bool {
@@ -335,7 +466,11 @@ fn unknown_field(name: &str, path: String) -> RuleError {
         .filter(|(d, _)| *d <= allowance)
         .map(|(_, n)| format!("; did you mean `{n}`?"))
         .unwrap_or_else(|| "; see the field catalogue".to_string());
-    RuleError::new(ErrorCode::UnknownField, path, format!("unknown field `{name}`{near}"))
+    RuleError::new(
+        ErrorCode::UnknownField,
+        path,
+        format!("unknown field `{name}`{near}"),
+    )
 }
 
 fn type_name(ty: FieldType) -> &'static str {

@@ -118,9 +118,12 @@ fn without_pnr() -> Facts {
 fn truth(condition: Value, facts: &Facts) -> Truth {
     let r = rule(condition);
     let t = r.truth(facts);
-    // The fast path and the explaining path must always agree.
-    assert_eq!(r.evaluate(facts).truth, t);
+    // The fast path, the resolved-table path and the explaining paths must always agree.
+    let e = r.evaluate(facts);
+    assert_eq!(e.truth, t);
     assert_eq!(r.matches(facts), t == Truth::True);
+    assert_eq!(r.truth(&facts.table()), t);
+    assert_eq!(r.explain(&facts.table()), e.explanation);
     t
 }
 
@@ -994,6 +997,13 @@ fn explanations_name_only_the_deciding_leaves() {
 
 // ---------------------------------------------------------------------------------------------
 // Scores, bands and rule metadata
+
+#[test]
+fn compiled_rules_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<CompiledRule>();
+    shared::<RuleSpec>();
+}
 
 #[test]
 fn scores_sum_weights_and_cap_at_100() {

@@ -85,7 +85,7 @@ pub fn serve(config: Config, role: ServerRole) -> anyhow::Result<()> {
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
                         .add(("X-Frame-Options", "DENY"))
-                        .add(("Referrer-Policy", "no-referrer"))
+                        .add(("Referrer-Policy", "same-origin"))
                         .add((
                             "Content-Security-Policy",
                             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",

@@ -2,7 +2,7 @@
 //! traveller is compared with a handful of list names instead of the whole list.
 //!
 //! Keys are consonant skeletons (vowel-insensitive, so romanisations meet) and, for skeletons of
-//! four or more consonants, every one-deletion of them (so a typo, an extra or a missing letter
+//! three or more consonants, every one-deletion of them (so a typo, an extra or a missing letter
 //! still shares a key, as in a symmetric-delete spelling index). Adjacent tokens written
 //! together are indexed too, for names one source splits and another joins.
 

@@ -110,7 +110,7 @@ impl Index {
         if !query.is_matchable() {
             return 0;
         }
-        self.postings.candidates(&query, &self.meaningful, 0.0).len()
+        self.postings.candidates(&query, &self.meaningful, names::DEFAULT_NAME_THRESHOLD - BONUS_ROOM).len()
     }
 
     /// Number of distinct retrieval keys.
@@ -225,14 +225,14 @@ struct DocumentHit {
     country: String,
 }
 
-/// Retrieval keys of a token: its skeleton and, with `deletions` and four or more consonants,
+/// Retrieval keys of a token: its skeleton and, with `deletions` and three or more consonants,
 /// every one-deletion of it. A token without consonants is keyed by its spelling.
 pub(crate) fn phonetic_keys(token: &Token, deletions: bool) -> Vec<String> {
     if token.skeleton.is_empty() {
         return vec![format!("V:{}", token.text)];
     }
     let mut keys = vec![format!("S:{}", token.skeleton)];
-    if deletions && token.skeleton.len() >= 4 {
+    if deletions && token.skeleton.len() >= 3 {
         keys.extend(names::phonetic::deletions(&token.skeleton).into_iter().map(|d| format!("S:{d}")));
     }
     keys

@@ -105,6 +105,26 @@ pub(crate) fn spelling(a: &[u8], b: &[u8]) -> f64 {
     (jw + osa_similarity(a, b)) / 2.0
 }
 
+/// Pairs whose spelling similarity cannot reach this are reported as 0 without computing it:
+/// the name score ignores token pairs below 0.78 anyway.
+const UNRELATED: f64 = 0.75;
+
+/// A cheap upper bound of [`spelling`]: Jaro can only match characters whose letter occurs
+/// in the other word, and edit similarity is at most 1 − length difference / longer length.
+/// Most token pairs met while scoring candidates are unrelated words, and this rules them out
+/// in a few operations instead of a full Jaro-Winkler and edit distance.
+fn spelling_bound(a: &[u8], b: &[u8]) -> f64 {
+    let letters = |s: &[u8]| s.iter().fold(0u32, |m, &c| m | 1 << (c.wrapping_sub(b'A') & 31));
+    let (ma, mb) = (letters(a), letters(b));
+    let in_other = |s: &[u8], mask: u32| s.iter().filter(|&&c| mask & (1 << (c.wrapping_sub(b'A') & 31)) != 0).count();
+    let m = in_other(a, mb).min(in_other(b, ma)) as f64;
+    let (la, lb) = (a.len().max(1) as f64, b.len().max(1) as f64);
+    let jaro = (m / la + m / lb + 1.0) / 3.0;
+    let jw = jaro + 0.4 * (1.0 - jaro);
+    let edit = 1.0 - (la - lb).abs() / la.max(lb);
+    (jw + edit) / 2.0
+}
+
 /// Score for two spellings that sound the same (equal phonetic keys).
 const SAME_SOUND: f64 = 0.93;
 /// Score for a consonant-only transliteration (Arabic, Hebrew script) whose skeleton equals
@@ -124,6 +144,10 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
     }
     if a.abjad || b.abjad {
         return abjad_similarity(a, b);
+    }
+    let plain = a.core.is_none() && b.core.is_none() && a.key != b.key;
+    if plain && spelling_bound(a.text.as_bytes(), b.text.as_bytes()) < UNRELATED {
+        return 0.0;
     }
     let mut s = spelling(a.text.as_bytes(), b.text.as_bytes());
     if s < SAME_SOUND && a.key == b.key && a.key.len() >= 2 {

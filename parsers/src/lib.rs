@@ -46,7 +46,7 @@ pub fn parse_with(bytes: &[u8], today: chrono::NaiveDate) -> Vec<Message> {
                         message: if kind.is_empty() {
                             "No message header (UNH) was found and the segments are neither PAXLST nor PNRGOV.".to_string()
                         } else {
-                            format!("unsupported message type {kind}")
+                            format!("unsupported message type {}", edifact::shown_ref(&kind))
                         },
                     },
                 );
@@ -59,7 +59,10 @@ pub fn parse_with(bytes: &[u8], today: chrono::NaiveDate) -> Vec<Message> {
         Some(Message::Paxlst(m)) => m.diagnostics.extend(read.diagnostics),
         Some(Message::Pnrgov(p)) => p.diagnostics.extend(read.diagnostics),
         Some(Message::Other(o)) => o.diagnostics.extend(read.diagnostics),
-        None => out.push(Message::Other(OtherMessage { message_type: String::new(), diagnostics: read.diagnostics })),
+        None => out.push(Message::Other(OtherMessage {
+            message_type: String::new(),
+            diagnostics: read.diagnostics,
+        })),
     }
     out
 }

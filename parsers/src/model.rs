@@ -354,13 +354,25 @@ impl<'de> Deserialize<'de> for Message {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let value = serde_json::Value::deserialize(d)?;
-        let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_string();
+        let kind = value
+            .get("type")
+            .and_then(|t| t.as_str())
+            .unwrap_or_default()
+            .to_string();
         match kind.as_str() {
-            "PAXLST" => Manifest::deserialize(value).map(Message::Paxlst).map_err(D::Error::custom),
-            "PNRGOV" => PnrPush::deserialize(value).map(Message::Pnrgov).map_err(D::Error::custom),
+            "PAXLST" => Manifest::deserialize(value)
+                .map(Message::Paxlst)
+                .map_err(D::Error::custom),
+            "PNRGOV" => PnrPush::deserialize(value)
+                .map(Message::Pnrgov)
+                .map_err(D::Error::custom),
             _ => {
                 let mut other = OtherMessage::deserialize(value).map_err(D::Error::custom)?;
-                other.message_type = if kind == "UNKNOWN" { String::new() } else { kind };
+                other.message_type = if kind == "UNKNOWN" {
+                    String::new()
+                } else {
+                    kind
+                };
                 Ok(Message::Other(other))
             }
         }

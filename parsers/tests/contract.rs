@@ -21,7 +21,10 @@ fn paxlst_shape_matches_design() {
     let v = json_of(D05B.as_bytes());
     let m = &v[0];
     assert_eq!(m["type"], "PAXLST");
-    assert_eq!(m["part"], json!({"sequence": 1, "first": true, "last": true}));
+    assert_eq!(
+        m["part"],
+        json!({"sequence": 1, "first": true, "last": true})
+    );
     assert_eq!(m["flight"]["carrier"], "ZZ");
     assert_eq!(m["flight"]["number"], "101");
     assert_eq!(
@@ -35,7 +38,10 @@ fn paxlst_shape_matches_design() {
     assert_eq!(t["date_of_birth"], "1980-02-01");
     assert_eq!(t["gender"], "F");
     assert_eq!(t["nationality"], "GBR");
-    assert_eq!(t["documents"], json!([{"type": "P", "number": "123456789", "issuing_country": "GBR", "expiry": "2030-01-01"}]));
+    assert_eq!(
+        t["documents"],
+        json!([{"type": "P", "number": "123456789", "issuing_country": "GBR", "expiry": "2030-01-01"}])
+    );
     assert_eq!(m["diagnostics"], json!([]));
 }
 
@@ -62,7 +68,10 @@ SRC'RCI+ZZ:ABC123'TIF+DOE+JANEMS:A:1'TVL+291126:0800:291126:1130+SIN+DXB+ZZ+101'
     let p = &m["pnrs"][0];
     assert_eq!(p["record_locator"], "ABC123");
     assert_eq!(p["travellers"][0]["surname"], "DOE");
-    assert_eq!(p["travellers"][0]["given_names"], "JANEMS", "a glued MS is kept without DOCS to confirm it");
+    assert_eq!(
+        p["travellers"][0]["given_names"], "JANEMS",
+        "a glued MS is kept without DOCS to confirm it"
+    );
     assert_eq!(p["itinerary"][0]["origin"], "SIN");
     assert_eq!(m["diagnostics"], json!([]));
 }
@@ -71,7 +80,10 @@ SRC'RCI+ZZ:ABC123'TIF+DOE+JANEMS:A:1'TVL+291126:0800:291126:1130+SIN+DXB+ZZ+101'
 fn unsupported_and_empty_inputs() {
     let v = json_of(b"UNB+UNOB:2+A+B+261129:0700+1'UNH+1+CUSCAR:D:95B:UN'BGM+85'UNT+3+1'UNZ+1+1'");
     assert_eq!(v[0]["type"], "CUSCAR");
-    assert_eq!(v[0]["diagnostics"][0]["message"], "unsupported message type CUSCAR");
+    assert_eq!(
+        v[0]["diagnostics"][0]["message"],
+        "unsupported message type CUSCAR"
+    );
     assert!(v[0].get("travellers").is_none());
 
     for input in [&b""[..], b"   \n", b"hello world, no edifact here"] {

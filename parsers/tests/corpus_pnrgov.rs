@@ -115,47 +115,100 @@ fn every_pnrgov_file_yields_all_its_pnrs() {
 #[test]
 fn no_pnr_loses_a_named_traveller() {
     // Every TIF outside the check-in and history groups is a traveller, with or without DOCS.
-    let Some(bytes) = read("gtas/gtas-loader/pnr-messages/3_pnrs.edi") else { return };
+    let Some(bytes) = read("gtas/gtas-loader/pnr-messages/3_pnrs.edi") else {
+        return;
+    };
     let p = push(&bytes);
     let names: Vec<Vec<(&str, &str)>> = p
         .pnrs
         .iter()
-        .map(|x| x.travellers.iter().map(|t| (t.surname.as_str(), t.given_names.as_str())).collect())
+        .map(|x| {
+            x.travellers
+                .iter()
+                .map(|t| (t.surname.as_str(), t.given_names.as_str()))
+                .collect()
+        })
         .collect();
     assert_eq!(names[0], [("VANDENBERG", "KEVINMICHAEL")]);
-    assert_eq!(names[1], [("DYE", "DOLAN"), ("DYE", "KAYLA"), ("DYE", "ARCHER")]);
+    assert_eq!(
+        names[1],
+        [("DYE", "DOLAN"), ("DYE", "KAYLA"), ("DYE", "ARCHER")]
+    );
     // TIF+ACME TEAM PARTY:G names the group, not a person; the six TBA seats are travellers.
     assert_eq!(names[2].len(), 9);
-    assert!(p.pnrs[2].remarks.iter().any(|r| r == "GROUP ACME TEAM PARTY"));
-    assert!(p.pnrs[1].travellers[2].infant, "ARCHER is the infant (TIF type IN)");
-    assert_eq!(p.pnrs[1].travellers[2].date_of_birth.as_deref(), Some("2012-04-15"));
+    assert!(p.pnrs[2]
+        .remarks
+        .iter()
+        .any(|r| r == "GROUP ACME TEAM PARTY"));
+    assert!(
+        p.pnrs[1].travellers[2].infant,
+        "ARCHER is the infant (TIF type IN)"
+    );
+    assert_eq!(
+        p.pnrs[1].travellers[2].date_of_birth.as_deref(),
+        Some("2012-04-15")
+    );
 }
 
 #[test]
 fn pnr_with_history_and_two_travellers() {
-    let Some(bytes) = read("gtas/gtas-parsers/pnr-messages/pnrMessage.txt") else { return };
+    let Some(bytes) = read("gtas/gtas-parsers/pnr-messages/pnrMessage.txt") else {
+        return;
+    };
     let p = push(&bytes);
-    assert_eq!((p.flight.carrier.as_str(), p.flight.number.as_str()), ("DL", "324"));
-    assert_eq!(p.flight.legs[0].departure_local.as_deref(), Some("2010-12-12T09:15"));
+    assert_eq!(
+        (p.flight.carrier.as_str(), p.flight.number.as_str()),
+        ("DL", "324")
+    );
+    assert_eq!(
+        p.flight.legs[0].departure_local.as_deref(),
+        Some("2010-12-12T09:15")
+    );
     let pnr = &p.pnrs[0];
     assert_eq!(pnr.record_locator, "MFN4TI");
     assert_eq!(pnr.booking_date.as_deref(), Some("2010-12-06T10:10"));
     assert_eq!(pnr.agency.as_deref(), Some("52519950"));
     let smith = &pnr.travellers[0];
-    assert_eq!((smith.surname.as_str(), smith.given_names.as_str()), ("SMITHJR", "JOHN"));
-    assert_eq!((smith.date_of_birth.as_deref(), smith.gender.as_deref()), (Some("1964-07-12"), Some("M")));
+    assert_eq!(
+        (smith.surname.as_str(), smith.given_names.as_str()),
+        ("SMITHJR", "JOHN")
+    );
+    assert_eq!(
+        (smith.date_of_birth.as_deref(), smith.gender.as_deref()),
+        (Some("1964-07-12"), Some("M"))
+    );
     let d = &smith.documents[0];
     assert_eq!((d.doc_type.as_str(), d.number.as_str()), ("P", "123456789"));
-    assert_eq!((d.issuing_country.as_deref(), d.expiry.as_deref()), (Some("GBR"), Some("2019-08-23")));
-    assert_eq!(smith.seat.as_deref(), Some("15A"), "seat on the pushed flight LHR-JFK");
+    assert_eq!(
+        (d.issuing_country.as_deref(), d.expiry.as_deref()),
+        (Some("GBR"), Some("2019-08-23"))
+    );
+    assert_eq!(
+        smith.seat.as_deref(),
+        Some("15A"),
+        "seat on the pushed flight LHR-JFK"
+    );
     let jones = &pnr.travellers[1];
-    assert_eq!((jones.surname.as_str(), jones.given_names.as_str()), ("JONES", "WILLIAM"));
-    assert!(jones.documents.is_empty(), "DOCS without a document number gives no document");
+    assert_eq!(
+        (jones.surname.as_str(), jones.given_names.as_str()),
+        ("JONES", "WILLIAM")
+    );
+    assert!(
+        jones.documents.is_empty(),
+        "DOCS without a document number gives no document"
+    );
     assert_eq!(jones.seat.as_deref(), Some("15B"));
     // The itinerary excludes the history's cancelled segments and the hotel (MSG+8).
-    let it: Vec<_> = pnr.itinerary.iter().map(|s| (s.origin.as_str(), s.destination.as_str(), s.number.as_str())).collect();
+    let it: Vec<_> = pnr
+        .itinerary
+        .iter()
+        .map(|s| (s.origin.as_str(), s.destination.as_str(), s.number.as_str()))
+        .collect();
     assert_eq!(it, [("LHR", "JFK", "324"), ("JFK", "YVR", "330")]);
-    assert_eq!(pnr.itinerary[0].arrival_local.as_deref(), Some("2010-12-12T12:30"));
+    assert_eq!(
+        pnr.itinerary[0].arrival_local.as_deref(),
+        Some("2010-12-12T12:30")
+    );
     assert!(pnr.history.iter().any(|h| h.starts_with("ABI+")));
     assert_eq!(pnr.payments[0].payment_type, "CC");
     assert_eq!(pnr.payments[0].card.as_deref(), Some("XXXXXXXX1186"));
@@ -164,11 +217,16 @@ fn pnr_with_history_and_two_travellers() {
 
 #[test]
 fn infant_on_lap_with_curly_quote_una() {
-    let Some(bytes) = read("gtas/gtas-loader/pnr-messages/infant.edi") else { return };
+    let Some(bytes) = read("gtas/gtas-loader/pnr-messages/infant.edi") else {
+        return;
+    };
     let p = push(&bytes);
     let t = &p.pnrs[0].travellers;
     assert_eq!(t.len(), 2);
-    assert_eq!((t[0].given_names.as_str(), t[0].infant), ("ISABELLE", false));
+    assert_eq!(
+        (t[0].given_names.as_str(), t[0].infant),
+        ("ISABELLE", false)
+    );
     assert_eq!(t[0].date_of_birth.as_deref(), Some("1978-07-01"));
     assert_eq!(t[0].documents[0].number, "509229987");
     // The infant's DOCS (gender FI) arrives under the mother's TIF; it belongs to SOPHY.
@@ -176,16 +234,24 @@ fn infant_on_lap_with_curly_quote_una() {
     assert_eq!(t[1].date_of_birth.as_deref(), Some("2012-09-20"));
     assert_eq!(t[1].documents[0].number, "512731999");
     assert_eq!(t[0].bag_count, Some(3));
-    assert!(p.diagnostics.iter().any(|d| d.segment == "UNA"), "the repaired UNA is reported");
+    assert!(
+        p.diagnostics.iter().any(|d| d.segment == "UNA"),
+        "the repaired UNA is reported"
+    );
 }
 
 #[test]
 fn infant_known_only_from_docs_and_inft() {
-    let Some(bytes) = read("gtas/gtas-loader/pnr-messages/adult_and_infant.edi") else { return };
+    let Some(bytes) = read("gtas/gtas-loader/pnr-messages/adult_and_infant.edi") else {
+        return;
+    };
     let p = push(&bytes);
     let t = &p.pnrs[0].travellers;
     assert_eq!(t.len(), 2);
-    assert_eq!((t[0].surname.as_str(), t[0].given_names.as_str()), ("TESTSURNAMEONE", "TESTNAMEONE"));
+    assert_eq!(
+        (t[0].surname.as_str(), t[0].given_names.as_str()),
+        ("TESTSURNAMEONE", "TESTNAMEONE")
+    );
     assert_eq!(t[0].date_of_birth.as_deref(), Some("1976-05-30"));
     assert!(t[1].infant);
     assert_eq!(t[1].date_of_birth.as_deref(), Some("2011-08-10"));
@@ -194,52 +260,104 @@ fn infant_known_only_from_docs_and_inft() {
 
 #[test]
 fn codeshare_and_eight_character_una() {
-    let Some(bytes) = read("gtas/gtas-loader/pnr-messages/codeshare.edi") else { return };
+    let Some(bytes) = read("gtas/gtas-loader/pnr-messages/codeshare.edi") else {
+        return;
+    };
     let p = push(&bytes);
     let locators: Vec<_> = p.pnrs.iter().map(|x| x.record_locator.as_str()).collect();
     assert_eq!(locators, ["2LS6KP", "X49V9U"]);
     let s = &p.pnrs[0].itinerary[0];
-    assert_eq!((s.carrier.as_str(), s.operating_carrier.as_deref(), s.number.as_str()), ("KE", Some("SQ"), "609"));
+    assert_eq!(
+        (
+            s.carrier.as_str(),
+            s.operating_carrier.as_deref(),
+            s.number.as_str()
+        ),
+        ("KE", Some("SQ"), "609")
+    );
     let park = &p.pnrs[0].travellers[0];
-    assert_eq!((park.surname.as_str(), park.given_names.as_str()), ("PARK", "SEJOON"));
-    assert_eq!(park.nationality.as_deref(), Some("KOR"), "the three-letter code of the second DOCS wins");
-    assert_eq!(park.documents.len(), 1, "the same passport sent twice is one document");
+    assert_eq!(
+        (park.surname.as_str(), park.given_names.as_str()),
+        ("PARK", "SEJOON")
+    );
+    assert_eq!(
+        park.nationality.as_deref(),
+        Some("KOR"),
+        "the three-letter code of the second DOCS wins"
+    );
+    assert_eq!(
+        park.documents.len(),
+        1,
+        "the same passport sent twice is one document"
+    );
     assert_eq!(p.pnrs[0].created.as_deref(), Some("2013-05-20T04:39"));
 }
 
 #[test]
 fn dangling_separators_and_airimp_email() {
-    let Some(bytes) = read("gtas/gtas-parsers/pnr-messages/danglingMetaCharacter.txt") else { return };
+    let Some(bytes) = read("gtas/gtas-parsers/pnr-messages/danglingMetaCharacter.txt") else {
+        return;
+    };
     let p = push(&bytes);
     let pnr = &p.pnrs[0];
     assert_eq!(pnr.record_locator, "BGXFR4");
-    assert!(pnr.contacts.iter().any(|c| c.kind == "email" && c.value == "REUBEN_SERIO@GMAIL.COM"));
+    assert!(pnr
+        .contacts
+        .iter()
+        .any(|c| c.kind == "email" && c.value == "REUBEN_SERIO@GMAIL.COM"));
     let t = &pnr.travellers[0];
-    assert_eq!((t.surname.as_str(), t.given_names.as_str()), ("SERIO", "REUBEN"));
+    assert_eq!(
+        (t.surname.as_str(), t.given_names.as_str()),
+        ("SERIO", "REUBEN")
+    );
     assert_eq!(t.documents[0].expiry.as_deref(), Some("2028-04-20"));
     assert_eq!(pnr.itinerary.len(), 3);
-    assert_eq!(t.seat.as_deref(), Some("1A"), "the seat on the pushed flight JFK-MBJ");
+    assert_eq!(
+        t.seat.as_deref(),
+        Some("1A"),
+        "the seat on the pushed flight JFK-MBJ"
+    );
 }
 
 #[test]
 fn trailing_junk_and_broken_header() {
-    let Some(bytes) = read("gtas/gtas-parsers/pnr-messages/pnrBadFormat.txt") else { return };
+    let Some(bytes) = read("gtas/gtas-parsers/pnr-messages/pnrBadFormat.txt") else {
+        return;
+    };
     let p = push(&bytes);
-    assert_eq!(p.envelope.common_access_ref.as_deref(), Some("AUTZ000623052013221001SIN20130528"), "UNH broken across lines");
+    assert_eq!(
+        p.envelope.common_access_ref.as_deref(),
+        Some("AUTZ000623052013221001SIN20130528"),
+        "UNH broken across lines"
+    );
     assert_eq!(p.pnrs[0].travellers.len(), 2);
-    assert_eq!(p.pnrs[0].travellers[0].date_of_birth.as_deref(), Some("1953-02-05"));
-    assert!(p.diagnostics.iter().any(|d| d.segment == "UNZ" && d.message.contains("ignored")));
+    assert_eq!(
+        p.pnrs[0].travellers[0].date_of_birth.as_deref(),
+        Some("1953-02-05")
+    );
+    assert!(p
+        .diagnostics
+        .iter()
+        .any(|d| d.segment == "UNZ" && d.message.contains("ignored")));
 }
 
 #[test]
 fn glued_segment_still_yields_its_traveller() {
     // `ORG+...+9TIF+KIM...` lost its terminator: KIM is found again in the check-in group.
-    let Some(bytes) = read("gtas/gtas-parsers/pnr-messages/pnrMessagePg75.txt") else { return };
+    let Some(bytes) = read("gtas/gtas-parsers/pnr-messages/pnrMessagePg75.txt") else {
+        return;
+    };
     let p = push(&bytes);
     assert_eq!(p.pnrs[1].travellers.len(), 1);
     assert_eq!(p.pnrs[1].travellers[0].surname, "KIM");
-    assert_eq!(p.pnrs[1].travellers[0].date_of_birth.as_deref(), Some("1957-02-15"));
-    assert!(p.diagnostics.iter().any(|d| d.segment == "TIF" && d.severity == Severity::Warning));
+    assert_eq!(
+        p.pnrs[1].travellers[0].date_of_birth.as_deref(),
+        Some("1957-02-15")
+    );
+    assert!(p
+        .diagnostics
+        .iter()
+        .any(|d| d.segment == "TIF" && d.severity == Severity::Warning));
 }
 
 #[test]
@@ -247,6 +365,10 @@ fn junk_line_inside_a_push_costs_only_itself() {
     let Some(bytes) = read("gtas/synthetic-2017/Synthetic_PNR_Messages_20170419_20170421/33_30_09386_09653_UA808_PEK_IAD_20170421 1825_PNR.txt") else { return };
     let p = push(&bytes);
     assert_eq!(p.pnrs.len(), 263);
-    let junk: Vec<_> = p.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+    let junk: Vec<_> = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
     assert_eq!(junk.len(), 1, "{junk:?}");
 }

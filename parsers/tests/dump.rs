@@ -5,10 +5,18 @@
 #[test]
 #[ignore = "a development aid, run by hand"]
 fn dump() {
-    let Ok(files) = std::env::var("PAXRISK_DUMP") else { return };
+    let Ok(files) = std::env::var("PAXRISK_DUMP") else {
+        return;
+    };
     for f in files.split(',') {
         let bytes = std::fs::read(f).expect("readable file");
-        let msgs = paxrisk_parsers::parse_with(&bytes, chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
-        println!("{}", serde_json::to_string_pretty(&paxrisk_parsers::file_json(f, &msgs)).unwrap());
+        let msgs = paxrisk_parsers::parse_with(
+            &bytes,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+        );
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&paxrisk_parsers::file_json(f, &msgs)).unwrap()
+        );
     }
 }

@@ -74,14 +74,24 @@ proptest! {
 #[test]
 fn a_large_manifest_is_read_in_reasonable_time() {
     // 20,000 travellers on one line: linear work, no quadratic rescans.
-    let mut text = String::from("UNB+UNOA:4+A+B+261129:0800+1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'TDT+20+ZZ1+++ZZ'");
+    let mut text = String::from(
+        "UNB+UNOA:4+A+B+261129:0800+1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'TDT+20+ZZ1+++ZZ'",
+    );
     for i in 0..20_000 {
-        text.push_str(&format!("NAD+FL+++PERSON{i}:TEST'DTM+329:800101'DOC+P+X{i}'DTM+36:300101'"));
+        text.push_str(&format!(
+            "NAD+FL+++PERSON{i}:TEST'DTM+329:800101'DOC+P+X{i}'DTM+36:300101'"
+        ));
     }
     text.push_str("UNT+1+1'UNZ+1+1'");
     let started = std::time::Instant::now();
     let msgs = parse(text.as_bytes());
-    let paxrisk_parsers::Message::Paxlst(m) = &msgs[0] else { panic!("not PAXLST") };
+    let paxrisk_parsers::Message::Paxlst(m) = &msgs[0] else {
+        panic!("not PAXLST")
+    };
     assert_eq!(m.travellers.len(), 20_000);
-    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
 }

@@ -44,10 +44,14 @@ fn one_line_crlf_and_indented_files_read_alike() {
 
 #[test]
 fn missing_trailers_are_reported_not_fatal() {
-    let text = "UNB+UNOA:4+A+B+261129:0800+1'UNH+1+PAXLST:D:05B:UN:IATA'NAD+FL+++ROE:ANN'NAD+FL+++DOE:JO'";
+    let text =
+        "UNB+UNOA:4+A+B+261129:0800+1'UNH+1+PAXLST:D:05B:UN:IATA'NAD+FL+++ROE:ANN'NAD+FL+++DOE:JO'";
     let m = manifest(text.as_bytes());
     assert_eq!(m.travellers.len(), 2);
-    assert!(m.diagnostics.iter().any(|d| d.message.contains("without a UNT")));
+    assert!(m
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("without a UNT")));
     assert!(m.diagnostics.iter().any(|d| d.message.contains("no UNZ")));
     assert!(m.diagnostics.iter().all(|d| d.severity != Severity::Error));
 }
@@ -69,8 +73,14 @@ fn wrong_unz_count_and_reference() {
     let text = format!("UNB+UNOA:4+A+B+261129:0800+R1'{BODY}UNZ+3+R2'");
     let m = manifest(text.as_bytes());
     let msgs: Vec<_> = m.diagnostics.iter().map(|d| d.message.as_str()).collect();
-    assert!(msgs.contains(&"UNZ declares 3 messages but the interchange has 1."), "{msgs:?}");
-    assert!(msgs.contains(&"UNZ reference 'R2' does not match the UNB reference 'R1'."), "{msgs:?}");
+    assert!(
+        msgs.contains(&"UNZ declares 3 messages but the interchange has 1."),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.contains(&"UNZ reference 'R2' does not match the UNB reference 'R1'."),
+        "{msgs:?}"
+    );
 }
 
 #[test]
@@ -84,5 +94,11 @@ fn repetition_separator_is_not_split_by_default() {
 fn a_name_containing_unh_does_not_start_a_message() {
     let text = "UNB+UNOA:4+A+B+261129:0800+1'UNH+1+PAXLST:D:05B:UN:IATA'NAD+FL+++DUNH:UNB'UNT+3+1'UNZ+1+1'";
     let m = manifest(text.as_bytes());
-    assert_eq!((m.travellers[0].surname.as_str(), m.travellers[0].given_names.as_str()), ("DUNH", "UNB"));
+    assert_eq!(
+        (
+            m.travellers[0].surname.as_str(),
+            m.travellers[0].given_names.as_str()
+        ),
+        ("DUNH", "UNB")
+    );
 }

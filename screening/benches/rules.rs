@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use paxrisk_screening::rules::{
-    score, validate, CompiledRule, Direction, Facts, FlightFacts, HistoryFacts, PnrFacts,
+    score, validate, CompiledRule, Direction, Facts, FlightFacts, HistoryFacts, PnrFacts, RuleSet,
     TravellerFacts,
 };
 use serde_json::{json, Value};
@@ -171,6 +171,17 @@ fn bench(c: &mut Criterion) {
                 }
             }
             n
+        })
+    });
+    let set = RuleSet::new(rules.iter().map(|(r, w)| (*w, r.clone())));
+    c.bench_function("rules/ruleset_screen_flight_1000x400", |b| {
+        b.iter(|| {
+            let mut total = 0u32;
+            for facts in &flight {
+                let hits = set.screen(black_box(facts));
+                total += u32::from(score(hits.iter().map(|h| *h.key)));
+            }
+            total
         })
     });
     c.bench_function("rules/screen_flight_1000x400", |b| {

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use paxrisk_parsers::{Contact, Document, Payment, Pnr, Segment, Traveller, TravellerKind};
 use paxrisk_screening::rules::{
     catalogue, score, validate, Band, Bands, CompiledRule, Direction, ErrorCode, Facts,
-    FlightFacts, HistoryFacts, PnrFacts, RuleError, RuleSpec, RuleState, Severity, Truth,
+    FlightFacts, HistoryFacts, PnrFacts, RuleError, RuleSet, RuleSpec, RuleState, Severity, Truth,
     MAX_DEPTH,
 };
 use serde_json::{json, Value};
@@ -726,6 +726,40 @@ fn text_operators() {
 }
 
 #[test]
+fn hand_filled_facts_compare_case_insensitively() {
+    let mut f = Facts::default();
+    f.traveller.nationality = Some("isl".into());
+    f.flight.origin = Some("sin".into());
+    f.pnr = Some(PnrFacts {
+        route: vec!["sin".into(), "dxb".into()],
+        ..PnrFacts::default()
+    });
+    assert_eq!(
+        truth(leaf("traveller.nationality", "eq", json!("ISL")), &f),
+        Truth::True
+    );
+    assert_eq!(
+        truth(
+            leaf("traveller.nationality", "in", json!(["NOR", "ISL"])),
+            &f
+        ),
+        Truth::True
+    );
+    assert_eq!(
+        truth(leaf("flight.origin", "ne", json!("SIN")), &f),
+        Truth::False
+    );
+    assert_eq!(
+        truth(leaf("pnr.route", "contains", json!("DXB")), &f),
+        Truth::True
+    );
+    assert_eq!(
+        truth(leaf("pnr.route", "ends_with", json!("DXB")), &f),
+        Truth::True
+    );
+}
+
+#[test]
 fn list_operators() {
     let f = facts(); // route SIN, DXB, KEF
     let cases = [
@@ -993,6 +1027,64 @@ fn explanations_name_only_the_deciding_leaves() {
         "booking date is 2026-11-27 (on or after 2026-11-01), the booking is one-way and \
          document validity after departure is 40 days (between 0 days and 90 days)"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule sets
+
+#[test]
+fn a_rule_set_finds_exactly_what_each_rule_finds() {
+    let conditions = [
+        leaf("traveller.nationality", "in", json!(["ISL", "NOR"])),
+        json!({"all": [leaf("flight.origin", "eq", json!("SIN")), leaf("traveller.age", "ge", json!(30))]}),
+        json!({"all": [leaf("pnr.route", "in", json!(["DXB", "KEF"])), leaf("pnr.one_way", "eq", json!(true))]}),
+        json!({"any": [leaf("traveller.nationality", "eq", json!("SWE")), leaf("pnr.payment_type", "eq", json!("CA"))]}),
+        json!({"all": [leaf("pnr.email_domain", "eq", json!("MAILINATOR.COM")), leaf("traveller.gender", "eq", json!("F"))]}),
+        json!({"not": leaf("traveller.nationality", "eq", json!("ISL"))}),
+        leaf("traveller.nationality", "eq", json!("SWE")),
+        json!({"all": [leaf("pnr.route", "contains", json!("DXB")), leaf("flight.carrier", "in", json!(["ZZ", "YY"]))]}),
+    ];
+    let rules: Vec<(String, CompiledRule)> = conditions
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("r{i}"), rule(c.clone())))
+        .collect();
+    let set = RuleSet::new(rules.clone());
+    assert_eq!(set.len(), conditions.len());
+
+    let mut lower = facts();
+    lower.traveller.nationality = Some("nor".into());
+    let mut swede = without_pnr();
+    swede.traveller.nationality = Some("SWE".into());
+    let mut stateless = facts();
+    stateless.traveller.nationality = None;
+    for f in [
+        facts(),
+        without_pnr(),
+        lower,
+        swede,
+        stateless,
+        Facts::default(),
+    ] {
+        let expected: Vec<usize> = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, r))| r.matches(&f))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(set.matching(&f), expected);
+        let screened = set.screen(&f);
+        assert_eq!(
+            screened.iter().map(|m| m.position).collect::<Vec<_>>(),
+            expected
+        );
+        for m in &screened {
+            assert_eq!(m.key, &rules[m.position].0);
+            assert_eq!(m.explanation, rules[m.position].1.explain(&f));
+        }
+    }
+    // The sample traveller: ISL, from SIN, aged 35, one-way via DXB to KEF, cash, mailinator.
+    assert_eq!(set.matching(&facts()), vec![0, 1, 2, 3, 4, 7]);
 }
 
 // ---------------------------------------------------------------------------------------------

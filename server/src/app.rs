@@ -7,7 +7,7 @@ use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
-use crate::api::{AppState, ApiError};
+use crate::api::{ApiError, AppState};
 use crate::auth::Keys;
 use crate::config::Config;
 use crate::db::DbPool;
@@ -60,7 +60,13 @@ pub fn serve(config: Config, role: ServerRole) -> anyhow::Result<()> {
     let metrics = Metrics::default();
     let stop = Arc::new(AtomicBool::new(false));
     if role != ServerRole::Api {
-        Worker { pool: pool.clone(), config: config.clone(), metrics: metrics.clone(), stop: stop.clone() }.spawn();
+        Worker {
+            pool: pool.clone(),
+            config: config.clone(),
+            metrics: metrics.clone(),
+            stop: stop.clone(),
+        }
+        .spawn();
     }
     if role == ServerRole::Worker {
         tracing::info!("worker running; no HTTP");
@@ -69,7 +75,12 @@ pub fn serve(config: Config, role: ServerRole) -> anyhow::Result<()> {
         }
     }
     let keys = load_keys(&pool, &config)?;
-    let state = web::Data::new(AppState { pool, config: config.clone(), keys, metrics });
+    let state = web::Data::new(AppState {
+        pool,
+        config: config.clone(),
+        keys,
+        metrics,
+    });
     actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new(move || {
             App::new()

@@ -11,7 +11,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 
 #[derive(Parser)]
-#[command(name = "paxrisk", version, about = "Passenger-data risk assessment: API/PNR intake, screening, review")]
+#[command(
+    name = "paxrisk",
+    version,
+    about = "Passenger-data risk assessment: API/PNR intake, screening, review"
+)]
 struct Cli {
     /// Database URL: sqlite://PATH, a path, or postgres://… (default: the embedded SQLite file).
     #[arg(long, global = true, env = "PAXRISK_DATABASE_URL")]
@@ -135,6 +139,10 @@ enum RetentionCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Print statistics per month (messages, travellers, hits, reviews, grants, deletions).
+    Stats,
+    /// Print the retention policy in force.
+    Policy,
 }
 
 #[derive(Subcommand)]
@@ -179,7 +187,9 @@ pub fn run() -> ExitCode {
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if std::io::stderr().is_terminal() {
         builder.init();
     } else {
@@ -193,10 +203,15 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             if let Some(b) = bind {
                 config.bind = b;
             }
-            let role = crate::app::ServerRole::parse(&role).context("--role must be all, api or worker")?;
+            let role = crate::app::ServerRole::parse(&role)
+                .context("--role must be all, api or worker")?;
             crate::app::serve(config, role)?;
         }
-        Command::Demo { bind, ofac, flights } => {
+        Command::Demo {
+            bind,
+            ofac,
+            flights,
+        } => {
             if let Some(b) = bind {
                 config.bind = b;
             }
@@ -206,37 +221,65 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             crate::db::open(&config.database_url, 1)?;
             println!("schema is up to date");
         }
-        Command::User { command: UserCommand::Add { username, role, carrier } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    carrier,
+                },
+        } => {
             let password = read_password()?;
             let pool = crate::db::open(&config.database_url, 1)?;
             let mut conn = pool.get()?;
-            let id = crate::auth::add_user(&mut conn, &username, &role, carrier.as_deref(), &password)?;
-            crate::audit::record(&mut conn, crate::audit::Event {
-                actor: "cli",
-                role: "admin",
-                action: "user.create",
-                object: &format!("user:{id}"),
-                outcome: "ok",
-            })?;
+            let id =
+                crate::auth::add_user(&mut conn, &username, &role, carrier.as_deref(), &password)?;
+            crate::audit::record(
+                &mut conn,
+                crate::audit::Event {
+                    actor: "cli",
+                    role: "admin",
+                    action: "user.create",
+                    object: &format!("user:{id}"),
+                    outcome: "ok",
+                },
+            )?;
             println!("user {username} added with role {role}");
         }
         Command::Ingest { paths } => return crate::ingest::cli::ingest(&config, &paths),
         Command::Parse { files } => return parse(&files),
-        Command::Screen { watchlist, format, threshold, messages } => {
-            return crate::screening::offline::screen(&watchlist, &format, threshold, &messages)
-        }
-        Command::Names { command: NamesCommand::Compare { threshold } } => names_compare(threshold)?,
-        Command::Watchlist { command: WatchlistCommand::Import { name, format, strict, path } } => {
+        Command::Screen {
+            watchlist,
+            format,
+            threshold,
+            messages,
+        } => return crate::screening::offline::screen(&watchlist, &format, threshold, &messages),
+        Command::Names {
+            command: NamesCommand::Compare { threshold },
+        } => names_compare(threshold)?,
+        Command::Watchlist {
+            command:
+                WatchlistCommand::Import {
+                    name,
+                    format,
+                    strict,
+                    path,
+                },
+        } => {
             let pool = crate::db::open(&config.database_url, 1)?;
             let mut conn = pool.get()?;
-            let summary = crate::screening::lists::import_path(&mut conn, &name, &format, &path, strict)?;
-            crate::audit::record(&mut conn, crate::audit::Event {
-                actor: "cli",
-                role: "admin",
-                action: "watchlist.import",
-                object: &format!("watchlist:{}:v{}", summary.watchlist_id, summary.version),
-                outcome: "ok",
-            })?;
+            let summary =
+                crate::screening::lists::import_path(&mut conn, &name, &format, &path, strict)?;
+            crate::audit::record(
+                &mut conn,
+                crate::audit::Event {
+                    actor: "cli",
+                    role: "admin",
+                    action: "watchlist.import",
+                    object: &format!("watchlist:{}:v{}", summary.watchlist_id, summary.version),
+                    outcome: "ok",
+                },
+            )?;
             crate::screening::jobs::rescreen_open(&mut conn, config.open_flight_hours * 3_600_000)?;
             for (row, why) in &summary.errors {
                 eprintln!("row {row}: {why}");
@@ -249,7 +292,9 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                 summary.errors.len()
             );
         }
-        Command::Retention { command: RetentionCommand::Run { now, dry_run } } => {
+        Command::Retention {
+            command: RetentionCommand::Run { now, dry_run },
+        } => {
             let now = match now {
                 Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
                     .context("--now must be an RFC 3339 time such as 2027-06-01T00:00:00Z")?
@@ -261,8 +306,26 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             let report = crate::retention::run(&mut conn, &config, now, dry_run)?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
-        Command::Generate(args) => crate::demo::generate_cli(args.flights, &args.out, args.seed, args.date, args.plant)?,
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Retention {
+            command: RetentionCommand::Stats,
+        } => {
+            let pool = crate::db::open(&config.database_url, 1)?;
+            let stats = crate::retention::stats::report(&mut *pool.get()?)?;
+            println!("{}", serde_json::to_string_pretty(&stats)?);
+        }
+        Command::Retention {
+            command: RetentionCommand::Policy,
+        } => {
+            let pool = crate::db::open(&config.database_url, 1)?;
+            let policy = crate::retention::policy::active(&mut *pool.get()?, &config)?;
+            println!("{}", serde_json::to_string_pretty(&policy)?);
+        }
+        Command::Generate(args) => {
+            crate::demo::generate_cli(args.flights, &args.out, args.seed, args.date, args.plant)?
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
             let pool = crate::db::open(&config.database_url, 1)?;
             let mut conn = pool.get()?;
             let v = crate::audit::verify(&mut conn)?;
@@ -316,12 +379,19 @@ fn parse(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
         };
         writeln!(out, "{line}")?;
     }
-    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn names_compare(threshold: Option<f64>) -> anyhow::Result<()> {
     let threshold = threshold.unwrap_or(paxrisk_screening::names::DEFAULT_NAME_THRESHOLD);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(std::io::stdin());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::stdin());
     let mut writer = csv::Writer::from_writer(std::io::stdout());
     for (i, rec) in reader.records().enumerate() {
         let rec = rec.with_context(|| format!("line {} is not valid CSV", i + 1))?;
@@ -329,7 +399,12 @@ fn names_compare(threshold: Option<f64>) -> anyhow::Result<()> {
             bail!("line {} needs two fields: name1,name2", i + 1);
         };
         let score = paxrisk_screening::names::compare(a, b);
-        writer.write_record([a, b, &format!("{score:.4}"), if score >= threshold { "true" } else { "false" }])?;
+        writer.write_record([
+            a,
+            b,
+            &format!("{score:.4}"),
+            if score >= threshold { "true" } else { "false" },
+        ])?;
     }
     writer.flush()?;
     Ok(())

@@ -40,6 +40,24 @@ pub struct Config {
     pub open_flight_hours: i64,
     /// Retention profile: `eu-cjeu` (default), `eu-directive` or `custom`.
     pub retention_profile: String,
+    /// Master key (64 hex digits) wrapping retention's data keys; generated and stored in the
+    /// database when unset. Keep it outside the database's backups to make them shreddable too.
+    pub retention_key: Option<String>,
+    /// Minutes between scheduled retention runs in `serve` (0: no schedule).
+    pub retention_interval_minutes: u64,
+    /// Longest an approved unmask grant may last, in hours.
+    pub unmask_max_hours: i64,
+    /// SMTP relay for e-mail notifications; unset (and no `mail_dir`): no e-mail is sent.
+    pub smtp_host: Option<String>,
+    /// Port of the SMTP relay (plain SMTP; the relay is expected on a trusted network).
+    pub smtp_port: u16,
+    /// Sender address of notification e-mail.
+    pub smtp_from: String,
+    /// Without an SMTP host, write notification e-mail as `.eml` files into this folder instead.
+    pub mail_dir: Option<PathBuf>,
+    /// Officers subscribed to high-band items are e-mailed when the flight lands (or departs,
+    /// outbound) within this many hours.
+    pub notify_horizon_hours: i64,
 }
 
 impl Config {
@@ -63,6 +81,14 @@ impl Config {
             lockout_minutes: parse_env("LOCKOUT_MINUTES", 15),
             open_flight_hours: parse_env("OPEN_FLIGHT_HOURS", 24),
             retention_profile: env("RETENTION_PROFILE").unwrap_or_else(|| "eu-cjeu".into()),
+            retention_key: env("RETENTION_KEY"),
+            retention_interval_minutes: parse_env("RETENTION_INTERVAL_MINUTES", 60),
+            unmask_max_hours: parse_env("UNMASK_MAX_HOURS", 72),
+            smtp_host: env("SMTP_HOST"),
+            smtp_port: parse_env("SMTP_PORT", 25),
+            smtp_from: env("SMTP_FROM").unwrap_or_else(|| "paxrisk@localhost".into()),
+            mail_dir: env("MAIL_DIR").map(PathBuf::from),
+            notify_horizon_hours: parse_env("NOTIFY_HORIZON_HOURS", 12),
             data_dir,
         }
     }
@@ -84,11 +110,21 @@ impl Config {
         "PAXRISK_LOCKOUT_MINUTES",
         "PAXRISK_OPEN_FLIGHT_HOURS",
         "PAXRISK_RETENTION_PROFILE",
+        "PAXRISK_RETENTION_KEY",
+        "PAXRISK_RETENTION_INTERVAL_MINUTES",
+        "PAXRISK_UNMASK_MAX_HOURS",
+        "PAXRISK_SMTP_HOST",
+        "PAXRISK_SMTP_PORT",
+        "PAXRISK_SMTP_FROM",
+        "PAXRISK_MAIL_DIR",
+        "PAXRISK_NOTIFY_HORIZON_HOURS",
     ];
 }
 
 fn env(name: &str) -> Option<String> {
-    std::env::var(format!("PAXRISK_{name}")).ok().filter(|v| !v.is_empty())
+    std::env::var(format!("PAXRISK_{name}"))
+        .ok()
+        .filter(|v| !v.is_empty())
 }
 
 fn parse_env<T: std::str::FromStr>(name: &str, default: T) -> T {

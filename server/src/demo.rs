@@ -26,32 +26,62 @@ fn plants(entries: &[Entry]) -> Vec<PlantPerson> {
 }
 
 /// `paxrisk generate`: writes the traffic files and `ground-truth.json` into `out`.
-pub fn generate_cli(flights: usize, out: &Path, seed: u64, date: Option<String>, plant: Option<PathBuf>) -> anyhow::Result<()> {
+pub fn generate_cli(
+    flights: usize,
+    out: &Path,
+    seed: u64,
+    date: Option<String>,
+    plant: Option<PathBuf>,
+) -> anyhow::Result<()> {
     let date = match date {
-        Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").context("--date must be YYYY-MM-DD")?,
+        Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+            .context("--date must be YYYY-MM-DD")?,
         None => chrono::Utc::now().date_naive(),
     };
     let plant = match plant {
         Some(p) => {
-            let format = if p.extension().is_some_and(|e| e == "json") { "json" } else if p.is_dir() { "ofac" } else { "csv" };
-            let report = watchlist::import(format, &p).with_context(|| format!("cannot read the watchlist {}", p.display()))?;
+            let format = if p.extension().is_some_and(|e| e == "json") {
+                "json"
+            } else if p.is_dir() {
+                "ofac"
+            } else {
+                "csv"
+            };
+            let report = watchlist::import(format, &p)
+                .with_context(|| format!("cannot read the watchlist {}", p.display()))?;
             plants(&report.entries)
         }
         None => Vec::new(),
     };
-    let traffic = generate::generate(&GenerateOptions { flights, seed, date, plant, ..GenerateOptions::default() });
+    let traffic = generate::generate(&GenerateOptions {
+        flights,
+        seed,
+        date,
+        plant,
+        ..GenerateOptions::default()
+    });
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     for f in &traffic.files {
         std::fs::write(out.join(&f.name), &f.bytes)?;
     }
-    std::fs::write(out.join("ground-truth.json"), serde_json::to_vec_pretty(&traffic.ground_truth)?)?;
-    println!("{} files for {flights} flights written to {}", traffic.files.len(), out.display());
+    std::fs::write(
+        out.join("ground-truth.json"),
+        serde_json::to_vec_pretty(&traffic.ground_truth)?,
+    )?;
+    println!(
+        "{} files for {flights} flights written to {}",
+        traffic.files.len(),
+        out.display()
+    );
     Ok(())
 }
 
 fn random_password() -> String {
     use rand::Rng;
-    const WORDS: &[&str] = &["amber", "harbour", "lantern", "meadow", "quartz", "timber", "violet", "willow", "falcon", "cobalt"];
+    const WORDS: &[&str] = &[
+        "amber", "harbour", "lantern", "meadow", "quartz", "timber", "violet", "willow", "falcon",
+        "cobalt",
+    ];
     let mut rng = rand::thread_rng();
     format!(
         "{}-{}-{}-{}",
@@ -65,7 +95,9 @@ fn random_password() -> String {
 /// `paxrisk demo`.
 pub fn run(mut config: Config, ofac: Option<PathBuf>, flights: usize) -> anyhow::Result<()> {
     // The demo never touches the main database: it gets its own fresh file unless --database says.
-    if std::env::var("PAXRISK_DATABASE_URL").is_err() && config.database_url.ends_with("/paxrisk.db") {
+    if std::env::var("PAXRISK_DATABASE_URL").is_err()
+        && config.database_url.ends_with("/paxrisk.db")
+    {
         let path = config.data_dir.join("demo.db");
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -81,14 +113,19 @@ pub fn run(mut config: Config, ofac: Option<PathBuf>, flights: usize) -> anyhow:
         let s = crate::screening::lists::import_path(&mut conn, "ofac-sdn", "ofac", &dir, false)?;
         eprintln!("imported {} OFAC entries", s.entries);
     }
-    let rules: Vec<serde_json::Value> = serde_json::from_str(EXAMPLE_RULES).context("fixtures/rules/examples.json")?;
+    let rules: Vec<serde_json::Value> =
+        serde_json::from_str(EXAMPLE_RULES).context("fixtures/rules/examples.json")?;
     for r in &rules {
         if let Err(e) = crate::screening::rules::create(&mut conn, r, "demo") {
             eprintln!("example rule skipped: {e}");
         }
     }
     let mut logins = Vec::new();
-    for (name, role) in [("demo-officer", "officer"), ("demo-analyst", "analyst"), ("demo-admin", "admin")] {
+    for (name, role) in [
+        ("demo-officer", "officer"),
+        ("demo-analyst", "analyst"),
+        ("demo-admin", "admin"),
+    ] {
         let pw = random_password();
         match crate::auth::add_user(&mut conn, name, role, None, &pw) {
             Ok(_) => logins.push((name, role, pw)),
@@ -104,12 +141,26 @@ pub fn run(mut config: Config, ofac: Option<PathBuf>, flights: usize) -> anyhow:
         ..GenerateOptions::default()
     });
     for f in &traffic.files {
-        crate::ingest::intake::accept(&mut conn, &f.bytes, None, None, crate::ingest::intake::Source::Cli)?;
+        crate::ingest::intake::accept(
+            &mut conn,
+            &f.bytes,
+            None,
+            None,
+            crate::ingest::intake::Source::Cli,
+        )?;
     }
     drop(conn);
-    let worker = crate::worker::Worker { pool: pool.clone(), config: config.clone(), metrics: Default::default(), stop: Default::default() };
+    let worker = crate::worker::Worker {
+        pool: pool.clone(),
+        config: config.clone(),
+        metrics: Default::default(),
+        stop: Default::default(),
+    };
     worker.drain()?;
-    println!("paxrisk demo: {} messages for {flights} flights loaded and screened.", traffic.files.len());
+    println!(
+        "paxrisk demo: {} messages for {flights} flights loaded and screened.",
+        traffic.files.len()
+    );
     println!("Open http://{}/ and sign in as:", config.bind);
     for (name, role, pw) in &logins {
         println!("  {role:8} {name:14} password {pw}");

@@ -10,6 +10,7 @@ mod db;
 mod demo;
 mod ingest;
 mod metrics;
+mod notify;
 mod retention;
 mod review;
 mod screening;

@@ -36,13 +36,36 @@ impl Metrics {
     pub fn render(&self) -> String {
         let mut out = String::new();
         for (name, help, c) in [
-            ("paxrisk_messages_received_total", "Messages accepted at intake.", &self.messages_received),
-            ("paxrisk_messages_processed_total", "Messages parsed and loaded.", &self.messages_processed),
-            ("paxrisk_messages_failed_total", "Messages that ended in state failed.", &self.messages_failed),
-            ("paxrisk_flights_screened_total", "Screening jobs completed.", &self.flights_screened),
-            ("paxrisk_travellers_screened_total", "Travellers screened.", &self.travellers_screened),
+            (
+                "paxrisk_messages_received_total",
+                "Messages accepted at intake.",
+                &self.messages_received,
+            ),
+            (
+                "paxrisk_messages_processed_total",
+                "Messages parsed and loaded.",
+                &self.messages_processed,
+            ),
+            (
+                "paxrisk_messages_failed_total",
+                "Messages that ended in state failed.",
+                &self.messages_failed,
+            ),
+            (
+                "paxrisk_flights_screened_total",
+                "Screening jobs completed.",
+                &self.flights_screened,
+            ),
+            (
+                "paxrisk_travellers_screened_total",
+                "Travellers screened.",
+                &self.travellers_screened,
+            ),
         ] {
-            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n", c.get()));
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n",
+                c.get()
+            ));
         }
         out
     }

@@ -20,11 +20,36 @@ pub struct Worker {
 impl Worker {
     /// Starts the loop on a new thread.
     pub fn spawn(self) -> std::thread::JoinHandle<()> {
-        std::thread::Builder::new().name("paxrisk-worker".into()).spawn(move || self.run()).expect("spawn worker thread")
+        std::thread::Builder::new()
+            .name("paxrisk-worker".into())
+            .spawn(move || self.run())
+            .expect("spawn worker thread")
     }
 
     fn run(self) {
+        let folders = match crate::ingest::folder::Folders::under(&self.config.data_dir) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                tracing::warn!(error = %e, "the intake folder cannot be created; folder intake is off");
+                None
+            }
+        };
+        let mut last_sweep = std::time::Instant::now() - Duration::from_secs(10);
         while !self.stop.load(Ordering::Relaxed) {
+            if let Some(f) = folders
+                .as_ref()
+                .filter(|_| last_sweep.elapsed() >= Duration::from_secs(1))
+            {
+                last_sweep = std::time::Instant::now();
+                let swept = self
+                    .pool
+                    .get()
+                    .map_err(crate::db::DbError::from)
+                    .and_then(|mut c| crate::ingest::folder::sweep(&mut c, f));
+                if let Err(e) = swept {
+                    tracing::warn!(error = %e, "intake folder sweep failed; retrying");
+                }
+            }
             match self.step() {
                 Ok(true) => {}
                 Ok(false) => std::thread::sleep(Duration::from_millis(self.config.worker_idle_ms)),
@@ -49,7 +74,8 @@ impl Worker {
         if let Some(job) = crate::screening::jobs::claim_next(&mut conn)? {
             let span = tracing::info_span!("screen", flight = %job.flight_id);
             let _g = span.enter();
-            let n = crate::screening::screen::screen_flight(&mut conn, &job.flight_id, &self.config)?;
+            let n =
+                crate::screening::screen::screen_flight(&mut conn, &job.flight_id, &self.config)?;
             crate::screening::jobs::finish(&mut conn, &job.id)?;
             self.metrics.flights_screened.inc();
             self.metrics.travellers_screened.add(n as u64);

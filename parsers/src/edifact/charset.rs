@@ -54,7 +54,10 @@ impl Charset {
     pub fn decode<'a>(&self, bytes: &'a [u8]) -> (Cow<'a, str>, Option<DecodeIssue>) {
         if bytes.is_ascii() {
             // ASCII is valid UTF-8, so this cannot fail.
-            return (Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default()), None);
+            return (
+                Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default()),
+                None,
+            );
         }
         match self {
             Charset::Latin1 => match std::str::from_utf8(bytes) {
@@ -116,7 +119,8 @@ mod tests {
 
     #[test]
     fn unoy_is_utf8() {
-        let (s, issue) = Charset::from_syntax_id("UNOY").decode("\u{41f}\u{415}\u{422}\u{420}".as_bytes());
+        let (s, issue) =
+            Charset::from_syntax_id("UNOY").decode("\u{41f}\u{415}\u{422}\u{420}".as_bytes());
         assert_eq!(s, "\u{41f}\u{415}\u{422}\u{420}");
         assert_eq!(issue, None);
     }

@@ -14,6 +14,11 @@ pub enum Pivot {
     Future,
 }
 
+/// `YYYY-MM-DD` without going through chrono's formatter (it dominated parse profiles).
+fn iso(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
 fn digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -44,13 +49,21 @@ pub fn ymd(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
     }
     let date = match s.len() {
         6 => {
-            let (yy, mm, dd) = (s[0..2].parse().ok()?, s[2..4].parse().ok()?, s[4..6].parse().ok()?);
+            let (yy, mm, dd) = (
+                s[0..2].parse().ok()?,
+                s[2..4].parse().ok()?,
+                s[4..6].parse().ok()?,
+            );
             century(yy, mm, dd, pivot, today)?
         }
-        8 => NaiveDate::from_ymd_opt(s[0..4].parse().ok()?, s[4..6].parse().ok()?, s[6..8].parse().ok()?)?,
+        8 => NaiveDate::from_ymd_opt(
+            s[0..4].parse().ok()?,
+            s[4..6].parse().ok()?,
+            s[6..8].parse().ok()?,
+        )?,
         _ => return None,
     };
-    Some(date.format("%Y-%m-%d").to_string())
+    Some(iso(date))
 }
 
 /// `DDMMYY` (PNRGOV) → `YYYY-MM-DD`.
@@ -59,11 +72,17 @@ pub fn dmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
     if !digits(s) || s.len() != 6 {
         return None;
     }
-    let (dd, mm, yy) = (s[0..2].parse().ok()?, s[2..4].parse().ok()?, s[4..6].parse().ok()?);
-    Some(century(yy, mm, dd, pivot, today)?.format("%Y-%m-%d").to_string())
+    let (dd, mm, yy) = (
+        s[0..2].parse().ok()?,
+        s[2..4].parse().ok()?,
+        s[4..6].parse().ok()?,
+    );
+    Some(iso(century(yy, mm, dd, pivot, today)?))
 }
 
-const MONTHS: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+const MONTHS: [&str; 12] = [
+    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+];
 
 /// AIRIMP `DDMMMYY` (SSR free text, e.g. `12JUL64`) → `YYYY-MM-DD`. A four-digit year is accepted.
 pub fn dmmmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
@@ -79,7 +98,7 @@ pub fn dmmmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
     } else {
         NaiveDate::from_ymd_opt(y.parse().ok()?, mm, dd)?
     };
-    Some(date.format("%Y-%m-%d").to_string())
+    Some(iso(date))
 }
 
 /// `HHMM` → `HH:MM`.
@@ -93,9 +112,20 @@ pub fn hhmm(s: &str) -> Option<String> {
 }
 
 /// A DTM C507 value by its format code: `201` `YYMMDDHHMM`, `203` `CCYYMMDDHHMM`, `102`
-/// `CCYYMMDD`; without a code the length decides. Result `YYYY-MM-DDTHH:MM` or `YYYY-MM-DD`.
+/// `CCYYMMDD`, and `204`/`303` (seconds or a time zone after `CCYYMMDDHHMM`, dropped: the
+/// contract keeps local times); without a code the length decides. Result `YYYY-MM-DDTHH:MM` or
+/// `YYYY-MM-DD`.
 pub fn dtm(value: &str, format: &str, today: NaiveDate) -> Option<String> {
     let v = value.trim();
+    let v = match format.trim() {
+        "204" | "303" | "305" if v.len() > 12 && v.is_char_boundary(12) => &v[..12],
+        _ => v,
+    };
+    let format = if matches!(format.trim(), "204" | "303" | "305") {
+        "203"
+    } else {
+        format
+    };
     let (date_len, has_time) = match (format.trim(), v.len()) {
         ("201", _) | ("", 10) => (6, true),
         ("203", _) | ("", 12) => (8, true),
@@ -124,18 +154,42 @@ mod tests {
 
     #[test]
     fn birth_dates_are_never_in_the_future() {
-        assert_eq!(ymd("570121", Pivot::Past, today()).as_deref(), Some("1957-01-21"));
-        assert_eq!(ymd("130414", Pivot::Past, today()).as_deref(), Some("2013-04-14"));
-        assert_eq!(ymd("261128", Pivot::Past, today()).as_deref(), Some("2026-11-28"));
-        assert_eq!(ymd("261130", Pivot::Past, today()).as_deref(), Some("1926-11-30"));
-        assert_eq!(ymd("19350919", Pivot::Past, today()).as_deref(), Some("1935-09-19"));
+        assert_eq!(
+            ymd("570121", Pivot::Past, today()).as_deref(),
+            Some("1957-01-21")
+        );
+        assert_eq!(
+            ymd("130414", Pivot::Past, today()).as_deref(),
+            Some("2013-04-14")
+        );
+        assert_eq!(
+            ymd("261128", Pivot::Past, today()).as_deref(),
+            Some("2026-11-28")
+        );
+        assert_eq!(
+            ymd("261130", Pivot::Past, today()).as_deref(),
+            Some("1926-11-30")
+        );
+        assert_eq!(
+            ymd("19350919", Pivot::Past, today()).as_deref(),
+            Some("1935-09-19")
+        );
     }
 
     #[test]
     fn expiry_dates_are_this_century() {
-        assert_eq!(ymd("300101", Pivot::Future, today()).as_deref(), Some("2030-01-01"));
-        assert_eq!(ymd("081021", Pivot::Future, today()).as_deref(), Some("2008-10-21"));
-        assert_eq!(ymd("950130", Pivot::Future, today()).as_deref(), Some("1995-01-30"));
+        assert_eq!(
+            ymd("300101", Pivot::Future, today()).as_deref(),
+            Some("2030-01-01")
+        );
+        assert_eq!(
+            ymd("081021", Pivot::Future, today()).as_deref(),
+            Some("2008-10-21")
+        );
+        assert_eq!(
+            ymd("950130", Pivot::Future, today()).as_deref(),
+            Some("1995-01-30")
+        );
     }
 
     #[test]
@@ -148,16 +202,38 @@ mod tests {
 
     #[test]
     fn airimp_and_pnr_dates() {
-        assert_eq!(dmmmy("12JUL64", Pivot::Past, today()).as_deref(), Some("1964-07-12"));
-        assert_eq!(dmmmy("01jan30", Pivot::Future, today()).as_deref(), Some("2030-01-01"));
-        assert_eq!(dmy("270513", Pivot::Future, today()).as_deref(), Some("2013-05-27"));
+        assert_eq!(
+            dmmmy("12JUL64", Pivot::Past, today()).as_deref(),
+            Some("1964-07-12")
+        );
+        assert_eq!(
+            dmmmy("01jan30", Pivot::Future, today()).as_deref(),
+            Some("2030-01-01")
+        );
+        assert_eq!(
+            dmy("270513", Pivot::Future, today()).as_deref(),
+            Some("2013-05-27")
+        );
     }
 
     #[test]
     fn dtm_formats() {
-        assert_eq!(dtm("0704291230", "201", today()).as_deref(), Some("2007-04-29T12:30"));
-        assert_eq!(dtm("200412301530", "203", today()).as_deref(), Some("2004-12-30T15:30"));
-        assert_eq!(dtm("20041230", "102", today()).as_deref(), Some("2004-12-30"));
+        assert_eq!(
+            dtm("0704291230", "201", today()).as_deref(),
+            Some("2007-04-29T12:30")
+        );
+        assert_eq!(
+            dtm("200412301530", "203", today()).as_deref(),
+            Some("2004-12-30T15:30")
+        );
+        assert_eq!(
+            dtm("20041230", "102", today()).as_deref(),
+            Some("2004-12-30")
+        );
         assert_eq!(dtm("0704292460", "201", today()), None);
+        assert_eq!(
+            dtm("200704291230+01", "303", today()).as_deref(),
+            Some("2007-04-29T12:30")
+        );
     }
 }

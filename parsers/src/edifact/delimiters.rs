@@ -11,7 +11,10 @@ pub struct Delim {
 impl Delim {
     /// A one-byte service character.
     pub const fn byte(b: u8) -> Self {
-        Delim { bytes: [b, 0, 0, 0], len: 1 }
+        Delim {
+            bytes: [b, 0, 0, 0],
+            len: 1,
+        }
     }
 
     /// A service character from its encoded bytes (1 to 4 bytes; longer input is cut).
@@ -19,7 +22,10 @@ impl Delim {
         let len = s.len().clamp(1, 4);
         let mut bytes = [0u8; 4];
         bytes[..len].copy_from_slice(&s[..len.min(s.len())]);
-        Delim { bytes, len: len as u8 }
+        Delim {
+            bytes,
+            len: len as u8,
+        }
     }
 
     /// The encoded bytes.
@@ -94,7 +100,10 @@ impl Delimiters {
         let c = self.component.as_bytes();
         let e = self.element.as_bytes();
         let t = self.terminator.as_bytes();
-        let r = self.release.map(|r| r.as_bytes().to_vec()).unwrap_or_default();
+        let r = self
+            .release
+            .map(|r| r.as_bytes().to_vec())
+            .unwrap_or_default();
         c != e && c != t && e != t && r.as_slice() != c && r.as_slice() != e && r.as_slice() != t
     }
 }

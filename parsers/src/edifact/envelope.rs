@@ -9,7 +9,7 @@ use super::delimiters::Delimiters;
 use super::locate::{self, Start};
 use super::segment::Segment;
 use super::tokenizer::{self, Finding};
-use super::{diag, diag_at};
+use super::{diag, diag_at, shown_ref};
 
 /// What the interchange header says, shared by every message inside it.
 #[derive(Debug, Clone, Default)]
@@ -45,17 +45,22 @@ pub struct MessageHeader {
 /// layer found wrong with it.
 #[derive(Debug)]
 pub struct RawMessage<'a> {
+    /// The segments, in order.
     pub segments: Vec<Segment<'a>>,
     /// `None` for a fragment without UNH.
     pub header: Option<MessageHeader>,
+    /// The interchange the message came in (empty for a message without UNB).
     pub interchange: InterchangeInfo,
+    /// How its values are encoded (from the UNB syntax identifier).
     pub charset: Charset,
+    /// What the syntax layer found wrong (envelope counts, missing trailers, junk...).
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Everything found in a buffer.
 #[derive(Debug, Default)]
 pub struct Read<'a> {
+    /// Messages in buffer order.
     pub messages: Vec<RawMessage<'a>>,
     /// Diagnostics that belong to no message (nothing found, junk between interchanges...).
     pub diagnostics: Vec<Diagnostic>,
@@ -80,7 +85,13 @@ pub fn read(buf: &[u8]) -> Read<'_> {
     let mut pos = 0;
     let mut first = true;
     loop {
-        let found = locate::next_start(buf, pos).or_else(|| if first { locate::fragment_start(buf) } else { None });
+        let found = locate::next_start(buf, pos).or_else(|| {
+            if first {
+                locate::fragment_start(buf)
+            } else {
+                None
+            }
+        });
         let Some((start, kind)) = found else {
             let rest = &buf[pos.min(buf.len())..];
             let junk = rest.iter().filter(|&&b| b > b' ').count();
@@ -88,31 +99,48 @@ pub fn read(buf: &[u8]) -> Read<'_> {
                 out.diagnostics.push(diag_at(
                     Severity::Error,
                     pos,
-                    "No EDIFACT segment was found: the data holds no UNA, UNB or UNH header.".into(),
+                    "No EDIFACT segment was found: the data holds no UNA, UNB or UNH header."
+                        .into(),
                 ));
             } else if junk > 0 {
                 out.diagnostics.push(diag_at(
                     Severity::Warning,
                     pos,
-                    format!("{} bytes after the last interchange were ignored.", rest.len()),
+                    format!(
+                        "{} bytes after the last interchange were ignored.",
+                        rest.len()
+                    ),
                 ));
             }
             break;
         };
         let skipped = &buf[pos..start];
-        if skipped.iter().any(|&b| b > b' ' && b != 0x7F && !matches!(b, 0xEF | 0xBB | 0xBF)) {
+        if skipped
+            .iter()
+            .any(|&b| b > b' ' && b != 0x7F && !matches!(b, 0xEF | 0xBB | 0xBF))
+        {
             let (sev, what) = if first {
-                (Severity::Info, "before the first segment were skipped (transport header or log prefix)")
+                (
+                    Severity::Info,
+                    "before the first segment were skipped (transport header or log prefix)",
+                )
             } else {
                 (Severity::Warning, "between interchanges were ignored")
             };
-            out.diagnostics.push(diag_at(sev, pos, format!("{} bytes {what}.", skipped.len())));
+            out.diagnostics.push(diag_at(
+                sev,
+                pos,
+                format!("{} bytes {what}.", skipped.len()),
+            ));
         }
         first = false;
         let (delims, seg_start) = if kind == Start::Una {
             let una = super::una::read(buf, start);
             if let Some(p) = una.problem {
-                out.diagnostics.push(Diagnostic { segment: "UNA".into(), ..diag_at(Severity::Warning, start, p) });
+                out.diagnostics.push(Diagnostic {
+                    segment: "UNA".into(),
+                    ..diag_at(Severity::Warning, start, p)
+                });
             }
             (una.delimiters, una.end)
         } else {
@@ -159,21 +187,31 @@ fn finding(buf: &[u8], f: &Finding) -> Diagnostic {
     if !matches!(f, Finding::Junk { .. }) {
         // The finding is about the segment that starts there: name it.
         let tag = buf.get(d.position..d.position + 3).unwrap_or_default();
-        if tag.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+        if tag
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
             d.segment = String::from_utf8_lossy(tag).into_owned();
         }
     }
     d
 }
 
-/// Builder state for the message being collected.
-struct Open<'a> {
-    segments: Vec<Segment<'a>>,
+/// Builder state for the message being collected: its segments are `segs[start..end]`, which
+/// are contiguous (envelope segments never sit inside a message), so they are copied once.
+struct Open {
+    start: usize,
+    end: usize,
     header: MessageHeader,
     diagnostics: Vec<Diagnostic>,
 }
 
-fn split_messages<'a>(segs: &[Segment<'a>], kind: Start, out: &mut Read<'a>, mut findings: Vec<Diagnostic>) {
+fn split_messages<'a>(
+    segs: &[Segment<'a>],
+    kind: Start,
+    out: &mut Read<'a>,
+    mut findings: Vec<Diagnostic>,
+) {
     let mut info = InterchangeInfo::default();
     let mut charset = Charset::Ascii;
     let mut unb: Option<&Segment> = None;
@@ -181,25 +219,28 @@ fn split_messages<'a>(segs: &[Segment<'a>], kind: Start, out: &mut Read<'a>, mut
     let mut group: Option<(String, usize)> = None; // UNG reference, messages in the group
     let mut groups = 0usize;
     let mut messages_here: Vec<RawMessage<'a>> = Vec::new();
-    let mut open: Option<Open<'a>> = None;
+    let mut open: Option<Open> = None;
     let mut stray: Vec<Segment<'a>> = Vec::new();
     let mut env_diags: Vec<Diagnostic> = Vec::new();
 
-    let close = |open: &mut Option<Open<'a>>,
-                     done: &mut Vec<RawMessage<'a>>,
-                     info: &InterchangeInfo,
-                     charset: Charset,
-                     why: Option<&Segment>| {
+    let close = |open: &mut Option<Open>,
+                 done: &mut Vec<RawMessage<'a>>,
+                 info: &InterchangeInfo,
+                 charset: Charset,
+                 why: Option<&Segment>| {
         if let Some(mut m) = open.take() {
             if let Some(s) = why {
                 m.diagnostics.push(diag(
                     Severity::Warning,
                     s,
-                    format!("The message has no UNT trailer; it was read up to this {}.", s.tag_str()),
+                    format!(
+                        "The message has no UNT trailer; it was read up to this {}.",
+                        s.tag_str()
+                    ),
                 ));
             }
             done.push(RawMessage {
-                segments: m.segments,
+                segments: segs[m.start..m.end].to_vec(),
                 header: Some(m.header),
                 interchange: info.clone(),
                 charset,
@@ -208,11 +249,15 @@ fn split_messages<'a>(segs: &[Segment<'a>], kind: Start, out: &mut Read<'a>, mut
         }
     };
 
-    for seg in segs {
+    for (i, seg) in segs.iter().enumerate() {
         match seg.tag {
             b"UNB" => {
                 if unb.is_some() || seg.index != 0 {
-                    env_diags.push(diag(Severity::Warning, seg, "A second UNB inside one interchange was ignored.".into()));
+                    env_diags.push(diag(
+                        Severity::Warning,
+                        seg,
+                        "A second UNB inside one interchange was ignored.".into(),
+                    ));
                     continue;
                 }
                 unb = Some(seg);
@@ -228,7 +273,7 @@ fn split_messages<'a>(segs: &[Segment<'a>], kind: Start, out: &mut Read<'a>, mut
                     env_diags.push(diag(
                         Severity::Warning,
                         seg,
-                        format!("Functional group {r} has no UNE trailer."),
+                        format!("Functional group {} has no UNE trailer.", shown_ref(&r)),
                     ));
                 }
                 groups += 1;
@@ -241,12 +286,17 @@ fn split_messages<'a>(segs: &[Segment<'a>], kind: Start, out: &mut Read<'a>, mut
                 if let Some((_, n)) = group.as_mut() {
                     *n += 1;
                 }
-                open = Some(Open { segments: vec![*seg], header: header(seg), diagnostics: Vec::new() });
+                open = Some(Open {
+                    start: i,
+                    end: i + 1,
+                    header: header(seg),
+                    diagnostics: Vec::new(),
+                });
             }
             b"UNT" => match open.as_mut() {
                 Some(m) => {
-                    m.segments.push(*seg);
-                    let actual = m.segments.len();
+                    m.end = i + 1;
+                    let actual = m.end - m.start;
                     match count(seg, 0) {
                         Some(n) if n != actual => m.diagnostics.push(diag(
                             Severity::Warning,
@@ -262,20 +312,29 @@ fn split_messages<'a>(segs: &[Segment<'a>], kind: Start, out: &mut Read<'a>, mut
                     }
                     let r = text(seg, 1, 0);
                     if r.is_empty() {
-                        m.diagnostics.push(diag(Severity::Warning, seg, "UNT has no message reference.".into()));
+                        m.diagnostics.push(diag(
+                            Severity::Warning,
+                            seg,
+                            "UNT has no message reference.".into(),
+                        ));
                     } else if r != m.header.reference {
                         m.diagnostics.push(diag(
                             Severity::Warning,
                             seg,
                             format!(
-                                "UNT reference '{r}' does not match the UNH reference '{}'.",
-                                m.header.reference
+                                "UNT reference '{}' does not match the UNH reference '{}'.",
+                                shown_ref(&r),
+                                shown_ref(&m.header.reference)
                             ),
                         ));
                     }
                     close(&mut open, &mut messages_here, &info, charset, None);
                 }
-                None => env_diags.push(diag(Severity::Warning, seg, "UNT without a UNH was ignored.".into())),
+                None => env_diags.push(diag(
+                    Severity::Warning,
+                    seg,
+                    "UNT without a UNH was ignored.".into(),
+                )),
             },
             b"UNE" => {
                 close(&mut open, &mut messages_here, &info, charset, Some(seg));
@@ -293,17 +352,29 @@ fn split_messages<'a>(segs: &[Segment<'a>], kind: Start, out: &mut Read<'a>, mut
                             env_diags.push(diag(
                                 Severity::Warning,
                                 seg,
-                                format!("UNE reference '{r2}' does not match the UNG reference '{r}'."),
+                                format!(
+                                    "UNE reference '{}' does not match the UNG reference '{}'.",
+                                    shown_ref(&r2),
+                                    shown_ref(&r)
+                                ),
                             ));
                         }
                     }
-                    None => env_diags.push(diag(Severity::Warning, seg, "UNE without a UNG was ignored.".into())),
+                    None => env_diags.push(diag(
+                        Severity::Warning,
+                        seg,
+                        "UNE without a UNG was ignored.".into(),
+                    )),
                 }
             }
             b"UNZ" => {
                 close(&mut open, &mut messages_here, &info, charset, Some(seg));
                 unz_seen = true;
-                let (expected, what) = if groups > 0 { (groups, "functional groups") } else { (messages_here.len(), "messages") };
+                let (expected, what) = if groups > 0 {
+                    (groups, "functional groups")
+                } else {
+                    (messages_here.len(), "messages")
+                };
                 if let Some(c) = count(seg, 0).filter(|&c| c != expected) {
                     env_diags.push(diag(
                         Severity::Warning,
@@ -316,14 +387,20 @@ fn split_messages<'a>(segs: &[Segment<'a>], kind: Start, out: &mut Read<'a>, mut
                     Some(r0) if *r0 != r => env_diags.push(diag(
                         Severity::Warning,
                         seg,
-                        format!("UNZ reference '{r}' does not match the UNB reference '{r0}'."),
+                        format!(
+                            "UNZ reference '{}' does not match the UNB reference '{}'.",
+                            shown_ref(&r),
+                            shown_ref(r0)
+                        ),
                     )),
-                    None if unb.is_none() => env_diags.push(diag(Severity::Warning, seg, "UNZ without a UNB.".into())),
+                    None if unb.is_none() => {
+                        env_diags.push(diag(Severity::Warning, seg, "UNZ without a UNB.".into()))
+                    }
                     _ => {}
                 }
             }
             _ => match open.as_mut() {
-                Some(m) => m.segments.push(*seg),
+                Some(m) => m.end = i + 1,
                 None => stray.push(*seg),
             },
         }
@@ -335,19 +412,28 @@ fn split_messages<'a>(segs: &[Segment<'a>], kind: Start, out: &mut Read<'a>, mut
             o.diagnostics.push(diag(
                 Severity::Warning,
                 l,
-                "The message ends without a UNT trailer; it was read up to the end of the data.".into(),
+                "The message ends without a UNT trailer; it was read up to the end of the data."
+                    .into(),
             ));
         }
         close(&mut m, &mut messages_here, &info, charset, None);
     }
     if let Some((r, _)) = group {
         if let Some(l) = last {
-            env_diags.push(diag(Severity::Warning, l, format!("Functional group {r} has no UNE trailer.")));
+            env_diags.push(diag(
+                Severity::Warning,
+                l,
+                format!("Functional group {} has no UNE trailer.", shown_ref(&r)),
+            ));
         }
     }
     if unb.is_some() && !unz_seen {
         if let Some(l) = last {
-            env_diags.push(diag(Severity::Warning, l, "The interchange has no UNZ trailer.".into()));
+            env_diags.push(diag(
+                Severity::Warning,
+                l,
+                "The interchange has no UNZ trailer.".into(),
+            ));
         }
     }
     if !stray.is_empty() {
@@ -356,7 +442,11 @@ fn split_messages<'a>(segs: &[Segment<'a>], kind: Start, out: &mut Read<'a>, mut
             let first = stray[0];
             let mut d = Vec::new();
             if kind != Start::Fragment || unb.is_some() {
-                d.push(diag(Severity::Warning, &first, "Segments were found outside any UNH message.".into()));
+                d.push(diag(
+                    Severity::Warning,
+                    &first,
+                    "Segments were found outside any UNH message.".into(),
+                ));
             }
             messages_here.push(RawMessage {
                 segments: stray,
@@ -370,7 +460,8 @@ fn split_messages<'a>(segs: &[Segment<'a>], kind: Start, out: &mut Read<'a>, mut
                 env_diags.push(diag(
                     Severity::Error,
                     s,
-                    "Segment outside any message (between UNT and the next UNH) was skipped.".into(),
+                    "Segment outside any message (between UNT and the next UNH) was skipped."
+                        .into(),
                 ));
             }
         }
@@ -398,7 +489,11 @@ fn header(seg: &Segment) -> MessageHeader {
             // "01" alone: not marked as the first of several, so a whole message.
             _ => (n <= 1, n <= 1),
         };
-        Part { sequence: n, first, last }
+        Part {
+            sequence: n,
+            first,
+            last,
+        }
     });
     let v = text(seg, 1, 1);
     let r = text(seg, 1, 2);

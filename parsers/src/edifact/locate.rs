@@ -30,7 +30,9 @@ pub fn next_start(buf: &[u8], from: usize) -> Option<(usize, Start)> {
         let preceded_ok = i == 0 || !is_alnum(buf[i - 1]);
         if preceded_ok {
             match kind {
-                b'A' if buf.len() >= i + 9 && !is_alnum(buf[i + 3]) => return Some((i, Start::Una)),
+                b'A' if buf.len() >= i + 9 && !is_alnum(buf[i + 3]) => {
+                    return Some((i, Start::Una))
+                }
                 b'B' | b'H' => {
                     let mut j = i + 3;
                     while buf.get(j) == Some(&b' ') {
@@ -55,12 +57,15 @@ pub fn fragment_start(buf: &[u8]) -> Option<(usize, Start)> {
     for i in 0..buf.len() {
         if line_start
             && buf.len() >= i + 4
-            && buf[i..i + 3].iter().all(|&b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && buf[i..i + 3]
+                .iter()
+                .all(|&b| b.is_ascii_uppercase() || b.is_ascii_digit())
             && buf[i + 3] == b'+'
         {
             return Some((i, Start::Fragment));
         }
-        line_start = matches!(buf[i], b'\n' | b'\r' | b' ' | b'\t' | b'\'') || (line_start && buf[i] == 0xEF);
+        line_start = matches!(buf[i], b'\n' | b'\r' | b' ' | b'\t' | b'\'')
+            || (line_start && buf[i] == 0xEF);
     }
     None
 }

@@ -36,5 +36,33 @@ pub fn diag(severity: Severity, seg: &Segment, message: String) -> Diagnostic {
 
 /// A diagnostic about a byte position outside any segment.
 pub fn diag_at(severity: Severity, position: usize, message: String) -> Diagnostic {
-    Diagnostic { severity, segment: String::new(), position, index: None, message }
+    Diagnostic {
+        severity,
+        segment: String::new(),
+        position,
+        index: None,
+        message,
+    }
+}
+
+/// A code (qualifier, type) as a diagnostic may quote it: short and alphanumeric, else a
+/// placeholder, so that a value misplaced into a code slot (a name, a number) never leaks.
+pub fn shown_code(code: &str) -> String {
+    if !code.is_empty() && code.len() <= 4 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        code.to_string()
+    } else if code.is_empty() {
+        "(empty)".to_string()
+    } else {
+        "(not a code)".to_string()
+    }
+}
+
+/// A control reference (UNB/UNG/UNH 0020/0048/0062, at most 14 characters) as a diagnostic may
+/// quote it.
+pub fn shown_ref(r: &str) -> String {
+    if r.len() <= 14 && r.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        r.to_string()
+    } else {
+        "(unprintable)".to_string()
+    }
 }

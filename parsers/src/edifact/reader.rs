@@ -8,28 +8,75 @@ use crate::model::{Diagnostic, Severity};
 use super::charset::{Charset, DecodeIssue};
 use super::dates::{self, Pivot};
 use super::diag;
-use super::segment::Segment;
+use super::segment::{Segment, Value};
+use std::borrow::Cow;
 
 /// Reading context of one message.
 #[derive(Debug)]
 pub struct Reader {
+    /// The repertoire values are decoded in.
     pub charset: Charset,
     /// Reference date for the century of two-digit years.
     pub today: NaiveDate,
+    /// Everything reported so far, syntax-layer findings first.
     pub diagnostics: Vec<Diagnostic>,
     /// Index of the last segment a decoding problem was reported for (one report per segment).
     decode_reported: Option<usize>,
+    /// Element ranges of the segment last read, keyed by its position (a reader asks for several
+    /// values of one segment in a row; splitting it once is what keeps parsing fast).
+    cached: Option<usize>,
+    ranges: Vec<(usize, usize)>,
 }
 
 impl Reader {
     /// A reader for values in `charset`, with `today` as reference date.
     pub fn new(charset: Charset, today: NaiveDate, diagnostics: Vec<Diagnostic>) -> Self {
-        Reader { charset, today, diagnostics, decode_reported: None }
+        Reader {
+            charset,
+            today,
+            diagnostics,
+            decode_reported: None,
+            cached: None,
+            ranges: Vec::with_capacity(16),
+        }
+    }
+
+    fn split(&mut self, seg: &Segment) {
+        if self.cached != Some(seg.position) {
+            seg.element_ranges(&mut self.ranges);
+            self.cached = Some(seg.position);
+        }
+    }
+
+    /// Number of data elements of `seg`.
+    pub fn element_count(&mut self, seg: &Segment) -> usize {
+        self.split(seg);
+        self.ranges.len()
+    }
+
+    /// Component `c` of element `e`, raw (still escaped); empty when absent.
+    pub fn value<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Value<'a> {
+        self.split(seg);
+        match self.ranges.get(e) {
+            Some(&r) => seg.element_at(r).component(c),
+            None => seg.element_at((0, 0)).component(usize::MAX),
+        }
+    }
+
+    /// A code (qualifier, type) without allocating when it is plain ASCII, trimmed.
+    pub fn code<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Cow<'a, str> {
+        match self.value(seg, e, c).bytes() {
+            Cow::Borrowed(b) => match std::str::from_utf8(b) {
+                Ok(s) => Cow::Borrowed(s.trim()),
+                Err(_) => Cow::Owned(String::from_utf8_lossy(b).trim().to_string()),
+            },
+            Cow::Owned(b) => Cow::Owned(String::from_utf8_lossy(&b).trim().to_string()),
+        }
     }
 
     /// Component `c` of element `e`, decoded and trimmed of surrounding spaces.
     pub fn text(&mut self, seg: &Segment, e: usize, c: usize) -> String {
-        let raw = seg.value(e, c);
+        let raw = self.value(seg, e, c);
         if raw.raw.is_empty() {
             return String::new();
         }
@@ -44,8 +91,11 @@ impl Reader {
 
     /// All non-empty components of element `e` from `from` on, decoded.
     pub fn components(&mut self, seg: &Segment, e: usize, from: usize) -> Vec<String> {
-        let el = seg.element(e);
-        let raws: Vec<_> = el.components().skip(from).collect();
+        self.split(seg);
+        let Some(&range) = self.ranges.get(e) else {
+            return Vec::new();
+        };
+        let raws: Vec<_> = seg.element_at(range).components().skip(from).collect();
         raws.into_iter()
             .map(|v| self.decode(seg, &v.bytes()))
             .filter(|s| !s.is_empty())
@@ -72,7 +122,12 @@ impl Reader {
                 self.warn(seg, msg.to_string());
             }
         }
-        s.trim().to_string()
+        let t = s.trim();
+        if t.len() == s.len() {
+            s.into_owned()
+        } else {
+            t.to_string()
+        }
     }
 
     /// Records an error: data of this segment were lost.
@@ -97,19 +152,31 @@ impl Reader {
         }
         let d = dates::ymd(value, pivot, self.today);
         if d.is_none() {
-            self.warn(seg, format!("The {what} is not a valid YYMMDD date and was left out."));
+            self.warn(
+                seg,
+                format!("The {what} is not a valid YYMMDD date and was left out."),
+            );
         }
         d
     }
 
     /// A `DDMMMYY` date from SSR free text, reported like [`Reader::ymd`].
-    pub fn dmmmy(&mut self, seg: &Segment, value: &str, pivot: Pivot, what: &str) -> Option<String> {
+    pub fn dmmmy(
+        &mut self,
+        seg: &Segment,
+        value: &str,
+        pivot: Pivot,
+        what: &str,
+    ) -> Option<String> {
         if value.trim().is_empty() {
             return None;
         }
         let d = dates::dmmmy(value, pivot, self.today);
         if d.is_none() {
-            self.warn(seg, format!("The {what} is not a valid DDMMMYY date and was left out."));
+            self.warn(
+                seg,
+                format!("The {what} is not a valid DDMMMYY date and was left out."),
+            );
         }
         d
     }
@@ -121,7 +188,10 @@ impl Reader {
         }
         let d = dates::dmy(value, pivot, self.today);
         if d.is_none() {
-            self.warn(seg, format!("The {what} is not a valid DDMMYY date and was left out."));
+            self.warn(
+                seg,
+                format!("The {what} is not a valid DDMMYY date and was left out."),
+            );
         }
         d
     }

@@ -43,17 +43,26 @@ impl<'a> Segment<'a> {
         for _ in 0..i {
             match split_once(rest, &self.delims.element, self.delims.release) {
                 (_, Some(tail)) => rest = tail,
-                (_, None) => return Element { raw: &[], delims: self.delims },
+                (_, None) => {
+                    return Element {
+                        raw: &[],
+                        delims: self.delims,
+                    }
+                }
             }
         }
         let (head, _) = split_once(rest, &self.delims.element, self.delims.release);
-        Element { raw: head, delims: self.delims }
+        Element {
+            raw: head,
+            delims: self.delims,
+        }
     }
 
     /// All data elements in order.
     pub fn elements(&self) -> impl Iterator<Item = Element<'a>> + 'a {
         let delims = self.delims;
-        Splitter::new(self.body, delims.element, delims.release).map(move |raw| Element { raw, delims })
+        Splitter::new(self.body, delims.element, delims.release)
+            .map(move |raw| Element { raw, delims })
     }
 
     /// Number of data elements (trailing empty ones included).
@@ -64,6 +73,26 @@ impl<'a> Segment<'a> {
     /// Shortcut: component `c` of element `e`.
     pub fn value(&self, e: usize, c: usize) -> Value<'a> {
         self.element(e).component(c)
+    }
+
+    /// Byte ranges (within [`Segment::body`]) of every data element, written into `out`: one
+    /// pass, so that readers asking for several elements do not rescan the segment each time.
+    pub fn element_ranges(&self, out: &mut Vec<(usize, usize)>) {
+        out.clear();
+        let base = self.body.as_ptr() as usize;
+        for piece in Splitter::new(self.body, self.delims.element, self.delims.release) {
+            let start = piece.as_ptr() as usize - base;
+            out.push((start, start + piece.len()));
+        }
+    }
+
+    /// The element at a range returned by [`Segment::element_ranges`].
+    pub fn element_at(&self, range: (usize, usize)) -> Element<'a> {
+        let raw = self.body.get(range.0..range.1).unwrap_or_default();
+        Element {
+            raw,
+            delims: self.delims,
+        }
     }
 }
 
@@ -78,21 +107,36 @@ pub struct Element<'a> {
 impl<'a> Element<'a> {
     /// Component `i`; empty when absent.
     pub fn component(&self, i: usize) -> Value<'a> {
+        if self.raw.is_empty() && i > 0 {
+            return Value {
+                raw: &[],
+                release: self.delims.release,
+            };
+        }
         let mut rest = self.raw;
         for _ in 0..i {
             match split_once(rest, &self.delims.component, self.delims.release) {
                 (_, Some(tail)) => rest = tail,
-                (_, None) => return Value { raw: &[], release: self.delims.release },
+                (_, None) => {
+                    return Value {
+                        raw: &[],
+                        release: self.delims.release,
+                    }
+                }
             }
         }
         let (head, _) = split_once(rest, &self.delims.component, self.delims.release);
-        Value { raw: head, release: self.delims.release }
+        Value {
+            raw: head,
+            release: self.delims.release,
+        }
     }
 
     /// All components in order.
     pub fn components(&self) -> impl Iterator<Item = Value<'a>> + 'a {
         let release = self.delims.release;
-        Splitter::new(self.raw, self.delims.component, release).map(move |raw| Value { raw, release })
+        Splitter::new(self.raw, self.delims.component, release)
+            .map(move |raw| Value { raw, release })
     }
 
     /// Whether the element holds nothing but separators and line breaks.
@@ -113,9 +157,11 @@ impl<'a> Value<'a> {
     /// The value with release characters resolved and line breaks dropped (line breaks inside a
     /// segment are transport artefacts, reference/messages.md §1.4). Borrows when nothing changes.
     pub fn bytes(&self) -> Cow<'a, [u8]> {
-        let needs_work = self.raw.iter().any(|&b| {
-            b == b'\r' || b == b'\n' || self.release.is_some_and(|r| r.first() == b)
-        });
+        let r0 = self.release.map_or(b'\n', |r| r.first());
+        let needs_work = self
+            .raw
+            .iter()
+            .any(|&b| b == b'\r' || b == b'\n' || b == r0);
         if !needs_work {
             return Cow::Borrowed(self.raw);
         }
@@ -165,7 +211,11 @@ fn char_len(lead: u8) -> usize {
 }
 
 /// Splits `input` at the first unescaped `sep`: (head, Some(tail)) or (input, None).
-fn split_once<'a>(input: &'a [u8], sep: &Delim, release: Option<Delim>) -> (&'a [u8], Option<&'a [u8]>) {
+fn split_once<'a>(
+    input: &'a [u8],
+    sep: &Delim,
+    release: Option<Delim>,
+) -> (&'a [u8], Option<&'a [u8]>) {
     let s0 = sep.first();
     let r0 = release.map(|r| r.first());
     let mut i = 0;
@@ -193,7 +243,11 @@ struct Splitter<'a> {
 
 impl<'a> Splitter<'a> {
     fn new(input: &'a [u8], sep: Delim, release: Option<Delim>) -> Self {
-        Splitter { rest: Some(input), sep, release }
+        Splitter {
+            rest: Some(input),
+            sep,
+            release,
+        }
     }
 }
 
@@ -212,7 +266,13 @@ mod tests {
     use super::*;
 
     fn seg(body: &'static [u8]) -> Segment<'static> {
-        Segment { tag: b"NAD", body, position: 0, index: 0, delims: Delimiters::default() }
+        Segment {
+            tag: b"NAD",
+            body,
+            position: 0,
+            index: 0,
+            delims: Delimiters::default(),
+        }
     }
 
     #[test]

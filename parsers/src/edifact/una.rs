@@ -41,7 +41,11 @@ fn from_six(c: &[&[u8]]) -> Delimiters {
     Delimiters {
         component: Delim::from_slice(c[0]),
         element: Delim::from_slice(c[1]),
-        release: if release.is_space() { None } else { Some(release) },
+        release: if release.is_space() {
+            None
+        } else {
+            Some(release)
+        },
         terminator: Delim::from_slice(c[5]),
     }
 }
@@ -63,10 +67,16 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// Reads the UNA that starts at `buf[at..]` (which must begin with `UNA`).
 pub fn read(buf: &[u8], at: usize) -> Una {
     let input = &buf[at..];
-    let standard = una_chars(input).ok().map(|(rest, chars)| (from_six(&chars), buf.len() - rest.len()));
+    let standard = una_chars(input)
+        .ok()
+        .map(|(rest, chars)| (from_six(&chars), buf.len() - rest.len()));
     if let Some((d, end)) = standard {
         if usable(&d, &buf[end..]) {
-            return Una { delimiters: d, end, problem: None };
+            return Una {
+                delimiters: d,
+                end,
+                problem: None,
+            };
         }
     }
     // The characters between "UNA" and the interchange header are the real service string
@@ -105,7 +115,10 @@ pub fn read(buf: &[u8], at: usize) -> Una {
     Una {
         delimiters: Delimiters::default(),
         end,
-        problem: Some("The UNA service string advice is unusable; the default separators were used.".to_string()),
+        problem: Some(
+            "The UNA service string advice is unusable; the default separators were used."
+                .to_string(),
+        ),
     }
 }
 
@@ -148,7 +161,16 @@ fn repaired(buf: &[u8], at: usize) -> Option<(Delimiters, usize, usize)> {
     }
     .map(Delim::from_slice)
     .filter(|r| !r.is_space());
-    Some((Delimiters { component, element, release, terminator }, start + header, n))
+    Some((
+        Delimiters {
+            component,
+            element,
+            release,
+            terminator,
+        },
+        start + header,
+        n,
+    ))
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The flight block of a PAXLST message (SG2/SG3: TDT, LOC 125/87/92, DTM 189/232).
 
-use crate::edifact::{dates, Reader, Segment};
+use crate::edifact::{dates, shown_code, Reader, Segment};
 use crate::model::{Flight, Leg};
 
 /// Splits a flight identifier such as `ZZ101`, `UA0989`, `9W123` or `BAW12` into carrier and
@@ -42,7 +42,10 @@ impl FlightBuilder {
     pub fn tdt(&mut self, r: &mut Reader, seg: &Segment) {
         let id = r.text(seg, 1, 0);
         // C040 carrier: element 5 in the UN directories; the legacy US format has it in element 4.
-        let carrier = r.opt(seg, 4, 0).or_else(|| r.opt(seg, 3, 0).filter(|c| c.len() <= 3 && !c.bytes().all(|b| b.is_ascii_digit())));
+        let carrier = r.opt(seg, 4, 0).or_else(|| {
+            r.opt(seg, 3, 0)
+                .filter(|c| c.len() <= 3 && !c.bytes().all(|b| b.is_ascii_digit()))
+        });
         if id.is_empty() {
             r.warn(seg, "TDT has no flight identifier.".into());
         }
@@ -96,7 +99,13 @@ impl FlightBuilder {
         let value = r.text(seg, 0, 1);
         let format = r.text(seg, 0, 2);
         let Some(t) = dates::dtm(&value, &format, r.today) else {
-            r.warn(seg, format!("DTM {qualifier} does not hold a valid date and time; it was left out."));
+            r.warn(
+                seg,
+                format!(
+                    "DTM {} does not hold a valid date and time; it was left out.",
+                    shown_code(qualifier)
+                ),
+            );
             return;
         };
         match qualifier {
@@ -104,7 +113,13 @@ impl FlightBuilder {
             "232" => self.current().arrival_local = Some(t),
             "554" => {}
             _ if self.last_loc_was_arrival => self.current().arrival_local = Some(t),
-            _ => r.info(seg, format!("DTM qualifier {qualifier} in the flight block was not used.")),
+            _ => r.info(
+                seg,
+                format!(
+                    "DTM qualifier {} in the flight block was not used.",
+                    shown_code(qualifier)
+                ),
+            ),
         }
     }
 
@@ -117,8 +132,15 @@ impl FlightBuilder {
     /// The flight: named by the leg that enters the destination country, else the first.
     pub fn finish(self) -> Flight {
         let named = self.crossing.or((!self.legs.is_empty()).then_some(0));
-        let (carrier, number) = named.and_then(|i| self.ids.get(i)).cloned().unwrap_or_default();
-        Flight { carrier, number, legs: self.legs }
+        let (carrier, number) = named
+            .and_then(|i| self.ids.get(i))
+            .cloned()
+            .unwrap_or_default();
+        Flight {
+            carrier,
+            number,
+            legs: self.legs,
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! `PDT+P/<number>:<expiry>:<country>+SURNAME:GIVEN:MIDDLE:DOB:SEX+PAX+ORIG:DEST`.
 
 use crate::edifact::dates::{self, Pivot};
-use crate::edifact::{Reader, Segment};
+use crate::edifact::{shown_code, Reader, Segment};
 use crate::model::{Document, Leg, Manifest, Traveller, TravellerKind};
 
 use super::flight::FlightBuilder;
@@ -40,7 +40,7 @@ impl Legacy {
         match seg.tag {
             b"CTA" => {
                 m.reporting_party = r.opt(seg, 1, 1).or_else(|| r.opt(seg, 1, 0));
-                for e in 2..seg.element_count() {
+                for e in 2..r.element_count(seg) {
                     if let Some(c) = r.opt(seg, e, 0) {
                         m.reporting_contacts.push(c);
                     }
@@ -57,27 +57,39 @@ impl Legacy {
                 let q = r.text(seg, 0, 0);
                 let place = airport(&r.text(seg, 1, 0));
                 match q.trim_start_matches('0') {
-                    "5" | "8" | "PT" => self.stops.push(Stop { airport: place, ..Stop::default() }),
-                    _ => r.info(seg, format!("LOC qualifier {q} was not used.")),
+                    "5" | "8" | "PT" => self.stops.push(Stop {
+                        airport: place,
+                        ..Stop::default()
+                    }),
+                    _ => r.info(
+                        seg,
+                        format!("LOC qualifier {} was not used.", shown_code(&q)),
+                    ),
                 }
             }
             b"DTM" => {
                 let q = r.text(seg, 0, 0);
                 let date = r.text(seg, 1, 0);
                 let time = r.text(seg, 2, 0);
-                let t = dates::ymd(&date, Pivot::Future, r.today)
-                    .map(|d| match dates::hhmm(&time) {
+                let t =
+                    dates::ymd(&date, Pivot::Future, r.today).map(|d| match dates::hhmm(&time) {
                         Some(hm) => format!("{d}T{hm}"),
                         None => d,
                     });
                 let Some(t) = t else {
-                    r.warn(seg, format!("DTM {q} does not hold a valid date; it was left out."));
+                    r.warn(
+                        seg,
+                        format!(
+                            "DTM {} does not hold a valid date; it was left out.",
+                            shown_code(&q)
+                        ),
+                    );
                     return true;
                 };
                 match (q.as_str(), self.stops.last_mut()) {
                     ("136", Some(s)) => s.departure = Some(t),
                     ("132", Some(s)) => s.arrival = Some(t),
-                    _ => r.info(seg, format!("DTM {q} was not used.")),
+                    _ => r.info(seg, format!("DTM {} was not used.", shown_code(&q))),
                 }
             }
             b"UNS" => {}
@@ -91,12 +103,16 @@ impl Legacy {
     pub fn finish(self, m: &mut Manifest) {
         let mut b = FlightBuilder::default();
         for pair in self.stops.windows(2) {
-            b.push(Leg {
-                origin: pair[0].airport.clone(),
-                destination: pair[1].airport.clone(),
-                departure_local: pair[0].departure.clone(),
-                arrival_local: pair[1].arrival.clone(),
-            }, "", "");
+            b.push(
+                Leg {
+                    origin: pair[0].airport.clone(),
+                    destination: pair[1].airport.clone(),
+                    departure_local: pair[0].departure.clone(),
+                    arrival_local: pair[1].arrival.clone(),
+                },
+                "",
+                "",
+            );
         }
         m.flight = b.finish();
         m.flight.carrier = self.carrier.unwrap_or_default();
@@ -107,16 +123,28 @@ impl Legacy {
 /// One PDT person.
 fn pdt(r: &mut Reader, seg: &Segment) -> Traveller {
     let surname = r.text(seg, 1, 0);
-    let given: Vec<String> = [1, 2].iter().map(|&c| r.text(seg, 1, c)).filter(|s| !s.is_empty()).collect();
+    let given: Vec<String> = [1, 2]
+        .iter()
+        .map(|&c| r.text(seg, 1, c))
+        .filter(|s| !s.is_empty())
+        .collect();
     let dob = r.text(seg, 1, 3);
     let role = r.text(seg, 2, 0);
     let kind = match role.as_str() {
         "CRW" | "CREW" | "CR" => TravellerKind::Crew,
         _ => TravellerKind::Passenger,
     };
-    let mut t = Traveller { kind, surname, given_names: given.join(" "), ..Traveller::default() };
+    let mut t = Traveller {
+        kind,
+        surname,
+        given_names: given.join(" "),
+        ..Traveller::default()
+    };
     if t.surname.is_empty() {
-        r.warn(seg, "The PDT person has no surname; the traveller was kept without one.".into());
+        r.warn(
+            seg,
+            "The PDT person has no surname; the traveller was kept without one.".into(),
+        );
     }
     t.date_of_birth = r.ymd(seg, &dob, Pivot::Past, "date of birth");
     t.gender = r.opt(seg, 1, 4);
@@ -128,7 +156,13 @@ fn pdt(r: &mut Reader, seg: &Segment) -> Traveller {
         };
         let expiry_raw = r.text(seg, 0, 1);
         let expiry = r.ymd(seg, &expiry_raw, Pivot::Future, "document expiry date");
-        t.documents.push(Document { doc_type, number, issuing_country: r.opt(seg, 0, 2), expiry, ..Document::default() });
+        t.documents.push(Document {
+            doc_type,
+            number,
+            issuing_country: r.opt(seg, 0, 2),
+            expiry,
+            ..Document::default()
+        });
     }
     t.embarkation = r.opt(seg, 3, 0).map(|s| airport(&s));
     t.debarkation = r.opt(seg, 3, 1).map(|s| airport(&s));

@@ -15,7 +15,7 @@ pub use person::expand_tags;
 
 use chrono::NaiveDate;
 
-use crate::edifact::{RawMessage, Reader, Segment};
+use crate::edifact::{shown_code, RawMessage, Reader, Segment};
 use crate::model::{Envelope, Manifest, Traveller, TravellerKind};
 
 use flight::FlightBuilder;
@@ -36,26 +36,41 @@ enum Scope {
 
 /// Whether a message (or fragment) is in the legacy US format.
 pub fn is_legacy(raw: &RawMessage) -> bool {
-    raw.header.as_ref().is_some_and(|h| h.version.starts_with("001"))
+    raw.header
+        .as_ref()
+        .is_some_and(|h| h.version.starts_with("001"))
         || raw.segments.iter().any(|s| s.is("PDT"))
 }
 
 /// Whether a fragment without UNH looks like PAXLST (it has traveller NADs or PDTs).
 pub fn looks_like(raw: &RawMessage) -> bool {
     raw.segments.iter().any(|s| {
-        s.is("PDT") || (s.is("NAD") && person::kind_of(&String::from_utf8_lossy(&s.value(0, 0).bytes())).is_some())
+        s.is("PDT")
+            || (s.is("NAD")
+                && person::kind_of(&String::from_utf8_lossy(&s.value(0, 0).bytes())).is_some())
     })
 }
 
 /// Reads one PAXLST message. `today` decides the century of two-digit birth years.
 pub fn read(raw: &RawMessage, today: NaiveDate) -> Manifest {
     let mut r = Reader::new(raw.charset, today, raw.diagnostics.clone());
-    let mut m = Manifest { envelope: envelope(raw), part: raw.header.as_ref().and_then(|h| h.part), ..Manifest::default() };
+    let mut m = Manifest {
+        envelope: envelope(raw),
+        part: raw.header.as_ref().and_then(|h| h.part),
+        ..Manifest::default()
+    };
     let legacy = is_legacy(raw);
     let mut old = Legacy::default();
     let mut flight = FlightBuilder::default();
     let mut scope = Scope::Header;
     let mut current: Option<Traveller> = None;
+    // Travellers are large structs: growing the vector by doubling would move them repeatedly.
+    let people = raw
+        .segments
+        .iter()
+        .filter(|s| s.is("NAD") || s.is("PDT"))
+        .count();
+    m.travellers.reserve_exact(people);
 
     for seg in &raw.segments {
         if seg.is("UNH") || seg.is("UNT") {
@@ -64,7 +79,7 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> Manifest {
         if legacy && old.segment(&mut r, seg, &mut m) {
             continue;
         }
-        let q = r.text(seg, 0, 0);
+        let q = r.code(seg, 0, 0);
         match seg.tag {
             b"BGM" => {
                 m.document_code = r.opt(seg, 0, 0);
@@ -76,7 +91,7 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> Manifest {
                 if let Some(t) = current.take() {
                     m.travellers.push(t);
                 }
-                match (q.as_str(), person::kind_of(&q)) {
+                match (&*q, person::kind_of(&q)) {
                     (_, Some(kind)) => {
                         current = Some(person::nad(&mut r, seg, kind));
                         scope = Scope::Person(false);
@@ -89,7 +104,7 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> Manifest {
                     _ => {
                         r.warn(
                             seg,
-                            format!("NAD qualifier {} is not a traveller role (FL, FM, DDU, DDT); the party was skipped.", short(&q)),
+                            format!("NAD qualifier {} is not a traveller role (FL, FM, DDU, DDT); the party was skipped.", shown_code(&q)),
                         );
                         scope = Scope::OtherParty;
                     }
@@ -107,7 +122,7 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> Manifest {
                 scope = Scope::Totals;
                 let value = r.opt(seg, 0, 1).or_else(|| r.opt(seg, 1, 0)).unwrap_or_default();
                 match value.parse::<u32>() {
-                    Ok(n) => m.totals.push((q.clone(), n)),
+                    Ok(n) => m.totals.push((q.to_string(), n)),
                     Err(_) => r.warn(seg, "CNT holds no readable count; it was skipped.".into()),
                 }
             }
@@ -116,7 +131,7 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> Manifest {
                 Scope::Flight => match seg.tag {
                     b"LOC" if flight.loc(&mut r, seg, &q) => {}
                     b"DTM" => flight.dtm(&mut r, seg, &q),
-                    _ => r.warn(seg, format!("Segment {} with qualifier {} is not expected in the flight block; it was skipped.", seg.tag_str(), short(&q))),
+                    _ => r.warn(seg, format!("Segment {} with qualifier {} is not expected in the flight block; it was skipped.", seg.tag_str(), shown_code(&q))),
                 },
                 Scope::Person(in_doc) => {
                     if let Some(t) = current.as_mut() {
@@ -145,7 +160,10 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> Manifest {
 fn close(current: &mut Option<Traveller>, m: &mut Manifest, r: &mut Reader, seg: &Segment) {
     if let Some(t) = current.take() {
         m.travellers.push(t);
-        r.warn(seg, "A flight block (TDT) follows the travellers; it was read as another leg.".into());
+        r.warn(
+            seg,
+            "A flight block (TDT) follows the travellers; it was read as another leg.".into(),
+        );
     }
 }
 
@@ -157,25 +175,45 @@ fn header_segment(r: &mut Reader, seg: &Segment, q: &str, m: &mut Manifest) {
             }
         }
         b"COM" => {
-            for e in 0..seg.element_count() {
+            for e in 0..r.element_count(seg) {
                 if let Some(c) = r.opt(seg, e, 0) {
                     m.reporting_contacts.push(c);
                 }
             }
         }
         b"DTM" | b"CTA" => {}
-        _ => r.warn(seg, format!("Segment {} is not expected before the flight block; it was skipped.", seg.tag_str())),
+        _ => r.warn(
+            seg,
+            format!(
+                "Segment {} is not expected before the flight block; it was skipped.",
+                seg.tag_str()
+            ),
+        ),
     }
 }
 
 /// Control totals against what was read, and the things a manifest cannot do without.
 fn check(r: &mut Reader, raw: &RawMessage, m: &Manifest) {
-    let Some(anchor) = raw.segments.iter().find(|s| s.is("CNT")).or(raw.segments.last()) else {
+    let Some(anchor) = raw
+        .segments
+        .iter()
+        .find(|s| s.is("CNT"))
+        .or(raw.segments.last())
+    else {
         return;
     };
     let single = m.part.is_none_or(|p| p.first && p.last);
     if single {
-        let passengers = m.travellers.iter().filter(|t| matches!(t.kind, TravellerKind::Passenger | TravellerKind::TransitPassenger)).count();
+        let passengers = m
+            .travellers
+            .iter()
+            .filter(|t| {
+                matches!(
+                    t.kind,
+                    TravellerKind::Passenger | TravellerKind::TransitPassenger
+                )
+            })
+            .count();
         let crew = m.travellers.len() - passengers;
         for (q, n) in &m.totals {
             let (have, what) = match q.as_str() {
@@ -184,7 +222,13 @@ fn check(r: &mut Reader, raw: &RawMessage, m: &Manifest) {
                 _ => continue,
             };
             if *n as usize != have {
-                r.warn(anchor, format!("CNT {q} declares {n} {what} but the message holds {have}."));
+                r.warn(
+                    anchor,
+                    format!(
+                        "CNT {} declares {n} {what} but the message holds {have}.",
+                        shown_code(q)
+                    ),
+                );
             }
         }
     }
@@ -192,16 +236,10 @@ fn check(r: &mut Reader, raw: &RawMessage, m: &Manifest) {
         r.warn(anchor, "The message has no flight (TDT) block.".into());
     }
     if raw.header.is_none() {
-        r.warn(anchor, "No UNH message header was found; the segments were read as a PAXLST fragment.".into());
-    }
-}
-
-/// A qualifier is quoted in a diagnostic only when it is a short code.
-fn short(q: &str) -> String {
-    if q.len() <= 4 && q.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        q.to_string()
-    } else {
-        "(unreadable)".to_string()
+        r.warn(
+            anchor,
+            "No UNH message header was found; the segments were read as a PAXLST fragment.".into(),
+        );
     }
 }
 
@@ -213,7 +251,10 @@ fn envelope(raw: &RawMessage) -> Envelope {
         interchange_ref: raw.interchange.reference.clone(),
         message_ref: h.map(|h| h.reference.clone()).filter(|s| !s.is_empty()),
         common_access_ref: h.and_then(|h| h.common_access_ref.clone()),
-        version: h.map(|h| h.version.clone()).filter(|s| !s.is_empty()).or_else(|| raw.interchange.group_version.clone()),
+        version: h
+            .map(|h| h.version.clone())
+            .filter(|s| !s.is_empty())
+            .or_else(|| raw.interchange.group_version.clone()),
         syntax: raw.interchange.syntax.clone(),
     }
 }

@@ -2,7 +2,7 @@
 //! documents (SG5: DOC, DTM 36/182, LOC 91).
 
 use crate::edifact::dates::Pivot;
-use crate::edifact::{Reader, Segment};
+use crate::edifact::{shown_code, Reader, Segment};
 use crate::model::{Document, Traveller, TravellerKind};
 
 /// The traveller role of a NAD party qualifier, `None` for other parties.
@@ -18,27 +18,44 @@ pub fn kind_of(qualifier: &str) -> Option<TravellerKind> {
 
 /// Document type codes of the IG and the US CBP guide (reference/messages.md §2.2).
 const DOC_TYPES: &[&str] = &[
-    "P", "V", "I", "A", "C", "AC", "IP", "T", "F", "C1", "G", "IA", "IN", "M", "PR", "PT", "VB", "VI", "VN", "L",
+    "P", "V", "I", "A", "C", "AC", "IP", "T", "F", "C1", "G", "IA", "IN", "M", "PR", "PT", "VB",
+    "VI", "VN", "L",
 ];
 
 /// RFF qualifiers used at person level.
-const RFF_QUALIFIERS: &[&str] = &["AVF", "ABO", "SEA", "YZY", "AEA", "CR", "ANX", "AGK", "AGU", "ANK", "AVP", "GN", "CN", "TN"];
+const RFF_QUALIFIERS: &[&str] = &[
+    "AVF", "ABO", "SEA", "YZY", "AEA", "CR", "ANX", "AGK", "AGU", "ANK", "AVP", "GN", "CN", "TN",
+];
 
 /// Starts a traveller from NAD. The name is C080: surname, then given names; carriers that put
 /// each given name in its own component get them joined with spaces (the sixth component is a
 /// name format code, not a name).
 pub fn nad(r: &mut Reader, seg: &Segment, kind: TravellerKind) -> Traveller {
     let surname = r.text(seg, 3, 0);
-    let given: Vec<String> = (1..=4).map(|c| r.text(seg, 3, c)).filter(|s| !s.is_empty()).collect();
-    let mut t = Traveller { kind, surname, given_names: given.join(" "), ..Traveller::default() };
+    let given: Vec<String> = (1..=4)
+        .map(|c| r.text(seg, 3, c))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut t = Traveller {
+        kind,
+        surname,
+        given_names: given.join(" "),
+        ..Traveller::default()
+    };
     if t.surname.is_empty() {
         // C058 (unstructured name and address) as a fallback keeps the person.
         let unstructured = r.text(seg, 2, 0);
         if unstructured.is_empty() {
-            r.warn(seg, "The traveller's NAD has no surname; the traveller was kept without one.".into());
+            r.warn(
+                seg,
+                "The traveller's NAD has no surname; the traveller was kept without one.".into(),
+            );
         } else {
             t.surname = unstructured;
-            r.warn(seg, "The traveller's name is unstructured (C058); it was read as the surname.".into());
+            r.warn(
+                seg,
+                "The traveller's name is unstructured (C058); it was read as the surname.".into(),
+            );
         }
     }
     let mut address = r.components(seg, 4, 0);
@@ -56,15 +73,24 @@ pub fn nad(r: &mut Reader, seg: &Segment, kind: TravellerKind) -> Traveller {
 /// Applies a segment of SG4/SG5 to the traveller. `in_doc` is true while the last DOC is open;
 /// returns whether the segment opened (true) or closed (false) the document scope.
 pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> bool {
-    let q = r.text(seg, 0, 0);
+    let q = r.code(seg, 0, 0);
     match seg.tag {
         b"ATT" => {
             let g = r.text(seg, 2, 0);
             if q != "2" {
-                r.info(seg, format!("ATT qualifier {q} is not gender (2) and was not used."));
+                r.info(
+                    seg,
+                    format!(
+                        "ATT qualifier {} is not gender (2) and was not used.",
+                        shown_code(&q)
+                    ),
+                );
             } else if !g.is_empty() {
                 if !matches!(g.as_str(), "M" | "F" | "U" | "X") {
-                    r.warn(seg, "The gender code is not M, F, U or X; it was kept as sent.".into());
+                    r.warn(
+                        seg,
+                        "The gender code is not M, F, U or X; it was kept as sent.".into(),
+                    );
                 }
                 t.gender = Some(g);
             }
@@ -72,11 +98,14 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
         }
         b"DTM" => {
             let value = r.text(seg, 0, 1);
-            match q.as_str() {
+            match &*q {
                 "329" => {
                     if let Some(d) = r.ymd(seg, &value, Pivot::Past, "date of birth") {
                         if t.date_of_birth.is_some() {
-                            r.warn(seg, "A second date of birth for one traveller was ignored.".into());
+                            r.warn(
+                                seg,
+                                "A second date of birth for one traveller was ignored.".into(),
+                            );
                         } else {
                             t.date_of_birth = Some(d);
                         }
@@ -84,12 +113,23 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
                     in_doc
                 }
                 "36" | "182" if in_doc => {
-                    let (pivot, what) = if q == "36" { (Pivot::Future, "expiry date") } else { (Pivot::Past, "issue date") };
+                    let (pivot, what) = if q == "36" {
+                        (Pivot::Future, "expiry date")
+                    } else {
+                        (Pivot::Past, "issue date")
+                    };
                     let d = r.ymd(seg, &value, pivot, what);
                     if let (Some(d), Some(doc)) = (d, t.documents.last_mut()) {
-                        let slot = if q == "36" { &mut doc.expiry } else { &mut doc.issue_date };
+                        let slot = if q == "36" {
+                            &mut doc.expiry
+                        } else {
+                            &mut doc.issue_date
+                        };
                         if slot.is_some() {
-                            r.warn(seg, format!("A second {what} for one document was ignored."));
+                            r.warn(
+                                seg,
+                                format!("A second {what} for one document was ignored."),
+                            );
                         } else {
                             *slot = Some(d);
                         }
@@ -98,12 +138,21 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
                 }
                 "36" | "182" => {
                     if !value.is_empty() {
-                        r.warn(seg, format!("DTM {q} outside a DOC group was ignored."));
+                        r.warn(
+                            seg,
+                            format!("DTM {} outside a DOC group was ignored.", shown_code(&q)),
+                        );
                     }
                     false
                 }
                 _ => {
-                    r.info(seg, format!("DTM qualifier {q} is not used for travellers; it was skipped."));
+                    r.info(
+                        seg,
+                        format!(
+                            "DTM qualifier {} is not used for travellers; it was skipped.",
+                            shown_code(&q)
+                        ),
+                    );
                     in_doc
                 }
             }
@@ -111,19 +160,27 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
         b"MEA" => {
             let unit = r.text(seg, 2, 0);
             let value = r.text(seg, 2, 1);
-            match q.as_str() {
+            match &*q {
                 "CT" => {
                     // D05B writes `MEA+CT++:2`; older messages `MEA+CT++2`.
                     let v = if value.is_empty() { unit } else { value };
                     match v.parse::<u32>() {
                         Ok(n) => t.bag_count = Some(t.bag_count.unwrap_or(0) + n),
                         Err(_) if v.is_empty() => {}
-                        Err(_) => r.warn(seg, "The bag count is not a number; it was left out.".into()),
+                        Err(_) => r.warn(
+                            seg,
+                            "The bag count is not a number; it was left out.".into(),
+                        ),
                     }
                 }
-                "WT" if !value.is_empty() => t.bag_weight = Some(format!("{value} {unit}").trim().to_string()),
+                "WT" if !value.is_empty() => {
+                    t.bag_weight = Some(format!("{value} {unit}").trim().to_string())
+                }
                 "WT" => {}
-                _ => r.info(seg, format!("MEA qualifier {q} was not used.")),
+                _ => r.info(
+                    seg,
+                    format!("MEA qualifier {} was not used.", shown_code(&q)),
+                ),
             }
             false
         }
@@ -140,7 +197,13 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
                 let n = crate::pnrgov::bag_run(r, seg, &count);
                 t.bag_tags.extend(expand_tags(&tag, n));
             } else {
-                r.info(seg, format!("FTX qualifier {q} is not used for travellers; it was skipped."));
+                r.info(
+                    seg,
+                    format!(
+                        "FTX qualifier {} is not used for travellers; it was skipped.",
+                        shown_code(&q)
+                    ),
+                );
             }
             false
         }
@@ -154,20 +217,31 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
             }
             let code = r.opt(seg, 1, 0);
             let place = code.clone().or_else(|| r.opt(seg, 1, 3));
-            match q.as_str() {
+            match &*q {
                 "22" => t.clearance = place,
                 "174" => t.residence = place,
                 "178" => t.embarkation = place,
                 "179" => t.debarkation = place,
                 "180" => t.birth_place = r.opt(seg, 1, 3).or(code),
-                "91" if place.is_some() => r.warn(seg, "LOC 91 (document issuing country) outside a DOC group was ignored.".into()),
+                "91" if place.is_some() => r.warn(
+                    seg,
+                    "LOC 91 (document issuing country) outside a DOC group was ignored.".into(),
+                ),
                 "91" => {}
-                _ => r.info(seg, format!("LOC qualifier {q} is not used for travellers; it was skipped.")),
+                _ => r.info(
+                    seg,
+                    format!(
+                        "LOC qualifier {} is not used for travellers; it was skipped.",
+                        shown_code(&q)
+                    ),
+                ),
             }
             false
         }
         b"COM" => {
-            let contacts = (0..seg.element_count()).filter_map(|e| r.opt(seg, e, 0)).collect::<Vec<_>>();
+            let contacts = (0..r.element_count(seg))
+                .filter_map(|e| r.opt(seg, e, 0))
+                .collect::<Vec<_>>();
             t.contacts.extend(contacts);
             false
         }
@@ -184,12 +258,12 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
             if v.is_empty() {
                 return in_doc;
             }
-            match q.as_str() {
+            match &*q {
                 "AVF" => t.record_locator = Some(v),
                 "SEA" => t.seat = Some(v),
                 _ => {
-                    if !RFF_QUALIFIERS.contains(&q.as_str()) {
-                        r.warn(seg, format!("RFF qualifier {q} is not a known person reference; it was kept as sent."));
+                    if !RFF_QUALIFIERS.contains(&&*q) {
+                        r.warn(seg, format!("RFF qualifier {} is not a known person reference; it was kept as sent.", shown_code(&q)));
                     }
                     t.references.push(format!("{q}:{v}"));
                 }
@@ -198,7 +272,13 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
         }
         b"DOC" => doc(r, seg, t),
         _ => {
-            r.info(seg, format!("Segment {} is not used in a PAXLST person group; it was skipped.", seg.tag_str()));
+            r.info(
+                seg,
+                format!(
+                    "Segment {} is not used in a PAXLST person group; it was skipped.",
+                    seg.tag_str()
+                ),
+            );
             in_doc
         }
     }
@@ -209,28 +289,35 @@ fn doc(r: &mut Reader, seg: &Segment, t: &mut Traveller) -> bool {
     let doc_type = r.text(seg, 0, 0);
     let number = r.text(seg, 1, 0);
     if doc_type.is_empty() && number.is_empty() {
-        r.warn(seg, "DOC holds neither a document type nor a number; it was skipped.".into());
+        r.warn(
+            seg,
+            "DOC holds neither a document type nor a number; it was skipped.".into(),
+        );
         return false;
     }
     if doc_type.is_empty() {
-        r.warn(seg, "DOC has no document type; the document was kept without one.".into());
+        r.warn(
+            seg,
+            "DOC has no document type; the document was kept without one.".into(),
+        );
     } else if !DOC_TYPES.contains(&doc_type.as_str()) {
-        r.warn(seg, format!("Document type {} is not a known code; it was kept as sent.", code_for_message(&doc_type)));
+        r.warn(
+            seg,
+            format!(
+                "Document type {} is not a known code; it was kept as sent.",
+                shown_code(&doc_type)
+            ),
+        );
     }
     if number.is_empty() {
         r.warn(seg, "DOC has no document number.".into());
     }
-    t.documents.push(Document { doc_type, number, ..Document::default() });
+    t.documents.push(Document {
+        doc_type,
+        number,
+        ..Document::default()
+    });
     true
-}
-
-/// A code is shown in a diagnostic only when it is short and plain (never personal data).
-fn code_for_message(code: &str) -> String {
-    if code.len() <= 3 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        code.to_string()
-    } else {
-        "(unprintable)".to_string()
-    }
 }
 
 /// Bag tags `first` and the `n - 1` that follow it (FTX+BAG `tag:count` means consecutive tags).
@@ -255,7 +342,10 @@ mod tests {
 
     #[test]
     fn consecutive_bag_tags() {
-        assert_eq!(expand_tags("UA123456", 3), ["UA123456", "UA123457", "UA123458"]);
+        assert_eq!(
+            expand_tags("UA123456", 3),
+            ["UA123456", "UA123457", "UA123458"]
+        );
         assert_eq!(expand_tags("0099", 2), ["0099", "0100"]);
         assert_eq!(expand_tags("SU0005", 1), ["SU0005"]);
         assert!(expand_tags("", 3).is_empty());

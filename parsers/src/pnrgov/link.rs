@@ -41,9 +41,9 @@ pub fn same_ref(a: &str, b: &str) -> bool {
 
 fn by_ref(pnr: &Pnr, r: &str, infant: bool) -> Option<usize> {
     let hit = |want_infant: bool| {
-        pnr.travellers
-            .iter()
-            .position(|t| t.infant == want_infant && t.traveller_ref.as_deref().is_some_and(|x| same_ref(x, r)))
+        pnr.travellers.iter().position(|t| {
+            t.infant == want_infant && t.traveller_ref.as_deref().is_some_and(|x| same_ref(x, r))
+        })
     };
     hit(infant).or_else(|| hit(!infant))
 }
@@ -51,8 +51,19 @@ fn by_ref(pnr: &Pnr, r: &str, infant: bool) -> Option<usize> {
 /// Applies every pending item to the travellers of `pnr`.
 pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>) {
     for p in pending {
-        let Pending { item, context, reference, position, index } = p;
-        let p = Where { context, reference, position, index };
+        let Pending {
+            item,
+            context,
+            reference,
+            position,
+            index,
+        } = p;
+        let p = Where {
+            context,
+            reference,
+            position,
+            index,
+        };
         let seg_diag = |r: &mut Reader, message: String| {
             r.diagnostics.push(Diagnostic {
                 severity: Severity::Warning,
@@ -80,7 +91,10 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>) {
                         if !(d.surname.is_empty() && d.number.is_empty()) {
                             seg_diag(r, "SSR DOCS matches no TIF traveller; it was kept as a traveller of its own.".into());
                         }
-                        pnr.travellers.push(Traveller { infant: d.infant, ..Traveller::default() });
+                        pnr.travellers.push(Traveller {
+                            infant: d.infant,
+                            ..Traveller::default()
+                        });
                         pnr.travellers.len() - 1
                     }
                 };
@@ -88,7 +102,10 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>) {
             }
             Item::Doco(d) => {
                 let Some(i) = target(pnr, &p) else {
-                    seg_diag(r, "SSR DOCO names no traveller of the PNR; it was skipped.".into());
+                    seg_diag(
+                        r,
+                        "SSR DOCO names no traveller of the PNR; it was skipped.".into(),
+                    );
                     continue;
                 };
                 let t = &mut pnr.travellers[i];
@@ -107,7 +124,10 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>) {
             }
             Item::Doca(d) => {
                 let Some(i) = target(pnr, &p) else {
-                    seg_diag(r, "SSR DOCA names no traveller of the PNR; it was skipped.".into());
+                    seg_diag(
+                        r,
+                        "SSR DOCA names no traveller of the PNR; it was skipped.".into(),
+                    );
                     continue;
                 };
                 let t = &mut pnr.travellers[i];
@@ -140,9 +160,17 @@ fn contact(pnr: &mut Pnr, p: &Where, kind: &str, value: String) {
     if value.is_empty() {
         return;
     }
-    match p.reference.as_deref().and_then(|x| by_ref(pnr, x, false)).or(p.context) {
+    match p
+        .reference
+        .as_deref()
+        .and_then(|x| by_ref(pnr, x, false))
+        .or(p.context)
+    {
         Some(i) => pnr.travellers[i].contacts.push(value),
-        None => pnr.contacts.push(Contact { kind: kind.into(), value }),
+        None => pnr.contacts.push(Contact {
+            kind: kind.into(),
+            value,
+        }),
     }
 }
 
@@ -156,7 +184,11 @@ struct Where {
 
 /// Traveller of a DOCO/DOCA/contact: by reference, else the TIF group, else the only adult.
 fn target(pnr: &Pnr, p: &Where) -> Option<usize> {
-    p.reference.as_deref().and_then(|x| by_ref(pnr, x, false)).or(p.context).or_else(|| only_adult(pnr))
+    p.reference
+        .as_deref()
+        .and_then(|x| by_ref(pnr, x, false))
+        .or(p.context)
+        .or_else(|| only_adult(pnr))
 }
 
 fn by_name(pnr: &Pnr, surname: &str, given: &str, infant: bool) -> Option<usize> {
@@ -176,7 +208,11 @@ fn only_adult(pnr: &Pnr) -> Option<usize> {
 /// An infant's document: the infant of that name, else the one infant without a document.
 fn infant_target(pnr: &Pnr, surname: &str, given: &str) -> Option<usize> {
     by_name(pnr, surname, given, true).or_else(|| {
-        let mut bare = pnr.travellers.iter().enumerate().filter(|(_, t)| t.infant && t.documents.is_empty() && t.date_of_birth.is_none());
+        let mut bare = pnr
+            .travellers
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.infant && t.documents.is_empty() && t.date_of_birth.is_none());
         match (bare.next(), bare.next()) {
             (Some((i, _)), None) => Some(i),
             _ => None,
@@ -223,7 +259,11 @@ fn docs_into(t: &mut Traveller, d: Docs) {
     }
     let issuing = (!d.issuing_country.is_empty()).then_some(d.issuing_country);
     // The same document is often sent at PNR level and again per flight.
-    if let Some(existing) = t.documents.iter_mut().find(|x| !d.number.is_empty() && x.number == d.number) {
+    if let Some(existing) = t
+        .documents
+        .iter_mut()
+        .find(|x| !d.number.is_empty() && x.number == d.number)
+    {
         if existing.expiry.is_none() {
             existing.expiry = d.expiry;
         }
@@ -232,5 +272,11 @@ fn docs_into(t: &mut Traveller, d: Docs) {
         }
         return;
     }
-    t.documents.push(Document { doc_type: d.doc_type, number: d.number, issuing_country: issuing, expiry: d.expiry, issue_date: None });
+    t.documents.push(Document {
+        doc_type: d.doc_type,
+        number: d.number,
+        issuing_country: issuing,
+        expiry: d.expiry,
+        issue_date: None,
+    });
 }

@@ -29,7 +29,11 @@ pub fn looks_like(raw: &RawMessage) -> bool {
 /// Reads one PNRGOV message. `today` decides the century of two-digit birth years.
 pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
     let mut r = Reader::new(raw.charset, today, raw.diagnostics.clone());
-    let mut push = PnrPush { envelope: envelope(raw), part: raw.header.as_ref().and_then(|h| h.part), ..PnrPush::default() };
+    let mut push = PnrPush {
+        envelope: envelope(raw),
+        part: raw.header.as_ref().and_then(|h| h.part),
+        ..PnrPush::default()
+    };
     let mut flight = Flight::default();
     let mut pushed = Pushed::default();
     let mut total: Option<(u32, usize, usize)> = None;
@@ -61,7 +65,11 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
             b"TVL" => match travel::pushed(&mut r, seg) {
                 Some((leg, carrier, number)) => {
                     if flight.legs.is_empty() {
-                        pushed = Pushed { carrier: carrier.clone(), number: number.clone(), origin: leg.origin.clone() };
+                        pushed = Pushed {
+                            carrier: carrier.clone(),
+                            number: number.clone(),
+                            origin: leg.origin.clone(),
+                        };
                         if !carrier.is_empty() {
                             flight.carrier = carrier;
                         }
@@ -69,19 +77,38 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
                     }
                     flight.legs.push(leg);
                 }
-                None => r.warn(seg, "The pushed flight's TVL has no airports; it was skipped.".into()),
+                None => r.warn(
+                    seg,
+                    "The pushed flight's TVL has no airports; it was skipped.".into(),
+                ),
             },
             b"EQN" => {
-                total = r.text(seg, 0, 0).parse().ok().map(|n| (n, seg.position, seg.index));
+                total = r
+                    .text(seg, 0, 0)
+                    .parse()
+                    .ok()
+                    .map(|n| (n, seg.position, seg.index));
             }
             b"TIF" | b"RCI" | b"SSR" | b"DAT" | b"IFT" | b"ADD" => {
                 // PNR content without SRC: keep it as a PNR rather than lose it.
-                r.warn(seg, format!("Segment {} appears before any SRC; a PNR was started here.", seg.tag_str()));
+                r.warn(
+                    seg,
+                    format!(
+                        "Segment {} appears before any SRC; a PNR was started here.",
+                        seg.tag_str()
+                    ),
+                );
                 let mut b = PnrBuilder::new(seg);
                 b.segment(&mut r, seg, &pushed);
                 current = Some(b);
             }
-            _ => r.info(seg, format!("Segment {} before the first PNR was not used.", seg.tag_str())),
+            _ => r.info(
+                seg,
+                format!(
+                    "Segment {} before the first PNR was not used.",
+                    seg.tag_str()
+                ),
+            ),
         }
     }
     if let Some(b) = current.take() {
@@ -96,13 +123,20 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
                 segment: "EQN".into(),
                 position,
                 index: Some(index),
-                message: format!("EQN declares {n} PNRs but the message holds {}.", push.pnrs.len()),
+                message: format!(
+                    "EQN declares {n} PNRs but the message holds {}.",
+                    push.pnrs.len()
+                ),
             });
         }
     }
     if raw.header.is_none() {
         if let Some(s) = raw.segments.first() {
-            r.warn(s, "No UNH message header was found; the segments were read as a PNRGOV fragment.".into());
+            r.warn(
+                s,
+                "No UNH message header was found; the segments were read as a PNRGOV fragment."
+                    .into(),
+            );
         }
     }
     push.diagnostics = r.diagnostics;
@@ -117,7 +151,10 @@ fn envelope(raw: &RawMessage) -> Envelope {
         interchange_ref: raw.interchange.reference.clone(),
         message_ref: h.map(|h| h.reference.clone()).filter(|s| !s.is_empty()),
         common_access_ref: h.and_then(|h| h.common_access_ref.clone()),
-        version: h.map(|h| h.version.clone()).filter(|s| !s.is_empty()).or_else(|| raw.interchange.group_version.clone()),
+        version: h
+            .map(|h| h.version.clone())
+            .filter(|s| !s.is_empty())
+            .or_else(|| raw.interchange.group_version.clone()),
         syntax: raw.interchange.syntax.clone(),
     }
 }

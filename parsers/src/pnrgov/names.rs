@@ -17,7 +17,10 @@ pub fn strip_title(given: &str) -> String {
                 if !rest.trim().is_empty() {
                     return rest.trim().to_string();
                 }
-            } else if GLUED.contains(t) && rest.len() >= 2 && rest.bytes().all(|b| b.is_ascii_alphabetic()) {
+            } else if GLUED.contains(t)
+                && rest.len() >= 2
+                && rest.bytes().all(|b| b.is_ascii_alphabetic())
+            {
                 return rest.to_string();
             }
         }
@@ -27,7 +30,10 @@ pub fn strip_title(given: &str) -> String {
 
 /// Letters only, upper case: `PA RK` and `PARK` compare equal.
 pub fn key(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_uppercase).collect()
+    s.chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 /// Whether a document name plausibly names the same person as a booking name: same surname and
@@ -60,7 +66,12 @@ mod tests {
     #[test]
     fn matching() {
         assert!(same_person("PA RK", "SE JOON", "PARK", "SEJOON"));
-        assert!(same_person("TESTSUR NAMETWO", "TESTNAMETWO", "TESTSURNAMETWO", "TESTNAMETWO"));
+        assert!(same_person(
+            "TESTSUR NAMETWO",
+            "TESTNAMETWO",
+            "TESTSURNAMETWO",
+            "TESTNAMETWO"
+        ));
         assert!(!same_person("DOE", "JANE", "DOE", "JOHN"));
         assert!(!same_person("DOE", "JANE", "ROE", "JANE"));
     }

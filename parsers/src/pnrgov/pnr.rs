@@ -12,10 +12,14 @@ use super::travel;
 
 /// SSR codes read into typed fields rather than kept in [`Pnr::ssrs`] (the writer derives them
 /// from the same fields, so a round trip keeps each SSR once).
-const TYPED_SSRS: &[&str] = &["DOCS", "DOCO", "DOCA", "CTCE", "CTCM", "CTCH", "SEAT", "FQTV"];
+const TYPED_SSRS: &[&str] = &[
+    "DOCS", "DOCO", "DOCA", "CTCE", "CTCM", "CTCH", "SEAT", "FQTV",
+];
 
 /// Seat request codes whose C332 carries seats.
-const SEAT_SSRS: &[&str] = &["SEAT", "RQST", "NSST", "NSSA", "NSSW", "SMST", "SMSA", "SMSW"];
+const SEAT_SSRS: &[&str] = &[
+    "SEAT", "RQST", "NSST", "NSSA", "NSSW", "SMST", "SMSA", "SMSW",
+];
 
 /// Which group of the PNR the reader is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,12 +96,21 @@ impl PnrBuilder {
             b"ADD" => {
                 let parts = r.components(seg, 1, 1);
                 let phone = r.opt(seg, 1, 7);
-                let address: Vec<String> = parts.into_iter().filter(|p| Some(p) != phone.as_ref()).collect();
+                let address: Vec<String> = parts
+                    .into_iter()
+                    .filter(|p| Some(p) != phone.as_ref())
+                    .collect();
                 if !address.is_empty() {
-                    self.pnr.contacts.push(Contact { kind: "address".into(), value: address.join(", ") });
+                    self.pnr.contacts.push(Contact {
+                        kind: "address".into(),
+                        value: address.join(", "),
+                    });
                 }
                 if let Some(p) = phone {
-                    self.pnr.contacts.push(Contact { kind: "phone".into(), value: p });
+                    self.pnr.contacts.push(Contact {
+                        kind: "phone".into(),
+                        value: p,
+                    });
                 }
             }
             b"EBD" => {
@@ -107,7 +120,7 @@ impl PnrBuilder {
             }
             b"TIF" => self.tif(r, seg),
             b"FTI" => {
-                for e in 0..seg.element_count() {
+                for e in 0..r.element_count(seg) {
                     let ff = format!("{}{}", r.text(seg, e, 0), r.text(seg, e, 1));
                     if !ff.is_empty() && !self.pnr.frequent_flyer.contains(&ff) {
                         self.pnr.frequent_flyer.push(ff);
@@ -116,18 +129,28 @@ impl PnrBuilder {
             }
             b"REF" | b"TKT" => {
                 // REF+:unique id (the value is the second component); TKT+number:type:booklets.
-                let v = if seg.is("REF") { r.opt(seg, 0, 1).or_else(|| r.opt(seg, 0, 0)) } else { r.opt(seg, 0, 0) };
+                let v = if seg.is("REF") {
+                    r.opt(seg, 0, 1).or_else(|| r.opt(seg, 0, 0))
+                } else {
+                    r.opt(seg, 0, 0)
+                };
                 if let (Some(v), Some(i)) = (v, self.current) {
-                    self.pnr.travellers[i].references.push(format!("{}:{v}", seg.tag_str()));
+                    self.pnr.travellers[i]
+                        .references
+                        .push(format!("{}:{v}", seg.tag_str()));
                 }
             }
             b"FOP" => {
-                for e in 0..seg.element_count() {
+                for e in 0..r.element_count(seg) {
                     let payment_type = r.text(seg, e, 0);
                     if payment_type.is_empty() {
                         continue;
                     }
-                    self.pnr.payments.push(Payment { payment_type, card: r.opt(seg, e, 4), amount: r.opt(seg, e, 2) });
+                    self.pnr.payments.push(Payment {
+                        payment_type,
+                        card: r.opt(seg, e, 4),
+                        amount: r.opt(seg, e, 2),
+                    });
                 }
             }
             b"FAR" | b"MON" | b"PTK" | b"TXD" | b"RPI" | b"APD" => {}
@@ -141,7 +164,11 @@ impl PnrBuilder {
                 self.ctx = Ctx::CheckIn;
                 let reference = r.opt(seg, 1, 3);
                 self.checked_in = reference.and_then(|x| {
-                    self.pnr.travellers.iter().position(|t| t.traveller_ref.as_deref().is_some_and(|y| link::same_ref(&x, y)))
+                    self.pnr.travellers.iter().position(|t| {
+                        t.traveller_ref
+                            .as_deref()
+                            .is_some_and(|y| link::same_ref(&x, y))
+                    })
                 });
             }
             b"SSD" => {
@@ -166,7 +193,13 @@ impl PnrBuilder {
                 }
             }
             _ => {
-                r.info(seg, format!("Segment {} is not part of PNRGOV; it was kept raw.", seg.tag_str()));
+                r.info(
+                    seg,
+                    format!(
+                        "Segment {} is not part of PNRGOV; it was kept raw.",
+                        seg.tag_str()
+                    ),
+                );
                 self.pnr.unknown_segments.push(raw_text(r, seg));
             }
         }
@@ -183,9 +216,19 @@ impl PnrBuilder {
         }
         // company:locator:type:date:time, though some senders leave the type out.
         let comps: Vec<String> = (2..6).map(|c| r.text(seg, 0, c)).collect();
-        if let Some(k) = comps.iter().position(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())) {
-            let date = r.dmy(seg, &comps[k], crate::edifact::dates::Pivot::Past, "PNR creation date");
-            let time = comps.get(k + 1).and_then(|t| crate::edifact::dates::hhmm(t.get(..4).unwrap_or(t)));
+        if let Some(k) = comps
+            .iter()
+            .position(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let date = r.dmy(
+                seg,
+                &comps[k],
+                crate::edifact::dates::Pivot::Past,
+                "PNR creation date",
+            );
+            let time = comps
+                .get(k + 1)
+                .and_then(|t| crate::edifact::dates::hhmm(t.get(..4).unwrap_or(t)));
             self.pnr.created = date.map(|d| time.map_or(d.clone(), |t| format!("{d}T{t}")));
         }
     }
@@ -196,12 +239,18 @@ impl PnrBuilder {
             self.checked_in = None;
             return;
         }
-        for e in 0..seg.element_count() {
+        for e in 0..r.element_count(seg) {
             if r.text(seg, e, 0) == "700" && self.pnr.booking_date.is_none() {
                 let d = r.text(seg, e, 1);
-                let date = r.dmy(seg, &d, crate::edifact::dates::Pivot::Past, "last PNR transaction date (DAT 700)");
+                let date = r.dmy(
+                    seg,
+                    &d,
+                    crate::edifact::dates::Pivot::Past,
+                    "last PNR transaction date (DAT 700)",
+                );
                 let time = crate::edifact::dates::hhmm(&r.text(seg, e, 2));
-                self.pnr.booking_date = date.map(|d| time.map_or(d.clone(), |t| format!("{d}T{t}")));
+                self.pnr.booking_date =
+                    date.map(|d| time.map_or(d.clone(), |t| format!("{d}T{t}")));
             }
         }
     }
@@ -211,16 +260,27 @@ impl PnrBuilder {
         if r.text(seg, 0, 1) == "15" {
             return;
         }
-        let text: Vec<String> = (1..seg.element_count()).filter_map(|e| r.opt(seg, e, 0)).collect();
+        let text: Vec<String> = (1..r.element_count(seg))
+            .filter_map(|e| r.opt(seg, e, 0))
+            .collect();
         if text.is_empty() {
             return;
         }
         let text = text.join(" ");
         // OSI contact lines (`CTCE NAME//DOMAIN`, `CTCM 123...`) are contacts too.
         if let Some(rest) = text.strip_prefix("CTCE ") {
-            self.pnr.contacts.push(Contact { kind: "email".into(), value: ssr::email(rest) });
-        } else if ["CTCM ", "CTCH ", "CTCB ", "CTCP "].iter().any(|p| text.starts_with(p)) {
-            self.pnr.contacts.push(Contact { kind: "phone".into(), value: text[5..].trim().to_string() });
+            self.pnr.contacts.push(Contact {
+                kind: "email".into(),
+                value: ssr::email(rest),
+            });
+        } else if ["CTCM ", "CTCH ", "CTCB ", "CTCP "]
+            .iter()
+            .any(|p| text.starts_with(p))
+        {
+            self.pnr.contacts.push(Contact {
+                kind: "phone".into(),
+                value: text[5..].trim().to_string(),
+            });
         }
         self.pnr.remarks.push(text);
     }
@@ -239,7 +299,10 @@ impl PnrBuilder {
         match self.ctx {
             Ctx::Header | Ctx::Traveller | Ctx::Split | Ctx::NonAir => {
                 if surname.is_empty() {
-                    r.warn(seg, "TIF has no surname; the traveller was kept without one.".into());
+                    r.warn(
+                        seg,
+                        "TIF has no surname; the traveller was kept without one.".into(),
+                    );
                 }
                 self.pnr.travellers.push(Traveller {
                     surname,
@@ -255,14 +318,23 @@ impl PnrBuilder {
                 // A TIF in a check-in group names a traveller already listed.
                 let given = strip_title(&given);
                 let found = self.pnr.travellers.iter().position(|t| {
-                    reference.as_deref().is_some_and(|x| t.traveller_ref.as_deref().is_some_and(|y| link::same_ref(x, y)))
-                        || (t.surname == surname && t.given_names == given)
+                    reference.as_deref().is_some_and(|x| {
+                        t.traveller_ref
+                            .as_deref()
+                            .is_some_and(|y| link::same_ref(x, y))
+                    }) || (t.surname == surname && t.given_names == given)
                 });
                 self.checked_in = match found {
                     Some(i) => Some(i),
                     None => {
                         r.warn(seg, "A check-in TIF names a traveller not listed before; the traveller was added.".into());
-                        self.pnr.travellers.push(Traveller { surname, given_names: given, traveller_ref: reference, infant, ..Traveller::default() });
+                        self.pnr.travellers.push(Traveller {
+                            surname,
+                            given_names: given,
+                            traveller_ref: reference,
+                            infant,
+                            ..Traveller::default()
+                        });
                         Some(self.pnr.travellers.len() - 1)
                     }
                 };
@@ -273,9 +345,19 @@ impl PnrBuilder {
 
     fn ssr(&mut self, r: &mut Reader, seg: &Segment, _pushed: &Pushed) {
         let s = ssr::read(r, seg);
-        let context = if self.ctx == Ctx::Traveller { self.current } else { None };
+        let context = if self.ctx == Ctx::Traveller {
+            self.current
+        } else {
+            None
+        };
         let reference = s.reference();
-        let pend = |item| Pending { item, context, reference: reference.clone(), position: seg.position, index: seg.index };
+        let pend = |item| Pending {
+            item,
+            context,
+            reference: reference.clone(),
+            position: seg.position,
+            index: seg.index,
+        };
         match s.code.as_str() {
             "DOCS" => {
                 let d = ssr::docs(r, seg, &s.text);
@@ -306,10 +388,16 @@ impl PnrBuilder {
                     continue;
                 }
                 let who = reference.as_deref().and_then(|x| {
-                    self.pnr.travellers.iter().position(|t| t.traveller_ref.as_deref().is_some_and(|y| link::same_ref(x, y)))
+                    self.pnr.travellers.iter().position(|t| {
+                        t.traveller_ref
+                            .as_deref()
+                            .is_some_and(|y| link::same_ref(x, y))
+                    })
                 });
                 match who {
-                    Some(i) if self.on_pushed || self.pnr.travellers[i].seat.is_none() => self.pnr.travellers[i].seat = Some(seat.clone()),
+                    Some(i) if self.on_pushed || self.pnr.travellers[i].seat.is_none() => {
+                        self.pnr.travellers[i].seat = Some(seat.clone())
+                    }
                     Some(_) => {}
                     None => {
                         if !self.pnr.seats.contains(seat) {
@@ -320,8 +408,13 @@ impl PnrBuilder {
             }
         }
         if !TYPED_SSRS.contains(&s.code.as_str()) && !s.code.is_empty() {
-            let traveller_ref = reference.or_else(|| context.and_then(|i| self.pnr.travellers[i].traveller_ref.clone()));
-            self.pnr.ssrs.push(Ssr { code: s.code, text: (!s.text.is_empty()).then_some(s.text), traveller_ref });
+            let traveller_ref = reference
+                .or_else(|| context.and_then(|i| self.pnr.travellers[i].traveller_ref.clone()));
+            self.pnr.ssrs.push(Ssr {
+                code: s.code,
+                text: (!s.text.is_empty()).then_some(s.text),
+                traveller_ref,
+            });
         }
     }
 
@@ -341,7 +434,10 @@ impl PnrBuilder {
             None if self.ctx == Ctx::Itinerary || self.ctx == Ctx::CheckIn => {
                 // ≤13.1 codeshare: the operating flight's number alone; nothing to add.
             }
-            None => r.warn(seg, "TVL has neither departure nor arrival airport; it was skipped.".into()),
+            None => r.warn(
+                seg,
+                "TVL has neither departure nor arrival airport; it was skipped.".into(),
+            ),
         }
     }
 
@@ -349,7 +445,7 @@ impl PnrBuilder {
         let Some(i) = self.checked_in else { return };
         let count: Option<u32> = r.text(seg, 1, 0).parse().ok();
         let mut tags = Vec::new();
-        for e in 4..seg.element_count() {
+        for e in 4..r.element_count(seg) {
             let tag = r.text(seg, e, 1);
             let count = r.text(seg, e, 2);
             let n = bag_run(r, seg, &count);
@@ -394,7 +490,11 @@ pub fn bag_run(r: &mut Reader, seg: &Segment, count: &str) -> u32 {
         Ok(n @ 1..=20) => n,
         Ok(0) | Err(_) if count.trim().is_empty() => 1,
         _ => {
-            r.warn(seg, "A bag tag count is not a plausible number (1 to 20); the tag was read alone.".into());
+            r.warn(
+                seg,
+                "A bag tag count is not a plausible number (1 to 20); the tag was read alone."
+                    .into(),
+            );
             1
         }
     }

@@ -26,14 +26,18 @@ pub fn read(r: &mut Reader, seg: &Segment) -> RawSsr {
         }
     }
     let mut targets = Vec::new();
-    for e in 1..seg.element_count() {
+    for e in 1..r.element_count(seg) {
         let data = r.text(seg, e, 0);
         let reference = r.opt(seg, e, 2);
         if !data.is_empty() || reference.is_some() {
             targets.push((data, reference));
         }
     }
-    RawSsr { code, text, targets }
+    RawSsr {
+        code,
+        text,
+        targets,
+    }
 }
 
 impl RawSsr {
@@ -72,7 +76,11 @@ pub fn docs(r: &mut Reader, seg: &Segment, text: &str) -> Docs {
     let get = |i: usize| f.get(i).cloned().unwrap_or_default();
     let gender_raw = get(5).to_ascii_uppercase();
     let infant = gender_raw.len() == 2 && gender_raw.ends_with('I');
-    let gender = if infant { gender_raw[..1].to_string() } else { gender_raw };
+    let gender = if infant {
+        gender_raw[..1].to_string()
+    } else {
+        gender_raw
+    };
     let given: Vec<String> = (8..f.len())
         .map(get)
         .filter(|g| !g.is_empty() && g != "H")
@@ -85,7 +93,12 @@ pub fn docs(r: &mut Reader, seg: &Segment, text: &str) -> Docs {
         date_of_birth: r.dmmmy(seg, &get(4), Pivot::Past, "date of birth in SSR DOCS"),
         gender,
         infant,
-        expiry: r.dmmmy(seg, &get(6), Pivot::Future, "document expiry date in SSR DOCS"),
+        expiry: r.dmmmy(
+            seg,
+            &get(6),
+            Pivot::Future,
+            "document expiry date in SSR DOCS",
+        ),
         surname: get(7),
         given_names: given.join(" "),
     }
@@ -127,7 +140,12 @@ pub struct Doca {
 /// Parses DOCA free text.
 pub fn doca(text: &str) -> Doca {
     let f = fields(text);
-    let rest: Vec<&str> = f.iter().skip(2).map(String::as_str).filter(|s| !s.is_empty() && *s != "I").collect();
+    let rest: Vec<&str> = f
+        .iter()
+        .skip(2)
+        .map(String::as_str)
+        .filter(|s| !s.is_empty() && *s != "I")
+        .collect();
     Doca {
         kind: f.first().cloned().unwrap_or_default(),
         country: f.get(1).cloned().unwrap_or_default(),
@@ -151,7 +169,12 @@ pub fn phone(text: &str) -> String {
 /// A frequent flyer number from FQTV free text (`/DL1234567890-NAME/...` → `DL1234567890`).
 pub fn frequent_flyer(text: &str) -> String {
     let t = text.trim().trim_start_matches('/');
-    t.split(['/', '-']).next().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join("")
+    t.split(['/', '-'])
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("")
 }
 
 /// SSR INFT free text: `SURNAME/GIVEN/DDMMMYY` or `SURNAME/GIVEN DDMMMYY`.
@@ -179,14 +202,23 @@ mod tests {
     #[test]
     fn airimp_contacts() {
         assert_eq!(email("/REUBEN..SERIO//GMAIL.COM"), "REUBEN_SERIO@GMAIL.COM");
-        assert_eq!(email("/FIRSTNAMELASTNAME//YAHOO.COM/EN"), "FIRSTNAMELASTNAME@YAHOO.COM");
+        assert_eq!(
+            email("/FIRSTNAMELASTNAME//YAHOO.COM/EN"),
+            "FIRSTNAMELASTNAME@YAHOO.COM"
+        );
         assert_eq!(phone("/+44 7700 900123"), "+44 7700 900123");
-        assert_eq!(frequent_flyer("/DL1234567890-LASTNAME/FIRSTNAMEMI"), "DL1234567890");
+        assert_eq!(
+            frequent_flyer("/DL1234567890-LASTNAME/FIRSTNAMEMI"),
+            "DL1234567890"
+        );
     }
 
     #[test]
     fn doca_fields() {
         let d = doca("/R/GBR/1 MAIN ST/LONDON//SW1");
-        assert_eq!((d.kind.as_str(), d.country.as_str(), d.address.as_str()), ("R", "GBR", "1 MAIN ST, LONDON, SW1"));
+        assert_eq!(
+            (d.kind.as_str(), d.country.as_str(), d.address.as_str()),
+            ("R", "GBR", "1 MAIN ST, LONDON, SW1")
+        );
     }
 }

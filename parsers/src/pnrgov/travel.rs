@@ -13,14 +13,23 @@ pub fn times(r: &mut Reader, seg: &Seg) -> (Option<String>, Option<String>) {
     let at = r.text(seg, 0, 3);
     let dep_date = dates::dmy(&dd, Pivot::Future, r.today);
     if dep_date.is_none() && !dd.is_empty() {
-        r.warn(seg, "The TVL departure date is not a valid DDMMYY date; it was left out.".into());
+        r.warn(
+            seg,
+            "The TVL departure date is not a valid DDMMYY date; it was left out.".into(),
+        );
     }
-    let join = |d: Option<String>, t: &str| d.map(|d| dates::hhmm(t).map_or(d.clone(), |t| format!("{d}T{t}")));
+    let join = |d: Option<String>, t: &str| {
+        d.map(|d| dates::hhmm(t).map_or(d.clone(), |t| format!("{d}T{t}")))
+    };
     let departure = join(dep_date.clone(), &dt);
     let arrival = if ad.len() == 4 && at.is_empty() {
         join(dep_date, &ad)
     } else if ad.is_empty() {
-        if at.is_empty() { None } else { join(dep_date, &at) }
+        if at.is_empty() {
+            None
+        } else {
+            join(dep_date, &at)
+        }
     } else {
         join(dates::dmy(&ad, Pivot::Future, r.today), &at)
     };
@@ -51,7 +60,12 @@ pub fn segment(r: &mut Reader, seg: &Seg) -> Option<Segment> {
 pub fn pushed(r: &mut Reader, seg: &Seg) -> Option<(Leg, String, String)> {
     let s = segment(r, seg)?;
     Some((
-        Leg { origin: s.origin, destination: s.destination, departure_local: s.departure_local, arrival_local: s.arrival_local },
+        Leg {
+            origin: s.origin,
+            destination: s.destination,
+            departure_local: s.departure_local,
+            arrival_local: s.arrival_local,
+        },
         s.carrier,
         s.number,
     ))

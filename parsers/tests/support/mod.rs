@@ -19,14 +19,19 @@ pub fn corpus() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!("SKIPPED: the shared corpus is not at {} (it lives beside the repository)", dir.display());
+        println!(
+            "SKIPPED: the shared corpus is not at {} (it lives beside the repository)",
+            dir.display()
+        );
         None
     }
 }
 
 /// The project's own hand-written fixtures.
 pub fn fixture(name: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/messages").join(name);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/messages")
+        .join(name);
     std::fs::read(&p).unwrap_or_else(|e| panic!("fixture {}: {e}", p.display()))
 }
 
@@ -39,7 +44,13 @@ pub fn parse(bytes: &[u8]) -> Vec<Message> {
 pub fn manifest(bytes: &[u8]) -> Manifest {
     let mut m: Vec<Manifest> = parse(bytes)
         .into_iter()
-        .filter_map(|m| if let Message::Paxlst(x) = m { Some(x) } else { None })
+        .filter_map(|m| {
+            if let Message::Paxlst(x) = m {
+                Some(x)
+            } else {
+                None
+            }
+        })
         .collect();
     assert_eq!(m.len(), 1, "expected exactly one PAXLST message");
     m.remove(0)
@@ -49,7 +60,13 @@ pub fn manifest(bytes: &[u8]) -> Manifest {
 pub fn push(bytes: &[u8]) -> PnrPush {
     let mut m: Vec<PnrPush> = parse(bytes)
         .into_iter()
-        .filter_map(|m| if let Message::Pnrgov(x) = m { Some(x) } else { None })
+        .filter_map(|m| {
+            if let Message::Pnrgov(x) = m {
+                Some(x)
+            } else {
+                None
+            }
+        })
         .collect();
     assert_eq!(m.len(), 1, "expected exactly one PNRGOV message");
     m.remove(0)
@@ -58,7 +75,25 @@ pub fn push(bytes: &[u8]) -> PnrPush {
 /// Travellers of every PAXLST message and PNRs of every PNRGOV message in `bytes`.
 pub fn counts(bytes: &[u8]) -> (usize, usize) {
     let msgs = parse(bytes);
-    let t = msgs.iter().map(|m| if let Message::Paxlst(x) = m { x.travellers.len() } else { 0 }).sum();
-    let p = msgs.iter().map(|m| if let Message::Pnrgov(x) = m { x.pnrs.len() } else { 0 }).sum();
+    let t = msgs
+        .iter()
+        .map(|m| {
+            if let Message::Paxlst(x) = m {
+                x.travellers.len()
+            } else {
+                0
+            }
+        })
+        .sum();
+    let p = msgs
+        .iter()
+        .map(|m| {
+            if let Message::Pnrgov(x) = m {
+                x.pnrs.len()
+            } else {
+                0
+            }
+        })
+        .sum();
     (t, p)
 }

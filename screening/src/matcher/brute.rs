@@ -3,14 +3,14 @@
 
 use std::collections::HashMap;
 
-use crate::names::PreparedName;
 use crate::names::similarity::jaro_winkler;
+use crate::names::PreparedName;
 
-/// Scores `query` against every `(entry, name)`; returns the best name of each entry scoring at
+/// Scores `query` against every `(entry, normalised name)`; returns the best name of each entry scoring at
 /// least `floor`, as `(entry, score, name position)`.
 pub(crate) fn scan<'a>(
     query: &PreparedName,
-    names: impl Iterator<Item = (u32, &'a PreparedName)>,
+    names: impl Iterator<Item = (u32, &'a str)>,
     floor: f64,
 ) -> Vec<(u32, f64, u32)> {
     let q = query.normalised();
@@ -19,7 +19,7 @@ pub(crate) fn scan<'a>(
     }
     let mut best: HashMap<u32, (f64, u32)> = HashMap::new();
     for (i, (entry, name)) in names.enumerate() {
-        let s = jaro_winkler(q.as_bytes(), name.normalised().as_bytes());
+        let s = jaro_winkler(q.as_bytes(), name.as_bytes());
         if s >= floor {
             let slot = best.entry(entry).or_insert((s, i as u32));
             if s > slot.0 {
@@ -27,5 +27,7 @@ pub(crate) fn scan<'a>(
             }
         }
     }
-    best.into_iter().map(|(entry, (s, i))| (entry, s, i)).collect()
+    best.into_iter()
+        .map(|(entry, (s, i))| (entry, s, i))
+        .collect()
 }

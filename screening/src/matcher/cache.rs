@@ -2,8 +2,8 @@
 //! of MOHAMMED, ALI, HASSAN), so the pairs (traveller word, list word) repeat across
 //! candidates; computing each once keeps scoring cheap.
 
-use crate::names::{Token, TokenSimilarity};
 use crate::names::similarity::token_similarity;
+use crate::names::{Token, TokenSimilarity};
 
 use super::index::QuickMap;
 
@@ -18,7 +18,10 @@ impl TokenSimilarity for SimCache {
         if query.id == 0 || other.id == 0 {
             return token_similarity(query, other);
         }
-        *self.map.entry((query.id, other.id)).or_insert_with(|| token_similarity(query, other))
+        *self
+            .map
+            .entry((query.id, other.id))
+            .or_insert_with(|| token_similarity(query, other))
     }
 }
 
@@ -43,7 +46,10 @@ impl Vocabulary {
     pub(crate) fn number(&mut self, name: &mut crate::names::PreparedName) {
         for t in name.tokens.iter_mut().chain(name.joined.iter_mut()) {
             let next = self.ids.len() as u32 + 1;
-            t.id = *self.ids.entry((t.text.clone(), t.abjad, t.core.clone())).or_insert(next);
+            t.id = *self
+                .ids
+                .entry((t.text.clone(), t.abjad, t.core.clone()))
+                .or_insert(next);
         }
     }
 }

@@ -23,7 +23,11 @@ impl Dob {
             return t.parse().ok().map(|y| Dob::Year(y, None));
         }
         let date = NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok()?;
-        Some(if date.month() == 1 && date.day() == 1 { Dob::Year(date.year(), Some(date)) } else { Dob::Date(date) })
+        Some(if date.month() == 1 && date.day() == 1 {
+            Dob::Year(date.year(), Some(date))
+        } else {
+            Dob::Date(date)
+        })
     }
 
     fn year(self) -> i32 {
@@ -97,8 +101,13 @@ fn outcome(traveller: Dob, entry: Dob) -> DobOutcome {
 
 /// The best outcome of the traveller's date against any of the entry's, and the entry date
 /// that gave it (for the explanation).
-pub(crate) fn best_outcome(traveller: Option<Dob>, entry: &[(Dob, String)]) -> (DobOutcome, Option<&str>) {
-    let Some(t) = traveller else { return (DobOutcome::Unknown, None) };
+pub(crate) fn best_outcome(
+    traveller: Option<Dob>,
+    entry: &[(Dob, String)],
+) -> (DobOutcome, Option<&str>) {
+    let Some(t) = traveller else {
+        return (DobOutcome::Unknown, None);
+    };
     if entry.is_empty() {
         return (DobOutcome::Unknown, None);
     }
@@ -131,7 +140,10 @@ mod tests {
     use super::*;
 
     fn check(traveller: &str, entry: &[&str]) -> DobOutcome {
-        let dates: Vec<(Dob, String)> = entry.iter().map(|e| (Dob::parse(e).unwrap(), e.to_string())).collect();
+        let dates: Vec<(Dob, String)> = entry
+            .iter()
+            .map(|e| (Dob::parse(e).unwrap(), e.to_string()))
+            .collect();
         best_outcome(Dob::parse(traveller), &dates).0
     }
 
@@ -142,8 +154,14 @@ mod tests {
         assert_eq!(check("1970-03-05", &["1970-03-04"]), DobOutcome::Slip);
         assert_eq!(check("1971-06-01", &["1970"]), DobOutcome::YearWithin);
         assert_eq!(check("1972-06-01", &["1970"]), DobOutcome::Contradicts);
-        assert_eq!(check("1982-03-04", &["1970-03-04", "1960"]), DobOutcome::Contradicts);
-        assert_eq!(check("1960-07-04", &["1970-03-04", "1960"]), DobOutcome::YearWithin);
+        assert_eq!(
+            check("1982-03-04", &["1970-03-04", "1960"]),
+            DobOutcome::Contradicts
+        );
+        assert_eq!(
+            check("1960-07-04", &["1970-03-04", "1960"]),
+            DobOutcome::YearWithin
+        );
         assert_eq!(check("1970-03-04", &[]), DobOutcome::Unknown);
         assert_eq!(check("1969-05-05", &["1970-01-01"]), DobOutcome::YearWithin);
         assert_eq!(check("1971-05-05", &["1970-03-04"]), DobOutcome::NearYear);

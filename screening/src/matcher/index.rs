@@ -69,7 +69,12 @@ impl Postings {
     /// shares keys with at least two of the query's words (or every word when the query or the
     /// name has only one), and when the words it shares could give a score of at least `floor`
     /// if they matched perfectly. `meaningful[id]` is the number of full words of name `id`.
-    pub(crate) fn candidates(&self, query: &PreparedName, meaningful: &[u8], floor: f64) -> Vec<u32> {
+    pub(crate) fn candidates(
+        &self,
+        query: &PreparedName,
+        meaningful: &[u8],
+        floor: f64,
+    ) -> Vec<u32> {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             scratch.start(meaningful.len());
@@ -83,11 +88,19 @@ impl Postings {
                 if let Some(core) = &token.core {
                     keys.push(core_key(core));
                 }
-                self.visit(&keys, i as u8, 1, &mut scratch);
+                // The first key is the skeleton itself: an exact match of the sound.
+                self.visit(&keys[..1], i as u8, 1, true, &mut scratch);
+                self.visit(&keys[1..], i as u8, 1, false, &mut scratch);
             }
             let offset = query.tokens.len() as u8;
             for (i, joined) in query.joined.iter().enumerate() {
-                self.visit(&phonetic_keys(joined, false), offset + i as u8, 2, &mut scratch);
+                self.visit(
+                    &phonetic_keys(joined, false),
+                    offset + i as u8,
+                    2,
+                    true,
+                    &mut scratch,
+                );
             }
             let mut out: Vec<u32> = scratch
                 .touched
@@ -96,7 +109,10 @@ impl Postings {
                 .filter(|&id| {
                     let have = meaningful[id as usize];
                     let matched = scratch.count[id as usize].min(words).min(have);
-                    matched >= 2.min(words).min(have).max(1) && best_case(matched, words, have) >= floor
+                    // At least one word must sound the same; the others may carry a typo.
+                    scratch.exact[id as usize]
+                        && matched >= 2.min(words).min(have).max(1)
+                        && best_case(matched, words, have) >= floor
                 })
                 .collect();
             out.sort_unstable();
@@ -105,11 +121,11 @@ impl Postings {
     }
 
     /// Counts, for every name under one of `keys`, the query word `word` once.
-    fn visit(&self, keys: &[String], word: u8, worth: u8, scratch: &mut Scratch) {
+    fn visit(&self, keys: &[String], word: u8, worth: u8, exact: bool, scratch: &mut Scratch) {
         for key in keys {
             if let Some(list) = self.lists.get(key) {
                 for &id in list {
-                    scratch.hit(id as usize, word, worth);
+                    scratch.hit(id as usize, word, worth, exact);
                 }
             }
         }
@@ -139,6 +155,7 @@ struct Scratch {
     stamp: Vec<u32>,
     count: Vec<u8>,
     last_word: Vec<u8>,
+    exact: Vec<bool>,
     epoch: u32,
     touched: Vec<u32>,
 }
@@ -149,6 +166,7 @@ impl Scratch {
             self.stamp.resize(names, 0);
             self.count.resize(names, 0);
             self.last_word.resize(names, 0);
+            self.exact.resize(names, false);
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
@@ -158,13 +176,15 @@ impl Scratch {
         self.touched.clear();
     }
 
-    fn hit(&mut self, id: usize, word: u8, worth: u8) {
+    fn hit(&mut self, id: usize, word: u8, worth: u8, exact: bool) {
         if self.stamp[id] != self.epoch {
             self.stamp[id] = self.epoch;
             self.count[id] = 0;
             self.last_word[id] = u8::MAX;
+            self.exact[id] = false;
             self.touched.push(id as u32);
         }
+        self.exact[id] |= exact;
         if self.last_word[id] != word {
             self.last_word[id] = word;
             self.count[id] = self.count[id].saturating_add(worth);

@@ -40,6 +40,8 @@ struct IndexedName {
     entry: u32,
     prepared: PreparedName,
     display: String,
+    /// The normalised name as one string, for the brute-force baseline.
+    normalised: String,
 }
 
 /// The screening index of one list version. Build it once; it is read-only and can be shared
@@ -71,7 +73,11 @@ impl Index {
             for doc in &entry.documents {
                 let number = qualifiers::document_key(&doc.number);
                 if number.len() >= 4 {
-                    index.documents.entry(number).or_default().push((e as u32, doc.country.clone()));
+                    index
+                        .documents
+                        .entry(number)
+                        .or_default()
+                        .push((e as u32, doc.country.clone()));
                 }
             }
             if entry.kind == EntryKind::Document {
@@ -85,8 +91,21 @@ impl Index {
                 vocabulary.number(&mut prepared);
                 let id = index.names.len() as u32;
                 index.postings.add(id, &prepared);
-                index.meaningful.push(prepared.tokens.iter().filter(|t| full_word(t)).count().min(255) as u8);
-                index.names.push(IndexedName { entry: e as u32, prepared, display: name.display() });
+                index.meaningful.push(
+                    prepared
+                        .tokens
+                        .iter()
+                        .filter(|t| full_word(t))
+                        .count()
+                        .min(255) as u8,
+                );
+                let normalised = prepared.normalised();
+                index.names.push(IndexedName {
+                    entry: e as u32,
+                    prepared,
+                    display: name.display(),
+                    normalised,
+                });
             }
         }
         index
@@ -95,7 +114,9 @@ impl Index {
     /// Ids of the indexed names of one entry (names are stored entry by entry).
     fn names_of_entry(&self, entry: u32) -> impl Iterator<Item = u32> + '_ {
         let start = self.names.partition_point(|n| n.entry < entry);
-        (start..self.names.len()).take_while(move |&i| self.names[i].entry == entry).map(|i| i as u32)
+        (start..self.names.len())
+            .take_while(move |&i| self.names[i].entry == entry)
+            .map(|i| i as u32)
     }
 
     /// Number of names (primary names and aliases) indexed.
@@ -110,7 +131,13 @@ impl Index {
         if !query.is_matchable() {
             return 0;
         }
-        self.postings.candidates(&query, &self.meaningful, names::DEFAULT_NAME_THRESHOLD - BONUS_ROOM).len()
+        self.postings
+            .candidates(
+                &query,
+                &self.meaningful,
+                names::DEFAULT_NAME_THRESHOLD - BONUS_ROOM,
+            )
+            .len()
     }
 
     /// Number of distinct retrieval keys.
@@ -131,7 +158,12 @@ impl Index {
             let mut ids = self.postings.candidates(&query, &self.meaningful, floor);
             // Entries holding the traveller's document number: their names are always scored.
             for doc in &traveller.documents {
-                for (entry, _) in self.documents.get(&qualifiers::document_key(&doc.number)).into_iter().flatten() {
+                for (entry, _) in self
+                    .documents
+                    .get(&qualifiers::document_key(&doc.number))
+                    .into_iter()
+                    .flatten()
+                {
                     ids.extend(self.names_of_entry(*entry));
                 }
             }
@@ -147,7 +179,9 @@ impl Index {
                 }
             }
         }
-        let name_hits = best.into_iter().map(|(entry, (score, id))| (entry, score, id));
+        let name_hits = best
+            .into_iter()
+            .map(|(entry, (score, id))| (entry, score, id));
         self.finish(traveller, name_hits, threshold)
     }
 
@@ -155,7 +189,11 @@ impl Index {
     /// name on the list (what GTAS does). For benchmarks: slow, and blind to reordered names.
     pub fn screen_bruteforce(&self, traveller: &Traveller, threshold: f64) -> Vec<Match> {
         let query = names::prepare_parts(&traveller.surname, &traveller.given_names);
-        let hits = brute::scan(&query, self.names.iter().map(|n| (n.entry, &n.prepared)), threshold - BONUS_ROOM);
+        let hits = brute::scan(
+            &query,
+            self.names.iter().map(|n| (n.entry, n.normalised.as_str())),
+            threshold - BONUS_ROOM,
+        );
         self.finish(traveller, hits.into_iter(), threshold)
     }
 
@@ -172,21 +210,41 @@ impl Index {
         let mut out: Vec<Match> = Vec::new();
         for (entry, score, id) in name_hits {
             let matched = &self.names[id as usize];
-            let doc = doc_hits.iter().find(|d| d.entry == entry).map(|d| (d.strength, d.number.as_str()));
-            let name = qualifiers::NameHit { traveller_name: &traveller_name, score, matched: &matched.display };
-            let Some((score, reasons)) =
-                qualifiers::qualify(&self.facts[entry as usize], traveller, traveller_dob, name, doc)
-            else {
+            let doc = doc_hits
+                .iter()
+                .find(|d| d.entry == entry)
+                .map(|d| (d.strength, d.number.as_str()));
+            let name = qualifiers::NameHit {
+                traveller_name: &traveller_name,
+                score,
+                matched: &matched.display,
+            };
+            let Some((score, reasons)) = qualifiers::qualify(
+                &self.facts[entry as usize],
+                traveller,
+                traveller_dob,
+                name,
+                doc,
+            ) else {
                 continue;
             };
             if score >= threshold {
-                out.push(Match { entry: entry as usize, score, reasons, matched_name: matched.display.clone() });
+                out.push(Match {
+                    entry: entry as usize,
+                    score,
+                    reasons,
+                    matched_name: matched.display.clone(),
+                });
             }
         }
         for hit in doc_hits {
             let exact = hit.strength == qualifiers::DocumentMatch::NumberAndCountry;
             if exact && !out.iter().any(|m| m.entry == hit.entry as usize) {
-                out.push(qualifiers::document_only(hit.entry as usize, &hit.number, &hit.country));
+                out.push(qualifiers::document_only(
+                    hit.entry as usize,
+                    &hit.number,
+                    &hit.country,
+                ));
             }
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
@@ -200,7 +258,10 @@ impl Index {
             let number = qualifiers::document_key(&doc.number);
             let issuing = doc.issuing_country.as_deref();
             for (entry, country) in self.documents.get(&number).into_iter().flatten() {
-                let Some(strength) = qualifiers::document_strength(issuing, country.as_deref()) else { continue };
+                let Some(strength) = qualifiers::document_strength(issuing, country.as_deref())
+                else {
+                    continue;
+                };
                 match out.iter_mut().find(|d| d.entry == *entry) {
                     Some(d) if strength <= d.strength => {}
                     Some(d) => d.strength = strength,
@@ -233,12 +294,18 @@ pub(crate) fn phonetic_keys(token: &Token, deletions: bool) -> Vec<String> {
     }
     let mut keys = vec![format!("S:{}", token.skeleton)];
     if deletions && token.skeleton.len() >= 3 {
-        keys.extend(names::phonetic::deletions(&token.skeleton).into_iter().map(|d| format!("S:{d}")));
+        keys.extend(
+            names::phonetic::deletions(&token.skeleton)
+                .into_iter()
+                .map(|d| format!("S:{d}")),
+        );
     }
     keys
 }
 
 /// The traveller's name as the officer reads it in a reason: `GIVEN NAMES SURNAME`.
 fn display_traveller(t: &Traveller) -> String {
-    format!("{} {}", t.given_names.trim(), t.surname.trim()).trim().to_uppercase()
+    format!("{} {}", t.given_names.trim(), t.surname.trim())
+        .trim()
+        .to_uppercase()
 }

@@ -28,8 +28,16 @@ pub(crate) struct EntryFacts {
 impl EntryFacts {
     pub(crate) fn of(entry: &Entry) -> EntryFacts {
         EntryFacts {
-            dobs: entry.dates_of_birth.iter().filter_map(|d| Dob::parse(d).map(|p| (p, d.clone()))).collect(),
-            nationalities: entry.nationalities.iter().map(|n| n.trim().to_ascii_uppercase()).collect(),
+            dobs: entry
+                .dates_of_birth
+                .iter()
+                .filter_map(|d| Dob::parse(d).map(|p| (p, d.clone())))
+                .collect(),
+            nationalities: entry
+                .nationalities
+                .iter()
+                .map(|n| n.trim().to_ascii_uppercase())
+                .collect(),
             gender: entry.gender.as_ref().map(|g| g.trim().to_ascii_uppercase()),
         }
     }
@@ -46,12 +54,19 @@ pub(crate) enum DocumentMatch {
 
 /// A document number reduced to letters and digits, upper case (`A 123-456` → `A123456`).
 pub(crate) fn document_key(number: &str) -> String {
-    number.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect()
+    number
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// Compares issuing countries of two documents with the same number; `None` when they differ
 /// (two countries can issue the same number to different people).
-pub(crate) fn document_strength(traveller: Option<&str>, entry: Option<&str>) -> Option<DocumentMatch> {
+pub(crate) fn document_strength(
+    traveller: Option<&str>,
+    entry: Option<&str>,
+) -> Option<DocumentMatch> {
     match (traveller.map(str::trim).filter(|c| !c.is_empty()), entry) {
         (Some(t), Some(e)) if t.eq_ignore_ascii_case(e) => Some(DocumentMatch::NumberAndCountry),
         (Some(_), Some(_)) => None,
@@ -76,7 +91,10 @@ pub(crate) fn qualify(
     document: Option<(DocumentMatch, &str)>,
 ) -> Option<(f64, Vec<String>)> {
     let mut score = name.score;
-    let mut reasons = vec![format!("name {} ~ {} ({:.2})", name.traveller_name, name.matched, name.score)];
+    let mut reasons = vec![format!(
+        "name {} ~ {} ({:.2})",
+        name.traveller_name, name.matched, name.score
+    )];
     let exact_document = matches!(document, Some((DocumentMatch::NumberAndCountry, _)));
     let (outcome, entry_date) = dob::best_outcome(traveller_dob, &facts.dobs);
     if outcome == DobOutcome::Contradicts && !exact_document {
@@ -86,11 +104,23 @@ pub(crate) fn qualify(
     let shown = traveller.date_of_birth.as_deref().unwrap_or("").trim();
     reasons.push(dob::reason(outcome, shown, entry_date));
 
-    if let Some(nat) = traveller.nationality.as_deref().map(str::trim).filter(|n| n.len() == 3) {
+    if let Some(nat) = traveller
+        .nationality
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| n.len() == 3)
+    {
         if !facts.nationalities.is_empty() {
-            if facts.nationalities.iter().any(|n| n.eq_ignore_ascii_case(nat)) {
+            if facts
+                .nationalities
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(nat))
+            {
                 score += NATIONALITY_AGREES;
-                reasons.push(format!("nationality {} is among the entry's", nat.to_ascii_uppercase()));
+                reasons.push(format!(
+                    "nationality {} is among the entry's",
+                    nat.to_ascii_uppercase()
+                ));
             } else {
                 score += NATIONALITY_DIFFERS;
                 reasons.push(format!(
@@ -101,7 +131,10 @@ pub(crate) fn qualify(
             }
         }
     }
-    let gender = traveller.gender.as_deref().map(|g| g.trim().to_ascii_uppercase());
+    let gender = traveller
+        .gender
+        .as_deref()
+        .map(|g| g.trim().to_ascii_uppercase());
     if let (Some(t), Some(e)) = (gender.as_deref(), facts.gender.as_deref()) {
         if matches!(t, "M" | "F") && t != e {
             score += GENDER_DIFFERS;
@@ -111,11 +144,15 @@ pub(crate) fn qualify(
     match document {
         Some((DocumentMatch::NumberAndCountry, number)) => {
             score = 1.0;
-            reasons.push(format!("document {number} and its issuing country equal a document on the entry"));
+            reasons.push(format!(
+                "document {number} and its issuing country equal a document on the entry"
+            ));
         }
         Some((DocumentMatch::NumberOnly, number)) => {
             score += DOCUMENT_NUMBER;
-            reasons.push(format!("document number {number} equals one on the entry (issuing country not comparable)"));
+            reasons.push(format!(
+                "document number {number} equals one on the entry (issuing country not comparable)"
+            ));
         }
         None => {}
     }
@@ -127,7 +164,9 @@ pub(crate) fn document_only(entry: usize, number: &str, country: &str) -> Match 
     Match {
         entry,
         score: 1.0,
-        reasons: vec![format!("document {number} issued by {country} equals a document on the entry")],
+        reasons: vec![format!(
+            "document {number} issued by {country} equals a document on the entry"
+        )],
         matched_name: String::new(),
     }
 }

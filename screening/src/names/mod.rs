@@ -81,12 +81,18 @@ impl PreparedName {
     /// True when the name has something to match on: at least one word of two or more letters.
     /// Empty names, initials only and placeholders (FNU, UNKNOWN, XXX) are not matchable.
     pub fn is_matchable(&self) -> bool {
-        self.tokens.iter().any(|t| !t.initial && t.text.len() >= 2 && t.weight >= 1.0)
+        self.tokens
+            .iter()
+            .any(|t| !t.initial && t.text.len() >= 2 && t.weight >= 1.0)
     }
 
     /// The normalised name, tokens separated by spaces.
     pub fn normalised(&self) -> String {
-        self.tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+        self.tokens
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 

@@ -42,7 +42,9 @@ const ABD_PREFIXES: &[&str] = &[
 ];
 
 /// `ABD` spellings written as a word of their own before the rest of the compound.
-const STANDALONE_ABD: &[&str] = &["ABD", "ABDUL", "ABDEL", "ABDAL", "ABDOUL", "ABDOL", "ABDUR", "ABDUS"];
+const STANDALONE_ABD: &[&str] = &[
+    "ABD", "ABDUL", "ABDEL", "ABDAL", "ABDOUL", "ABDOL", "ABDUR", "ABDUS",
+];
 
 /// Short forms of MUHAMMAD seen in passports (Bangladesh, Malaysia, Pakistan).
 const MUHAMMAD_SHORT: &[&str] = &["MD", "MOHD", "MUHD", "MHD", "MOHAMAD", "MUHAMAD"];
@@ -60,7 +62,10 @@ enum Script {
 fn script_of(word: &str) -> Script {
     for c in word.chars() {
         let u = c as u32;
-        if (0x0590..=0x08FF).contains(&u) || (0xFB1D..=0xFDFF).contains(&u) || (0xFE70..=0xFEFF).contains(&u) {
+        if (0x0590..=0x08FF).contains(&u)
+            || (0xFB1D..=0xFDFF).contains(&u)
+            || (0xFE70..=0xFEFF).contains(&u)
+        {
             return Script::Abjad;
         }
         if (0x3400..=0x9FFF).contains(&u) || (0xF900..=0xFAFF).contains(&u) {
@@ -84,8 +89,19 @@ fn latin_words(part: &str) -> Vec<(String, Script)> {
         // Apostrophes (O'BRIEN, SA'ID, transliterated ayin/hamza) join; other punctuation splits.
         let cleaned: String = latin
             .chars()
-            .filter(|c| !matches!(c, '\'' | '`' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '"'))
-            .map(|c| if c.is_ascii_alphabetic() { c.to_ascii_uppercase() } else { ' ' })
+            .filter(|c| {
+                !matches!(
+                    c,
+                    '\'' | '`' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '"'
+                )
+            })
+            .map(|c| {
+                if c.is_ascii_alphabetic() {
+                    c.to_ascii_uppercase()
+                } else {
+                    ' '
+                }
+            })
             .collect();
         out.extend(cleaned.split_whitespace().map(|w| (w.to_string(), script)));
     }
@@ -143,7 +159,11 @@ fn raw_tokens(part: &str, family: bool) -> Vec<(String, Script, bool)> {
         .into_iter()
         .enumerate()
         .map(|(i, (w, s))| {
-            let w = if !family && i + 1 == count { strip_glued_title(&w).to_string() } else { w };
+            let w = if !family && i + 1 == count {
+                strip_glued_title(&w).to_string()
+            } else {
+                w
+            };
             (w, s, family)
         })
         .collect()
@@ -176,8 +196,10 @@ fn is_title(w: &str) -> bool {
 }
 
 fn build(raw: Vec<(String, Script, bool)>) -> PreparedName {
-    let mut words: Vec<(String, Script, bool)> =
-        raw.into_iter().filter(|(w, _, _)| !PLACEHOLDERS.contains(&w.as_str())).collect();
+    let mut words: Vec<(String, Script, bool)> = raw
+        .into_iter()
+        .filter(|(w, _, _)| !PLACEHOLDERS.contains(&w.as_str()))
+        .collect();
     if words.iter().any(|(w, _, _)| !is_title(w)) {
         words.retain(|(w, _, _)| !is_title(w));
     }
@@ -194,7 +216,12 @@ fn build(raw: Vec<(String, Script, bool)>) -> PreparedName {
                     j += 1;
                 }
                 if let Some(stem) = words.get(j) {
-                    tokens.push(Token::new(format!("ABDUL{}", stem.0), None, script, family || stem.2));
+                    tokens.push(Token::new(
+                        format!("ABDUL{}", stem.0),
+                        Some(stem.0.clone()),
+                        script,
+                        family || stem.2,
+                    ));
                     i = j + 1;
                     continue;
                 }
@@ -204,13 +231,23 @@ fn build(raw: Vec<(String, Script, bool)>) -> PreparedName {
         if let Some(next_word) = next {
             let sun = SUN_ARTICLES.contains(&w.as_str()) && next_word.starts_with(&w[1..2]);
             if (ARTICLES.contains(&w.as_str()) || sun) && next_word.len() >= 2 {
-                tokens.push(Token::new(format!("AL{next_word}"), Some(next_word.to_string()), script, family || words[i + 1].2));
+                tokens.push(Token::new(
+                    format!("AL{next_word}"),
+                    Some(next_word.to_string()),
+                    script,
+                    family || words[i + 1].2,
+                ));
                 i += 2;
                 continue;
             }
             // `ABU BAKR` → ABUBAKR: a kunya is one name.
             if matches!(w.as_str(), "ABU" | "ABOU" | "ABO") && next_word.len() >= 2 {
-                tokens.push(Token::new(format!("ABU{next_word}"), None, script, family || words[i + 1].2));
+                tokens.push(Token::new(
+                    format!("ABU{next_word}"),
+                    None,
+                    script,
+                    family || words[i + 1].2,
+                ));
                 i += 2;
                 continue;
             }
@@ -237,7 +274,12 @@ fn single_token(w: &str, script: Script, family: bool) -> Token {
         // Short prefixes (ABD, ABDU, ABDI) only when a consonant follows: ABDOU is a name.
         let short = prefix.len() <= 4;
         if rest.len() >= 2 && !(short && phonetic::is_vowel(rest.as_bytes()[0])) {
-            return Token::new(format!("ABDUL{rest}"), None, script, family);
+            return Token::new(
+                format!("ABDUL{rest}"),
+                Some(rest.to_string()),
+                script,
+                family,
+            );
         }
     }
     // ALQAHTANI, ELSAYED: remember the word without the article for comparison.
@@ -260,7 +302,17 @@ impl Token {
         let skeleton = phonetic::skeleton(&text, abjad);
         let initial = text.len() == 1;
         let weight = if initial { super::INITIAL_WEIGHT } else { 1.0 };
-        Token { text, key, skeleton, core, abjad, weight, initial, family, id: 0 }
+        Token {
+            text,
+            key,
+            skeleton,
+            core,
+            abjad,
+            weight,
+            initial,
+            family,
+            id: 0,
+        }
     }
 }
 
@@ -269,12 +321,19 @@ mod tests {
     use super::*;
 
     fn texts(name: &str) -> Vec<String> {
-        prepare_full(name).tokens.into_iter().map(|t| t.text).collect()
+        prepare_full(name)
+            .tokens
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
     }
 
     #[test]
     fn folds_case_marks_scripts_and_titles() {
-        assert_eq!(texts("Dr. José  Müller-Lüdenscheidt"), ["JOSE", "MULLER", "LUDENSCHEIDT"]);
+        assert_eq!(
+            texts("Dr. José  Müller-Lüdenscheidt"),
+            ["JOSE", "MULLER", "LUDENSCHEIDT"]
+        );
         assert_eq!(texts("Владимир Путин"), ["VLADIMIR", "PUTIN"]);
         assert_eq!(texts("O'Brien, Seán MR"), ["OBRIEN", "SEAN"]);
         assert_eq!(texts("SMITH, JOHNMR"), ["SMITH", "JOHN"]);
@@ -289,7 +348,10 @@ mod tests {
         assert_eq!(texts("Abdurrahman"), ["ABDULRAHMAN"]);
         assert_eq!(texts("ABDALLAH"), ["ABDULLAH"]);
         assert_eq!(texts("AL-QAHTANI, Abu Bakr"), ["ALQAHTANI", "ABUBAKR"]);
-        assert_eq!(prepare_full("ALQAHTANI").tokens[0].core.as_deref(), Some("QAHTANI"));
+        assert_eq!(
+            prepare_full("ALQAHTANI").tokens[0].core.as_deref(),
+            Some("QAHTANI")
+        );
         assert_eq!(texts("MD RAHMAN"), ["MUHAMMAD", "RAHMAN"]);
     }
 }

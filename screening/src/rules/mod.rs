@@ -6,10 +6,11 @@
 //!    error, see [`RuleError`]); [`validate`] checks a bare condition.
 //! 2. [`CompiledRule::compile`] turns the validated [`Condition`] into a typed predicate tree,
 //!    once per rule version.
-//! 3. For each traveller the server builds [`Facts`] ([`Facts::from_parts`]) and asks every rule
-//!    [`CompiledRule::matches`] (fast, no allocation; pass [`Facts::table`] when running many
-//!    rules), then [`CompiledRule::evaluate`] for the
-//!    explanation of the ones that matched.
+//! 3. For each traveller the server builds [`Facts`] ([`Facts::from_parts`]). A [`RuleSet`] of
+//!    the compiled rules returns the ones that match with their explanations
+//!    ([`RuleSet::screen`]), skipping rules the traveller cannot match. One rule alone:
+//!    [`CompiledRule::matches`] (no allocation), [`CompiledRule::explain`] for the sentence,
+//!    [`CompiledRule::evaluate`] for the leaf-by-leaf view of the rule editor's test.
 //! 4. [`score`] sums the weights of matched live rules (capped at 100) and [`Bands::band`] turns
 //!    the score into low / medium / high.
 //!
@@ -29,6 +30,7 @@ mod explain;
 mod facts;
 mod facts_from;
 mod predicate;
+mod ruleset;
 mod score;
 mod sensitive;
 mod spec;
@@ -44,6 +46,7 @@ pub use facts::{
     age_on, Direction, FactRef, FactSource, FactTable, Facts, FlightFacts, HistoryFacts, PnrFacts,
     TravellerFacts,
 };
+pub use ruleset::{RuleMatch, RuleSet};
 pub use score::{score, Band, Bands};
 pub use spec::{RuleSpec, RuleState, Severity};
 pub use validate::{validate, validate_at, MAX_DEPTH, MAX_LIST, MAX_NODES};

@@ -159,6 +159,16 @@ impl CompiledLeaf {
         }
     }
 
+    /// The codes this leaf requires the field to hold (one of), when it is an equality or
+    /// membership test on codes: the anchor by which a rule set indexes the rule.
+    pub fn anchor(&self) -> Option<&[u64]> {
+        match &self.pred {
+            Pred::KeyEq(c) | Pred::ListHasKey(c) => Some(std::slice::from_ref(c)),
+            Pred::KeyIn(set) | Pred::ListAnyKey(set) => Some(set),
+            _ => None,
+        }
+    }
+
     /// Ordering hint for `all` groups: 0 for tests that rarely hold, 2 for tests that usually do.
     pub fn selectivity_rank(&self) -> u8 {
         match self.pred {
@@ -188,10 +198,15 @@ impl CompiledLeaf {
     #[inline]
     pub fn eval<S: FactSource>(&self, facts: &S) -> Truth {
         let f = self.field;
-        let num = |test: &dyn Fn(f64) -> bool| match facts.fact(f) {
-            FactRef::Num(n) => Truth::from(test(n)),
-            _ => Truth::Unknown,
-        };
+        // A macro rather than a closure taking `&dyn Fn`, so each comparison stays inline.
+        macro_rules! num {
+            (|$n:ident| $test:expr) => {
+                match facts.fact(f) {
+                    FactRef::Num($n) => Truth::from($test),
+                    _ => Truth::Unknown,
+                }
+            };
+        }
         match &self.pred {
             Pred::KeyEq(c) => match facts.key(f) {
                 0 => self.general(facts),
@@ -209,13 +224,13 @@ impl CompiledLeaf {
                 0 => self.general(facts),
                 k => Truth::from(!text::in_keys(set, k)),
             },
-            Pred::Eq(c) => num(&|n| n == *c),
-            Pred::Ne(c) => num(&|n| n != *c),
-            Pred::Lt(c) => num(&|n| n < *c),
-            Pred::Le(c) => num(&|n| n <= *c),
-            Pred::Gt(c) => num(&|n| n > *c),
-            Pred::Ge(c) => num(&|n| n >= *c),
-            Pred::Between(lo, hi) => num(&|n| *lo <= n && n <= *hi),
+            Pred::Eq(c) => num!(|n| n == *c),
+            Pred::Ne(c) => num!(|n| n != *c),
+            Pred::Lt(c) => num!(|n| n < *c),
+            Pred::Le(c) => num!(|n| n <= *c),
+            Pred::Gt(c) => num!(|n| n > *c),
+            Pred::Ge(c) => num!(|n| n >= *c),
+            Pred::Between(lo, hi) => num!(|n| *lo <= n && n <= *hi),
             Pred::BoolEq(b) => match facts.fact(f) {
                 FactRef::Bool(v) => Truth::from(v == *b),
                 _ => Truth::Unknown,

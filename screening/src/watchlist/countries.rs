@@ -29,7 +29,10 @@ const COUNTRIES: &[(&str, &[&str])] = &[
     ("BEN", &["Benin"]),
     ("BTN", &["Bhutan"]),
     ("BOL", &["Bolivia"]),
-    ("BIH", &["Bosnia and Herzegovina", "Bosnia-Herzegovina", "Bosnia"]),
+    (
+        "BIH",
+        &["Bosnia and Herzegovina", "Bosnia-Herzegovina", "Bosnia"],
+    ),
     ("BWA", &["Botswana"]),
     ("BRA", &["Brazil"]),
     ("BRN", &["Brunei", "Brunei Darussalam"]),
@@ -48,8 +51,19 @@ const COUNTRIES: &[(&str, &[&str])] = &[
     ("CHN", &["China", "People's Republic of China"]),
     ("COL", &["Colombia"]),
     ("COM", &["Comoros"]),
-    ("COD", &["Congo, Democratic Republic of the", "Democratic Republic of the Congo", "DRC", "Zaire"]),
-    ("COG", &["Congo, Republic of the", "Republic of the Congo", "Congo"]),
+    (
+        "COD",
+        &[
+            "Congo, Democratic Republic of the",
+            "Democratic Republic of the Congo",
+            "DRC",
+            "Zaire",
+        ],
+    ),
+    (
+        "COG",
+        &["Congo, Republic of the", "Republic of the Congo", "Congo"],
+    ),
     ("CRI", &["Costa Rica"]),
     ("CIV", &["Cote d Ivoire", "Cote d'Ivoire", "Ivory Coast"]),
     ("HRV", &["Croatia"]),
@@ -105,8 +119,19 @@ const COUNTRIES: &[(&str, &[&str])] = &[
     ("KAZ", &["Kazakhstan"]),
     ("KEN", &["Kenya"]),
     ("KIR", &["Kiribati"]),
-    ("PRK", &["Korea, North", "North Korea", "Democratic People's Republic of Korea", "DPRK"]),
-    ("KOR", &["Korea, South", "South Korea", "Republic of Korea", "Korea"]),
+    (
+        "PRK",
+        &[
+            "Korea, North",
+            "North Korea",
+            "Democratic People's Republic of Korea",
+            "DPRK",
+        ],
+    ),
+    (
+        "KOR",
+        &["Korea, South", "South Korea", "Republic of Korea", "Korea"],
+    ),
     ("RKS", &["Kosovo"]),
     ("KWT", &["Kuwait"]),
     ("KGZ", &["Kyrgyzstan"]),
@@ -120,7 +145,14 @@ const COUNTRIES: &[(&str, &[&str])] = &[
     ("LTU", &["Lithuania"]),
     ("LUX", &["Luxembourg"]),
     ("MAC", &["Macau", "Macao"]),
-    ("MKD", &["North Macedonia", "Macedonia", "Macedonia, The Former Yugoslav Republic of"]),
+    (
+        "MKD",
+        &[
+            "North Macedonia",
+            "Macedonia",
+            "Macedonia, The Former Yugoslav Republic of",
+        ],
+    ),
     ("MDG", &["Madagascar"]),
     ("MWI", &["Malawi"]),
     ("MYS", &["Malaysia"]),
@@ -151,7 +183,17 @@ const COUNTRIES: &[(&str, &[&str])] = &[
     ("OMN", &["Oman"]),
     ("PAK", &["Pakistan"]),
     ("PLW", &["Palau"]),
-    ("PSE", &["Palestinian", "Palestine", "West Bank", "Gaza", "Region: Gaza", "Palestinian Territories"]),
+    (
+        "PSE",
+        &[
+            "Palestinian",
+            "Palestine",
+            "West Bank",
+            "Gaza",
+            "Region: Gaza",
+            "Palestinian Territories",
+        ],
+    ),
     ("PAN", &["Panama"]),
     ("PNG", &["Papua New Guinea"]),
     ("PRY", &["Paraguay"]),
@@ -166,7 +208,13 @@ const COUNTRIES: &[(&str, &[&str])] = &[
     ("RWA", &["Rwanda"]),
     ("KNA", &["Saint Kitts and Nevis", "St. Kitts and Nevis"]),
     ("LCA", &["Saint Lucia", "St. Lucia"]),
-    ("VCT", &["Saint Vincent and the Grenadines", "St. Vincent and the Grenadines"]),
+    (
+        "VCT",
+        &[
+            "Saint Vincent and the Grenadines",
+            "St. Vincent and the Grenadines",
+        ],
+    ),
     ("WSM", &["Samoa"]),
     ("SMR", &["San Marino"]),
     ("STP", &["Sao Tome and Principe"]),
@@ -205,14 +253,20 @@ const COUNTRIES: &[(&str, &[&str])] = &[
     ("UKR", &["Ukraine"]),
     ("ARE", &["United Arab Emirates", "UAE"]),
     ("GBR", &["United Kingdom", "UK", "Great Britain", "Britain"]),
-    ("USA", &["United States", "United States of America", "USA", "US"]),
+    (
+        "USA",
+        &["United States", "United States of America", "USA", "US"],
+    ),
     ("URY", &["Uruguay"]),
     ("UZB", &["Uzbekistan"]),
     ("VUT", &["Vanuatu"]),
     ("VAT", &["Holy See", "Vatican"]),
     ("VEN", &["Venezuela"]),
     ("VNM", &["Vietnam", "Viet Nam"]),
-    ("VGB", &["Virgin Islands, British", "British Virgin Islands"]),
+    (
+        "VGB",
+        &["Virgin Islands, British", "British Virgin Islands"],
+    ),
     ("YEM", &["Yemen"]),
     ("ZMB", &["Zambia"]),
     ("ZWE", &["Zimbabwe"]),
@@ -224,10 +278,19 @@ fn key(name: &str) -> String {
     let head = name.split(". ").next().unwrap_or(name);
     let folded: String = head
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { ' ' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                ' '
+            }
+        })
         .collect();
     let mut words: Vec<&str> = folded.split_whitespace().collect();
-    while matches!(words.first(), Some(&"THE") | Some(&"POSSIBLY") | Some(&"REGION")) {
+    while matches!(
+        words.first(),
+        Some(&"THE") | Some(&"POSSIBLY") | Some(&"REGION")
+    ) {
         words.remove(0);
     }
     words.join(" ")
@@ -265,9 +328,15 @@ mod tests {
     fn ofac_spellings_map_to_alpha3() {
         assert_eq!(country_code("Iraq"), Some("IRQ"));
         assert_eq!(country_code("Korea, North"), Some("PRK"));
-        assert_eq!(country_code("Congo, Democratic Republic of the"), Some("COD"));
+        assert_eq!(
+            country_code("Congo, Democratic Republic of the"),
+            Some("COD")
+        );
         assert_eq!(country_code("possibly Palestinian"), Some("PSE"));
-        assert_eq!(country_code("Cabo Verde.  Previously Cape Verde."), Some("CPV"));
+        assert_eq!(
+            country_code("Cabo Verde.  Previously Cape Verde."),
+            Some("CPV")
+        );
         assert_eq!(country_code("The Gambia"), Some("GMB"));
         assert_eq!(country_code("gbr"), Some("GBR"));
         assert_eq!(country_code("Atlantis"), None);

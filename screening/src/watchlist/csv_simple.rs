@@ -4,7 +4,9 @@
 //! A cell may hold several dates of birth or nationalities separated by `;` or `|`.
 
 use super::dates::iso_dob;
-use super::{clean_gender, country_code, kind_for, text, Entry, EntryDocument, ImportReport, RowError};
+use super::{
+    clean_gender, country_code, kind_for, text, Entry, EntryDocument, ImportReport, RowError,
+};
 
 const COLUMNS: [&str; 9] = [
     "surname",
@@ -29,13 +31,19 @@ pub fn import_csv(bytes: &[u8]) -> ImportReport {
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(_) => {
-            report.errors.push(RowError::new(1, "the header row is not valid CSV"));
+            report
+                .errors
+                .push(RowError::new(1, "the header row is not valid CSV"));
             return report;
         }
     };
     let col: Vec<Option<usize>> = COLUMNS
         .iter()
-        .map(|name| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name)))
+        .map(|name| {
+            headers
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(name))
+        })
         .collect();
     if col[0].is_none() && col[5].is_none() {
         report.errors.push(RowError::new(
@@ -46,11 +54,17 @@ pub fn import_csv(bytes: &[u8]) -> ImportReport {
     }
     for (i, record) in reader.records().enumerate() {
         // Line numbers from the reader count embedded newlines correctly; fall back to position.
-        let row = record.as_ref().ok().and_then(|r| r.position()).map_or(i + 2, |p| p.line() as usize);
+        let row = record
+            .as_ref()
+            .ok()
+            .and_then(|r| r.position())
+            .map_or(i + 2, |p| p.line() as usize);
         let record = match record {
             Ok(r) => r,
             Err(_) => {
-                report.errors.push(RowError::new(row, "the row is not valid CSV"));
+                report
+                    .errors
+                    .push(RowError::new(row, "the row is not valid CSV"));
                 continue;
             }
         };
@@ -65,19 +79,33 @@ pub fn import_csv(bytes: &[u8]) -> ImportReport {
     report
 }
 
-fn row_entry<'a>(row: usize, get: &dyn Fn(usize) -> &'a str, errors: &mut Vec<RowError>) -> Option<Entry> {
+fn row_entry<'a>(
+    row: usize,
+    get: &dyn Fn(usize) -> &'a str,
+    errors: &mut Vec<RowError>,
+) -> Option<Entry> {
     let (surname, given) = (get(0).to_string(), get(1).to_string());
     let mut documents = Vec::new();
     if !get(5).is_empty() {
         let country = country_field(row, get(6), "document country", errors);
-        documents.push(EntryDocument { number: get(5).to_string(), country });
+        documents.push(EntryDocument {
+            number: get(5).to_string(),
+            country,
+        });
     }
     if surname.is_empty() && given.is_empty() && documents.is_empty() {
-        errors.push(RowError::new(row, "the row has neither a name nor a document number"));
+        errors.push(RowError::new(
+            row,
+            "the row has neither a name nor a document number",
+        ));
         return None;
     }
     let mut entry = Entry {
-        id: if get(8).is_empty() { row.to_string() } else { get(8).to_string() },
+        id: if get(8).is_empty() {
+            row.to_string()
+        } else {
+            get(8).to_string()
+        },
         kind: kind_for(&surname, &given, &documents),
         surname,
         given_names: given,
@@ -88,7 +116,10 @@ fn row_entry<'a>(row: usize, get: &dyn Fn(usize) -> &'a str, errors: &mut Vec<Ro
     for value in split_multi(get(2)) {
         match iso_dob(value) {
             Some(d) => entry.dates_of_birth.push(d),
-            None => errors.push(RowError::new(row, "date of birth is not YYYY or YYYY-MM-DD; left out")),
+            None => errors.push(RowError::new(
+                row,
+                "date of birth is not YYYY or YYYY-MM-DD; left out",
+            )),
         }
     }
     for value in split_multi(get(3)) {
@@ -107,17 +138,27 @@ fn row_entry<'a>(row: usize, get: &dyn Fn(usize) -> &'a str, errors: &mut Vec<Ro
 
 /// Splits a cell that may hold several values.
 pub(crate) fn split_multi(cell: &str) -> impl Iterator<Item = &str> {
-    cell.split([';', '|']).map(str::trim).filter(|v| !v.is_empty())
+    cell.split([';', '|'])
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
 }
 
 /// Reads a country cell into alpha-3, reporting (without the value) when it is unknown.
-pub(crate) fn country_field(row: usize, value: &str, what: &str, errors: &mut Vec<RowError>) -> Option<String> {
+pub(crate) fn country_field(
+    row: usize,
+    value: &str,
+    what: &str,
+    errors: &mut Vec<RowError>,
+) -> Option<String> {
     if value.trim().is_empty() {
         return None;
     }
     let code = country_code(value);
     if code.is_none() {
-        errors.push(RowError::new(row, format!("{what} is not a known country or ISO alpha-3 code; left out")));
+        errors.push(RowError::new(
+            row,
+            format!("{what} is not a known country or ISO alpha-3 code; left out"),
+        ));
     }
     code.map(str::to_string)
 }
@@ -137,10 +178,19 @@ mod tests {
         let report = import_csv(csv.as_bytes());
         assert_eq!(report.entries.len(), 3);
         assert_eq!(report.entries[0].dates_of_birth, ["1980-02-01"]);
-        assert_eq!(report.entries[0].documents[0].country.as_deref(), Some("GBR"));
-        assert_eq!(report.entries[2].kind, crate::watchlist::EntryKind::Document);
+        assert_eq!(
+            report.entries[0].documents[0].country.as_deref(),
+            Some("GBR")
+        );
+        assert_eq!(
+            report.entries[2].kind,
+            crate::watchlist::EntryKind::Document
+        );
         let rows: Vec<usize> = report.errors.iter().map(|e| e.row).collect();
         assert_eq!(rows, [4, 4, 4, 6]);
-        assert!(report.errors.iter().all(|e| !e.message.contains("Atlantis") && !e.message.contains("31/12")));
+        assert!(report
+            .errors
+            .iter()
+            .all(|e| !e.message.contains("Atlantis") && !e.message.contains("31/12")));
     }
 }

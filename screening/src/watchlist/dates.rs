@@ -17,8 +17,9 @@ fn plausible_year(year: i32) -> bool {
     (1850..=2100).contains(&year)
 }
 
-const MONTHS: [&str; 12] =
-    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+const MONTHS: [&str; 12] = [
+    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+];
 
 /// Parses one OFAC remark date of birth: `01 Jan 1960`, `Jan 1960`, `1960`, `circa 1960`,
 /// `1958 to 1960` or `01 Jan 1961 to 31 Dec 1962`. A range or a `circa` year becomes the years it
@@ -64,7 +65,8 @@ fn single(text: &str) -> Option<String> {
             year_of(year).map(|y| y.to_string())
         }
         [day, month, year] => {
-            let date = NaiveDate::from_ymd_opt(year_of(year)?, month_number(month)?, day.parse().ok()?)?;
+            let date =
+                NaiveDate::from_ymd_opt(year_of(year)?, month_number(month)?, day.parse().ok()?)?;
             Some(date.format("%Y-%m-%d").to_string())
         }
         _ => None,
@@ -73,7 +75,10 @@ fn single(text: &str) -> Option<String> {
 
 fn month_number(name: &str) -> Option<u32> {
     let upper = name.to_ascii_uppercase();
-    MONTHS.iter().position(|m| upper.starts_with(m)).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|m| upper.starts_with(m))
+        .map(|i| i as u32 + 1)
 }
 
 #[cfg(test)]
@@ -82,12 +87,18 @@ mod tests {
 
     #[test]
     fn ofac_forms() {
-        assert_eq!(ofac_dob("01 Jan 1960"), Some(vec!["1960-01-01".to_string()]));
+        assert_eq!(
+            ofac_dob("01 Jan 1960"),
+            Some(vec!["1960-01-01".to_string()])
+        );
         assert_eq!(ofac_dob("1960"), Some(vec!["1960".to_string()]));
         assert_eq!(ofac_dob("Mar 1960"), Some(vec!["1960".to_string()]));
         assert_eq!(ofac_dob("circa 1960").unwrap(), ["1959", "1960", "1961"]);
         assert_eq!(ofac_dob("1958 to 1960").unwrap(), ["1958", "1959", "1960"]);
-        assert_eq!(ofac_dob("01 Jan 1961 to 31 Dec 1962").unwrap(), ["1961", "1962"]);
+        assert_eq!(
+            ofac_dob("01 Jan 1961 to 31 Dec 1962").unwrap(),
+            ["1961", "1962"]
+        );
         assert_eq!(ofac_dob("31 Feb 1960"), None);
         assert_eq!(ofac_dob("unknown"), None);
     }

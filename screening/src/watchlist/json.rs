@@ -17,7 +17,14 @@ pub fn import_json(bytes: &[u8]) -> ImportReport {
     let value: Value = match serde_json::from_str(&text::decode(bytes)) {
         Ok(v) => v,
         Err(e) => {
-            report.errors.push(RowError::new(0, format!("the file is not valid JSON (line {}, column {})", e.line(), e.column())));
+            report.errors.push(RowError::new(
+                0,
+                format!(
+                    "the file is not valid JSON (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+            ));
             return report;
         }
     };
@@ -26,12 +33,16 @@ pub fn import_json(bytes: &[u8]) -> ImportReport {
         Value::Object(mut map) => match map.remove("entries") {
             Some(Value::Array(items)) => items,
             _ => {
-                report.errors.push(RowError::new(0, "expected an array of entries"));
+                report
+                    .errors
+                    .push(RowError::new(0, "expected an array of entries"));
                 return report;
             }
         },
         _ => {
-            report.errors.push(RowError::new(0, "expected an array of entries"));
+            report
+                .errors
+                .push(RowError::new(0, "expected an array of entries"));
             return report;
         }
     };
@@ -78,7 +89,12 @@ fn entry_of(row: usize, item: &Value, errors: &mut Vec<RowError>) -> Option<Entr
     let surname = text_of(item, "surname");
     let given = text_of(item, "given_names");
     let mut documents = Vec::new();
-    for doc in item.get("documents").and_then(Value::as_array).into_iter().flatten() {
+    for doc in item
+        .get("documents")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let number = text_of(doc, "number");
         if number.is_empty() {
             errors.push(RowError::new(row, "a document has no number; left out"));
@@ -88,11 +104,16 @@ fn entry_of(row: usize, item: &Value, errors: &mut Vec<RowError>) -> Option<Entr
         documents.push(EntryDocument { number, country });
     }
     if surname.is_empty() && given.is_empty() && documents.is_empty() {
-        errors.push(RowError::new(row, "the entry has neither a name nor a document number"));
+        errors.push(RowError::new(
+            row,
+            "the entry has neither a name nor a document number",
+        ));
         return None;
     }
     let mut entry = Entry {
-        id: Some(text_of(item, "id")).filter(|s| !s.is_empty()).unwrap_or_else(|| row.to_string()),
+        id: Some(text_of(item, "id"))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| row.to_string()),
         kind: kind_for(&surname, &given, &documents),
         surname,
         given_names: given,
@@ -100,10 +121,21 @@ fn entry_of(row: usize, item: &Value, errors: &mut Vec<RowError>) -> Option<Entr
         category: Some(text_of(item, "category")).filter(|c| !c.is_empty()),
         ..Entry::default()
     };
-    for alias in item.get("aliases").and_then(Value::as_array).into_iter().flatten() {
+    for alias in item
+        .get("aliases")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let name = match alias {
-            Value::String(s) => Name { surname: s.trim().to_string(), given_names: String::new() },
-            _ => Name { surname: text_of(alias, "surname"), given_names: text_of(alias, "given_names") },
+            Value::String(s) => Name {
+                surname: s.trim().to_string(),
+                given_names: String::new(),
+            },
+            _ => Name {
+                surname: text_of(alias, "surname"),
+                given_names: text_of(alias, "given_names"),
+            },
         };
         if name.surname.is_empty() && name.given_names.is_empty() {
             errors.push(RowError::new(row, "an alias has no name; left out"));
@@ -114,7 +146,10 @@ fn entry_of(row: usize, item: &Value, errors: &mut Vec<RowError>) -> Option<Entr
     for value in many(item, &["date_of_birth", "dates_of_birth"]) {
         match iso_dob(&value) {
             Some(d) => entry.dates_of_birth.push(d),
-            None => errors.push(RowError::new(row, "date of birth is not YYYY or YYYY-MM-DD; left out")),
+            None => errors.push(RowError::new(
+                row,
+                "date of birth is not YYYY or YYYY-MM-DD; left out",
+            )),
         }
     }
     for value in many(item, &["nationality", "nationalities"]) {
@@ -124,7 +159,10 @@ fn entry_of(row: usize, item: &Value, errors: &mut Vec<RowError>) -> Option<Entr
     }
     let gender = text_of(item, "gender");
     entry.gender = clean_gender(&gender);
-    if entry.gender.is_none() && !gender.is_empty() && !matches!(gender.to_ascii_uppercase().as_str(), "U" | "X") {
+    if entry.gender.is_none()
+        && !gender.is_empty()
+        && !matches!(gender.to_ascii_uppercase().as_str(), "U" | "X")
+    {
         errors.push(RowError::new(row, "gender is not M, F, U or X; left out"));
     }
     Some(entry)

@@ -96,7 +96,10 @@ pub struct Entry {
 impl Entry {
     /// The primary name as a [`Name`].
     pub fn primary_name(&self) -> Name {
-        Name { surname: self.surname.clone(), given_names: self.given_names.clone() }
+        Name {
+            surname: self.surname.clone(),
+            given_names: self.given_names.clone(),
+        }
     }
 
     /// The primary name followed by every alias, in list order.
@@ -118,7 +121,10 @@ pub struct RowError {
 
 impl RowError {
     pub(crate) fn new(row: usize, message: impl Into<String>) -> Self {
-        RowError { row, message: message.into() }
+        RowError {
+            row,
+            message: message.into(),
+        }
     }
 }
 
@@ -160,8 +166,10 @@ pub fn import(format: &str, path: &Path) -> Result<ImportReport, ImportError> {
 }
 
 pub(crate) fn read(path: &Path) -> Result<Vec<u8>, ImportError> {
-    std::fs::read(path)
-        .map_err(|source| ImportError::Io { path: path.display().to_string(), source })
+    std::fs::read(path).map_err(|source| ImportError::Io {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 /// Cleans a gender value into `M`/`F`, or `None` when unknown or unusable.

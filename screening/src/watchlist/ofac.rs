@@ -7,7 +7,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::dates::ofac_dob;
-use super::{country_code, read, text, Entry, EntryDocument, EntryKind, ImportError, ImportReport, Name, RowError};
+use super::{
+    country_code, read, text, Entry, EntryDocument, EntryKind, ImportError, ImportReport, Name,
+    RowError,
+};
 
 /// Imports the OFAC SDN list from the folder holding `sdn.csv` and `alt.csv`. A missing
 /// `alt.csv` is reported as a file-level error (row 0) and the list imports without aliases.
@@ -17,7 +20,10 @@ pub fn import_ofac(folder: &Path) -> Result<ImportReport, ImportError> {
     let mut report = import_sdn(&sdn);
     match read(&folder.join("alt.csv")) {
         Ok(alt) => add_aliases(&alt, &mut report),
-        Err(_) => report.errors.push(RowError::new(0, "alt.csv is missing or unreadable: aliases not imported")),
+        Err(_) => report.errors.push(RowError::new(
+            0,
+            "alt.csv is missing or unreadable: aliases not imported",
+        )),
     }
     Ok(report)
 }
@@ -31,10 +37,26 @@ fn records(bytes: &[u8]) -> Vec<(usize, Result<Vec<String>, ()>)> {
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let row = record.as_ref().ok().and_then(|r| r.position()).map_or(i + 1, |p| p.line() as usize);
+        let row = record
+            .as_ref()
+            .ok()
+            .and_then(|r| r.position())
+            .map_or(i + 1, |p| p.line() as usize);
         out.push((
             row,
-            record.map(|r| r.iter().map(|f| if f.trim() == "-0-" { String::new() } else { f.trim().to_string() }).collect()).map_err(|_| ()),
+            record
+                .map(|r| {
+                    r.iter()
+                        .map(|f| {
+                            if f.trim() == "-0-" {
+                                String::new()
+                            } else {
+                                f.trim().to_string()
+                            }
+                        })
+                        .collect()
+                })
+                .map_err(|_| ()),
         ));
     }
     out
@@ -44,21 +66,28 @@ fn import_sdn(bytes: &[u8]) -> ImportReport {
     let mut report = ImportReport::default();
     for (row, record) in records(bytes) {
         let Ok(fields) = record else {
-            report.errors.push(RowError::new(row, "sdn.csv: the row is not valid CSV"));
+            report
+                .errors
+                .push(RowError::new(row, "sdn.csv: the row is not valid CSV"));
             continue;
         };
         if fields.iter().all(String::is_empty) {
             continue;
         }
         if fields.len() < 12 {
-            report.errors.push(RowError::new(row, "sdn.csv: the row has fewer than 12 fields"));
+            report.errors.push(RowError::new(
+                row,
+                "sdn.csv: the row has fewer than 12 fields",
+            ));
             continue;
         }
         if !fields[2].eq_ignore_ascii_case("individual") {
             continue;
         }
         let Some(name) = split_name(&fields[1]) else {
-            report.errors.push(RowError::new(row, "sdn.csv: the individual has no name"));
+            report
+                .errors
+                .push(RowError::new(row, "sdn.csv: the individual has no name"));
             continue;
         };
         let mut entry = Entry {
@@ -82,8 +111,14 @@ fn split_name(raw: &str) -> Option<Name> {
         return None;
     }
     Some(match raw.split_once(',') {
-        Some((surname, given)) => Name { surname: surname.trim().to_string(), given_names: given.trim().to_string() },
-        None => Name { surname: raw.to_string(), given_names: String::new() },
+        Some((surname, given)) => Name {
+            surname: surname.trim().to_string(),
+            given_names: given.trim().to_string(),
+        },
+        None => Name {
+            surname: raw.to_string(),
+            given_names: String::new(),
+        },
     })
 }
 
@@ -102,18 +137,32 @@ fn parse_remarks(row: usize, remarks: &str, entry: &mut Entry, errors: &mut Vec<
                         }
                     }
                 }
-                None => errors.push(RowError::new(row, "sdn.csv: a date of birth in the remarks is not understood; left out")),
+                None => errors.push(RowError::new(
+                    row,
+                    "sdn.csv: a date of birth in the remarks is not understood; left out",
+                )),
             }
-        } else if let Some(country) = part.strip_prefix("nationality ").or_else(|| part.strip_prefix("citizen ")) {
+        } else if let Some(country) = part
+            .strip_prefix("nationality ")
+            .or_else(|| part.strip_prefix("citizen "))
+        {
             match country_code(country) {
-                Some(code) if !entry.nationalities.iter().any(|n| n == code) => entry.nationalities.push(code.to_string()),
+                Some(code) if !entry.nationalities.iter().any(|n| n == code) => {
+                    entry.nationalities.push(code.to_string())
+                }
                 Some(_) => {}
-                None => errors.push(RowError::new(row, "sdn.csv: a nationality in the remarks is not a known country; left out")),
+                None => errors.push(RowError::new(
+                    row,
+                    "sdn.csv: a nationality in the remarks is not a known country; left out",
+                )),
             }
         } else if let Some(rest) = part.strip_prefix("Passport ") {
             match passport(rest) {
                 Some(doc) => entry.documents.push(doc),
-                None => errors.push(RowError::new(row, "sdn.csv: a passport in the remarks has no number; left out")),
+                None => errors.push(RowError::new(
+                    row,
+                    "sdn.csv: a passport in the remarks has no number; left out",
+                )),
             }
         } else if let Some(gender) = part.strip_prefix("Gender ") {
             entry.gender = super::clean_gender(gender);
@@ -141,26 +190,40 @@ fn passport(text: &str) -> Option<EntryDocument> {
         .and_then(|rest| rest.split_once(')'))
         .and_then(|(c, _)| country_code(c))
         .map(str::to_string);
-    Some(EntryDocument { number: number.to_string(), country })
+    Some(EntryDocument {
+        number: number.to_string(),
+        country,
+    })
 }
 
 fn add_aliases(bytes: &[u8], report: &mut ImportReport) {
-    let by_id: HashMap<String, usize> =
-        report.entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+    let by_id: HashMap<String, usize> = report
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.clone(), i))
+        .collect();
     for (row, record) in records(bytes) {
         let Ok(fields) = record else {
-            report.errors.push(RowError::new(row, "alt.csv: the row is not valid CSV"));
+            report
+                .errors
+                .push(RowError::new(row, "alt.csv: the row is not valid CSV"));
             continue;
         };
         if fields.iter().all(String::is_empty) {
             continue;
         }
         if fields.len() < 4 {
-            report.errors.push(RowError::new(row, "alt.csv: the row has fewer than 4 fields"));
+            report.errors.push(RowError::new(
+                row,
+                "alt.csv: the row has fewer than 4 fields",
+            ));
             continue;
         }
         // Aliases of entities and vessels have no individual to attach to: not an error.
-        let Some(&index) = by_id.get(&fields[0]) else { continue };
+        let Some(&index) = by_id.get(&fields[0]) else {
+            continue;
+        };
         match split_name(&fields[3]) {
             Some(name) => {
                 let entry = &mut report.entries[index];
@@ -168,7 +231,9 @@ fn add_aliases(bytes: &[u8], report: &mut ImportReport) {
                     entry.aliases.push(name);
                 }
             }
-            None => report.errors.push(RowError::new(row, "alt.csv: the alias has no name")),
+            None => report
+                .errors
+                .push(RowError::new(row, "alt.csv: the alias has no name")),
         }
     }
 }
@@ -186,10 +251,19 @@ mod tests {
         let report = import_sdn(sdn.as_bytes());
         assert_eq!(report.entries.len(), 1);
         let e = &report.entries[0];
-        assert_eq!((e.surname.as_str(), e.given_names.as_str()), ("AL-FAQIH", "Saad"));
+        assert_eq!(
+            (e.surname.as_str(), e.given_names.as_str()),
+            ("AL-FAQIH", "Saad")
+        );
         assert_eq!(e.dates_of_birth, ["1957-02-01", "1959", "1960", "1961"]);
         assert_eq!(e.nationalities, ["IRQ", "PRK"]);
-        assert_eq!(e.documents[0], EntryDocument { number: "A1234567".into(), country: Some("IRQ".into()) });
+        assert_eq!(
+            e.documents[0],
+            EntryDocument {
+                number: "A1234567".into(),
+                country: Some("IRQ".into())
+            }
+        );
         assert_eq!(e.documents[1].number, "265 216");
         assert_eq!(e.gender.as_deref(), Some("M"));
         assert_eq!(report.errors.len(), 1);
@@ -198,7 +272,8 @@ mod tests {
 
     #[test]
     fn latin1_names_decode() {
-        let sdn = b"7,\"M\xdcLLER, J\xf6rg\",\"individual\",\"X\",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\n";
+        let sdn =
+            b"7,\"M\xdcLLER, J\xf6rg\",\"individual\",\"X\",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\n";
         let report = import_sdn(sdn);
         assert_eq!(report.entries[0].surname, "M\u{dc}LLER");
         assert_eq!(report.entries[0].given_names, "J\u{f6}rg");

@@ -7,11 +7,18 @@ use std::borrow::Cow;
 /// end-of-file mark (0x1A), which OFAC's files carry.
 pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let end = bytes.iter().rposition(|&b| b != 0x1A && b != 0).map_or(0, |i| i + 1);
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != 0x1A && b != 0)
+        .map_or(0, |i| i + 1);
     let bytes = &bytes[..end];
     match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
     }
 }
 

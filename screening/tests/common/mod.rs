@@ -11,10 +11,15 @@ use paxrisk_parsers::{Document, Traveller};
 pub fn ofac_folder() -> Option<PathBuf> {
     let candidates = [
         std::env::var("PAXRISK_OFAC_DIR").ok().map(PathBuf::from),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/watchlists/ofac-sdn-2021")),
+        Some(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/watchlists/ofac-sdn-2021"),
+        ),
         Some(PathBuf::from("/work/shared/watchlists/ofac-sdn-2021")),
     ];
-    candidates.into_iter().flatten().find(|p| p.join("sdn.csv").is_file())
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|p| p.join("sdn.csv").is_file())
 }
 
 /// SplitMix64: enough randomness for test data, reproducible from a seed, no dependency.
@@ -66,4 +71,11 @@ pub fn with_passport(mut t: Traveller, number: &str, country: &str) -> Traveller
         ..Document::default()
     });
     t
+}
+
+/// CPU time of the calling thread in nanoseconds (Linux), so timings in tests stay meaningful on
+/// a machine shared with other builds; `None` elsewhere.
+pub fn thread_cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
 }

@@ -32,7 +32,10 @@ pub fn token_of(req: &HttpRequest) -> Option<String> {
         .headers()
         .get("Authorization")
         .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+        .and_then(|h| {
+            h.strip_prefix("Bearer ")
+                .or_else(|| h.strip_prefix("bearer "))
+        })
         .map(|t| t.trim().to_string());
     bearer.or_else(|| req.cookie(CALLER_COOKIE).map(|c| c.value().to_string()))
 }
@@ -48,8 +51,10 @@ impl FromRequest for Caller {
             let (Some(state), Some(token)) = (state, token) else {
                 return Err(ApiError::unauthorized());
             };
-            let p = crate::api::db(&state, move |conn, st| auth::authenticate(conn, &st.keys, &token).map_err(ApiError::from))
-                .await?;
+            let p = crate::api::db(&state, move |conn, st| {
+                auth::authenticate(conn, &st.keys, &token).map_err(ApiError::from)
+            })
+            .await?;
             Ok(Caller(p))
         })
     }

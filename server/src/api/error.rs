@@ -24,6 +24,8 @@ pub enum Code {
     Locked,
     Unavailable,
     Internal,
+    /// A closed review item: locked until reopened with a reason.
+    ItemClosed,
 }
 
 /// An error an API handler returns.
@@ -51,7 +53,13 @@ struct Body<'a> {
 impl ApiError {
     /// An error with a status, code and message.
     pub fn new(status: StatusCode, code: Code, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), path: None, detail_code: None }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            path: None,
+            detail_code: None,
+        }
     }
     /// Adds the rule validator's code.
     pub fn with_rule_code(mut self, code: &'static str) -> Self {
@@ -64,15 +72,27 @@ impl ApiError {
     }
     /// 401: no token, or a bad one.
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, Code::Unauthorized, "sign in first: the token is missing, invalid, expired or revoked")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            Code::Unauthorized,
+            "sign in first: the token is missing, invalid, expired or revoked",
+        )
     }
     /// 403: the caller's role may not use this route.
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, Code::Forbidden, "your role may not use this route")
+        Self::new(
+            StatusCode::FORBIDDEN,
+            Code::Forbidden,
+            "your role may not use this route",
+        )
     }
     /// 404: no such thing, or not one the caller may see.
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, Code::NotFound, format!("no such {what}"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            Code::NotFound,
+            format!("no such {what}"),
+        )
     }
     /// 422: well-formed but breaks a rule.
     pub fn unprocessable(code: Code, message: impl Into<String>) -> Self {
@@ -81,7 +101,11 @@ impl ApiError {
     /// 500 with an opaque body; the detail goes to the log only.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, Code::Internal, "something went wrong; the error was logged")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Code::Internal,
+            "something went wrong; the error was logged",
+        )
     }
 }
 
@@ -101,7 +125,12 @@ impl ResponseError for ApiError {
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
             r.insert_header(("Retry-After", "5"));
         }
-        r.json(Body { code: self.code, message: &self.message, path: self.path.as_deref(), reason: self.detail_code })
+        r.json(Body {
+            code: self.code,
+            message: &self.message,
+            path: self.path.as_deref(),
+            reason: self.detail_code,
+        })
     }
 }
 
@@ -110,13 +139,21 @@ impl From<DbError> for ApiError {
         match e {
             DbError::Unavailable(detail) => {
                 tracing::warn!(error = %detail, "database unavailable");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, Code::Unavailable, "the database is unavailable; retry shortly")
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Code::Unavailable,
+                    "the database is unavailable; retry shortly",
+                )
             }
             DbError::Query(diesel::result::Error::DatabaseError(kind, info))
                 if matches!(kind, diesel::result::DatabaseErrorKind::ClosedConnection)
                     || info.message().contains("database is locked") =>
             {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, Code::Unavailable, "the database is busy; retry shortly")
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Code::Unavailable,
+                    "the database is busy; retry shortly",
+                )
             }
             other => ApiError::internal(other),
         }
@@ -135,11 +172,25 @@ impl From<AuthError> for ApiError {
             AuthError::BadCredentials | AuthError::InvalidToken => {
                 ApiError::new(StatusCode::UNAUTHORIZED, Code::Unauthorized, e.to_string())
             }
-            AuthError::Locked => ApiError::new(StatusCode::TOO_MANY_REQUESTS, Code::Locked, e.to_string()),
+            AuthError::Locked => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, Code::Locked, e.to_string())
+            }
             AuthError::Policy(_) => ApiError::unprocessable(Code::WeakPassword, e.to_string()),
-            AuthError::UsernameTaken => ApiError::new(StatusCode::CONFLICT, Code::Conflict, e.to_string()),
-            AuthError::UnknownRole(_) | AuthError::CarrierRequired | AuthError::BadCarrier | AuthError::BadUsername => {
+            AuthError::UsernameTaken => {
+                ApiError::new(StatusCode::CONFLICT, Code::Conflict, e.to_string())
+            }
+            AuthError::UnknownRole(_)
+            | AuthError::CarrierRequired
+            | AuthError::BadCarrier
+            | AuthError::BadUsername => {
                 ApiError::unprocessable(Code::ValidationFailed, e.to_string())
+            }
+            AuthError::BadEmail | AuthError::NotAirline => {
+                ApiError::unprocessable(Code::ValidationFailed, e.to_string())
+            }
+            AuthError::UserNotFound => ApiError::not_found("user"),
+            AuthError::NotASession => {
+                ApiError::new(StatusCode::FORBIDDEN, Code::Forbidden, e.to_string())
             }
             AuthError::Db(db) => db.into(),
         }
@@ -158,8 +209,21 @@ mod tests {
 
     #[test]
     fn codes_serialise_in_snake_case() {
-        let all = [Code::BadRequest, Code::NotFound, Code::InvalidRule, Code::PayloadTooLarge, Code::Unavailable];
+        let all = [
+            Code::BadRequest,
+            Code::NotFound,
+            Code::InvalidRule,
+            Code::PayloadTooLarge,
+            Code::Unavailable,
+        ];
         let json = serde_json::to_string(&all).unwrap();
-        assert_eq!(json, r#"["bad_request","not_found","invalid_rule","payload_too_large","unavailable"]"#);
+        assert_eq!(
+            json,
+            r#"["bad_request","not_found","invalid_rule","payload_too_large","unavailable"]"#
+        );
+        assert_eq!(
+            serde_json::to_string(&[Code::ItemClosed, Code::WeakPassword, Code::Locked]).unwrap(),
+            r#"["item_closed","weak_password","locked"]"#
+        );
     }
 }

@@ -34,7 +34,10 @@ where
 {
     let state = state.clone();
     web::block(move || {
-        let mut conn = state.pool.get().map_err(|e| ApiError::from(crate::db::DbError::from(e)))?;
+        let mut conn = state
+            .pool
+            .get()
+            .map_err(|e| ApiError::from(crate::db::DbError::from(e)))?;
         f(&mut conn, &state)
     })
     .await?
@@ -45,7 +48,14 @@ pub const REVIEWERS: &[Role] = &[Role::Officer, Role::Analyst, Role::Admin];
 /// Staff who write rules and lists.
 pub const RULE_WRITERS: &[Role] = &[Role::Analyst, Role::Admin];
 /// Everyone but carriers.
-pub const STAFF: &[Role] = &[Role::Officer, Role::Analyst, Role::Admin, Role::Dpo, Role::Approver, Role::Auditor];
+pub const STAFF: &[Role] = &[
+    Role::Officer,
+    Role::Analyst,
+    Role::Admin,
+    Role::Dpo,
+    Role::Approver,
+    Role::Auditor,
+];
 /// Who reads the audit log.
 pub const AUDITORS: &[Role] = &[Role::Dpo, Role::Auditor, Role::Admin];
 
@@ -66,7 +76,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/messages/{id}", web::get().to(messages::get))
                 // REVIEWERS
                 .route("/flights", web::get().to(flights::list))
-                .route("/flights/{id}/travellers", web::get().to(flights::travellers))
+                .route(
+                    "/flights/{id}/travellers",
+                    web::get().to(flights::travellers),
+                )
                 .route("/travellers/{id}", web::get().to(flights::traveller))
                 .route("/queue", web::get().to(queue::list))
                 .route("/queue/{id}/claim", web::post().to(queue::claim))
@@ -78,6 +91,68 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/watchlists", web::get().to(watchlists::list))
                 // AUDITORS
                 .route("/audit", web::get().to(audit::list))
+                // retention: admins write the policy, the DPO the sensitive list; oversight reads
+                .route("/retention/policy", web::get().to(retention::get_policy))
+                .route("/retention/policy", web::put().to(retention::put_policy))
+                .route("/retention/run", web::post().to(retention::run))
+                .route("/retention/stats", web::get().to(retention::stats))
+                .route(
+                    "/retention/sensitive-terms",
+                    web::get().to(retention::get_terms),
+                )
+                .route(
+                    "/retention/sensitive-terms",
+                    web::put().to(retention::put_terms),
+                )
+                .route(
+                    "/retention/sensitive-removals",
+                    web::get().to(retention::removals),
+                )
+                // re-personalisation: officers/analysts ask, approvers decide, the DPO reviews
+                .route("/unmask-requests", web::post().to(unmask::create))
+                .route("/unmask-requests", web::get().to(unmask::list))
+                .route(
+                    "/unmask-requests/{id}/decision",
+                    web::post().to(unmask::decide),
+                )
+                .route(
+                    "/unmask-requests/{id}/dpo-review",
+                    web::post().to(unmask::dpo_review),
+                )
+                .route(
+                    "/unmask-requests/{id}/travellers",
+                    web::get().to(unmask::travellers),
+                )
+                // accounts and review actions (issue 7); roles are declared in each handler:
+                // any signed-in user
+                .route("/auth/refresh", web::post().to(auth::refresh))
+                .route("/auth/password", web::post().to(auth::change_password))
+                // STAFF
+                .route("/auth/me", web::patch().to(auth::update_me))
+                // admin
+                .route("/users", web::get().to(users::list))
+                .route("/users", web::post().to(users::create))
+                .route("/users/{id}", web::get().to(users::get))
+                .route("/users/{id}", web::patch().to(users::update))
+                .route("/users/{id}/keys", web::post().to(keys::issue))
+                .route("/keys", web::get().to(keys::list))
+                .route("/keys/{id}", web::delete().to(keys::revoke))
+                // REVIEWERS read and note; officers and admins act; admins assign
+                .route("/queue/{id}", web::get().to(queue::get))
+                .route("/queue/{id}/notes", web::get().to(queue::list_notes))
+                .route("/queue/{id}/notes", web::post().to(queue::add_note))
+                .route("/queue/{id}/reopen", web::post().to(queue::reopen))
+                .route("/queue/{id}/assign", web::post().to(queue::assign))
+                .route(
+                    "/travellers/{id}/manual-hits",
+                    web::post().to(queue::manual_hit),
+                )
+                .route("/lookouts", web::get().to(lookouts::list))
+                .route("/lookouts", web::post().to(lookouts::create))
+                .route(
+                    "/lookouts/{id}/status",
+                    web::post().to(lookouts::set_status),
+                )
                 .default_service(web::to(system::not_found)),
         )
         .configure(crate::web::routes);

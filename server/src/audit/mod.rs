@@ -22,6 +22,10 @@ pub struct Event<'a> {
     pub outcome: &'a str,
 }
 
+mod query;
+
+pub use query::{search, Query, QueryError};
+
 /// A stored row, as the API returns it.
 #[derive(Debug, Serialize, Queryable)]
 pub struct Row {
@@ -38,7 +42,15 @@ pub struct Row {
 
 fn digest(prev: &str, at: i64, e: &Event<'_>) -> String {
     let mut h = Sha256::new();
-    for part in [prev, &at.to_string(), e.actor, e.role, e.action, e.object, e.outcome] {
+    for part in [
+        prev,
+        &at.to_string(),
+        e.actor,
+        e.role,
+        e.action,
+        e.object,
+        e.outcome,
+    ] {
         h.update(part.as_bytes());
         h.update([0x1f]);
     }
@@ -52,8 +64,11 @@ pub fn record(conn: &mut DbConnection, e: Event<'_>) -> Result<(), DbError> {
             // Several servers append to one chain: take turns.
             diesel::sql_query("SELECT pg_advisory_xact_lock(72437)").execute(pg)?;
         }
-        let prev: Option<String> =
-            audit_log::table.order(audit_log::seq.desc()).select(audit_log::hash).first(conn).optional()?;
+        let prev: Option<String> = audit_log::table
+            .order(audit_log::seq.desc())
+            .select(audit_log::hash)
+            .first(conn)
+            .optional()?;
         let prev = prev.unwrap_or_default();
         let at = now_ms();
         let hash = digest(&prev, at, &e);
@@ -88,15 +103,30 @@ pub fn verify(conn: &mut DbConnection) -> Result<Verification, DbError> {
     let mut rows = 0;
     let mut after = i64::MIN;
     loop {
-        let batch: Vec<Row> =
-            audit_log::table.filter(audit_log::seq.gt(after)).order(audit_log::seq.asc()).limit(5000).load(conn)?;
+        let batch: Vec<Row> = audit_log::table
+            .filter(audit_log::seq.gt(after))
+            .order(audit_log::seq.asc())
+            .limit(5000)
+            .load(conn)?;
         if batch.is_empty() {
-            return Ok(Verification { rows, broken_at: None });
+            return Ok(Verification {
+                rows,
+                broken_at: None,
+            });
         }
         for r in &batch {
-            let e = Event { actor: &r.actor, role: &r.role, action: &r.action, object: &r.object, outcome: &r.outcome };
+            let e = Event {
+                actor: &r.actor,
+                role: &r.role,
+                action: &r.action,
+                object: &r.object,
+                outcome: &r.outcome,
+            };
             if r.prev_hash != prev || digest(&prev, r.at, &e) != r.hash {
-                return Ok(Verification { rows, broken_at: Some(r.seq) });
+                return Ok(Verification {
+                    rows,
+                    broken_at: Some(r.seq),
+                });
             }
             prev = r.hash.clone();
             rows += 1;
@@ -107,5 +137,8 @@ pub fn verify(conn: &mut DbConnection) -> Result<Verification, DbError> {
 
 /// The most recent rows, newest first.
 pub fn recent(conn: &mut DbConnection, limit: i64) -> Result<Vec<Row>, DbError> {
-    Ok(audit_log::table.order(audit_log::seq.desc()).limit(limit).load(conn)?)
+    Ok(audit_log::table
+        .order(audit_log::seq.desc())
+        .limit(limit)
+        .load(conn)?)
 }

@@ -3,12 +3,19 @@
 //! Tokens are HS256 JWTs with issuer, audience, `exp` and `nbf` checked, and a server-side
 //! session row each, so logout and revocation take effect at once.
 
+pub mod keys;
 pub mod password;
+pub mod serde_time;
+mod session;
 mod token;
 mod users;
 
+pub use session::{authenticate, login, logout, refresh, LoginOutcome, LoginPolicy};
 pub use token::{Keys, Principal};
-pub use users::{add_user, authenticate, login, logout, LoginOutcome};
+pub use users::{
+    add_user, change_password, create_user, get_user, list_users, update_user, NewUser, UserChange,
+    UserView,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -27,8 +34,15 @@ pub enum Role {
 
 impl Role {
     /// Every role, in the order the docs list them.
-    pub const ALL: [Role; 7] =
-        [Role::Airline, Role::Officer, Role::Analyst, Role::Admin, Role::Dpo, Role::Approver, Role::Auditor];
+    pub const ALL: [Role; 7] = [
+        Role::Airline,
+        Role::Officer,
+        Role::Analyst,
+        Role::Admin,
+        Role::Dpo,
+        Role::Approver,
+        Role::Auditor,
+    ];
 
     /// The stored and serialised name.
     pub fn as_str(self) -> &'static str {
@@ -45,7 +59,9 @@ impl Role {
 
     /// Parses a stored or typed role name.
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s.trim().to_ascii_lowercase())
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
     }
 
     /// Staff roles may see personal data of any carrier's travellers (subject to their routes).
@@ -63,7 +79,9 @@ pub enum AuthError {
     Locked,
     #[error("{0}")]
     Policy(#[from] password::PolicyError),
-    #[error("unknown role {0:?}; roles are airline, officer, analyst, admin, dpo, approver, auditor")]
+    #[error(
+        "unknown role {0:?}; roles are airline, officer, analyst, admin, dpo, approver, auditor"
+    )]
     UnknownRole(String),
     #[error("an airline account needs --carrier with the carrier's two-character IATA code")]
     CarrierRequired,
@@ -75,6 +93,14 @@ pub enum AuthError {
     UsernameTaken,
     #[error("the token is missing, invalid, expired or revoked")]
     InvalidToken,
+    #[error("no such user")]
+    UserNotFound,
+    #[error("API keys are issued to airline accounts only")]
+    NotAirline,
+    #[error("an API key does not expire: there is nothing to refresh")]
+    NotASession,
+    #[error("the e-mail address is not valid")]
+    BadEmail,
     #[error(transparent)]
     Db(#[from] crate::db::DbError),
 }

@@ -1,6 +1,8 @@
 //! Password hashing (argon2id) and the password policy.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 
 /// A hash verified for unknown users so the time a login takes does not reveal which accounts
@@ -12,10 +14,38 @@ fn dummy_hash() -> &'static str {
 
 /// Passwords nobody should use, checked case-insensitively (with digits and symbols stripped).
 const COMMON: &[&str] = &[
-    "password", "passwort", "motdepasse", "contrasena", "qwerty", "qwertyuiop", "letmein", "welcome",
-    "admin", "administrator", "changeme", "iloveyou", "monkey", "dragon", "football", "baseball",
-    "sunshine", "princess", "trustno", "abcdef", "abcdefghijkl", "master", "superman", "secret",
-    "starwars", "whatever", "shadow", "passw", "default", "customs", "border", "paxrisk",
+    "password",
+    "passwort",
+    "motdepasse",
+    "contrasena",
+    "qwerty",
+    "qwertyuiop",
+    "letmein",
+    "welcome",
+    "admin",
+    "administrator",
+    "changeme",
+    "iloveyou",
+    "monkey",
+    "dragon",
+    "football",
+    "baseball",
+    "sunshine",
+    "princess",
+    "trustno",
+    "abcdef",
+    "abcdefghijkl",
+    "master",
+    "superman",
+    "secret",
+    "starwars",
+    "whatever",
+    "shadow",
+    "passw",
+    "default",
+    "customs",
+    "border",
+    "paxrisk",
 ];
 
 /// Why a password was refused.
@@ -45,7 +75,11 @@ pub fn check_policy(username: &str, password: &str) -> Result<(), PolicyError> {
         c.dedup();
         c.len()
     };
-    if distinct < 5 || COMMON.iter().any(|w| letters == *w || (letters.len() <= w.len() + 2 && letters.contains(w))) {
+    if distinct < 5
+        || COMMON
+            .iter()
+            .any(|w| letters == *w || (letters.len() <= w.len() + 2 && letters.contains(w)))
+    {
         return Err(PolicyError::Common);
     }
     Ok(())
@@ -68,7 +102,9 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
     };
     let parsed = PasswordHash::new(hash_text);
     let ok = match parsed {
-        Ok(h) => Argon2::default().verify_password(password.as_bytes(), &h).is_ok(),
+        Ok(h) => Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok(),
         Err(_) => false,
     };
     ok && stored.is_some()
@@ -81,9 +117,18 @@ mod tests {
     #[test]
     fn policy_refuses_short_username_and_common() {
         assert_eq!(check_policy("ann", "short"), Err(PolicyError::TooShort));
-        assert_eq!(check_policy("officer1", "my-officer1-pass!"), Err(PolicyError::ContainsUsername));
-        assert_eq!(check_policy("ann", "Password1234"), Err(PolicyError::Common));
-        assert_eq!(check_policy("ann", "aaaaaaaaaaaaaa"), Err(PolicyError::Common));
+        assert_eq!(
+            check_policy("officer1", "my-officer1-pass!"),
+            Err(PolicyError::ContainsUsername)
+        );
+        assert_eq!(
+            check_policy("ann", "Password1234"),
+            Err(PolicyError::Common)
+        );
+        assert_eq!(
+            check_policy("ann", "aaaaaaaaaaaaaa"),
+            Err(PolicyError::Common)
+        );
         assert_eq!(check_policy("ann", "Quiet-Lantern-7-Harbour-2026!"), Ok(()));
     }
 

@@ -18,7 +18,10 @@ pub struct Keys {
 impl Keys {
     /// Keys from a shared secret.
     pub fn from_secret(secret: &[u8]) -> Self {
-        Keys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret) }
+        Keys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+        }
     }
 }
 
@@ -63,7 +66,8 @@ pub(super) fn sign(keys: &Keys, p: &Principal, now_s: i64, exp_s: i64) -> String
         nbf: now_s - 5,
         exp: exp_s,
     };
-    encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).expect("HS256 signing cannot fail")
+    encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding)
+        .expect("HS256 signing cannot fail")
 }
 
 /// Checks signature, issuer, audience, expiry and not-before; the session is checked by the caller.
@@ -75,7 +79,13 @@ pub(super) fn check(keys: &Keys, token: &str) -> Result<Principal, AuthError> {
     v.leeway = 5;
     let data = decode::<Claims>(token, &keys.decoding, &v).map_err(|_| AuthError::InvalidToken)?;
     let c = data.claims;
-    Ok(Principal { user_id: c.sub, username: c.name, role: c.role, carrier: c.carrier, session_id: c.jti })
+    Ok(Principal {
+        user_id: c.sub,
+        username: c.name,
+        role: c.role,
+        carrier: c.carrier,
+        session_id: c.jti,
+    })
 }
 
 #[cfg(test)]

@@ -57,7 +57,10 @@ pub fn parse_url(url: &str) -> (Backend, String) {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         (Backend::Postgres, url.to_string())
     } else {
-        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
         (Backend::Sqlite, path.to_string())
     }
 }
@@ -82,7 +85,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -118,14 +122,19 @@ pub fn open(url: &str, size: u32) -> Result<DbPool, DbError> {
     if backend == Backend::Sqlite {
         if let Some(dir) = std::path::Path::new(&target).parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| DbError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    DbError::Unavailable(format!("cannot create {}: {e}", dir.display()))
+                })?;
             }
         }
     }
     let manager = Manager { backend, target };
     let pool = Pool::builder()
-        .max_size(if backend == Backend::Sqlite { size.min(4) } else { size })
+        .max_size(if backend == Backend::Sqlite {
+            size.min(4)
+        } else {
+            size
+        })
         .test_on_check_out(backend == Backend::Postgres)
         .connection_timeout(Duration::from_secs(10))
         .connection_customizer(Box::new(Setup { backend }))
@@ -165,7 +174,11 @@ pub fn new_id() -> String {
 /// Reads a setting.
 pub fn get_setting(conn: &mut DbConnection, key: &str) -> Result<Option<String>, DbError> {
     use schema::settings::dsl as s;
-    Ok(s::settings.filter(s::key.eq(key)).select(s::value).first(conn).optional()?)
+    Ok(s::settings
+        .filter(s::key.eq(key))
+        .select(s::value)
+        .first(conn)
+        .optional()?)
 }
 
 /// Returns the setting `key`, creating it with `make()` the first time. Safe when several
@@ -179,8 +192,11 @@ pub fn setting_or_create(
     if let Some(v) = get_setting(conn, key)? {
         return Ok(v);
     }
-    let _ = diesel::insert_into(s::settings).values((s::key.eq(key), s::value.eq(make()))).execute(conn);
-    get_setting(conn, key)?.ok_or_else(|| DbError::Unavailable(format!("setting {key} could not be stored")))
+    let _ = diesel::insert_into(s::settings)
+        .values((s::key.eq(key), s::value.eq(make())))
+        .execute(conn);
+    get_setting(conn, key)?
+        .ok_or_else(|| DbError::Unavailable(format!("setting {key} could not be stored")))
 }
 
 /// Runs `f` in a transaction. On SQLite, writers of this process take turns first: a deferred

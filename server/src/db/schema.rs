@@ -19,6 +19,8 @@ diesel::table! {
         failed_logins -> Integer,
         locked_until -> Nullable<BigInt>,
         created_at -> BigInt,
+        email -> Nullable<Text>,
+        notify_high -> Bool,
     }
 }
 
@@ -87,6 +89,7 @@ diesel::table! {
         masked -> Bool,
         received_at -> BigInt,
         updated_at -> BigInt,
+        person_key -> Nullable<Text>,
     }
 }
 
@@ -225,6 +228,7 @@ diesel::table! {
         author -> Text,
         body -> Text,
         created_at -> BigInt,
+        kind -> Text,
     }
 }
 
@@ -261,4 +265,158 @@ diesel::allow_tables_to_appear_in_same_query!(
     review_items,
     review_notes,
     audit_log,
+    api_keys,
+    manual_hits,
+    lookouts,
+    notify_events,
 );
+
+// Retention (issue 8): policy, data keys, sealed originals, unmask requests, sensitive filter.
+
+diesel::table! {
+    retention_policy (id) {
+        id -> Text,
+        profile -> Text,
+        spec -> Text,
+        version -> Integer,
+        updated_by -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    retention_keys (subject) {
+        subject -> Text,
+        wrapped_key -> Binary,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    sealed_originals (subject) {
+        subject -> Text,
+        sealed -> Binary,
+        sealed_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    unmask_requests (id) {
+        id -> Text,
+        requester_id -> Text,
+        traveller_ids -> Text,
+        fields -> Text,
+        purpose -> Text,
+        reason -> Text,
+        hours -> Integer,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+        decided_at -> Nullable<BigInt>,
+        expires_at -> Nullable<BigInt>,
+        dpo_reviewed_by -> Nullable<Text>,
+        dpo_reviewed_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    sensitive_lists (version) {
+        version -> Integer,
+        codes -> Text,
+        keywords -> Text,
+        created_by -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    sensitive_removals (carrier, day) {
+        carrier -> Text,
+        day -> Text,
+        removed -> BigInt,
+    }
+}
+
+diesel::table! {
+    retention_runs (id) {
+        id -> Text,
+        as_of -> BigInt,
+        started_at -> BigInt,
+        profile -> Text,
+        travellers_deleted -> BigInt,
+        travellers_masked -> BigInt,
+        pnrs_deleted -> BigInt,
+        pnrs_masked -> BigInt,
+        raw_deleted -> BigInt,
+        grants_expired -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    retention_policy,
+    retention_keys,
+    sealed_originals,
+    unmask_requests,
+    sensitive_lists,
+    sensitive_removals,
+    retention_runs,
+);
+
+// Accounts, review actions, lookouts and the e-mail outbox (issue 7).
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        user_id -> Text,
+        label -> Text,
+        secret_sha256 -> Text,
+        created_by -> Text,
+        created_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+        last_used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    manual_hits (id) {
+        id -> Text,
+        item_id -> Text,
+        traveller_id -> Text,
+        category -> Text,
+        band -> Text,
+        reason -> Text,
+        author -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    lookouts (id) {
+        id -> Text,
+        traveller_id -> Text,
+        flight_id -> Text,
+        item_id -> Nullable<Text>,
+        status -> Text,
+        reason -> Text,
+        created_by -> Text,
+        created_at -> BigInt,
+        updated_by -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    notify_events (id) {
+        id -> Text,
+        key -> Text,
+        kind -> Text,
+        object_id -> Text,
+        state -> Text,
+        attempts -> Integer,
+        lease_until -> Nullable<BigInt>,
+        detail -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}

@@ -22,7 +22,13 @@ fn table() -> &'static HashMap<&'static str, Airport> {
             .filter_map(|line| {
                 let mut f = line.split(',');
                 let (code, country, tz) = (f.next()?, f.next()?, f.next()?);
-                Some((code, Airport { country, tz: tz.parse().ok()? }))
+                Some((
+                    code,
+                    Airport {
+                        country,
+                        tz: tz.parse().ok()?,
+                    },
+                ))
             })
             .collect()
     })
@@ -40,17 +46,17 @@ pub fn local_to_utc_ms(airport: &str, local: &str) -> Option<i64> {
     let naive = NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M:%S"))
         .or_else(|_| {
-            chrono::NaiveDate::parse_from_str(local, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            chrono::NaiveDate::parse_from_str(local, "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
         })
         .ok()?;
     let Some(a) = lookup(airport) else {
         return Some(naive.and_utc().timestamp_millis());
     };
-    let t = a
-        .tz
-        .from_local_datetime(&naive)
-        .earliest()
-        .or_else(|| a.tz.from_local_datetime(&(naive + chrono::Duration::hours(1))).earliest())?;
+    let t = a.tz.from_local_datetime(&naive).earliest().or_else(|| {
+        a.tz.from_local_datetime(&(naive + chrono::Duration::hours(1)))
+            .earliest()
+    })?;
     Some(t.timestamp_millis())
 }
 
@@ -62,10 +68,20 @@ mod tests {
     fn singapore_is_eight_hours_ahead_and_new_york_observes_dst() {
         assert_eq!(lookup("sin").unwrap().country, "SGP");
         let sin = local_to_utc_ms("SIN", "2026-11-29T08:00").unwrap();
-        assert_eq!(chrono::DateTime::from_timestamp_millis(sin).unwrap().to_rfc3339(), "2026-11-29T00:00:00+00:00");
+        assert_eq!(
+            chrono::DateTime::from_timestamp_millis(sin)
+                .unwrap()
+                .to_rfc3339(),
+            "2026-11-29T00:00:00+00:00"
+        );
         let jfk_winter = local_to_utc_ms("JFK", "2026-01-15T12:00").unwrap();
         let jfk_summer = local_to_utc_ms("JFK", "2026-07-15T12:00").unwrap();
-        let hour = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap().format("%H").to_string();
+        let hour = |ms: i64| {
+            chrono::DateTime::from_timestamp_millis(ms)
+                .unwrap()
+                .format("%H")
+                .to_string()
+        };
         assert_eq!(hour(jfk_winter), "17");
         assert_eq!(hour(jfk_summer), "16");
     }

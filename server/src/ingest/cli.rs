@@ -12,7 +12,9 @@ use crate::config::Config;
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if path.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
         entries.sort();
         for e in entries {
             collect(&e, out)?;
@@ -34,9 +36,14 @@ pub fn ingest(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     }
     let pool = crate::db::open(&config.database_url, 2)?;
     let mut conn = pool.get()?;
+    let started = std::time::Instant::now();
+    let before = traveller_count(&mut conn)?;
     let bar = if std::io::stderr().is_terminal() {
         let b = ProgressBar::new(files.len() as u64);
-        b.set_style(ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} {eta}").expect("valid template"));
+        b.set_style(
+            ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} {eta}")
+                .expect("valid template"),
+        );
         b.set_message("storing");
         b
     } else {
@@ -65,6 +72,7 @@ pub fn ingest(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         bar.inc(1);
     }
     bar.set_message("processing");
+    let stored_at = started.elapsed();
     drop(conn);
     let worker = crate::worker::Worker {
         pool: pool.clone(),
@@ -74,6 +82,25 @@ pub fn ingest(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     };
     worker.drain()?;
     bar.finish_and_clear();
+    let took = started.elapsed();
+    let loaded = traveller_count(&mut *pool.get()?)? - before;
     println!("{stored} stored, {duplicates} already known, {unreadable} unreadable; all processed");
-    Ok(if unreadable == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    println!(
+        "{loaded} new travellers in {:.2} s (stored in {:.2} s): {:.0} travellers/s from raw bytes to screened",
+        took.as_secs_f64(),
+        stored_at.as_secs_f64(),
+        loaded as f64 / took.as_secs_f64().max(1e-9)
+    );
+    Ok(if unreadable == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn traveller_count(conn: &mut crate::db::DbConnection) -> anyhow::Result<i64> {
+    use diesel::prelude::*;
+    Ok(crate::db::schema::travellers::table
+        .count()
+        .get_result(conn)?)
 }

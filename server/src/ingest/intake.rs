@@ -68,9 +68,16 @@ pub fn accept(
             .execute(conn)
     });
     match inserted {
-        Ok(_) => Ok(Accepted { id, status: "received".into(), duplicate: false }),
+        Ok(_) => Ok(Accepted {
+            id,
+            status: "received".into(),
+            duplicate: false,
+        }),
         // Another request stored the same bytes between our look-up and insert.
-        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => {
             find_by_sha(conn, &sha)?.ok_or_else(|| DbError::Unavailable("message vanished".into()))
         }
         Err(e) => Err(e.into()),
@@ -83,7 +90,11 @@ fn find_by_sha(conn: &mut DbConnection, sha: &str) -> Result<Option<Accepted>, D
         .select((messages::id, messages::state))
         .first(conn)
         .optional()?;
-    Ok(found.map(|(id, status)| Accepted { id, status, duplicate: true }))
+    Ok(found.map(|(id, status)| Accepted {
+        id,
+        status,
+        duplicate: true,
+    }))
 }
 
 /// A message's state as its sender and staff see it.
@@ -100,8 +111,20 @@ pub struct MessageStatus {
 }
 
 /// Reads a message's state. `carrier` set (an airline caller) hides other carriers' messages.
-pub fn status(conn: &mut DbConnection, id: &str, carrier: Option<&str>) -> Result<Option<MessageStatus>, DbError> {
-    type Row = (String, String, Option<String>, Option<String>, i64, i64, String);
+pub fn status(
+    conn: &mut DbConnection,
+    id: &str,
+    carrier: Option<&str>,
+) -> Result<Option<MessageStatus>, DbError> {
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+        i64,
+        String,
+    );
     let row: Option<Row> = messages::table
         .filter(messages::id.eq(id))
         .select((
@@ -115,25 +138,39 @@ pub fn status(conn: &mut DbConnection, id: &str, carrier: Option<&str>) -> Resul
         ))
         .first(conn)
         .optional()?;
-    Ok(row.and_then(|(id, status, message_type, msg_carrier, received, size, diags)| {
-        if carrier.is_some() && carrier != msg_carrier.as_deref() {
-            return None;
-        }
-        Some(MessageStatus {
-            id,
-            status,
-            message_type,
-            carrier: msg_carrier,
-            received_at: crate::api::rfc3339(received),
-            size,
-            diagnostics: serde_json::from_str(&diags).unwrap_or_default(),
-        })
-    }))
+    Ok(row.and_then(
+        |(id, status, message_type, msg_carrier, received, size, diags)| {
+            if carrier.is_some() && carrier != msg_carrier.as_deref() {
+                return None;
+            }
+            Some(MessageStatus {
+                id,
+                status,
+                message_type,
+                carrier: msg_carrier,
+                received_at: crate::api::rfc3339(received),
+                size,
+                diagnostics: serde_json::from_str(&diags).unwrap_or_default(),
+            })
+        },
+    ))
 }
 
 /// The latest messages, newest first; `carrier` set shows only that carrier's.
-pub fn recent(conn: &mut DbConnection, carrier: Option<&str>, limit: i64) -> Result<Vec<serde_json::Value>, DbError> {
-    type Row = (String, String, Option<String>, Option<String>, i64, i64, String);
+pub fn recent(
+    conn: &mut DbConnection,
+    carrier: Option<&str>,
+    limit: i64,
+) -> Result<Vec<serde_json::Value>, DbError> {
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+        i64,
+        String,
+    );
     let mut q = messages::table
         .select((
             messages::id,

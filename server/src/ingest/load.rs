@@ -35,15 +35,48 @@ pub struct Origin<'a> {
 /// The key that identifies one person on one flight across messages: normalised surname and
 /// first given name (PNRs often lack the date of birth that API data carry).
 pub fn flight_identity_key(t: &Traveller) -> String {
-    let norm = |s: &str| -> String {
-        s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
-    };
-    let first_given = t.given_names.split_whitespace().next().unwrap_or("");
-    format!("{}|{}", norm(&t.surname), norm(first_given))
+    let surname = paxrisk_screening::names::normalise(&t.surname).replace(' ', "");
+    let given = paxrisk_screening::names::normalise(&t.given_names);
+    format!(
+        "{surname}|{}",
+        given.split_whitespace().next().unwrap_or("")
+    )
+}
+
+/// The key that links one person across flights (travel history): normalised full name and date
+/// of birth, else the first document's number and country; `None` when neither is known.
+pub fn person_key(t: &Traveller) -> Option<String> {
+    let name = format!(
+        "{}|{}",
+        paxrisk_screening::names::normalise(&t.surname).replace(' ', ""),
+        paxrisk_screening::names::normalise(&t.given_names).replace(' ', "")
+    );
+    if let Some(dob) = t.date_of_birth.as_deref().filter(|d| d.len() == 10) {
+        return Some(format!("{name}|{dob}"));
+    }
+    t.documents
+        .iter()
+        .find(|d| !d.number.trim().is_empty())
+        .map(|d| {
+            let number: String = d
+                .number
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_uppercase();
+            format!(
+                "doc|{number}|{}",
+                d.issuing_country.as_deref().unwrap_or("")
+            )
+        })
 }
 
 /// Creates or finds the flight a message speaks of; returns its id.
-pub fn upsert_flight(conn: &mut DbConnection, flight: &Flight, home: Option<&str>) -> QueryResult<Option<String>> {
+pub fn upsert_flight(
+    conn: &mut DbConnection,
+    flight: &Flight,
+    home: Option<&str>,
+) -> QueryResult<Option<String>> {
     let (Some(first), Some(last)) = (flight.legs.first(), flight.legs.last()) else {
         return Ok(None);
     };
@@ -52,14 +85,30 @@ pub fn upsert_flight(conn: &mut DbConnection, flight: &Flight, home: Option<&str
     }
     let number = flight.number.trim_start_matches('0');
     let number = if number.is_empty() { "0" } else { number };
-    let dep_date = first.departure_local.as_deref().map(|d| &d[..d.len().min(10)]).unwrap_or("");
-    let key = format!("{}|{}|{}|{}|{}", flight.carrier, number, first.origin, last.destination, dep_date);
-    let etd = first.departure_local.as_deref().and_then(|t| airports::local_to_utc_ms(&first.origin, t));
-    let eta = last.arrival_local.as_deref().and_then(|t| airports::local_to_utc_ms(&last.destination, t));
+    let dep_date = first
+        .departure_local
+        .as_deref()
+        .map(|d| &d[..d.len().min(10)])
+        .unwrap_or("");
+    let key = format!(
+        "{}|{}|{}|{}|{}",
+        flight.carrier, number, first.origin, last.destination, dep_date
+    );
+    let etd = first
+        .departure_local
+        .as_deref()
+        .and_then(|t| airports::local_to_utc_ms(&first.origin, t));
+    let eta = last
+        .arrival_local
+        .as_deref()
+        .and_then(|t| airports::local_to_utc_ms(&last.destination, t));
     let direction = direction(home, &first.origin, &last.destination);
     let now = now_ms();
-    let existing: Option<String> =
-        flights::table.filter(flights::flight_key.eq(&key)).select(flights::id).first(conn).optional()?;
+    let existing: Option<String> = flights::table
+        .filter(flights::flight_key.eq(&key))
+        .select(flights::id)
+        .first(conn)
+        .optional()?;
     if let Some(id) = existing {
         diesel::update(flights::table.filter(flights::id.eq(&id)))
             .set((
@@ -104,7 +153,11 @@ fn direction(home: Option<&str>, origin: &str, destination: &str) -> &'static st
 }
 
 /// Loads a manifest; returns the flight id (None when the manifest names no usable flight).
-pub fn load_manifest(conn: &mut DbConnection, m: &Manifest, origin: &Origin<'_>) -> QueryResult<Option<String>> {
+pub fn load_manifest(
+    conn: &mut DbConnection,
+    m: &Manifest,
+    origin: &Origin<'_>,
+) -> QueryResult<Option<String>> {
     let Some(flight_id) = upsert_flight(conn, &m.flight, origin.home_country)? else {
         return Ok(None);
     };
@@ -116,7 +169,11 @@ pub fn load_manifest(conn: &mut DbConnection, m: &Manifest, origin: &Origin<'_>)
 }
 
 /// Loads a PNR push; PNR travellers without documents are kept.
-pub fn load_pnrs(conn: &mut DbConnection, p: &PnrPush, origin: &Origin<'_>) -> QueryResult<Option<String>> {
+pub fn load_pnrs(
+    conn: &mut DbConnection,
+    p: &PnrPush,
+    origin: &Origin<'_>,
+) -> QueryResult<Option<String>> {
     let mut flight = p.flight.clone();
     if flight.legs.is_empty() {
         // No message-level TVL: take the first itinerary segment of the first PNR.
@@ -139,14 +196,22 @@ pub fn load_pnrs(conn: &mut DbConnection, p: &PnrPush, origin: &Origin<'_>) -> Q
     for pnr in &p.pnrs {
         let data = serde_json::to_string(pnr).unwrap_or_default();
         let existing: Option<String> = pnrs::table
-            .filter(pnrs::flight_id.eq(&flight_id).and(pnrs::record_locator.eq(&pnr.record_locator)))
+            .filter(
+                pnrs::flight_id
+                    .eq(&flight_id)
+                    .and(pnrs::record_locator.eq(&pnr.record_locator)),
+            )
             .select(pnrs::id)
             .first(conn)
             .optional()?;
         match existing {
             Some(id) => {
                 diesel::update(pnrs::table.filter(pnrs::id.eq(id)))
-                    .set((pnrs::data.eq(&data), pnrs::message_id.eq(origin.message_id), pnrs::received_at.eq(origin.received_at)))
+                    .set((
+                        pnrs::data.eq(&data),
+                        pnrs::message_id.eq(origin.message_id),
+                        pnrs::received_at.eq(origin.received_at),
+                    ))
                     .execute(conn)?;
             }
             None => {
@@ -163,7 +228,14 @@ pub fn load_pnrs(conn: &mut DbConnection, p: &PnrPush, origin: &Origin<'_>) -> Q
             }
         }
         for t in &pnr.travellers {
-            upsert_traveller(conn, &flight_id, t, Some(&pnr.record_locator), DataSource::Pnr, origin)?;
+            upsert_traveller(
+                conn,
+                &flight_id,
+                t,
+                Some(&pnr.record_locator),
+                DataSource::Pnr,
+                origin,
+            )?;
         }
     }
     enqueue_screening(conn, &flight_id)?;
@@ -182,7 +254,11 @@ fn upsert_traveller(
     let data = serde_json::to_string(t).unwrap_or_default();
     let now = now_ms();
     let existing: Option<(String, String)> = travellers::table
-        .filter(travellers::flight_id.eq(flight_id).and(travellers::identity_key.eq(&key)))
+        .filter(
+            travellers::flight_id
+                .eq(flight_id)
+                .and(travellers::identity_key.eq(&key)),
+        )
         .select((travellers::id, travellers::source))
         .first(conn)
         .optional()?;
@@ -218,6 +294,7 @@ fn upsert_traveller(
                     travellers::masked.eq(false),
                     travellers::received_at.eq(origin.received_at),
                     travellers::updated_at.eq(now),
+                    travellers::person_key.eq(person_key(t)),
                 ))
                 .execute(conn)?;
             replace_documents(conn, &id, t)?;
@@ -257,13 +334,19 @@ fn set_current(
             travellers::data.eq(data),
             travellers::message_id.eq(origin.message_id),
             travellers::updated_at.eq(now_ms()),
+            travellers::person_key.eq(person_key(t)),
         ))
         .execute(conn)?;
     replace_documents(conn, id, t)
 }
 
-fn replace_documents(conn: &mut DbConnection, traveller_id: &str, t: &Traveller) -> QueryResult<()> {
-    diesel::delete(documents::table.filter(documents::traveller_id.eq(traveller_id))).execute(conn)?;
+fn replace_documents(
+    conn: &mut DbConnection,
+    traveller_id: &str,
+    t: &Traveller,
+) -> QueryResult<()> {
+    diesel::delete(documents::table.filter(documents::traveller_id.eq(traveller_id)))
+        .execute(conn)?;
     for d in &t.documents {
         diesel::insert_into(documents::table)
             .values((

@@ -1,8 +1,9 @@
 //! Intake (HTTP, folder, CLI) → raw store → parse → load → enqueue screening.
 
 pub mod airports;
+pub mod cli;
+pub mod folder;
 pub mod intake;
 pub mod load;
 pub mod process;
 pub mod views;
-pub mod cli;

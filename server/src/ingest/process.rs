@@ -20,9 +20,9 @@ pub fn claim_next(conn: &mut DbConnection) -> Result<Option<String>, DbError> {
     let claimed = crate::db::transaction(conn, |conn| {
         let waiting = messages::table
             .filter(
-                messages::state
-                    .eq("received")
-                    .or(messages::state.eq("processing").and(messages::lease_until.lt(now))),
+                messages::state.eq("received").or(messages::state
+                    .eq("processing")
+                    .and(messages::lease_until.lt(now))),
             )
             .order(messages::received_at.asc())
             .select(messages::id);
@@ -47,24 +47,46 @@ pub fn claim_next(conn: &mut DbConnection) -> Result<Option<String>, DbError> {
 
 /// Parses and loads one claimed message. Bad input ends in state `failed` with diagnostics; it
 /// never returns an error for the message's content.
-pub fn process(conn: &mut DbConnection, id: &str, home_country: Option<&str>) -> Result<(), DbError> {
+pub fn process(
+    conn: &mut DbConnection,
+    id: &str,
+    home_country: Option<&str>,
+) -> Result<(), DbError> {
     let (raw, received_at, attempts): (Option<Vec<u8>>, i64, i32) = messages::table
         .filter(messages::id.eq(id))
         .select((messages::raw, messages::received_at, messages::attempts))
         .first(conn)?;
     let Some(raw) = raw else {
-        return set_state(conn, id, "failed", None, &serde_json::json!([{"severity": "error", "segment": "", "position": 0,
-            "message": "the message's bytes were deleted by retention before it was processed"}]));
+        return set_state(
+            conn,
+            id,
+            "failed",
+            None,
+            &serde_json::json!([{"severity": "error", "segment": "", "position": 0,
+            "message": "the message's bytes were deleted by retention before it was processed"}]),
+        );
     };
     if attempts > MAX_ATTEMPTS {
-        return set_state(conn, id, "failed", None, &serde_json::json!([{"severity": "error", "segment": "", "position": 0,
-            "message": "processing was interrupted too many times; the message is kept for an administrator"}]));
+        return set_state(
+            conn,
+            id,
+            "failed",
+            None,
+            &serde_json::json!([{"severity": "error", "segment": "", "position": 0,
+            "message": "processing was interrupted too many times; the message is kept for an administrator"}]),
+        );
     }
     let parsed = paxrisk_parsers::parse(&raw);
+    // Sensitive data (religion, health, ...) never reach the store: filtered here, before loading.
+    let parsed = crate::retention::sensitive::filter_messages(conn, id, parsed)?;
     let mut diagnostics = Vec::new();
     let mut message_type = None;
     let mut loaded_any = false;
-    let origin = Origin { message_id: id, received_at, home_country };
+    let origin = Origin {
+        message_id: id,
+        received_at,
+        home_country,
+    };
     crate::db::transaction(conn, |conn| {
         for m in &parsed {
             match m {
@@ -135,8 +157,17 @@ fn set_state(
 
 /// Marks the loaded messages of a flight screened once its screening job is done.
 pub fn mark_screened(conn: &mut DbConnection, message_ids: &[String]) -> Result<(), DbError> {
-    diesel::update(messages::table.filter(messages::id.eq_any(message_ids).and(messages::state.eq("loaded"))))
-        .set((messages::state.eq("screened"), messages::updated_at.eq(now_ms())))
-        .execute(conn)?;
+    diesel::update(
+        messages::table.filter(
+            messages::id
+                .eq_any(message_ids)
+                .and(messages::state.eq("loaded")),
+        ),
+    )
+    .set((
+        messages::state.eq("screened"),
+        messages::updated_at.eq(now_ms()),
+    ))
+    .execute(conn)?;
     Ok(())
 }

@@ -27,7 +27,18 @@ pub struct FlightView {
     pub flagged: i64,
 }
 
-type FlightRow = (String, String, String, String, String, Option<i64>, Option<i64>, Option<String>, Option<String>, String);
+type FlightRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    String,
+);
 
 fn flight_columns() -> (
     flights::id,
@@ -56,8 +67,16 @@ fn flight_columns() -> (
 }
 
 /// Flights that land after `since` (or have no known arrival), soonest first.
-pub fn flights(conn: &mut DbConnection, since: Option<i64>, limit: i64) -> Result<Vec<FlightView>, DbError> {
-    let mut q = flights::table.select(flight_columns()).order(flights::eta.asc()).limit(limit).into_boxed();
+pub fn flights(
+    conn: &mut DbConnection,
+    since: Option<i64>,
+    limit: i64,
+) -> Result<Vec<FlightView>, DbError> {
+    let mut q = flights::table
+        .select(flight_columns())
+        .order(flights::eta.asc())
+        .limit(limit)
+        .into_boxed();
     if let Some(s) = since {
         q = q.filter(flights::eta.ge(s).or(flights::eta.is_null()));
     }
@@ -75,21 +94,38 @@ pub fn flights(conn: &mut DbConnection, since: Option<i64>, limit: i64) -> Resul
         .load(conn)?;
     let counts: HashMap<_, _> = counts.into_iter().collect();
     let flagged: HashMap<_, _> = flagged.into_iter().collect();
-    Ok(rows.into_iter().map(|r| to_view(r, &counts, &flagged)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| to_view(r, &counts, &flagged))
+        .collect())
 }
 
 /// One flight.
 pub fn flight(conn: &mut DbConnection, id: &str) -> Result<Option<FlightView>, DbError> {
-    let row: Option<FlightRow> = flights::table.filter(flights::id.eq(id)).select(flight_columns()).first(conn).optional()?;
+    let row: Option<FlightRow> = flights::table
+        .filter(flights::id.eq(id))
+        .select(flight_columns())
+        .first(conn)
+        .optional()?;
     let Some(row) = row else { return Ok(None) };
-    let n: i64 = travellers::table.filter(travellers::flight_id.eq(id)).count().get_result(conn)?;
-    let f: i64 = review_items::table.filter(review_items::flight_id.eq(id)).count().get_result(conn)?;
+    let n: i64 = travellers::table
+        .filter(travellers::flight_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    let f: i64 = review_items::table
+        .filter(review_items::flight_id.eq(id))
+        .count()
+        .get_result(conn)?;
     let counts = HashMap::from([(row.0.clone(), n)]);
     let flagged = HashMap::from([(row.0.clone(), f)]);
     Ok(Some(to_view(row, &counts, &flagged)))
 }
 
-fn to_view(r: FlightRow, counts: &HashMap<String, i64>, flagged: &HashMap<String, i64>) -> FlightView {
+fn to_view(
+    r: FlightRow,
+    counts: &HashMap<String, i64>,
+    flagged: &HashMap<String, i64>,
+) -> FlightView {
     FlightView {
         travellers: counts.get(&r.0).copied().unwrap_or(0),
         flagged: flagged.get(&r.0).copied().unwrap_or(0),
@@ -137,11 +173,26 @@ pub struct DocumentView {
     pub expiry: Option<String>,
 }
 
-type TravellerRow =
-    (String, String, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>, String, bool);
+type TravellerRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    bool,
+);
 
 /// Travellers of a flight, or one traveller by id.
-pub fn travellers(conn: &mut DbConnection, flight_id: Option<&str>, id: Option<&str>) -> Result<Vec<TravellerView>, DbError> {
+pub fn travellers(
+    conn: &mut DbConnection,
+    flight_id: Option<&str>,
+    id: Option<&str>,
+) -> Result<Vec<TravellerView>, DbError> {
     let mut q = travellers::table
         .select((
             travellers::id,
@@ -168,17 +219,31 @@ pub fn travellers(conn: &mut DbConnection, flight_id: Option<&str>, id: Option<&
     let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
     let docs: Vec<DocumentView> = documents::table
         .filter(documents::traveller_id.eq_any(&ids))
-        .select((documents::traveller_id, documents::doc_type, documents::number, documents::issuing_country, documents::expiry))
+        .select((
+            documents::traveller_id,
+            documents::doc_type,
+            documents::number,
+            documents::issuing_country,
+            documents::expiry,
+        ))
         .load(conn)?;
     let scores: Vec<(String, i32, String)> = review_items::table
         .filter(review_items::traveller_id.eq_any(&ids))
-        .select((review_items::traveller_id, review_items::score, review_items::band))
+        .select((
+            review_items::traveller_id,
+            review_items::score,
+            review_items::band,
+        ))
         .load(conn)?;
     let mut by_traveller: HashMap<String, Vec<DocumentView>> = HashMap::new();
     for d in docs {
-        by_traveller.entry(d.traveller_id.clone()).or_default().push(d);
+        by_traveller
+            .entry(d.traveller_id.clone())
+            .or_default()
+            .push(d);
     }
-    let scores: HashMap<String, (i32, String)> = scores.into_iter().map(|(t, s, b)| (t, (s, b))).collect();
+    let scores: HashMap<String, (i32, String)> =
+        scores.into_iter().map(|(t, s, b)| (t, (s, b))).collect();
     Ok(rows
         .into_iter()
         .map(|r| {

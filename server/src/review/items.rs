@@ -1,51 +1,141 @@
-//! Review items: created and rescored by screening, claimed and disposed by officers.
+//! Review items: created and rescored by screening, claimed, assigned, disposed and reopened by
+//! officers. Every state change is one conditional UPDATE, so two officers racing for an item
+//! cannot both win, on either backend.
 
 use diesel::prelude::*;
 
-use crate::db::schema::review_items;
+use crate::db::schema::{manual_hits, review_items, review_notes};
 use crate::db::{new_id, now_ms, DbConnection, DbError};
 
 /// The outcomes an officer may record.
 pub const DISPOSITIONS: &[&str] = &["no_action", "referred", "resultant", "false_match"];
 
+/// Orders bands: `high` > `medium` > anything else.
+pub fn band_rank(b: &str) -> u8 {
+    match b {
+        "high" => 2,
+        "medium" => 1,
+        _ => 0,
+    }
+}
+
+/// The higher of two bands.
+pub fn higher_band<'a>(a: &'a str, b: &'a str) -> &'a str {
+    if band_rank(b) > band_rank(a) {
+        b
+    } else {
+        a
+    }
+}
+
 /// Puts a traveller in the queue with a score and band, or updates their item. Closed items
-/// keep their disposition; a new score on them shows when they are reopened.
-pub fn upsert(conn: &mut DbConnection, traveller_id: &str, flight_id: &str, score: i32, band: &str) -> QueryResult<()> {
+/// keep their disposition; a new score on them shows when they are reopened. A manual hit keeps
+/// its band: screening may raise an item above it, never below. An item that enters the high
+/// band is handed to `notify`, in the same transaction.
+pub fn upsert(
+    conn: &mut DbConnection,
+    traveller_id: &str,
+    flight_id: &str,
+    score: i32,
+    band: &str,
+) -> QueryResult<()> {
     let now = now_ms();
-    let updated = diesel::update(review_items::table.filter(review_items::traveller_id.eq(traveller_id)))
-        .set((review_items::score.eq(score), review_items::band.eq(band), review_items::updated_at.eq(now)))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(review_items::table)
-            .values((
-                review_items::id.eq(new_id()),
-                review_items::traveller_id.eq(traveller_id),
-                review_items::flight_id.eq(flight_id),
-                review_items::score.eq(score),
-                review_items::band.eq(band),
-                review_items::status.eq("new"),
-                review_items::created_at.eq(now),
-                review_items::updated_at.eq(now),
-            ))
-            .execute(conn)?;
+    let manual: Vec<String> = manual_hits::table
+        .filter(manual_hits::traveller_id.eq(traveller_id))
+        .select(manual_hits::band)
+        .load(conn)?;
+    let band = manual.iter().fold(band, |b, m| higher_band(b, m));
+    let existing: Option<(String, String)> = review_items::table
+        .filter(review_items::traveller_id.eq(traveller_id))
+        .select((review_items::id, review_items::band))
+        .first(conn)
+        .optional()?;
+    let (id, was_high) = match existing {
+        Some((id, old)) => {
+            diesel::update(review_items::table.filter(review_items::id.eq(&id)))
+                .set((
+                    review_items::score.eq(score),
+                    review_items::band.eq(band),
+                    review_items::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            (id, old == "high")
+        }
+        None => (
+            insert(conn, traveller_id, flight_id, score, band, now)?,
+            false,
+        ),
+    };
+    if band == "high" && !was_high {
+        crate::notify::new_high_hits(conn, &[id])?;
     }
     Ok(())
 }
 
-/// Removes an item nobody has touched when its traveller no longer qualifies (a rule retired,
-/// a list entry removed). Claimed or closed items stay: they are someone's work.
-pub fn withdraw(conn: &mut DbConnection, traveller_id: &str) -> QueryResult<()> {
-    diesel::delete(review_items::table.filter(review_items::traveller_id.eq(traveller_id).and(review_items::status.eq("new"))))
+/// Inserts a new item; returns its id.
+pub(super) fn insert(
+    conn: &mut DbConnection,
+    traveller_id: &str,
+    flight_id: &str,
+    score: i32,
+    band: &str,
+    now: i64,
+) -> QueryResult<String> {
+    let id = new_id();
+    diesel::insert_into(review_items::table)
+        .values((
+            review_items::id.eq(&id),
+            review_items::traveller_id.eq(traveller_id),
+            review_items::flight_id.eq(flight_id),
+            review_items::score.eq(score),
+            review_items::band.eq(band),
+            review_items::status.eq("new"),
+            review_items::created_at.eq(now),
+            review_items::updated_at.eq(now),
+        ))
         .execute(conn)?;
+    Ok(id)
+}
+
+/// Removes an item nobody has touched when its traveller no longer qualifies (a rule retired,
+/// a list entry removed). Claimed, closed, noted or manually flagged items stay: they are
+/// someone's work.
+pub fn withdraw(conn: &mut DbConnection, traveller_id: &str) -> QueryResult<()> {
+    let item: Option<String> = review_items::table
+        .filter(
+            review_items::traveller_id
+                .eq(traveller_id)
+                .and(review_items::status.eq("new")),
+        )
+        .select(review_items::id)
+        .first(conn)
+        .optional()?;
+    let Some(id) = item else { return Ok(()) };
+    let notes: i64 = review_notes::table
+        .filter(review_notes::item_id.eq(&id))
+        .count()
+        .get_result(conn)?;
+    let manual: i64 = manual_hits::table
+        .filter(manual_hits::item_id.eq(&id))
+        .count()
+        .get_result(conn)?;
+    if notes == 0 && manual == 0 {
+        diesel::delete(
+            review_items::table
+                .filter(review_items::id.eq(&id).and(review_items::status.eq("new"))),
+        )
+        .execute(conn)?;
+    }
     Ok(())
 }
 
-/// What happened to a claim or disposition.
-#[derive(Debug, PartialEq, Eq)]
+/// What happened to an action on an item.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
 pub enum Outcome {
     Done,
     NotFound,
-    /// Someone else holds it, or it is closed.
+    /// The item's state forbids it: someone else holds it or it is closed (for a claim,
+    /// disposition, assignment or note), or it is not closed (for a reopen). `status` tells which.
     Conflict,
 }
 
@@ -56,25 +146,42 @@ pub fn claim(conn: &mut DbConnection, item_id: &str, user: &str) -> Result<Outco
             review_items::id
                 .eq(item_id)
                 .and(review_items::status.ne("closed"))
-                .and(review_items::assignee.is_null().or(review_items::assignee.eq(user))),
+                .and(
+                    review_items::assignee
+                        .is_null()
+                        .or(review_items::assignee.eq(user)),
+                ),
         ),
     )
-    .set((review_items::assignee.eq(user), review_items::status.eq("claimed"), review_items::updated_at.eq(now_ms())))
+    .set((
+        review_items::assignee.eq(user),
+        review_items::status.eq("claimed"),
+        review_items::updated_at.eq(now_ms()),
+    ))
     .execute(conn)?;
     if n == 1 {
         return Ok(Outcome::Done);
     }
-    exists_or(conn, item_id)
+    why_not(conn, item_id)
 }
 
 /// Closes an item with a disposition; only its assignee (or an unclaimed item's first comer) may.
-pub fn dispose(conn: &mut DbConnection, item_id: &str, user: &str, disposition: &str) -> Result<Outcome, DbError> {
+pub fn dispose(
+    conn: &mut DbConnection,
+    item_id: &str,
+    user: &str,
+    disposition: &str,
+) -> Result<Outcome, DbError> {
     let n = diesel::update(
         review_items::table.filter(
             review_items::id
                 .eq(item_id)
                 .and(review_items::status.ne("closed"))
-                .and(review_items::assignee.is_null().or(review_items::assignee.eq(user))),
+                .and(
+                    review_items::assignee
+                        .is_null()
+                        .or(review_items::assignee.eq(user)),
+                ),
         ),
     )
     .set((
@@ -87,10 +194,108 @@ pub fn dispose(conn: &mut DbConnection, item_id: &str, user: &str, disposition: 
     if n == 1 {
         return Ok(Outcome::Done);
     }
-    exists_or(conn, item_id)
+    why_not(conn, item_id)
 }
 
-fn exists_or(conn: &mut DbConnection, item_id: &str) -> Result<Outcome, DbError> {
-    let n: i64 = review_items::table.filter(review_items::id.eq(item_id)).count().get_result(conn)?;
-    Ok(if n == 0 { Outcome::NotFound } else { Outcome::Conflict })
+/// Gives an open item to `assignee` (an administrator's decision: it overrides a claim).
+pub fn assign(conn: &mut DbConnection, item_id: &str, assignee: &str) -> Result<Outcome, DbError> {
+    let n = diesel::update(
+        review_items::table.filter(
+            review_items::id
+                .eq(item_id)
+                .and(review_items::status.ne("closed")),
+        ),
+    )
+    .set((
+        review_items::assignee.eq(assignee),
+        review_items::status.eq("claimed"),
+        review_items::updated_at.eq(now_ms()),
+    ))
+    .execute(conn)?;
+    if n == 1 {
+        return Ok(Outcome::Done);
+    }
+    why_not(conn, item_id)
+}
+
+/// Reopens a closed item for `user` with a reason (kept as a `reopen` note that also records the
+/// disposition being set aside). The only way to change a closed item.
+pub fn reopen(
+    conn: &mut DbConnection,
+    item_id: &str,
+    user: &str,
+    reason: &str,
+) -> Result<Outcome, DbError> {
+    crate::db::transaction(conn, |conn| {
+        let was: Option<Option<String>> = review_items::table
+            .filter(
+                review_items::id
+                    .eq(item_id)
+                    .and(review_items::status.eq("closed")),
+            )
+            .select(review_items::disposition)
+            .first(conn)
+            .optional()?;
+        let Some(was) = was else { return Ok(None) };
+        let n = diesel::update(
+            review_items::table.filter(
+                review_items::id
+                    .eq(item_id)
+                    .and(review_items::status.eq("closed")),
+            ),
+        )
+        .set((
+            review_items::status.eq("reopened"),
+            review_items::assignee.eq(user),
+            review_items::disposition.eq(None::<String>),
+            review_items::updated_at.eq(now_ms()),
+        ))
+        .execute(conn)?;
+        if n != 1 {
+            return Ok(None);
+        }
+        let body = format!(
+            "Reopened (disposition was {}): {reason}",
+            was.as_deref().unwrap_or("none")
+        );
+        super::notes::insert(conn, item_id, user, &body, "reopen")?;
+        Ok::<_, diesel::result::Error>(Some(()))
+    })?
+    .map_or_else(|| why_not(conn, item_id), |()| Ok(Outcome::Done))
+}
+
+/// Why an action changed nothing: no such item, or its state.
+fn why_not(conn: &mut DbConnection, item_id: &str) -> Result<Outcome, DbError> {
+    let status: Option<String> = review_items::table
+        .filter(review_items::id.eq(item_id))
+        .select(review_items::status)
+        .first(conn)
+        .optional()?;
+    Ok(if status.is_none() {
+        Outcome::NotFound
+    } else {
+        Outcome::Conflict
+    })
+}
+
+/// The status of an item, if it exists.
+pub fn status(conn: &mut DbConnection, item_id: &str) -> Result<Option<String>, DbError> {
+    Ok(review_items::table
+        .filter(review_items::id.eq(item_id))
+        .select(review_items::status)
+        .first(conn)
+        .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_order_high_over_medium_over_low() {
+        assert_eq!(higher_band("medium", "high"), "high");
+        assert_eq!(higher_band("high", "low"), "high");
+        assert_eq!(higher_band("low", "medium"), "medium");
+        assert!(band_rank("high") > band_rank("medium") && band_rank("medium") > band_rank("low"));
+    }
 }

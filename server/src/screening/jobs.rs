@@ -31,7 +31,11 @@ pub fn claim_next(conn: &mut DbConnection) -> Result<Option<Job>, DbError> {
         };
         if let Some((id, _)) = &found {
             diesel::update(jobs::table.filter(jobs::id.eq(id)))
-                .set((jobs::state.eq("running"), jobs::lease_until.eq(now + LEASE_MS), jobs::attempts.eq(jobs::attempts + 1)))
+                .set((
+                    jobs::state.eq("running"),
+                    jobs::lease_until.eq(now + LEASE_MS),
+                    jobs::attempts.eq(jobs::attempts + 1),
+                ))
                 .execute(conn)?;
         }
         Ok::<_, diesel::result::Error>(found.map(|(id, flight_id)| Job { id, flight_id }))
@@ -48,8 +52,10 @@ pub fn finish(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
 /// Queues screening of every open flight (after a list or rule change).
 pub fn rescreen_open(conn: &mut DbConnection, open_ms: i64) -> Result<usize, DbError> {
     let since = now_ms() - open_ms;
-    let ids: Vec<String> =
-        flights::table.filter(flights::eta.ge(since).or(flights::eta.is_null())).select(flights::id).load(conn)?;
+    let ids: Vec<String> = flights::table
+        .filter(flights::eta.ge(since).or(flights::eta.is_null()))
+        .select(flights::id)
+        .load(conn)?;
     for id in &ids {
         crate::ingest::load::enqueue_screening(conn, id)?;
     }

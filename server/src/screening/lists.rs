@@ -25,7 +25,8 @@ pub struct LoadedList {
 }
 
 fn cache() -> &'static RwLock<HashMap<String, Arc<LoadedList>>> {
-    static CACHE: std::sync::OnceLock<RwLock<HashMap<String, Arc<LoadedList>>>> = std::sync::OnceLock::new();
+    static CACHE: std::sync::OnceLock<RwLock<HashMap<String, Arc<LoadedList>>>> =
+        std::sync::OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
@@ -73,7 +74,11 @@ pub fn import_path(
         return Err(ImportError::Format(format.into()));
     }
     let report = watchlist::import(format, path).map_err(|e| ImportError::Read(e.to_string()))?;
-    let errors: Vec<(usize, String)> = report.errors.iter().map(|e| (e.row, e.message.clone())).collect();
+    let errors: Vec<(usize, String)> = report
+        .errors
+        .iter()
+        .map(|e| (e.row, e.message.clone()))
+        .collect();
     if strict && !errors.is_empty() {
         return Err(ImportError::Strict(errors.len()));
     }
@@ -81,11 +86,21 @@ pub fn import_path(
         return Err(ImportError::Empty);
     }
     let (id, version) = store(conn, name, &report.entries)?;
-    Ok(ImportSummary { watchlist_id: id, name: name.into(), version, entries: report.entries.len(), errors })
+    Ok(ImportSummary {
+        watchlist_id: id,
+        name: name.into(),
+        version,
+        entries: report.entries.len(),
+        errors,
+    })
 }
 
 /// Stores entries as a new version of a list (creating the list the first time).
-pub fn store(conn: &mut DbConnection, name: &str, entries: &[Entry]) -> Result<(String, i32), DbError> {
+pub fn store(
+    conn: &mut DbConnection,
+    name: &str,
+    entries: &[Entry],
+) -> Result<(String, i32), DbError> {
     let now = now_ms();
     let out = crate::db::transaction(conn, |conn| {
         let existing: Option<(String, i32)> = watchlists::table
@@ -96,7 +111,10 @@ pub fn store(conn: &mut DbConnection, name: &str, entries: &[Entry]) -> Result<(
         let (id, version) = match existing {
             Some((id, v)) => {
                 diesel::update(watchlists::table.filter(watchlists::id.eq(&id)))
-                    .set((watchlists::version.eq(v + 1), watchlists::updated_at.eq(now)))
+                    .set((
+                        watchlists::version.eq(v + 1),
+                        watchlists::updated_at.eq(now),
+                    ))
                     .execute(conn)?;
                 (id, v + 1)
             }
@@ -132,8 +150,12 @@ pub fn store(conn: &mut DbConnection, name: &str, entries: &[Entry]) -> Result<(
                 .collect();
             // Multi-row inserts are per backend: the MultiConnection cannot express them.
             match conn {
-                DbConnection::Sqlite(c) => diesel::insert_into(watchlist_entries::table).values(&rows).execute(c)?,
-                DbConnection::Pg(c) => diesel::insert_into(watchlist_entries::table).values(&rows).execute(c)?,
+                DbConnection::Sqlite(c) => diesel::insert_into(watchlist_entries::table)
+                    .values(&rows)
+                    .execute(c)?,
+                DbConnection::Pg(c) => diesel::insert_into(watchlist_entries::table)
+                    .values(&rows)
+                    .execute(c)?,
             };
         }
         Ok::<_, diesel::result::Error>((id, version))
@@ -145,23 +167,51 @@ pub fn store(conn: &mut DbConnection, name: &str, entries: &[Entry]) -> Result<(
 pub fn current(conn: &mut DbConnection) -> Result<Vec<Arc<LoadedList>>, DbError> {
     type Row = (String, String, i32, f64, String);
     let rows: Vec<Row> = watchlists::table
-        .select((watchlists::id, watchlists::name, watchlists::version, watchlists::threshold, watchlists::category))
+        .select((
+            watchlists::id,
+            watchlists::name,
+            watchlists::version,
+            watchlists::threshold,
+            watchlists::category,
+        ))
         .load(conn)?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, name, version, threshold, category) in rows {
-        let cached = cache().read().unwrap_or_else(|p| p.into_inner()).get(&id).cloned();
+        let cached = cache()
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&id)
+            .cloned();
         if let Some(l) = cached.filter(|l| l.version == version) {
             out.push(l);
             continue;
         }
         let texts: Vec<String> = watchlist_entries::table
-            .filter(watchlist_entries::watchlist_id.eq(&id).and(watchlist_entries::version.eq(version)))
+            .filter(
+                watchlist_entries::watchlist_id
+                    .eq(&id)
+                    .and(watchlist_entries::version.eq(version)),
+            )
             .select(watchlist_entries::entry)
             .load(conn)?;
-        let entries: Vec<Entry> = texts.iter().filter_map(|t| serde_json::from_str(t).ok()).collect();
+        let entries: Vec<Entry> = texts
+            .iter()
+            .filter_map(|t| serde_json::from_str(t).ok())
+            .collect();
         let index = Index::build(&entries);
-        let list = Arc::new(LoadedList { id: id.clone(), name, version, threshold, category, entries, index });
-        cache().write().unwrap_or_else(|p| p.into_inner()).insert(id, list.clone());
+        let list = Arc::new(LoadedList {
+            id: id.clone(),
+            name,
+            version,
+            threshold,
+            category,
+            entries,
+            index,
+        });
+        cache()
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, list.clone());
         out.push(list);
     }
     Ok(out)

@@ -4,6 +4,6 @@
 
 pub mod jobs;
 pub mod lists;
+pub mod offline;
 pub mod rules;
 pub mod screen;
-pub mod offline;

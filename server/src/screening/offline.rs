@@ -9,8 +9,14 @@ use paxrisk_screening::matcher::Index;
 use paxrisk_screening::watchlist;
 
 /// Runs the command: prints `{"hits": [...]}`.
-pub fn screen(list: &Path, format: &str, threshold: Option<f64>, messages: &[PathBuf]) -> anyhow::Result<ExitCode> {
-    let report = watchlist::import(format, list).with_context(|| format!("cannot import the watchlist {}", list.display()))?;
+pub fn screen(
+    list: &Path,
+    format: &str,
+    threshold: Option<f64>,
+    messages: &[PathBuf],
+) -> anyhow::Result<ExitCode> {
+    let report = watchlist::import(format, list)
+        .with_context(|| format!("cannot import the watchlist {}", list.display()))?;
     for e in report.errors.iter().take(20) {
         eprintln!("watchlist row {}: {}", e.row, e.message);
     }
@@ -21,7 +27,8 @@ pub fn screen(list: &Path, format: &str, threshold: Option<f64>, messages: &[Pat
     let threshold = threshold.unwrap_or(paxrisk_screening::names::DEFAULT_NAME_THRESHOLD);
     let mut hits = Vec::new();
     for path in messages {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         for m in paxrisk_parsers::parse(&bytes) {
             let travellers: Vec<Traveller> = match m {
                 Message::Paxlst(x) => x.travellers,

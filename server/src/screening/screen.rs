@@ -35,11 +35,72 @@ pub struct FlightRow {
     pub direction: String,
 }
 
+/// Earlier trips and hits of the people on a flight, by person key (one query each).
+fn history(
+    conn: &mut DbConnection,
+    people: &[(String, String, Option<String>, String, Option<String>)],
+    etd: Option<i64>,
+) -> Result<HashMap<String, paxrisk_screening::rules::HistoryFacts>, DbError> {
+    let keys: Vec<&String> = people.iter().filter_map(|p| p.4.as_ref()).collect();
+    let Some(etd) = etd else {
+        return Ok(HashMap::new());
+    };
+    let mut out: HashMap<String, paxrisk_screening::rules::HistoryFacts> = HashMap::new();
+    for chunk in keys.chunks(500) {
+        let trips: Vec<(Option<String>, i64)> = travellers::table
+            .inner_join(flights::table.on(flights::id.eq(travellers::flight_id)))
+            .filter(
+                travellers::person_key
+                    .eq_any(chunk)
+                    .and(flights::etd.lt(etd)),
+            )
+            .group_by(travellers::person_key)
+            .select((travellers::person_key, diesel::dsl::count_star()))
+            .load(conn)?;
+        for (k, n) in trips.into_iter().filter_map(|(k, n)| k.map(|k| (k, n))) {
+            out.entry(k).or_default().previous_trips = Some(u32::try_from(n).unwrap_or(u32::MAX));
+        }
+        let past_hits: Vec<(Option<String>, i64)> = hits::table
+            .inner_join(travellers::table.on(travellers::id.eq(hits::traveller_id)))
+            .inner_join(flights::table.on(flights::id.eq(travellers::flight_id)))
+            .filter(
+                travellers::person_key
+                    .eq_any(chunk)
+                    .and(flights::etd.lt(etd))
+                    .and(hits::live.eq(true)),
+            )
+            .group_by(travellers::person_key)
+            .select((travellers::person_key, diesel::dsl::count_star()))
+            .load(conn)?;
+        for (k, n) in past_hits.into_iter().filter_map(|(k, n)| k.map(|k| (k, n))) {
+            out.entry(k).or_default().previous_hits = Some(u32::try_from(n).unwrap_or(u32::MAX));
+        }
+    }
+    for k in keys {
+        let h = out.entry(k.clone()).or_default();
+        h.previous_trips.get_or_insert(0);
+        h.previous_hits.get_or_insert(0);
+    }
+    Ok(out)
+}
+
 /// Screens every traveller of a flight; returns how many were screened.
-pub fn screen_flight(conn: &mut DbConnection, flight_id: &str, config: &Config) -> Result<usize, DbError> {
+pub fn screen_flight(
+    conn: &mut DbConnection,
+    flight_id: &str,
+    config: &Config,
+) -> Result<usize, DbError> {
     let lists = lists::current(conn)?;
     let active = rules::active(conn)?;
-    let row: Option<(String, String, String, String, Option<i64>, Option<String>, String)> = flights::table
+    let row: Option<(
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        String,
+    )> = flights::table
         .filter(flights::id.eq(flight_id))
         .select((
             flights::carrier,
@@ -62,20 +123,37 @@ pub fn screen_flight(conn: &mut DbConnection, flight_id: &str, config: &Config) 
         departure_local: f.5,
         direction: f.6,
     };
-    let people: Vec<(String, String, Option<String>, String)> = travellers::table
+    let people: Vec<(String, String, Option<String>, String, Option<String>)> = travellers::table
         .filter(travellers::flight_id.eq(flight_id))
-        .select((travellers::id, travellers::data, travellers::record_locator, travellers::message_id))
+        .select((
+            travellers::id,
+            travellers::data,
+            travellers::record_locator,
+            travellers::message_id,
+            travellers::person_key,
+        ))
         .load(conn)?;
-    let pnr_rows: Vec<(String, String)> =
-        pnrs::table.filter(pnrs::flight_id.eq(flight_id)).select((pnrs::record_locator, pnrs::data)).load(conn)?;
-    let pnr_map: HashMap<String, Pnr> =
-        pnr_rows.into_iter().filter_map(|(l, d)| serde_json::from_str(&d).ok().map(|p| (l, p))).collect();
+    let history = if active.is_empty() {
+        HashMap::new()
+    } else {
+        history(conn, &people, flight.etd)?
+    };
+    let pnr_rows: Vec<(String, String)> = pnrs::table
+        .filter(pnrs::flight_id.eq(flight_id))
+        .select((pnrs::record_locator, pnrs::data))
+        .load(conn)?;
+    let pnr_map: HashMap<String, Pnr> = pnr_rows
+        .into_iter()
+        .filter_map(|(l, d)| serde_json::from_str(&d).ok().map(|p| (l, p)))
+        .collect();
     let bands = rules::bands(config);
     let mut message_ids: Vec<String> = Vec::new();
     let mut results = Vec::with_capacity(people.len());
-    for (id, data, locator, message_id) in &people {
+    for (id, data, locator, message_id, person) in &people {
         message_ids.push(message_id.clone());
-        let Ok(t) = serde_json::from_str::<Traveller>(data) else { continue };
+        let Ok(t) = serde_json::from_str::<Traveller>(data) else {
+            continue;
+        };
         let mut found = Vec::new();
         for list in &lists {
             for m in list.index.screen(&t, list.threshold) {
@@ -93,12 +171,18 @@ pub fn screen_flight(conn: &mut DbConnection, flight_id: &str, config: &Config) 
             }
         }
         let pnr = locator.as_ref().and_then(|l| pnr_map.get(l));
-        found.extend(rules::evaluate(&active, &t, &flight, pnr));
+        let past = person
+            .as_ref()
+            .and_then(|p| history.get(p))
+            .cloned()
+            .unwrap_or_default();
+        found.extend(rules::evaluate(&active, &t, &flight, pnr, &past));
         results.push((id.clone(), found));
     }
     crate::db::transaction(conn, |conn| {
         for (traveller_id, found) in &results {
-            diesel::delete(hits::table.filter(hits::traveller_id.eq(traveller_id))).execute(conn)?;
+            diesel::delete(hits::table.filter(hits::traveller_id.eq(traveller_id)))
+                .execute(conn)?;
             let now = now_ms();
             for h in found {
                 diesel::insert_into(hits::table)
@@ -120,15 +204,28 @@ pub fn screen_flight(conn: &mut DbConnection, flight_id: &str, config: &Config) 
             }
             let watchlisted = found.iter().any(|h| h.kind == "watchlist");
             let rule_score = paxrisk_screening::rules::score(
-                found.iter().filter(|h| h.kind == "rule" && h.live).map(|h| h.weight.clamp(0, 100) as u8),
+                found
+                    .iter()
+                    .filter(|h| h.kind == "rule" && h.live)
+                    .map(|h| h.weight.clamp(0, 100) as u8),
             );
             let band = bands.band(rule_score);
-            let best_list = found.iter().filter(|h| h.kind == "watchlist").map(|h| (h.score * 100.0).round() as i32).max();
+            let best_list = found
+                .iter()
+                .filter(|h| h.kind == "watchlist")
+                .map(|h| (h.score * 100.0).round() as i32)
+                .max();
             if watchlisted {
                 let score = best_list.unwrap_or(100).max(i32::from(rule_score));
                 items::upsert(conn, traveller_id, flight_id, score, "high")?;
             } else if band != paxrisk_screening::rules::Band::Low {
-                items::upsert(conn, traveller_id, flight_id, i32::from(rule_score), band.as_str())?;
+                items::upsert(
+                    conn,
+                    traveller_id,
+                    flight_id,
+                    i32::from(rule_score),
+                    band.as_str(),
+                )?;
             } else {
                 items::withdraw(conn, traveller_id)?;
             }

@@ -7,23 +7,31 @@ use minijinja::context;
 use serde::Deserialize;
 
 use super::render::{page, page_with_status};
-use crate::api::{ApiError, AppState, CALLER_COOKIE, AUDITORS, REVIEWERS, RULE_WRITERS, STAFF};
+use crate::api::{ApiError, AppState, AUDITORS, CALLER_COOKIE, REVIEWERS, RULE_WRITERS, STAFF};
 use crate::auth::{self, Principal, Role};
 use crate::ingest::views;
 use crate::review::{items, queue};
 
 fn redirect(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
 }
 
 /// The signed-in person, or a redirect to the login page.
-async fn session(req: &HttpRequest, state: &web::Data<AppState>, roles: &[Role]) -> Result<Principal, HttpResponse> {
+async fn session(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    roles: &[Role],
+) -> Result<Principal, HttpResponse> {
     let Some(token) = req.cookie(CALLER_COOKIE).map(|c| c.value().to_string()) else {
         return Err(redirect("/login"));
     };
-    let p = crate::api::db(&state, move |conn, st| auth::authenticate(conn, &st.keys, &token).map_err(ApiError::from))
-        .await
-        .map_err(|_| redirect("/login"))?;
+    let p = crate::api::db(&state, move |conn, st| {
+        auth::authenticate(conn, &st.keys, &token).map_err(ApiError::from)
+    })
+    .await
+    .map_err(|_| redirect("/login"))?;
     if !roles.contains(&p.role) {
         return Err(page_with_status(
             StatusCode::FORBIDDEN,
@@ -37,10 +45,17 @@ async fn session(req: &HttpRequest, state: &web::Data<AppState>, roles: &[Role])
 /// Form posts must come from this origin (the cookie is SameSite=Strict too).
 fn same_origin(req: &HttpRequest) -> bool {
     let host = req.connection_info().host().to_string();
-    let from = req.headers().get(header::ORIGIN).or_else(|| req.headers().get(header::REFERER));
+    let from = req
+        .headers()
+        .get(header::ORIGIN)
+        .or_else(|| req.headers().get(header::REFERER));
     match from.and_then(|v| v.to_str().ok()) {
         None => true,
-        Some(o) => o.split("://").nth(1).map(|rest| rest.split('/').next() == Some(host.as_str())).unwrap_or(false),
+        Some(o) => o
+            .split("://")
+            .nth(1)
+            .map(|rest| rest.split('/').next() == Some(host.as_str()))
+            .unwrap_or(false),
     }
 }
 
@@ -49,12 +64,20 @@ fn user_ctx(p: &Principal) -> minijinja::Value {
 }
 
 fn failure(p: &Principal, e: ApiError) -> HttpResponse {
-    page_with_status(e.status, "error.html", context! { user => user_ctx(p), status => e.status.to_string(), message => e.message })
+    page_with_status(
+        e.status,
+        "error.html",
+        context! { user => user_ctx(p), status => e.status.to_string(), message => e.message },
+    )
 }
 
 /// `/`: the queue, or the login page.
 pub async fn home(req: HttpRequest) -> HttpResponse {
-    redirect(if req.cookie(CALLER_COOKIE).is_some() { "/queue" } else { "/login" })
+    redirect(if req.cookie(CALLER_COOKIE).is_some() {
+        "/queue"
+    } else {
+        "/login"
+    })
 }
 
 /// `GET /login`.
@@ -70,12 +93,19 @@ pub struct LoginForm {
 }
 
 /// `POST /login`: sets the session cookie and goes to the queue.
-pub async fn login_submit(req: HttpRequest, state: web::Data<AppState>, form: web::Form<LoginForm>) -> HttpResponse {
+pub async fn login_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<LoginForm>,
+) -> HttpResponse {
     if !same_origin(&req) {
         return HttpResponse::Forbidden().body("cross-site form post refused");
     }
     let LoginForm { username, password } = form.into_inner();
-    let result = crate::api::db(&state, move |conn, st| crate::api::handlers_login(conn, st, &username, &password)).await;
+    let result = crate::api::db(&state, move |conn, st| {
+        crate::api::handlers_login(conn, st, &username, &password)
+    })
+    .await;
     match result {
         Ok(out) => {
             let secure = req.connection_info().scheme() == "https";
@@ -85,9 +115,16 @@ pub async fn login_submit(req: HttpRequest, state: web::Data<AppState>, form: we
                 .secure(secure)
                 .same_site(SameSite::Strict)
                 .finish();
-            HttpResponse::SeeOther().cookie(cookie).insert_header((header::LOCATION, "/queue")).finish()
+            HttpResponse::SeeOther()
+                .cookie(cookie)
+                .insert_header((header::LOCATION, "/queue"))
+                .finish()
         }
-        Err(e) => page_with_status(StatusCode::UNAUTHORIZED, "login.html", context! { error => e.message }),
+        Err(e) => page_with_status(
+            StatusCode::UNAUTHORIZED,
+            "login.html",
+            context! { error => e.message },
+        ),
     }
 }
 
@@ -95,15 +132,25 @@ pub async fn login_submit(req: HttpRequest, state: web::Data<AppState>, form: we
 pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     if let Ok(p) = session(&req, &state, &Role::ALL).await {
         let sid = p.session_id.clone();
-        let _ = crate::api::db(&state, move |conn, _| auth::logout(conn, &sid).map_err(ApiError::from)).await;
+        let _ = crate::api::db(&state, move |conn, _| {
+            auth::logout(conn, &sid).map_err(ApiError::from)
+        })
+        .await;
     }
     let mut gone = Cookie::build(CALLER_COOKIE, "").path("/").finish();
     gone.make_removal();
-    HttpResponse::SeeOther().cookie(gone).insert_header((header::LOCATION, "/login")).finish()
+    HttpResponse::SeeOther()
+        .cookie(gone)
+        .insert_header((header::LOCATION, "/login"))
+        .finish()
 }
 
 /// `GET /queue`.
-pub async fn queue(req: HttpRequest, state: web::Data<AppState>, f: web::Query<queue::Filter>) -> HttpResponse {
+pub async fn queue(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    f: web::Query<queue::Filter>,
+) -> HttpResponse {
     let p = match session(&req, &state, REVIEWERS).await {
         Ok(p) => p,
         Err(r) => return r,
@@ -112,13 +159,30 @@ pub async fn queue(req: HttpRequest, state: web::Data<AppState>, f: web::Query<q
     let uid = p.user_id.clone();
     let role = p.role;
     let r = crate::api::db(&state, move |conn, st| {
-            let items = queue::list(conn, crate::db::now_ms(), st.config.open_flight_hours * 3_600_000, &f)?;
-            crate::audit::record(conn, crate::audit::Event { actor: &uid, role: role.as_str(), action: "queue.read", object: "queue", outcome: "ok" })?;
-            Ok(items)
-        })
-        .await;
+        let items = queue::list(
+            conn,
+            crate::db::now_ms(),
+            st.config.open_flight_hours * 3_600_000,
+            &f,
+        )?;
+        crate::audit::record(
+            conn,
+            crate::audit::Event {
+                actor: &uid,
+                role: role.as_str(),
+                action: "queue.read",
+                object: "queue",
+                outcome: "ok",
+            },
+        )?;
+        Ok(items)
+    })
+    .await;
     match r {
-        Ok(items) => page("queue.html", context! { user => user_ctx(&p), active => "queue", items => items }),
+        Ok(items) => page(
+            "queue.html",
+            context! { user => user_ctx(&p), active => "queue", items => items },
+        ),
         Err(e) => failure(&p, e),
     }
 }
@@ -130,18 +194,25 @@ pub async fn flights(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         Err(r) => return r,
     };
     let r = crate::api::db(&state, |conn, st| {
-            let since = crate::db::now_ms() - st.config.open_flight_hours * 3_600_000;
-            views::flights(conn, Some(since), 500).map_err(ApiError::from)
-        })
-        .await;
+        let since = crate::db::now_ms() - st.config.open_flight_hours * 3_600_000;
+        views::flights(conn, Some(since), 500).map_err(ApiError::from)
+    })
+    .await;
     match r {
-        Ok(flights) => page("flights.html", context! { user => user_ctx(&p), active => "flights", flights => flights }),
+        Ok(flights) => page(
+            "flights.html",
+            context! { user => user_ctx(&p), active => "flights", flights => flights },
+        ),
         Err(e) => failure(&p, e),
     }
 }
 
 /// `GET /flights/{id}`.
-pub async fn flight(req: HttpRequest, state: web::Data<AppState>, id: web::Path<String>) -> HttpResponse {
+pub async fn flight(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
     let p = match session(&req, &state, REVIEWERS).await {
         Ok(p) => p,
         Err(r) => return r,
@@ -149,22 +220,36 @@ pub async fn flight(req: HttpRequest, state: web::Data<AppState>, id: web::Path<
     let id = id.into_inner();
     let (uid, role) = (p.user_id.clone(), p.role);
     let r = crate::api::db(&state, move |conn, _| {
-            let f = views::flight(conn, &id)?.ok_or_else(|| ApiError::not_found("flight"))?;
-            let t = views::travellers(conn, Some(&id), None)?;
-            crate::audit::record(conn, crate::audit::Event {
-                actor: &uid, role: role.as_str(), action: "travellers.read", object: &format!("flight:{id}"), outcome: "ok",
-            })?;
-            Ok((f, t))
-        })
-        .await;
+        let f = views::flight(conn, &id)?.ok_or_else(|| ApiError::not_found("flight"))?;
+        let t = views::travellers(conn, Some(&id), None)?;
+        crate::audit::record(
+            conn,
+            crate::audit::Event {
+                actor: &uid,
+                role: role.as_str(),
+                action: "travellers.read",
+                object: &format!("flight:{id}"),
+                outcome: "ok",
+            },
+        )?;
+        Ok((f, t))
+    })
+    .await;
     match r {
-        Ok((f, t)) => page("flight.html", context! { user => user_ctx(&p), active => "flights", flight => f, travellers => t }),
+        Ok((f, t)) => page(
+            "flight.html",
+            context! { user => user_ctx(&p), active => "flights", flight => f, travellers => t },
+        ),
         Err(e) => failure(&p, e),
     }
 }
 
 /// `GET /travellers/{id}`.
-pub async fn traveller(req: HttpRequest, state: web::Data<AppState>, id: web::Path<String>) -> HttpResponse {
+pub async fn traveller(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
     let p = match session(&req, &state, REVIEWERS).await {
         Ok(p) => p,
         Err(r) => return r,
@@ -172,17 +257,36 @@ pub async fn traveller(req: HttpRequest, state: web::Data<AppState>, id: web::Pa
     let id = id.into_inner();
     let (uid, role) = (p.user_id.clone(), p.role);
     let r = crate::api::db(&state, move |conn, _| {
-            let t = views::travellers(conn, None, Some(&id))?.into_iter().next().ok_or_else(|| ApiError::not_found("traveller"))?;
-            let f = queue::Filter { flight: Some(t.flight_id.clone()), all: true, ..Default::default() };
-            let item = queue::list(conn, 0, 0, &f)?.into_iter().find(|i| i.traveller.id == id);
-            crate::audit::record(conn, crate::audit::Event {
-                actor: &uid, role: role.as_str(), action: "traveller.read", object: &format!("traveller:{id}"), outcome: "ok",
-            })?;
-            Ok((t, item))
-        })
-        .await;
+        let t = views::travellers(conn, None, Some(&id))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::not_found("traveller"))?;
+        let f = queue::Filter {
+            flight: Some(t.flight_id.clone()),
+            all: true,
+            ..Default::default()
+        };
+        let item = queue::list(conn, 0, 0, &f)?
+            .into_iter()
+            .find(|i| i.traveller.id == id);
+        crate::audit::record(
+            conn,
+            crate::audit::Event {
+                actor: &uid,
+                role: role.as_str(),
+                action: "traveller.read",
+                object: &format!("traveller:{id}"),
+                outcome: "ok",
+            },
+        )?;
+        Ok((t, item))
+    })
+    .await;
     match r {
-        Ok((t, item)) => page("traveller.html", context! { user => user_ctx(&p), active => "queue", t => t, item => item }),
+        Ok((t, item)) => page(
+            "traveller.html",
+            context! { user => user_ctx(&p), active => "queue", t => t, item => item },
+        ),
         Err(e) => failure(&p, e),
     }
 }
@@ -194,16 +298,36 @@ pub struct DispositionForm {
 }
 
 /// `POST /queue/{id}/claim`.
-pub async fn claim(req: HttpRequest, state: web::Data<AppState>, id: web::Path<String>) -> HttpResponse {
+pub async fn claim(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
     item_action(req, state, id.into_inner(), None).await
 }
 
 /// `POST /queue/{id}/disposition`.
-pub async fn dispose(req: HttpRequest, state: web::Data<AppState>, id: web::Path<String>, form: web::Form<DispositionForm>) -> HttpResponse {
-    item_action(req, state, id.into_inner(), Some(form.into_inner().disposition)).await
+pub async fn dispose(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<DispositionForm>,
+) -> HttpResponse {
+    item_action(
+        req,
+        state,
+        id.into_inner(),
+        Some(form.into_inner().disposition),
+    )
+    .await
 }
 
-async fn item_action(req: HttpRequest, state: web::Data<AppState>, id: String, disposition: Option<String>) -> HttpResponse {
+async fn item_action(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: String,
+    disposition: Option<String>,
+) -> HttpResponse {
     let p = match session(&req, &state, &[Role::Officer, Role::Admin]).await {
         Ok(p) => p,
         Err(r) => return r,
@@ -213,28 +337,55 @@ async fn item_action(req: HttpRequest, state: web::Data<AppState>, id: String, d
     }
     let (uid, role) = (p.user_id.clone(), p.role);
     let r = crate::api::db(&state, move |conn, _| {
-            let (action, out) = match &disposition {
-                Some(d) if items::DISPOSITIONS.contains(&d.as_str()) => ("item.dispose", items::dispose(conn, &id, &uid, d)?),
-                Some(_) => return Err(ApiError::bad_request("unknown disposition")),
-                None => ("item.claim", items::claim(conn, &id, &uid)?),
-            };
-            let outcome = match out {
-                items::Outcome::Done => "ok",
-                items::Outcome::Conflict => "conflict",
-                items::Outcome::NotFound => return Err(ApiError::not_found("queue item")),
-            };
-            crate::audit::record(conn, crate::audit::Event { actor: &uid, role: role.as_str(), action, object: &format!("item:{id}"), outcome })?;
-            Ok(())
-        })
-        .await;
+        let (action, out) = match &disposition {
+            Some(d) if items::DISPOSITIONS.contains(&d.as_str()) => {
+                ("item.dispose", items::dispose(conn, &id, &uid, d)?)
+            }
+            Some(_) => return Err(ApiError::bad_request("unknown disposition")),
+            None => ("item.claim", items::claim(conn, &id, &uid)?),
+        };
+        let outcome = match out {
+            items::Outcome::Done => "ok",
+            items::Outcome::Conflict => "conflict",
+            items::Outcome::NotFound => return Err(ApiError::not_found("queue item")),
+        };
+        crate::audit::record(
+            conn,
+            crate::audit::Event {
+                actor: &uid,
+                role: role.as_str(),
+                action,
+                object: &format!("item:{id}"),
+                outcome,
+            },
+        )?;
+        Ok(())
+    })
+    .await;
     match r {
-        Ok(()) => redirect(req.headers().get(header::REFERER).and_then(|v| v.to_str().ok()).filter(|r| r.contains("/travellers/")).unwrap_or("/queue")),
+        Ok(()) => redirect(
+            req.headers()
+                .get(header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .filter(|r| r.contains("/travellers/"))
+                .unwrap_or("/queue"),
+        ),
         Err(e) => failure(&p, e),
     }
 }
 
-fn table(p: &Principal, active: &str, title: &str, intro: &str, columns: &[&str], rows: Vec<Vec<String>>) -> HttpResponse {
-    page("table.html", context! { user => user_ctx(p), active => active, title => title, intro => intro, columns => columns, rows => rows })
+fn table(
+    p: &Principal,
+    active: &str,
+    title: &str,
+    intro: &str,
+    columns: &[&str],
+    rows: Vec<Vec<String>>,
+) -> HttpResponse {
+    page(
+        "table.html",
+        context! { user => user_ctx(p), active => active, title => title, intro => intro, columns => columns, rows => rows },
+    )
 }
 
 /// `GET /watchlists`.
@@ -243,10 +394,30 @@ pub async fn watchlists(req: HttpRequest, state: web::Data<AppState>) -> HttpRes
         Ok(p) => p,
         Err(r) => return r,
     };
-    match crate::api::db(&state, |conn, _| crate::screening::lists::list_all(conn).map_err(ApiError::from)).await {
-        Ok(lists) => table(&p, "watchlists", "Watchlists", "Import a list with `paxrisk watchlist import`.",
+    match crate::api::db(&state, |conn, _| {
+        crate::screening::lists::list_all(conn).map_err(ApiError::from)
+    })
+    .await
+    {
+        Ok(lists) => table(
+            &p,
+            "watchlists",
+            "Watchlists",
+            "Import a list with `paxrisk watchlist import`.",
             &["Name", "Category", "Severity", "Threshold", "Version"],
-            lists.into_iter().map(|l| vec![l.name, l.category, l.severity, format!("{:.2}", l.threshold), l.version.to_string()]).collect()),
+            lists
+                .into_iter()
+                .map(|l| {
+                    vec![
+                        l.name,
+                        l.category,
+                        l.severity,
+                        format!("{:.2}", l.threshold),
+                        l.version.to_string(),
+                    ]
+                })
+                .collect(),
+        ),
         Err(e) => failure(&p, e),
     }
 }
@@ -257,30 +428,87 @@ pub async fn rules(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
         Ok(p) => p,
         Err(r) => return r,
     };
-    let intro = if RULE_WRITERS.contains(&p.role) { "Write rules through POST /api/v1/rules." } else { "" };
-    match crate::api::db(&state, |conn, _| crate::screening::rules::list(conn, None).map_err(ApiError::from)).await {
-        Ok(rules) => table(&p, "rules", "Targeting rules", intro, &["Name", "State", "Weight", "Severity", "Category", "Version"],
-            rules.into_iter().map(|r| {
-                let s = |k: &str| r.spec.get(k).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).unwrap_or_default();
-                vec![s("name"), s("state"), s("weight"), s("severity"), s("category"), r.version.to_string()]
-            }).collect()),
+    let intro = if RULE_WRITERS.contains(&p.role) {
+        "Write rules through POST /api/v1/rules."
+    } else {
+        ""
+    };
+    match crate::api::db(&state, |conn, _| {
+        crate::screening::rules::list(conn, None).map_err(ApiError::from)
+    })
+    .await
+    {
+        Ok(rules) => table(
+            &p,
+            "rules",
+            "Targeting rules",
+            intro,
+            &["Name", "State", "Weight", "Severity", "Category", "Version"],
+            rules
+                .into_iter()
+                .map(|r| {
+                    let s = |k: &str| {
+                        r.spec
+                            .get(k)
+                            .map(|v| {
+                                v.as_str()
+                                    .map(str::to_string)
+                                    .unwrap_or_else(|| v.to_string())
+                            })
+                            .unwrap_or_default()
+                    };
+                    vec![
+                        s("name"),
+                        s("state"),
+                        s("weight"),
+                        s("severity"),
+                        s("category"),
+                        r.version.to_string(),
+                    ]
+                })
+                .collect(),
+        ),
         Err(e) => failure(&p, e),
     }
 }
 
 /// `GET /retention`.
 pub async fn retention(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let p = match session(&req, &state, &[Role::Admin, Role::Dpo, Role::Approver, Role::Auditor]).await {
+    let p = match session(
+        &req,
+        &state,
+        &[Role::Admin, Role::Dpo, Role::Approver, Role::Auditor],
+    )
+    .await
+    {
         Ok(p) => p,
         Err(r) => return r,
     };
     let profile = state.config.retention_profile.clone();
     let policy = crate::retention::Policy::profile(&profile);
     let rows = policy
-        .map(|x| vec![vec![profile.clone(), x.depersonalise_days.to_string(), x.delete_all_days.to_string(), x.raw_days.to_string()]])
+        .map(|x| {
+            vec![vec![
+                profile.clone(),
+                x.depersonalise_days.to_string(),
+                x.delete_all_days.to_string(),
+                x.raw_days.to_string(),
+            ]]
+        })
         .unwrap_or_default();
-    table(&p, "retention", "Retention policy", "Run with `paxrisk retention run` (the schedule applies from receipt).",
-        &["Profile", "Mask or delete at (days)", "Delete all at (days)", "Raw bytes deleted at (days)"], rows)
+    table(
+        &p,
+        "retention",
+        "Retention policy",
+        "Run with `paxrisk retention run` (the schedule applies from receipt).",
+        &[
+            "Profile",
+            "Mask or delete at (days)",
+            "Delete all at (days)",
+            "Raw bytes deleted at (days)",
+        ],
+        rows,
+    )
 }
 
 /// `GET /audit`.
@@ -289,11 +517,47 @@ pub async fn audit(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
         Ok(p) => p,
         Err(r) => return r,
     };
-    match crate::api::db(&state, |conn, _| Ok((crate::audit::recent(conn, 300)?, crate::audit::verify(conn)?))).await {
+    match crate::api::db(&state, |conn, _| {
+        Ok((
+            crate::audit::recent(conn, 300)?,
+            crate::audit::verify(conn)?,
+        ))
+    })
+    .await
+    {
         Ok((rows, v)) => {
-            let intro = match v.broken_at { None => format!("Chain intact over {} rows.", v.rows), Some(s) => format!("Chain BROKEN at row {s}.") };
-            table(&p, "audit", "Audit log", &intro, &["#", "When (UTC)", "Actor", "Role", "Action", "Object", "Outcome"],
-                rows.into_iter().map(|r| vec![r.seq.to_string(), crate::api::rfc3339(r.at), r.actor, r.role, r.action, r.object, r.outcome]).collect())
+            let intro = match v.broken_at {
+                None => format!("Chain intact over {} rows.", v.rows),
+                Some(s) => format!("Chain BROKEN at row {s}."),
+            };
+            table(
+                &p,
+                "audit",
+                "Audit log",
+                &intro,
+                &[
+                    "#",
+                    "When (UTC)",
+                    "Actor",
+                    "Role",
+                    "Action",
+                    "Object",
+                    "Outcome",
+                ],
+                rows.into_iter()
+                    .map(|r| {
+                        vec![
+                            r.seq.to_string(),
+                            crate::api::rfc3339(r.at),
+                            r.actor,
+                            r.role,
+                            r.action,
+                            r.object,
+                            r.outcome,
+                        ]
+                    })
+                    .collect(),
+            )
         }
         Err(e) => failure(&p, e),
     }
@@ -306,9 +570,32 @@ pub async fn admin(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
         Err(r) => return r,
     };
     let _ = STAFF;
-    table(&p, "admin", "Administration", "Add users with `paxrisk user add`.", &["Setting", "Value"], vec![
-        vec!["Home country".into(), state.config.home_country.clone().unwrap_or_else(|| "none (every flight inbound)".into())],
-        vec!["Bands".into(), format!("high ≥ {}, medium ≥ {}", state.config.band_high, state.config.band_medium)],
-        vec!["Retention profile".into(), state.config.retention_profile.clone()],
-    ])
+    table(
+        &p,
+        "admin",
+        "Administration",
+        "Add users with `paxrisk user add`.",
+        &["Setting", "Value"],
+        vec![
+            vec![
+                "Home country".into(),
+                state
+                    .config
+                    .home_country
+                    .clone()
+                    .unwrap_or_else(|| "none (every flight inbound)".into()),
+            ],
+            vec![
+                "Bands".into(),
+                format!(
+                    "high ≥ {}, medium ≥ {}",
+                    state.config.band_high, state.config.band_medium
+                ),
+            ],
+            vec![
+                "Retention profile".into(),
+                state.config.retention_profile.clone(),
+            ],
+        ],
+    )
 }

@@ -6,14 +6,38 @@ use actix_web::{web, HttpResponse};
 use minijinja::Environment;
 
 const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../../frontend/templates/base.html")),
-    ("login.html", include_str!("../../../frontend/templates/login.html")),
-    ("queue.html", include_str!("../../../frontend/templates/queue.html")),
-    ("flights.html", include_str!("../../../frontend/templates/flights.html")),
-    ("flight.html", include_str!("../../../frontend/templates/flight.html")),
-    ("traveller.html", include_str!("../../../frontend/templates/traveller.html")),
-    ("table.html", include_str!("../../../frontend/templates/table.html")),
-    ("error.html", include_str!("../../../frontend/templates/error.html")),
+    (
+        "base.html",
+        include_str!("../../../frontend/templates/base.html"),
+    ),
+    (
+        "login.html",
+        include_str!("../../../frontend/templates/login.html"),
+    ),
+    (
+        "queue.html",
+        include_str!("../../../frontend/templates/queue.html"),
+    ),
+    (
+        "flights.html",
+        include_str!("../../../frontend/templates/flights.html"),
+    ),
+    (
+        "flight.html",
+        include_str!("../../../frontend/templates/flight.html"),
+    ),
+    (
+        "traveller.html",
+        include_str!("../../../frontend/templates/traveller.html"),
+    ),
+    (
+        "table.html",
+        include_str!("../../../frontend/templates/table.html"),
+    ),
+    (
+        "error.html",
+        include_str!("../../../frontend/templates/error.html"),
+    ),
 ];
 
 fn env() -> &'static Environment<'static> {
@@ -22,7 +46,8 @@ fn env() -> &'static Environment<'static> {
         let mut env = Environment::new();
         // HTML auto-escaping is on for .html templates by default.
         for (name, src) in TEMPLATES {
-            env.add_template(name, src).expect("embedded templates are valid");
+            env.add_template(name, src)
+                .expect("embedded templates are valid");
         }
         env
     })
@@ -34,12 +59,20 @@ pub fn page(name: &str, ctx: minijinja::Value) -> HttpResponse {
 }
 
 /// Renders a template with a status.
-pub fn page_with_status(status: actix_web::http::StatusCode, name: &str, ctx: minijinja::Value) -> HttpResponse {
+pub fn page_with_status(
+    status: actix_web::http::StatusCode,
+    name: &str,
+    ctx: minijinja::Value,
+) -> HttpResponse {
     match env().get_template(name).and_then(|t| t.render(ctx)) {
-        Ok(html) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html),
+        Ok(html) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(html),
         Err(e) => {
             tracing::error!(error = %e, template = name, "template failed");
-            HttpResponse::InternalServerError().content_type("text/plain").body("the page could not be rendered")
+            HttpResponse::InternalServerError()
+                .content_type("text/plain")
+                .body("the page could not be rendered")
         }
     }
 }
@@ -47,9 +80,18 @@ pub fn page_with_status(status: actix_web::http::StatusCode, name: &str, ctx: mi
 /// `GET /static/{file}`.
 pub async fn asset(file: web::Path<String>) -> HttpResponse {
     let (body, ty) = match file.as_str() {
-        "app.css" => (include_str!("../../../frontend/static/app.css"), "text/css; charset=utf-8"),
-        "app.js" => (include_str!("../../../frontend/static/app.js"), "text/javascript; charset=utf-8"),
+        "app.css" => (
+            include_str!("../../../frontend/static/app.css"),
+            "text/css; charset=utf-8",
+        ),
+        "app.js" => (
+            include_str!("../../../frontend/static/app.js"),
+            "text/javascript; charset=utf-8",
+        ),
         _ => return HttpResponse::NotFound().finish(),
     };
-    HttpResponse::Ok().content_type(ty).insert_header(("Cache-Control", "max-age=300")).body(body)
+    HttpResponse::Ok()
+        .content_type(ty)
+        .insert_header(("Cache-Control", "max-age=300"))
+        .body(body)
 }

@@ -15,54 +15,75 @@ pub struct FlightQuery {
 }
 
 /// `GET /api/v1/flights`: open flights (landing in the future or in the last hours), soonest first.
-pub async fn list(state: web::Data<AppState>, caller: Caller, q: web::Query<FlightQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<FlightQuery>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(REVIEWERS)?;
     let all = q.all;
     let flights = crate::api::db(&state, move |conn, st| {
-            let since = (!all).then(|| crate::db::now_ms() - st.config.open_flight_hours * 3_600_000);
-            views::flights(conn, since, 2000).map_err(ApiError::from)
-        })
-        .await?;
+        let since = (!all).then(|| crate::db::now_ms() - st.config.open_flight_hours * 3_600_000);
+        views::flights(conn, since, 2000).map_err(ApiError::from)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "flights": flights })))
 }
 
 /// `GET /api/v1/flights/{id}/travellers`.
-pub async fn travellers(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn travellers(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let p = caller.require(REVIEWERS)?.clone();
     let id = id.into_inner();
     let list = crate::api::db(&state, move |conn, _| {
-            if views::flight(conn, &id)?.is_none() {
-                return Err(ApiError::not_found("flight"));
-            }
-            let list = views::travellers(conn, Some(&id), None)?;
-            audit::record(conn, Event {
+        if views::flight(conn, &id)?.is_none() {
+            return Err(ApiError::not_found("flight"));
+        }
+        let list = views::travellers(conn, Some(&id), None)?;
+        audit::record(
+            conn,
+            Event {
                 actor: &p.user_id,
                 role: p.role.as_str(),
                 action: "travellers.read",
                 object: &format!("flight:{id}"),
                 outcome: "ok",
-            })?;
-            Ok(list)
-        })
-        .await?;
+            },
+        )?;
+        Ok(list)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "travellers": list })))
 }
 
 /// `GET /api/v1/travellers/{id}`.
-pub async fn traveller(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn traveller(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let p = caller.require(REVIEWERS)?.clone();
     let id = id.into_inner();
     let t = crate::api::db(&state, move |conn, _| {
-            let t = views::travellers(conn, None, Some(&id))?.into_iter().next().ok_or_else(|| ApiError::not_found("traveller"))?;
-            audit::record(conn, Event {
+        let t = views::travellers(conn, None, Some(&id))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::not_found("traveller"))?;
+        audit::record(
+            conn,
+            Event {
                 actor: &p.user_id,
                 role: p.role.as_str(),
                 action: "traveller.read",
                 object: &format!("traveller:{id}"),
                 outcome: "ok",
-            })?;
-            Ok(t)
-        })
-        .await?;
+            },
+        )?;
+        Ok(t)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(t))
 }

@@ -3,8 +3,13 @@
 pub mod audit;
 pub mod auth;
 pub mod flights;
+pub mod keys;
+pub mod lookouts;
 pub mod messages;
 pub mod queue;
+pub mod retention;
 pub mod rules;
 pub mod system;
+pub mod unmask;
+pub mod users;
 pub mod watchlists;

@@ -20,15 +20,24 @@ pub enum Backend {
 /// The built binary: next to the test executable's `deps` folder.
 pub fn binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target profile dir");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target profile dir");
     let bin = dir.join(format!("paxrisk{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "{} is missing: run `cargo build` (or `cargo test --workspace`) first", bin.display());
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build` (or `cargo test --workspace`) first",
+        bin.display()
+    );
     bin
 }
 
 /// The PostgreSQL server URL for tests, if configured.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("PAXRISK_TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))
+    std::env::var("PAXRISK_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
 }
 
 /// A running (or not yet started) paxrisk with its own data.
@@ -44,16 +53,31 @@ pub struct TestApp {
 
 fn fresh_pg_database(server: &str) -> String {
     let name = format!("paxrisk_test_{}_{}", std::process::id(), uuid_like());
-    let out = Command::new("psql").arg(server).arg("-qc").arg(format!("CREATE DATABASE {name}")).output().expect("run psql");
-    assert!(out.status.success(), "cannot create a test database: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("psql")
+        .arg(server)
+        .arg("-qc")
+        .arg(format!("CREATE DATABASE {name}"))
+        .output()
+        .expect("run psql");
+    assert!(
+        out.status.success(),
+        "cannot create a test database: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let (base, _) = server.rsplit_once('/').expect("URL with a database name");
     format!("{base}/{name}")
 }
 
 fn uuid_like() -> String {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros();
-    format!("{n:x}_{}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros();
+    format!(
+        "{n:x}_{}",
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    )
 }
 
 impl TestApp {
@@ -77,7 +101,10 @@ impl TestApp {
             base: String::new(),
             server: None,
             passwords: Default::default(),
-            client: reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build().unwrap(),
+            client: reqwest::blocking::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap(),
         })
     }
 
@@ -108,17 +135,31 @@ impl TestApp {
             args.extend(["--carrier", c]);
         }
         let out = self.cli(&args, Some(&pw));
-        assert!(out.status.success(), "user add failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "user add failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         self.passwords.insert(name.to_string(), pw);
     }
 
     /// Starts `paxrisk serve` on a free port and waits for /healthz.
     pub fn start(&mut self) {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         self.base = format!("http://127.0.0.1:{port}");
         let log = std::fs::File::create(self.dir.path().join("server.log")).unwrap();
         let child = Command::new(binary())
-            .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--database", &self.database])
+            .args([
+                "serve",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--database",
+                &self.database,
+            ])
             .env("PAXRISK_DATA_DIR", self.dir.path())
             .env("PAXRISK_WORKER_IDLE_MS", "50")
             .stdout(log.try_clone().unwrap())
@@ -128,7 +169,13 @@ impl TestApp {
         self.server = Some(child);
         let t0 = Instant::now();
         while t0.elapsed() < Duration::from_secs(60) {
-            if self.client.get(format!("{}/healthz", self.base)).send().map(|r| r.status() == 200).unwrap_or(false) {
+            if self
+                .client
+                .get(format!("{}/healthz", self.base))
+                .send()
+                .map(|r| r.status() == 200)
+                .unwrap_or(false)
+            {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -150,8 +197,16 @@ impl TestApp {
     }
 
     /// Any HTTP request; returns status and body.
-    pub fn http(&self, method: &str, path: &str, token: Option<&str>, body: Option<(&[u8], &str)>) -> (u16, Vec<u8>) {
-        let mut req = self.client.request(method.parse().unwrap(), format!("{}{path}", self.base));
+    pub fn http(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<(&[u8], &str)>,
+    ) -> (u16, Vec<u8>) {
+        let mut req = self
+            .client
+            .request(method.parse().unwrap(), format!("{}{path}", self.base));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -163,9 +218,20 @@ impl TestApp {
     }
 
     /// JSON request; returns status and parsed body (Null when not JSON).
-    pub fn json(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> (u16, Value) {
+    pub fn json(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
         let bytes = body.map(|b| serde_json::to_vec(b).unwrap());
-        let (s, b) = self.http(method, path, token, bytes.as_deref().map(|b| (b, "application/json")));
+        let (s, b) = self.http(
+            method,
+            path,
+            token,
+            bytes.as_deref().map(|b| (b, "application/json")),
+        );
         (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
     }
 
@@ -211,7 +277,10 @@ pub fn manifest(
     let dep = dep_utc + chrono::Duration::hours(8);
     let arr = arr_utc + chrono::Duration::hours(4);
     let mut segs = vec![
-        format!("UNH+{reference}+PAXLST:D:05B:UN:IATA+ZZ{number}/{}+{part}", dep.format("%y%m%d")),
+        format!(
+            "UNH+{reference}+PAXLST:D:05B:UN:IATA+ZZ{number}/{}+{part}",
+            dep.format("%y%m%d")
+        ),
         "BGM+745".to_string(),
         "NAD+MS+++OPS DESK".to_string(),
         format!("TDT+20+ZZ{number}+++ZZ"),
@@ -230,8 +299,51 @@ pub fn manifest(
     }
     segs.push(format!("CNT+42:{}", travellers.len()));
     segs.push(format!("UNT+{}+{reference}", segs.len() + 1));
-    let mut all = vec![format!("UNB+UNOA:4+ZZAIR+CUSTOMS+{}:{}+{reference}", dep.format("%y%m%d"), dep.format("%H%M"))];
+    let mut all = vec![format!(
+        "UNB+UNOA:4+ZZAIR+CUSTOMS+{}:{}+{reference}",
+        dep.format("%y%m%d"),
+        dep.format("%H%M")
+    )];
     all.extend(segs);
     all.push(format!("UNZ+1+{reference}"));
     format!("UNA:+.? '{}'\n", all.join("'\n"))
+}
+
+/// Every byte of the app's database as stored: the SQLite file and its WAL, or a PostgreSQL
+/// `pg_dump --data-only` (where `bytea` appears hex-encoded; see `contains_secret`).
+pub fn database_bytes(app: &TestApp) -> Vec<u8> {
+    match app.backend {
+        Backend::Sqlite => {
+            let path = app.database.trim_start_matches("sqlite://").to_string();
+            [path.clone(), format!("{path}-wal")]
+                .iter()
+                .filter_map(|p| std::fs::read(p).ok())
+                .flatten()
+                .collect()
+        }
+        Backend::Postgres => {
+            let out = Command::new("pg_dump")
+                .arg("--data-only")
+                .arg(&app.database)
+                .output()
+                .expect("run pg_dump");
+            assert!(
+                out.status.success(),
+                "pg_dump failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        }
+    }
+}
+
+/// True when `secret` is in `bytes` in clear, as text or as hex (PostgreSQL dumps `bytea` so).
+pub fn contains_secret(bytes: &[u8], secret: &str) -> bool {
+    let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
+    let has = |needle: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    has(secret.as_bytes()) || has(hex.as_bytes())
 }

@@ -1,0 +1,2 @@
+DROP INDEX travellers_person;
+ALTER TABLE travellers DROP COLUMN person_key;

@@ -1,0 +1,95 @@
+//! The labelled name-pair set in `fixtures/names/pairs.csv` (made-up and public figures' names:
+//! transliterations, romanisations, typos, order, missing parts; hard negatives sharing a
+//! surname or a given name). Reports precision, recall and F1 of `names::compare` at the
+//! default threshold and asserts a floor. `--nocapture` prints the errors and a threshold sweep.
+
+use paxrisk_screening::names::{compare, DEFAULT_NAME_THRESHOLD};
+
+struct Pair {
+    a: String,
+    b: String,
+    same: bool,
+}
+
+fn pairs() -> Vec<Pair> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/names/pairs.csv");
+    let mut reader = csv::Reader::from_path(path).expect("fixtures/names/pairs.csv");
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("valid CSV row");
+            Pair {
+                a: r[0].to_string(),
+                b: r[1].to_string(),
+                same: &r[2] == "1",
+            }
+        })
+        .collect()
+}
+
+/// (precision, recall, F1) at `threshold`.
+fn quality(scored: &[(f64, bool)], threshold: f64) -> (f64, f64, f64) {
+    let tp = scored
+        .iter()
+        .filter(|(s, same)| *same && *s >= threshold)
+        .count() as f64;
+    let fp = scored
+        .iter()
+        .filter(|(s, same)| !*same && *s >= threshold)
+        .count() as f64;
+    let fn_ = scored
+        .iter()
+        .filter(|(s, same)| *same && *s < threshold)
+        .count() as f64;
+    let p = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
+    let r = if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 0.0 };
+    let f1 = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    (p, r, f1)
+}
+
+#[test]
+fn labelled_pairs_reach_the_quality_floor() {
+    let pairs = pairs();
+    assert!(pairs.len() >= 250, "the evaluation set should stay large");
+    let scored: Vec<(f64, bool)> = pairs
+        .iter()
+        .map(|p| (compare(&p.a, &p.b), p.same))
+        .collect();
+    for (p, (score, _)) in pairs.iter().zip(&scored) {
+        assert!(
+            (0.0..=1.0).contains(score),
+            "score out of range for {} / {}",
+            p.a,
+            p.b
+        );
+        let wrong = (*score >= DEFAULT_NAME_THRESHOLD) != p.same;
+        if wrong {
+            println!(
+                "{} {:>5.3}  {} | {}",
+                if p.same { "missed " } else { "false  " },
+                score,
+                p.a,
+                p.b
+            );
+        }
+    }
+    for t in [0.70, 0.75, 0.78, 0.80, 0.82, 0.85, 0.88, 0.90] {
+        let (p, r, f1) = quality(&scored, t);
+        println!("threshold {t:.2}: precision {p:.3} recall {r:.3} F1 {f1:.3}");
+    }
+    let (p, r, f1) = quality(&scored, DEFAULT_NAME_THRESHOLD);
+    println!("default threshold {DEFAULT_NAME_THRESHOLD}: {} pairs, precision {p:.3}, recall {r:.3}, F1 {f1:.3}", pairs.len());
+    assert!(f1 >= 0.90, "F1 {f1:.3} below the floor 0.90");
+}
+
+#[test]
+fn compare_is_symmetric_enough() {
+    for p in pairs() {
+        let (x, y) = (compare(&p.a, &p.b), compare(&p.b, &p.a));
+        assert!((x - y).abs() < 0.05, "{} / {}: {x:.3} vs {y:.3}", p.a, p.b);
+    }
+}

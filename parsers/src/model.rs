@@ -320,6 +320,17 @@ impl Message {
         }
     }
 
+    /// True for PAXLST and PNRGOV, the types paxrisk reads.
+    pub fn is_supported(&self) -> bool {
+        matches!(self, Message::Paxlst(_) | Message::Pnrgov(_))
+    }
+
+    /// True for the placeholder [`crate::parse`] returns when a buffer holds no EDIFACT message
+    /// at all (type `UNKNOWN`): `paxrisk parse` counts such a file as yielding no message.
+    pub fn is_none_found(&self) -> bool {
+        matches!(self, Message::Other(o) if o.message_type.is_empty())
+    }
+
     /// The diagnostics of the message, whatever its type.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {

@@ -86,7 +86,13 @@ fn unsupported_and_empty_inputs() {
     );
     assert!(v[0].get("travellers").is_none());
 
+    assert!(
+        !parse(b"UNH+1+CUSCAR:D:95B:UN'UNT+2+1'")[0].is_none_found(),
+        "a CUSCAR is a message"
+    );
     for input in [&b""[..], b"   \n", b"hello world, no edifact here"] {
+        let msgs = parse(input);
+        assert!(msgs.len() == 1 && msgs[0].is_none_found() && !msgs[0].is_supported());
         let v = json_of(input);
         assert_eq!(v.as_array().map(Vec::len), Some(1));
         assert_eq!(v[0]["type"], "UNKNOWN");

@@ -303,3 +303,37 @@ fn pnrgov_15_1() {
         p.diagnostics
     );
 }
+
+#[test]
+fn three_parts_reassemble_into_one_list() {
+    let parts: Vec<_> = parse(&fixture("paxlst_three_parts_in_a_log.edi"))
+        .into_iter()
+        .filter_map(|m| {
+            if let Message::Paxlst(x) = m {
+                Some(x)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let keys: Vec<_> = parts
+        .iter()
+        .map(paxrisk_parsers::paxlst::reassembly_key)
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] == w[1]), "one set: {keys:?}");
+    let mut reversed = parts.clone();
+    reversed.reverse();
+    let whole = paxrisk_parsers::paxlst::reassemble(reversed).expect("complete set");
+    let names: Vec<_> = whole
+        .travellers
+        .iter()
+        .map(|t| t.given_names.as_str())
+        .collect();
+    assert_eq!(names, ["EVE", "FRANK", "GINA"]);
+    assert_eq!(whole.totals, [("42".to_string(), 3)]);
+    let missing = paxrisk_parsers::paxlst::reassemble(vec![parts[0].clone(), parts[2].clone()]);
+    assert_eq!(
+        missing,
+        Err(paxrisk_parsers::paxlst::Incomplete::Missing(vec![2]))
+    );
+}

@@ -95,3 +95,44 @@ fn a_large_manifest_is_read_in_reasonable_time() {
         started.elapsed()
     );
 }
+
+/// Inputs built to make a careless parser quadratic; each must finish quickly.
+#[test]
+fn hostile_shapes_stay_linear() {
+    let limit = std::time::Duration::from_secs(20);
+    let mut cases: Vec<(&str, Vec<u8>)> = Vec::new();
+    // A megabyte of line breaks inside one segment.
+    let mut b = b"UNH+1+PAXLST:D:05B:UN:IATA'NAD+FL+++A".to_vec();
+    b.extend(std::iter::repeat_n(b'\n', 1 << 20));
+    b.extend_from_slice(b"B'");
+    cases.push(("line breaks", b));
+    // One PNR with 20,000 travellers, each linked by reference from PNR-level SSRs.
+    let mut t = String::from("UNH+1+PNRGOV:11:1:IA'SRC'RCI+ZZ:ABC'");
+    for i in 0..20_000 {
+        t.push_str(&format!(
+            "SSR+DOCS:HK:1:ZZ:::::/P/GBR/N{i}/GBR/01JAN80/M/01JAN30/S{i}/G+::{i}'"
+        ));
+    }
+    for i in 0..20_000 {
+        t.push_str(&format!("TIF+S{i}+G:A:{i}'"));
+    }
+    t.push_str("TVL+291126:0800+SIN+DXB+ZZ+1'SSR+SEAT:HK:1:ZZ+1A::5+1B::6'UNT+1+1'");
+    cases.push(("big PNR", t.into_bytes()));
+    // Thousands of service string advices.
+    cases.push(("many UNA", b"UNA:+.? '".repeat(50_000)));
+    // Thousands of messages without trailers.
+    cases.push((
+        "many UNH",
+        b"UNH+1+PAXLST:D:05B:UN:IATA'NAD+FL+++X'".repeat(30_000),
+    ));
+    for (name, bytes) in cases {
+        let started = std::time::Instant::now();
+        let msgs = parse(&bytes);
+        assert!(!msgs.is_empty(), "{name}");
+        assert!(
+            started.elapsed() < limit,
+            "{name} took {:?}",
+            started.elapsed()
+        );
+    }
+}

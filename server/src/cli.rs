@@ -89,6 +89,36 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Targeting rule tools.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Print the rule effectiveness report (JSON): hits per week, share reviewed, precision,
+    /// median review time, hit rates by nationality and sex.
+    Report {
+        /// First departure date, YYYY-MM-DD (default: 89 days before --to).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last departure date, YYYY-MM-DD (default: today, UTC).
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Backtest a rule body (JSON file) over stored history; prints the result as JSON.
+    Backtest {
+        /// First departure date, YYYY-MM-DD (default: 89 days before --to).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last departure date, YYYY-MM-DD (default: today, UTC).
+        #[arg(long)]
+        to: Option<String>,
+        /// The rule, as for `POST /api/v1/rules`.
+        rule: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -323,6 +353,60 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
         Command::Generate(args) => {
             crate::demo::generate_cli(args.flights, &args.out, args.seed, args.date, args.plant)?
         }
+        Command::Rules {
+            command: RulesCommand::Report { from, to },
+        } => {
+            let today = chrono::Utc::now().date_naive();
+            let range = crate::screening::rules::backtest::Range::parse(
+                from.as_deref(),
+                to.as_deref(),
+                today,
+            )
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let pool = crate::db::open(&config.database_url, 1)?;
+            let mut conn = pool.get()?;
+            let report = crate::analytics::effectiveness::report(&mut conn, range)?;
+            crate::audit::record(
+                &mut conn,
+                crate::audit::Event {
+                    actor: "cli",
+                    role: "admin",
+                    action: "rules.report",
+                    object: &format!("from:{} to:{}", range.from, range.to),
+                    outcome: "ok",
+                },
+            )?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        Command::Rules {
+            command: RulesCommand::Backtest { from, to, rule },
+        } => {
+            let today = chrono::Utc::now().date_naive();
+            let range = crate::screening::rules::backtest::Range::parse(
+                from.as_deref(),
+                to.as_deref(),
+                today,
+            )
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let body: serde_json::Value = serde_json::from_slice(&std::fs::read(&rule)?)
+                .with_context(|| format!("{} is not JSON", rule.display()))?;
+            let spec = paxrisk_screening::rules::RuleSpec::validate(&body)
+                .map_err(|e| anyhow::anyhow!("invalid rule at {}: {}", e.path, e.message))?;
+            let pool = crate::db::open(&config.database_url, 1)?;
+            let mut conn = pool.get()?;
+            let result = crate::screening::rules::backtest::run(&mut conn, &spec, range)?;
+            crate::audit::record(
+                &mut conn,
+                crate::audit::Event {
+                    actor: "cli",
+                    role: "analyst",
+                    action: "rule.backtest",
+                    object: &format!("rule:file from:{} to:{}", range.from, range.to),
+                    outcome: "ok",
+                },
+            )?;
+            println!("{}", serde_json::to_string_pretty(&result)?);
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -367,10 +451,10 @@ fn parse(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
         let line = match std::fs::read(f) {
             Ok(bytes) => {
                 let messages = paxrisk_parsers::parse(&bytes);
-                if messages.is_empty() {
+                if messages.iter().all(paxrisk_parsers::Message::is_none_found) {
                     all_ok = false;
                 }
-                serde_json::json!({ "file": name, "messages": messages })
+                paxrisk_parsers::file_json(&name, &messages)
             }
             Err(e) => {
                 all_ok = false;

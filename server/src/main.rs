@@ -1,5 +1,6 @@
 //! `paxrisk`: the passenger-data risk assessment service and its command line.
 
+mod analytics;
 mod api;
 mod app;
 mod audit;

@@ -6,7 +6,10 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).expect("valid date");
     let messages = paxrisk_parsers::parse_with(data, today);
-    assert!(!messages.is_empty(), "parse always yields at least one message");
+    assert!(
+        !messages.is_empty(),
+        "parse always yields at least one message"
+    );
     for m in &messages {
         for d in m.diagnostics() {
             assert!(d.position <= data.len());

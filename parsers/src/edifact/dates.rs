@@ -117,6 +117,10 @@ pub fn hhmm(s: &str) -> Option<String> {
 /// `YYYY-MM-DD`.
 pub fn dtm(value: &str, format: &str, today: NaiveDate) -> Option<String> {
     let v = value.trim();
+    // Dates are digits; anything else (and slicing multi-byte text by length) is not a date.
+    if !v.is_ascii() {
+        return None;
+    }
     let v = match format.trim() {
         "204" | "303" | "305" if v.len() > 12 && v.is_char_boundary(12) => &v[..12],
         _ => v,

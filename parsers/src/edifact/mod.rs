@@ -5,6 +5,7 @@
 //! Nothing here knows PAXLST or PNRGOV; [`read`] yields [`RawMessage`]s that the message readers
 //! interpret through a [`Reader`].
 
+pub mod buffer;
 pub mod charset;
 pub mod dates;
 pub mod delimiters;
@@ -15,9 +16,10 @@ pub mod segment;
 pub mod tokenizer;
 pub mod una;
 
+pub use buffer::read;
 pub use charset::Charset;
 pub use delimiters::{Delim, Delimiters};
-pub use envelope::{read, InterchangeInfo, MessageHeader, RawMessage, Read};
+pub use envelope::{InterchangeInfo, MessageHeader, RawMessage, Read};
 pub use reader::Reader;
 pub use segment::{Element, Segment, Value};
 

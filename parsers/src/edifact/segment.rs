@@ -218,8 +218,15 @@ fn split_once<'a>(
 ) -> (&'a [u8], Option<&'a [u8]>) {
     let s0 = sep.first();
     let r0 = release.map(|r| r.first());
+    // Without a release character the separator byte itself stands in, so the scan below looks
+    // for one or two byte values only (the hot loop of value access).
+    let r0b = r0.unwrap_or(s0);
     let mut i = 0;
     while i < input.len() {
+        let Some(k) = input[i..].iter().position(|&b| b == s0 || b == r0b) else {
+            break;
+        };
+        i += k;
         let b = input[i];
         if Some(b) == r0 && release.is_some_and(|r| r.starts(&input[i..])) {
             let next = i + release.map_or(1, |r| r.len());

@@ -129,12 +129,24 @@ fn body<'a>(input: &'a [u8], d: &Delimiters) -> Scan<'a> {
                 ended: End::Terminator,
             };
         }
-        if b == b'\n' && starts_known_segment(&input[i + 1..], d) {
-            return Scan {
-                raw: &input[..i],
-                rest: &input[i + 1..],
-                ended: End::LineBreak,
-            };
+        if b == b'\n' {
+            if starts_known_segment(&input[i + 1..], d) {
+                return Scan {
+                    raw: &input[..i],
+                    rest: &input[i + 1..],
+                    ended: End::LineBreak,
+                };
+            }
+            // Skip the rest of this run of white space now: looking ahead again from each of
+            // its line breaks would make a long run quadratic.
+            let run = input[i + 1..]
+                .iter()
+                .take_while(|&&c| {
+                    matches!(c, b'\n' | b'\r' | b' ' | b'\t') && c != t0 && Some(c) != r0
+                })
+                .count();
+            i += 1 + run;
+            continue;
         }
         i += 1;
     }

@@ -8,9 +8,11 @@
 
 mod flight;
 mod legacy;
+mod parts;
 mod person;
 
 pub use flight::split_flight_id;
+pub use parts::{reassemble, reassembly_key, Incomplete};
 pub use person::expand_tags;
 
 use chrono::NaiveDate;
@@ -135,7 +137,7 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> Manifest {
                 },
                 Scope::Person(in_doc) => {
                     if let Some(t) = current.as_mut() {
-                        scope = Scope::Person(person::apply(&mut r, seg, t, in_doc));
+                        scope = Scope::Person(person::apply(&mut r, seg, &q, t, in_doc));
                     }
                 }
                 Scope::OtherParty => {}

@@ -72,8 +72,8 @@ pub fn nad(r: &mut Reader, seg: &Segment, kind: TravellerKind) -> Traveller {
 
 /// Applies a segment of SG4/SG5 to the traveller. `in_doc` is true while the last DOC is open;
 /// returns whether the segment opened (true) or closed (false) the document scope.
-pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> bool {
-    let q = r.code(seg, 0, 0);
+/// `q` is the segment's first value (its qualifier), already read by the caller.
+pub fn apply(r: &mut Reader, seg: &Segment, q: &str, t: &mut Traveller, in_doc: bool) -> bool {
     match seg.tag {
         b"ATT" => {
             let g = r.text(seg, 2, 0);
@@ -82,7 +82,7 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
                     seg,
                     format!(
                         "ATT qualifier {} is not gender (2) and was not used.",
-                        shown_code(&q)
+                        shown_code(q)
                     ),
                 );
             } else if !g.is_empty() {
@@ -98,7 +98,7 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
         }
         b"DTM" => {
             let value = r.text(seg, 0, 1);
-            match &*q {
+            match q {
                 "329" => {
                     if let Some(d) = r.ymd(seg, &value, Pivot::Past, "date of birth") {
                         if t.date_of_birth.is_some() {
@@ -140,7 +140,7 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
                     if !value.is_empty() {
                         r.warn(
                             seg,
-                            format!("DTM {} outside a DOC group was ignored.", shown_code(&q)),
+                            format!("DTM {} outside a DOC group was ignored.", shown_code(q)),
                         );
                     }
                     false
@@ -150,7 +150,7 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
                         seg,
                         format!(
                             "DTM qualifier {} is not used for travellers; it was skipped.",
-                            shown_code(&q)
+                            shown_code(q)
                         ),
                     );
                     in_doc
@@ -160,7 +160,7 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
         b"MEA" => {
             let unit = r.text(seg, 2, 0);
             let value = r.text(seg, 2, 1);
-            match &*q {
+            match q {
                 "CT" => {
                     // D05B writes `MEA+CT++:2`; older messages `MEA+CT++2`.
                     let v = if value.is_empty() { unit } else { value };
@@ -179,7 +179,7 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
                 "WT" => {}
                 _ => r.info(
                     seg,
-                    format!("MEA qualifier {} was not used.", shown_code(&q)),
+                    format!("MEA qualifier {} was not used.", shown_code(q)),
                 ),
             }
             false
@@ -201,7 +201,7 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
                     seg,
                     format!(
                         "FTX qualifier {} is not used for travellers; it was skipped.",
-                        shown_code(&q)
+                        shown_code(q)
                     ),
                 );
             }
@@ -217,7 +217,7 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
             }
             let code = r.opt(seg, 1, 0);
             let place = code.clone().or_else(|| r.opt(seg, 1, 3));
-            match &*q {
+            match q {
                 "22" => t.clearance = place,
                 "174" => t.residence = place,
                 "178" => t.embarkation = place,
@@ -232,7 +232,7 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
                     seg,
                     format!(
                         "LOC qualifier {} is not used for travellers; it was skipped.",
-                        shown_code(&q)
+                        shown_code(q)
                     ),
                 ),
             }
@@ -258,12 +258,12 @@ pub fn apply(r: &mut Reader, seg: &Segment, t: &mut Traveller, in_doc: bool) -> 
             if v.is_empty() {
                 return in_doc;
             }
-            match &*q {
+            match q {
                 "AVF" => t.record_locator = Some(v),
                 "SEA" => t.seat = Some(v),
                 _ => {
-                    if !RFF_QUALIFIERS.contains(&&*q) {
-                        r.warn(seg, format!("RFF qualifier {} is not a known person reference; it was kept as sent.", shown_code(&q)));
+                    if !RFF_QUALIFIERS.contains(&q) {
+                        r.warn(seg, format!("RFF qualifier {} is not a known person reference; it was kept as sent.", shown_code(q)));
                     }
                     t.references.push(format!("{q}:{v}"));
                 }

@@ -6,6 +6,7 @@
 use crate::edifact::Reader;
 use crate::model::{Contact, Diagnostic, Document, Pnr, Severity, Traveller};
 
+use super::index::Index;
 use super::names::{key, same_person};
 use super::ssr::{Doca, Doco, Docs};
 
@@ -34,22 +35,19 @@ pub struct Pending {
     pub index: usize,
 }
 
-/// Traveller references compare without leading zeros (`001` is `1`).
-pub fn same_ref(a: &str, b: &str) -> bool {
-    a.trim().trim_start_matches('0') == b.trim().trim_start_matches('0')
-}
-
-fn by_ref(pnr: &Pnr, r: &str, infant: bool) -> Option<usize> {
-    let hit = |want_infant: bool| {
-        pnr.travellers.iter().position(|t| {
-            t.infant == want_infant && t.traveller_ref.as_deref().is_some_and(|x| same_ref(x, r))
-        })
+fn by_ref(pnr: &Pnr, ix: &Index, r: &str, infant: bool) -> Option<usize> {
+    let hits = ix.by_ref(r);
+    let pick = |want: bool| {
+        hits.iter()
+            .copied()
+            .find(|&i| pnr.travellers[i].infant == want)
     };
-    hit(infant).or_else(|| hit(!infant))
+    pick(infant).or_else(|| pick(!infant))
 }
 
 /// Applies every pending item to the travellers of `pnr`.
 pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>) {
+    let mut ix = Index::build(&pnr.travellers);
     for p in pending {
         let Pending {
             item,
@@ -76,15 +74,16 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>) {
         match item {
             Item::Docs(d) => {
                 let target = if d.infant {
-                    infant_target(pnr, &d.surname, &d.given_names)
+                    infant_target(pnr, &ix, &d.surname, &d.given_names)
                 } else {
                     p.reference
                         .as_deref()
-                        .and_then(|x| by_ref(pnr, x, false))
+                        .and_then(|x| by_ref(pnr, &ix, x, false))
                         .or(p.context)
-                        .or_else(|| by_name(pnr, &d.surname, &d.given_names, false))
+                        .or_else(|| by_name(pnr, &ix, &d.surname, &d.given_names, false))
                         .or_else(|| only_adult(pnr))
                 };
+                let created = target.is_none();
                 let i = match target {
                     Some(i) => i,
                     None => {
@@ -99,9 +98,12 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>) {
                     }
                 };
                 docs_into(&mut pnr.travellers[i], d);
+                if created {
+                    ix.add(i, &pnr.travellers[i]);
+                }
             }
             Item::Doco(d) => {
-                let Some(i) = target(pnr, &p) else {
+                let Some(i) = target(pnr, &ix, &p) else {
                     seg_diag(
                         r,
                         "SSR DOCO names no traveller of the PNR; it was skipped.".into(),
@@ -123,7 +125,7 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>) {
                 }
             }
             Item::Doca(d) => {
-                let Some(i) = target(pnr, &p) else {
+                let Some(i) = target(pnr, &ix, &p) else {
                     seg_diag(
                         r,
                         "SSR DOCA names no traveller of the PNR; it was skipped.".into(),
@@ -138,10 +140,10 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>) {
                     t.address = Some(d.address);
                 }
             }
-            Item::Email(v) => contact(pnr, &p, "email", v),
-            Item::Phone(v) => contact(pnr, &p, "phone", v),
+            Item::Email(v) => contact(pnr, &ix, &p, "email", v),
+            Item::Phone(v) => contact(pnr, &ix, &p, "phone", v),
             Item::Infant(surname, given, dob) => {
-                if by_name(pnr, &surname, &given, true).is_none() && !surname.is_empty() {
+                if by_name(pnr, &ix, &surname, &given, true).is_none() && !surname.is_empty() {
                     pnr.travellers.push(Traveller {
                         surname,
                         given_names: given,
@@ -149,6 +151,8 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>) {
                         infant: true,
                         ..Traveller::default()
                     });
+                    let i = pnr.travellers.len() - 1;
+                    ix.add(i, &pnr.travellers[i]);
                 }
             }
         }
@@ -156,14 +160,14 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>) {
 }
 
 /// A contact goes to the traveller the SSR names, else to the PNR.
-fn contact(pnr: &mut Pnr, p: &Where, kind: &str, value: String) {
+fn contact(pnr: &mut Pnr, ix: &Index, p: &Where, kind: &str, value: String) {
     if value.is_empty() {
         return;
     }
     match p
         .reference
         .as_deref()
-        .and_then(|x| by_ref(pnr, x, false))
+        .and_then(|x| by_ref(pnr, ix, x, false))
         .or(p.context)
     {
         Some(i) => pnr.travellers[i].contacts.push(value),
@@ -183,31 +187,43 @@ struct Where {
 }
 
 /// Traveller of a DOCO/DOCA/contact: by reference, else the TIF group, else the only adult.
-fn target(pnr: &Pnr, p: &Where) -> Option<usize> {
+fn target(pnr: &Pnr, ix: &Index, p: &Where) -> Option<usize> {
     p.reference
         .as_deref()
-        .and_then(|x| by_ref(pnr, x, false))
+        .and_then(|x| by_ref(pnr, ix, x, false))
         .or(p.context)
         .or_else(|| only_adult(pnr))
 }
 
-fn by_name(pnr: &Pnr, surname: &str, given: &str, infant: bool) -> Option<usize> {
-    pnr.travellers
-        .iter()
-        .position(|t| t.infant == infant && same_person(&t.surname, &t.given_names, surname, given))
+fn by_name(pnr: &Pnr, ix: &Index, surname: &str, given: &str, infant: bool) -> Option<usize> {
+    ix.by_surname(surname).iter().copied().find(|&i| {
+        let t = &pnr.travellers[i];
+        t.infant == infant && same_person(&t.surname, &t.given_names, surname, given)
+    })
 }
 
+/// The only adult of the PNR. Looks at a bounded number of travellers: a PNR of thousands of
+/// infants is hostile input, not a family, and must not make linking quadratic.
 fn only_adult(pnr: &Pnr) -> Option<usize> {
-    let mut adults = pnr.travellers.iter().enumerate().filter(|(_, t)| !t.infant);
+    let mut adults = pnr
+        .travellers
+        .iter()
+        .take(256)
+        .enumerate()
+        .filter(|(_, t)| !t.infant);
     match (adults.next(), adults.next()) {
-        (Some((i, _)), None) => Some(i),
+        (Some((i, _)), None) if pnr.travellers.len() <= 256 => Some(i),
         _ => None,
     }
 }
 
-/// An infant's document: the infant of that name, else the one infant without a document.
-fn infant_target(pnr: &Pnr, surname: &str, given: &str) -> Option<usize> {
-    by_name(pnr, surname, given, true).or_else(|| {
+/// An infant's document: the infant of that name, else the one infant without a document
+/// (bounded like [`only_adult`]).
+fn infant_target(pnr: &Pnr, ix: &Index, surname: &str, given: &str) -> Option<usize> {
+    by_name(pnr, ix, surname, given, true).or_else(|| {
+        if pnr.travellers.len() > 256 {
+            return None;
+        }
         let mut bare = pnr
             .travellers
             .iter()

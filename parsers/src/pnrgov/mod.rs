@@ -1,18 +1,21 @@
 //! PNRGOV (PNR push, IATA PADIS 10.1 to 21.1) → [`PnrPush`] (reference/messages.md §3).
 //!
 //! One grammar serves every version: the header (MSG, ORG, TVL, EQN), then one PNR per SRC. Each
-//! PNR is read by [`pnr::PnrBuilder`]; segments a version adds (TRA from 14.1) or that are out of
+//! PNR is read by a `PnrBuilder`; segments a version adds (TRA from 14.1) or that are out of
 //! place are accepted where they make sense and kept raw otherwise. A PNR traveller without SSR
 //! DOCS is still a traveller (GTAS issue #2082).
 
+mod checkin;
+mod index;
 mod link;
 mod names;
 mod pnr;
+mod requests;
 mod ssr;
 mod travel;
 
+pub use checkin::bag_run;
 pub use names::strip_title;
-pub use pnr::bag_run;
 
 use chrono::NaiveDate;
 

@@ -3,27 +3,16 @@
 //! the check-in groups, history after ABI).
 
 use crate::edifact::{Reader, Segment};
-use crate::model::{Contact, Payment, Pnr, Ssr, Traveller};
+use crate::model::{Contact, Payment, Pnr, Traveller};
 
-use super::link::{self, Item, Pending};
+use super::index::Index;
+use super::link::{self, Pending};
 use super::names::strip_title;
 use super::ssr;
-use super::travel;
-
-/// SSR codes read into typed fields rather than kept in [`Pnr::ssrs`] (the writer derives them
-/// from the same fields, so a round trip keeps each SSR once).
-const TYPED_SSRS: &[&str] = &[
-    "DOCS", "DOCO", "DOCA", "CTCE", "CTCM", "CTCH", "SEAT", "FQTV",
-];
-
-/// Seat request codes whose C332 carries seats.
-const SEAT_SSRS: &[&str] = &[
-    "SEAT", "RQST", "NSST", "NSSA", "NSSW", "SMST", "SMSA", "SMSW",
-];
 
 /// Which group of the PNR the reader is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ctx {
+pub(super) enum Ctx {
     /// After SRC, before the first TIF (Gr.1 PNR-level segments).
     Header,
     /// In a traveller's group (Gr.2-4).
@@ -44,14 +33,16 @@ enum Ctx {
 #[derive(Debug)]
 pub struct PnrBuilder {
     pub pnr: Pnr,
-    ctx: Ctx,
-    current: Option<usize>,
-    checked_in: Option<usize>,
+    pub(super) ctx: Ctx,
+    pub(super) current: Option<usize>,
+    pub(super) checked_in: Option<usize>,
     /// Whether the current itinerary segment is the flight being pushed.
-    on_pushed: bool,
-    pending: Vec<Pending>,
-    saw_rci: bool,
-    src: Option<(usize, usize)>,
+    pub(super) on_pushed: bool,
+    pub(super) pending: Vec<Pending>,
+    pub(super) saw_rci: bool,
+    /// Travellers by reference and surname, kept in step with `pnr.travellers`.
+    pub(super) ix: Index,
+    pub(super) src: Option<(usize, usize)>,
 }
 
 /// The flight the push is for, to tell its seats and bags from other segments'.
@@ -73,6 +64,7 @@ impl PnrBuilder {
             on_pushed: false,
             pending: Vec::new(),
             saw_rci: false,
+            ix: Index::default(),
             src: Some((seg.position, seg.index)),
         }
     }
@@ -163,13 +155,7 @@ impl PnrBuilder {
             b"TRI" => {
                 self.ctx = Ctx::CheckIn;
                 let reference = r.opt(seg, 1, 3);
-                self.checked_in = reference.and_then(|x| {
-                    self.pnr.travellers.iter().position(|t| {
-                        t.traveller_ref
-                            .as_deref()
-                            .is_some_and(|y| link::same_ref(&x, y))
-                    })
-                });
+                self.checked_in = reference.and_then(|x| self.ix.by_ref(&x).first().copied());
             }
             b"SSD" => {
                 if let (Some(i), Some(seat)) = (self.checked_in, r.opt(seg, 0, 0)) {
@@ -311,19 +297,24 @@ impl PnrBuilder {
                     infant,
                     ..Traveller::default()
                 });
-                self.current = Some(self.pnr.travellers.len() - 1);
+                let i = self.pnr.travellers.len() - 1;
+                self.ix.add(i, &self.pnr.travellers[i]);
+                self.current = Some(i);
                 self.ctx = Ctx::Traveller;
             }
             Ctx::Itinerary | Ctx::CheckIn => {
                 // A TIF in a check-in group names a traveller already listed.
                 let given = strip_title(&given);
-                let found = self.pnr.travellers.iter().position(|t| {
-                    reference.as_deref().is_some_and(|x| {
-                        t.traveller_ref
-                            .as_deref()
-                            .is_some_and(|y| link::same_ref(x, y))
-                    }) || (t.surname == surname && t.given_names == given)
-                });
+                let by_name = || {
+                    let travellers = &self.pnr.travellers;
+                    self.ix.by_surname(&surname).iter().copied().find(|&i| {
+                        travellers[i].surname == surname && travellers[i].given_names == given
+                    })
+                };
+                let found = reference
+                    .as_deref()
+                    .and_then(|x| self.ix.by_ref(x).first().copied())
+                    .or_else(by_name);
                 self.checked_in = match found {
                     Some(i) => Some(i),
                     None => {
@@ -335,133 +326,13 @@ impl PnrBuilder {
                             infant,
                             ..Traveller::default()
                         });
-                        Some(self.pnr.travellers.len() - 1)
+                        let i = self.pnr.travellers.len() - 1;
+                        self.ix.add(i, &self.pnr.travellers[i]);
+                        Some(i)
                     }
                 };
             }
             Ctx::History => {}
-        }
-    }
-
-    fn ssr(&mut self, r: &mut Reader, seg: &Segment, _pushed: &Pushed) {
-        let s = ssr::read(r, seg);
-        let context = if self.ctx == Ctx::Traveller {
-            self.current
-        } else {
-            None
-        };
-        let reference = s.reference();
-        let pend = |item| Pending {
-            item,
-            context,
-            reference: reference.clone(),
-            position: seg.position,
-            index: seg.index,
-        };
-        match s.code.as_str() {
-            "DOCS" => {
-                let d = ssr::docs(r, seg, &s.text);
-                self.pending.push(pend(Item::Docs(d)));
-            }
-            "DOCO" => {
-                let d = ssr::doco(r, seg, &s.text);
-                self.pending.push(pend(Item::Doco(d)));
-            }
-            "DOCA" => self.pending.push(pend(Item::Doca(ssr::doca(&s.text)))),
-            "CTCE" => self.pending.push(pend(Item::Email(ssr::email(&s.text)))),
-            "CTCM" | "CTCH" => self.pending.push(pend(Item::Phone(ssr::phone(&s.text)))),
-            "FQTV" => {
-                let ff = ssr::frequent_flyer(&s.text);
-                if !ff.is_empty() && !self.pnr.frequent_flyer.contains(&ff) {
-                    self.pnr.frequent_flyer.push(ff);
-                }
-            }
-            "INFT" => {
-                let (surname, given, dob) = ssr::inft(r, seg, &s.text);
-                self.pending.push(pend(Item::Infant(surname, given, dob)));
-            }
-            _ => {}
-        }
-        if SEAT_SSRS.contains(&s.code.as_str()) {
-            for (seat, reference) in &s.targets {
-                if seat.is_empty() {
-                    continue;
-                }
-                let who = reference.as_deref().and_then(|x| {
-                    self.pnr.travellers.iter().position(|t| {
-                        t.traveller_ref
-                            .as_deref()
-                            .is_some_and(|y| link::same_ref(x, y))
-                    })
-                });
-                match who {
-                    Some(i) if self.on_pushed || self.pnr.travellers[i].seat.is_none() => {
-                        self.pnr.travellers[i].seat = Some(seat.clone())
-                    }
-                    Some(_) => {}
-                    None => {
-                        if !self.pnr.seats.contains(seat) {
-                            self.pnr.seats.push(seat.clone());
-                        }
-                    }
-                }
-            }
-        }
-        if !TYPED_SSRS.contains(&s.code.as_str()) && !s.code.is_empty() {
-            let traveller_ref = reference
-                .or_else(|| context.and_then(|i| self.pnr.travellers[i].traveller_ref.clone()));
-            self.pnr.ssrs.push(Ssr {
-                code: s.code,
-                text: (!s.text.is_empty()).then_some(s.text),
-                traveller_ref,
-            });
-        }
-    }
-
-    fn tvl(&mut self, r: &mut Reader, seg: &Segment, pushed: &Pushed) {
-        if self.ctx == Ctx::NonAir {
-            return; // hotel, car...: not flights
-        }
-        self.checked_in = None;
-        match travel::segment(r, seg) {
-            Some(s) => {
-                self.on_pushed = s.carrier == pushed.carrier
-                    && s.number.trim_start_matches('0') == pushed.number.trim_start_matches('0')
-                    && (pushed.origin.is_empty() || s.origin == pushed.origin);
-                self.pnr.itinerary.push(s);
-                self.ctx = Ctx::Itinerary;
-            }
-            None if self.ctx == Ctx::Itinerary || self.ctx == Ctx::CheckIn => {
-                // ≤13.1 codeshare: the operating flight's number alone; nothing to add.
-            }
-            None => r.warn(
-                seg,
-                "TVL has neither departure nor arrival airport; it was skipped.".into(),
-            ),
-        }
-    }
-
-    fn tbd(&mut self, r: &mut Reader, seg: &Segment) {
-        let Some(i) = self.checked_in else { return };
-        let count: Option<u32> = r.text(seg, 1, 0).parse().ok();
-        let mut tags = Vec::new();
-        for e in 4..r.element_count(seg) {
-            let tag = r.text(seg, e, 1);
-            let count = r.text(seg, e, 2);
-            let n = bag_run(r, seg, &count);
-            tags.extend(crate::paxlst::expand_tags(&tag, n));
-        }
-        let t = &mut self.pnr.travellers[i];
-        if self.on_pushed || t.bag_count.is_none() {
-            if count.is_some() {
-                t.bag_count = count;
-            }
-            if !tags.is_empty() {
-                // Senders repeat overlapping tag runs; each tag counts once.
-                let mut seen = std::collections::HashSet::new();
-                tags.retain(|x| seen.insert(x.clone()));
-                t.bag_tags = tags;
-            }
         }
     }
 
@@ -483,25 +354,8 @@ impl PnrBuilder {
     }
 }
 
-/// The number of consecutive bag tags a run stands for; absurd counts (line-wrap garbage such
-/// as `722356`) are read as one tag and reported.
-pub fn bag_run(r: &mut Reader, seg: &Segment, count: &str) -> u32 {
-    match count.trim().parse::<u32>() {
-        Ok(n @ 1..=20) => n,
-        Ok(0) | Err(_) if count.trim().is_empty() => 1,
-        _ => {
-            r.warn(
-                seg,
-                "A bag tag count is not a plausible number (1 to 20); the tag was read alone."
-                    .into(),
-            );
-            1
-        }
-    }
-}
-
 /// A segment as text, tag and elements, for raw keeping.
-fn raw_text(r: &mut Reader, seg: &Segment) -> String {
+pub(super) fn raw_text(r: &mut Reader, seg: &Segment) -> String {
     let body = r.decode(seg, seg.body);
     if body.is_empty() {
         seg.tag_str()

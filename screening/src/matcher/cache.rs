@@ -1,55 +1,152 @@
-//! Per-traveller cache of token similarities. List names share most of their words (thousands
-//! of MOHAMMED, ALI, HASSAN), so the pairs (traveller word, list word) repeat across
-//! candidates; computing each once keeps scoring cheap.
+//! List words interned once at build, and the per-traveller cache of token similarities.
+//!
+//! List names share most of their words (thousands of MUHAMMAD, ALI, HASSAN), so each distinct
+//! list word is prepared once and names refer to it by id; the pairs (traveller word, list
+//! word) then repeat across candidates, and each is computed once per traveller.
+
+use std::cell::RefCell;
 
 use crate::names::similarity::token_similarity;
-use crate::names::{Token, TokenSimilarity};
+use crate::names::{PreparedName, Token, TokenSimilarity, MAX_TOKENS};
 
 use super::index::QuickMap;
 
-/// Similarities by (query token id, list token id); tokens with id 0 bypass the cache.
-#[derive(Default)]
-pub(crate) struct SimCache {
-    map: QuickMap<(u32, u32), f64>,
+/// Cache columns: the query's tokens, then its joined pairs.
+const COLUMNS: usize = 2 * MAX_TOKENS;
+/// Query token ids: tokens are numbered from 1, joined pairs from this base.
+const JOINED_BASE: u32 = 1001;
+
+/// Distinct list words. Id `i + 1` is `words[i]` (0 stays "not numbered").
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Vocabulary {
+    words: Vec<Token>,
 }
 
-impl TokenSimilarity for SimCache {
-    fn similarity(&mut self, query: &Token, other: &Token) -> f64 {
-        if query.id == 0 || other.id == 0 {
-            return token_similarity(query, other);
+/// What makes two list words interchangeable for scoring: spelling, script, core, weight.
+type WordKey = (String, bool, Option<String>, u64);
+
+/// Interning table, dropped once the index is built.
+#[derive(Default)]
+pub(crate) struct Interner {
+    ids: QuickMap<WordKey, u32>,
+}
+
+impl Vocabulary {
+    /// The word with id `id` (ids start at 1).
+    pub(crate) fn get(&self, id: u32) -> &Token {
+        &self.words[id as usize - 1]
+    }
+
+    /// Number of distinct words; ids run from 1 to this.
+    pub(crate) fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Interns `token` and returns its id. The occurrence's `family` flag is not kept: it does
+    /// not enter the score.
+    pub(crate) fn intern(&mut self, interner: &mut Interner, token: &Token) -> u32 {
+        let key = (
+            token.text.clone(),
+            token.abjad,
+            token.core.clone(),
+            token.weight.to_bits(),
+        );
+        let next = self.words.len() as u32 + 1;
+        let id = *interner.ids.entry(key).or_insert(next);
+        if id == next {
+            let mut word = token.clone();
+            word.id = id;
+            word.family = false;
+            self.words.push(word);
         }
-        *self
-            .map
-            .entry((query.id, other.id))
-            .or_insert_with(|| token_similarity(query, other))
+        id
+    }
+
+    /// Returns spare capacity once the list is complete (a 1,000,000-entry list has several
+    /// hundred thousand words).
+    pub(crate) fn shrink(&mut self) {
+        self.words.shrink_to_fit();
     }
 }
 
 /// Numbers the query's tokens (and joined pairs) so the cache can key on them.
-pub(crate) fn number_query(query: &mut crate::names::PreparedName) {
+pub(crate) fn number_query(query: &mut PreparedName) {
     for (i, t) in query.tokens.iter_mut().enumerate() {
         t.id = 1 + i as u32;
     }
     for (i, t) in query.joined.iter_mut().enumerate() {
-        t.id = 1001 + i as u32;
+        t.id = JOINED_BASE + i as u32;
     }
 }
 
-/// Interns list words: equal spellings (with equal script and core) get the same id.
+/// The cache column of a numbered query token, if it has one (tokens past the first
+/// [`MAX_TOKENS`] are not scored, and unnumbered tokens are not cached).
+fn column(id: u32) -> Option<usize> {
+    let id = id as usize;
+    let base = JOINED_BASE as usize;
+    match id {
+        1..=MAX_TOKENS => Some(id - 1),
+        _ if (base..base + MAX_TOKENS).contains(&id) => Some(MAX_TOKENS + id - base),
+        _ => None,
+    }
+}
+
+/// Similarities of the current traveller's words with list words: a row per list word met,
+/// found through a dense array indexed by word id (stamped with the traveller's number, so
+/// nothing is cleared between travellers). A hash map here cost more than the similarities it
+/// saved.
 #[derive(Default)]
-pub(crate) struct Vocabulary {
-    ids: QuickMap<(String, bool, Option<String>), u32>,
+pub(crate) struct SimCache {
+    /// Per list word: the traveller it was last seen for, and its row.
+    seen: Vec<(u32, u32)>,
+    rows: Vec<[f64; COLUMNS]>,
+    epoch: u32,
 }
 
-impl Vocabulary {
-    /// Gives every token and joined pair of `name` its word id.
-    pub(crate) fn number(&mut self, name: &mut crate::names::PreparedName) {
-        for t in name.tokens.iter_mut().chain(name.joined.iter_mut()) {
-            let next = self.ids.len() as u32 + 1;
-            t.id = *self
-                .ids
-                .entry((t.text.clone(), t.abjad, t.core.clone()))
-                .or_insert(next);
+/// Marks a similarity not computed yet.
+const UNKNOWN: f64 = -1.0;
+
+impl SimCache {
+    /// Starts a new traveller against a vocabulary of `words` words.
+    pub(crate) fn start(&mut self, words: usize) {
+        if self.seen.len() < words + 1 {
+            self.seen.resize(words + 1, (0, 0));
         }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.seen.iter_mut().for_each(|s| *s = (0, 0));
+            self.epoch = 1;
+        }
+        self.rows.clear();
     }
+
+    fn row(&mut self, word: u32) -> &mut [f64; COLUMNS] {
+        let seen = &mut self.seen[word as usize];
+        if seen.0 != self.epoch {
+            *seen = (self.epoch, self.rows.len() as u32);
+            self.rows.push([UNKNOWN; COLUMNS]);
+        }
+        &mut self.rows[seen.1 as usize]
+    }
+}
+
+impl TokenSimilarity for SimCache {
+    fn similarity(&mut self, query: &Token, other: &Token) -> f64 {
+        let Some(c) = column(query.id) else {
+            return token_similarity(query, other);
+        };
+        if other.id == 0 || other.id as usize >= self.seen.len() {
+            return token_similarity(query, other);
+        }
+        let row = self.row(other.id);
+        if row[c] == UNKNOWN {
+            row[c] = token_similarity(query, other);
+        }
+        row[c]
+    }
+}
+
+thread_local! {
+    /// One cache per screening thread, sized to the largest vocabulary it has met.
+    pub(crate) static SIMS: RefCell<SimCache> = RefCell::new(SimCache::default());
 }

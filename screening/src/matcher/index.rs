@@ -1,18 +1,26 @@
-//! Candidate retrieval: an inverted index from token keys to the names holding them, so a
-//! traveller is compared with a handful of list names instead of the whole list.
+//! Candidate retrieval: an inverted index from token keys to list words, and from list words to
+//! the names holding them, so a traveller is compared with a handful of list names instead of
+//! the whole list.
 //!
 //! Keys are consonant skeletons (vowel-insensitive, so romanisations meet) and, for skeletons of
 //! three or more consonants, every one-deletion of them (so a typo, an extra or a missing letter
 //! still shares a key, as in a symmetric-delete spelling index). Adjacent tokens written
 //! together are indexed too, for names one source splits and another joins.
+//!
+//! Going through words rather than straight from keys to names has two gains. Memory: a name
+//! is listed once per word, not once per key (a word has a skeleton and several deletions).
+//! Precision: a key brings words, not names, and each frequent word is compared with the traveller's
+//! word before its names are visited; a word too different to be paired by the name score
+//! (SHARIF for SHARAF) brings no candidates. The comparisons land in the similarity cache that
+//! scoring reads next.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::names::{PreparedName, Token};
+use crate::names::{phonetic, Token, TokenSimilarity, PAIR_MIN};
 
-use super::phonetic_keys;
+use super::cache::{SimCache, Vocabulary};
 
 /// A multiplicative hasher for the small integer and short-string keys of the index: the
 /// standard SipHash is built to resist adversarial keys, which list names are not, and costs
@@ -20,120 +28,313 @@ use super::phonetic_keys;
 #[derive(Default, Clone, Copy)]
 pub(crate) struct QuickHasher(u64);
 
+const MULTIPLIER: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
 impl Hasher for QuickHasher {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(MULTIPLIER);
         }
     }
     fn write_u32(&mut self, n: u32) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(MULTIPLIER);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(MULTIPLIER);
     }
 }
 
 pub(crate) type QuickMap<K, V> = HashMap<K, V, BuildHasherDefault<QuickHasher>>;
 
-/// Posting lists: key → ids of the names holding it (ascending, unique).
+/// A retrieval key as a 64-bit fingerprint of its kind and bytes. Keys are never stored as
+/// strings: a fingerprint collision can only add a candidate, which scoring then rejects.
+fn fingerprint(kind: u8, bytes: &[u8]) -> u64 {
+    // FNV-1a, then a final mix so that short keys spread over the whole word.
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ u64::from(kind);
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 29;
+    h.wrapping_mul(0xbf58_476d_1ce4_e5b9)
+}
+
+/// Retrieval keys of a word into `out`, the exact sound first: its skeleton (its spelling when
+/// it has no consonants) and, with `deletions` and three or more consonants, every one-deletion
+/// of the skeleton; a merged article's core is keyed too (QAHTANI for ALQAHTANI).
+pub(crate) fn keys_of(token: &Token, deletions: bool, out: &mut Vec<u64>) {
+    let skeleton = token.skeleton.as_bytes();
+    if skeleton.is_empty() {
+        out.push(fingerprint(b'V', token.text.as_bytes()));
+    } else {
+        out.push(fingerprint(b'S', skeleton));
+        if deletions && skeleton.len() >= 3 {
+            let mut buf = [0u8; 64];
+            let len = skeleton.len().min(64);
+            for i in 0..len {
+                // Deleting one of a run of equal letters gives the same string: key it once.
+                if i > 0 && skeleton[i] == skeleton[i - 1] {
+                    continue;
+                }
+                buf[..i].copy_from_slice(&skeleton[..i]);
+                buf[i..len - 1].copy_from_slice(&skeleton[i + 1..len]);
+                out.push(fingerprint(b'S', &buf[..len - 1]));
+            }
+        }
+    }
+    if deletions {
+        if let Some(core) = &token.core {
+            out.push(fingerprint(
+                b'S',
+                phonetic::skeleton(core, false).as_bytes(),
+            ));
+        }
+    }
+}
+
+/// A compressed list of lists: `items[starts[i]..starts[i + 1]]` is list `i`.
+#[derive(Debug, Default, Clone)]
+struct Lists {
+    starts: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Lists {
+    /// Groups `(list, item)` pairs by list (a counting sort); items keep their order within a
+    /// list, and an item repeated right after itself is kept once.
+    fn from_pairs(lists: usize, pairs: &[(u32, u32)]) -> Lists {
+        let mut starts = vec![0u32; lists + 1];
+        for &(l, _) in pairs {
+            starts[l as usize + 1] += 1;
+        }
+        for i in 0..lists {
+            starts[i + 1] += starts[i];
+        }
+        let mut fill = starts.clone();
+        let mut items = vec![u32::MAX; pairs.len()];
+        for &(l, item) in pairs {
+            let at = &mut fill[l as usize];
+            let begin = starts[l as usize];
+            if *at > begin && items[*at as usize - 1] == item {
+                continue;
+            }
+            items[*at as usize] = item;
+            *at += 1;
+        }
+        // Drop the slots that duplicates left empty.
+        let mut out = Lists {
+            starts: Vec::with_capacity(lists + 1),
+            items: Vec::with_capacity(pairs.len()),
+        };
+        out.starts.push(0);
+        for l in 0..lists {
+            out.items
+                .extend_from_slice(&items[starts[l] as usize..fill[l] as usize]);
+            out.starts.push(out.items.len() as u32);
+        }
+        out
+    }
+
+    fn get(&self, list: usize) -> &[u32] {
+        match (self.starts.get(list), self.starts.get(list + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// Collects the index while names are added; [`PostingsBuilder::finish`] freezes it.
+#[derive(Default)]
+pub(crate) struct PostingsBuilder {
+    /// (word, name) for every word of every name, names ascending.
+    occurrences: Vec<(u32, u32)>,
+    /// Per word id: used as a token of its own (keyed with deletions) or only as a joined pair.
+    as_token: Vec<bool>,
+}
+
+impl PostingsBuilder {
+    /// Records that name `id` holds `word`, as a token or as a joined pair.
+    pub(crate) fn add(&mut self, id: u32, word: u32, token: bool) {
+        self.occurrences.push((word, id));
+        let w = word as usize;
+        if self.as_token.len() <= w {
+            self.as_token.resize(w + 1, false);
+        }
+        self.as_token[w] |= token;
+    }
+
+    /// Builds the key and word lists over the final vocabulary.
+    pub(crate) fn finish(self, vocabulary: &Vocabulary) -> Postings {
+        let words = vocabulary.len() + 1;
+        let word_names = Lists::from_pairs(words, &self.occurrences);
+        drop(self.occurrences);
+        let mut key_words: Vec<(u64, u32)> = Vec::with_capacity(vocabulary.len() * 6);
+        let mut keys = Vec::new();
+        for id in 1..words as u32 {
+            keys.clear();
+            let token = self.as_token.get(id as usize).copied().unwrap_or(false);
+            keys_of(vocabulary.get(id), token, &mut keys);
+            key_words.extend(keys.iter().map(|&k| (k, id)));
+        }
+        key_words.sort_unstable();
+        key_words.dedup();
+        let mut numbers: QuickMap<u64, u32> = QuickMap::default();
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(key_words.len());
+        for (key, word) in key_words {
+            let next = numbers.len() as u32;
+            let n = *numbers.entry(key).or_insert(next);
+            pairs.push((n, word));
+        }
+        let key_lists = Lists::from_pairs(numbers.len(), &pairs);
+        numbers.shrink_to_fit();
+        Postings {
+            keys: numbers,
+            key_words: key_lists,
+            word_names,
+        }
+    }
+}
+
+/// Words held by more names than this are compared with the traveller's word before their
+/// names are counted; rarer words let their few names through to scoring unchecked.
+const CHECK_ABOVE: usize = 16;
+
+/// Key → words → names.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Postings {
-    lists: QuickMap<String, Vec<u32>>,
+    keys: QuickMap<u64, u32>,
+    key_words: Lists,
+    word_names: Lists,
 }
 
 impl Postings {
-    /// Records every retrieval key of `name` under `id`.
-    pub(crate) fn add(&mut self, id: u32, name: &PreparedName) {
-        let mut keys: Vec<String> = Vec::new();
-        for token in &name.tokens {
-            keys.extend(phonetic_keys(token, true));
-            if let Some(core) = &token.core {
-                keys.push(core_key(core));
-            }
-        }
-        for joined in &name.joined {
-            keys.extend(phonetic_keys(joined, false));
-        }
-        keys.sort();
-        keys.dedup();
-        for key in keys {
-            let list = self.lists.entry(key).or_default();
-            if list.last() != Some(&id) {
-                list.push(id);
-            }
-        }
-    }
-
-    /// Names sharing enough keys with `query` to be worth scoring. A name qualifies when it
-    /// shares keys with at least two of the query's words (or every word when the query or the
-    /// name has only one), and when the words it shares could give a score of at least `floor`
-    /// if they matched perfectly. `meaningful[id]` is the number of full words of name `id`.
+    /// Names sharing enough words with `query` to be worth scoring. A list word counts for a
+    /// query word when they share a key and are similar enough for the name score to pair them.
+    /// A name qualifies when it has such words for at least two of the query's words (or every
+    /// word when the query or the name has only one), one of them sounding the same, and when
+    /// the words it shares could give a score of at least `floor` if they matched perfectly.
+    /// `meaningful[id]` is the number of full words of name `id`.
     pub(crate) fn candidates(
         &self,
-        query: &PreparedName,
+        query: &Query<'_>,
         meaningful: &[u8],
         floor: f64,
-    ) -> Vec<u32> {
+        vocabulary: &Vocabulary,
+        sims: &mut SimCache,
+        out: &mut Vec<u32>,
+    ) {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
+            let scratch = &mut *scratch;
             scratch.start(meaningful.len());
             let mut words = 0u8;
-            for (i, token) in query.tokens.iter().enumerate() {
-                if !full_word(token) {
-                    continue;
+            for (i, (token, keys)) in query.words.iter().enumerate() {
+                if full_word(token) {
+                    words += 1;
+                    self.visit(token, keys, i as u8, 1, vocabulary, sims, scratch);
                 }
-                words += 1;
-                let mut keys = phonetic_keys(token, true);
-                if let Some(core) = &token.core {
-                    keys.push(core_key(core));
-                }
-                // The first key is the skeleton itself: an exact match of the sound.
-                self.visit(&keys[..1], i as u8, 1, true, &mut scratch);
-                self.visit(&keys[1..], i as u8, 1, false, &mut scratch);
             }
-            let offset = query.tokens.len() as u8;
-            for (i, joined) in query.joined.iter().enumerate() {
-                self.visit(
-                    &phonetic_keys(joined, false),
-                    offset + i as u8,
-                    2,
-                    true,
-                    &mut scratch,
-                );
+            let offset = query.words.len() as u8;
+            for (i, (joined, keys)) in query.joined.iter().enumerate() {
+                self.visit(joined, keys, offset + i as u8, 2, vocabulary, sims, scratch);
             }
-            let mut out: Vec<u32> = scratch
-                .touched
-                .iter()
-                .copied()
-                .filter(|&id| {
-                    let have = meaningful[id as usize];
-                    let matched = scratch.count[id as usize].min(words).min(have);
-                    // At least one word must sound the same; the others may carry a typo.
-                    scratch.exact[id as usize]
-                        && matched >= 2.min(words).min(have).max(1)
-                        && best_case(matched, words, have) >= floor
-                })
-                .collect();
+            out.clear();
+            out.extend(scratch.touched.iter().copied().filter(|&id| {
+                let have = meaningful[id as usize];
+                let matched = scratch.count[id as usize].min(words).min(have);
+                // At least one word must sound the same; the others may carry a typo.
+                scratch.exact[id as usize]
+                    && matched >= 2.min(words).min(have).max(1)
+                    && best_case(matched, words, have) >= floor
+            }));
             out.sort_unstable();
-            out
         })
     }
 
-    /// Counts, for every name under one of `keys`, the query word `word` once.
-    fn visit(&self, keys: &[String], word: u8, worth: u8, exact: bool, scratch: &mut Scratch) {
-        for key in keys {
-            if let Some(list) = self.lists.get(key) {
-                for &id in list {
-                    scratch.hit(id as usize, word, worth, exact);
-                }
+    /// Counts query word number `word` once for every name holding a list word that shares one
+    /// of `keys` with `token` and is similar enough to pair with it. Words reached through the
+    /// first key (the exact skeleton) sound the same.
+    #[allow(clippy::too_many_arguments)]
+    fn visit(
+        &self,
+        token: &Token,
+        keys: &[u64],
+        word: u8,
+        worth: u8,
+        vocabulary: &Vocabulary,
+        sims: &mut SimCache,
+        scratch: &mut Scratch,
+    ) {
+        scratch.words.clear();
+        for (k, key) in keys.iter().enumerate() {
+            if let Some(&n) = self.keys.get(key) {
+                let exact = k == 0;
+                scratch
+                    .words
+                    .extend(self.key_words.get(n as usize).iter().map(|&w| (w, exact)));
+            }
+        }
+        // Exact first within a word, so that the first occurrence of each word carries it.
+        scratch
+            .words
+            .sort_unstable_by_key(|&(w, exact)| (w, !exact));
+        let mut last = 0u32;
+        for i in 0..scratch.words.len() {
+            let (w, exact) = scratch.words[i];
+            if w == last {
+                continue;
+            }
+            last = w;
+            let names = self.word_names.get(w as usize);
+            // Comparing the words costs about as much as visiting a few dozen names: worth it
+            // for frequent words, whose names would flood scoring, not for rare ones.
+            if names.len() > CHECK_ABOVE && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN {
+                continue;
+            }
+            for &id in names {
+                scratch.hit(id as usize, word, worth, exact);
             }
         }
     }
 
     /// Number of distinct keys (for reports).
     pub(crate) fn len(&self) -> usize {
-        self.lists.len()
+        self.keys.len()
+    }
+}
+
+/// A traveller's words with their retrieval keys, computed once per screening.
+pub(crate) struct Query<'a> {
+    words: Vec<(&'a Token, Vec<u64>)>,
+    joined: Vec<(&'a Token, Vec<u64>)>,
+}
+
+impl<'a> Query<'a> {
+    /// Keys for each full word of `name` (with deletions) and each joined pair (exact only).
+    pub(crate) fn new(name: &'a crate::names::PreparedName) -> Query<'a> {
+        let words = name
+            .tokens
+            .iter()
+            .map(|t| {
+                let mut keys = Vec::new();
+                if full_word(t) {
+                    keys_of(t, true, &mut keys);
+                }
+                (t, keys)
+            })
+            .collect();
+        let joined = name
+            .joined
+            .iter()
+            .map(|t| {
+                let mut keys = Vec::with_capacity(1);
+                keys_of(t, false, &mut keys);
+                (t, keys)
+            })
+            .collect();
+        Query { words, joined }
     }
 }
 
@@ -158,6 +359,8 @@ struct Scratch {
     exact: Vec<bool>,
     epoch: u32,
     touched: Vec<u32>,
+    /// Words met through one query word's keys, and whether through its exact key.
+    words: Vec<(u32, bool)>,
 }
 
 impl Scratch {
@@ -199,8 +402,4 @@ thread_local! {
 /// True for a token that counts as a word of its own (not a particle or an initial).
 pub(crate) fn full_word(token: &Token) -> bool {
     !token.initial && token.weight >= 1.0
-}
-
-fn core_key(core: &str) -> String {
-    format!("S:{}", crate::names::phonetic::skeleton(core, false))
 }

@@ -14,11 +14,12 @@ mod qualifiers;
 use paxrisk_parsers::Traveller;
 use serde::{Deserialize, Serialize};
 
-use crate::names::{self, PreparedName, Token};
+use crate::names::{self, Token, MAX_TOKENS};
 use crate::watchlist::{Entry, EntryKind};
 
+use cache::{Interner, SimCache, Vocabulary, SIMS};
 use dob::Dob;
-use index::{full_word, Postings, QuickMap};
+use index::{full_word, Postings, PostingsBuilder, Query, QuickMap};
 use qualifiers::EntryFacts;
 
 /// One watchlist hit for a traveller.
@@ -34,14 +35,40 @@ pub struct Match {
     pub matched_name: String,
 }
 
-/// One name of an entry, prepared for scoring.
-#[derive(Debug, Clone)]
+/// One name of an entry: its words are ids into the index's vocabulary, stored in
+/// `Index::name_words` from `start`, tokens first, then the joined pairs.
+#[derive(Debug, Clone, Copy)]
 struct IndexedName {
     entry: u32,
-    prepared: PreparedName,
-    display: String,
-    /// The normalised name as one string, for the brute-force baseline.
-    normalised: String,
+    start: u32,
+    tokens: u8,
+    joined: u8,
+}
+
+/// Many short strings in one allocation (the names as officers read them, and normalised for the
+/// brute-force baseline): a `String` each would cost more in headers than in text on a list of
+/// millions.
+#[derive(Debug, Clone, Default)]
+struct Texts {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Texts {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn shrink(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
 }
 
 /// The screening index of one list version. Build it once; it is read-only and can be shared
@@ -49,12 +76,20 @@ struct IndexedName {
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     names: Vec<IndexedName>,
+    /// Word ids of all names, see [`IndexedName`].
+    name_words: Vec<u32>,
+    /// Every distinct list word, prepared once.
+    vocabulary: Vocabulary,
     /// Number of full words of each name, for the retrieval threshold.
     meaningful: Vec<u8>,
     postings: Postings,
     facts: Vec<EntryFacts>,
     /// Normalised document number → (entry, issuing country).
     documents: QuickMap<String, Vec<(u32, Option<String>)>>,
+    /// Each name as `SURNAME, Given`, for reasons and [`Match::matched_name`].
+    display: Texts,
+    /// Each name normalised as one string, for the brute-force baseline.
+    normalised: Texts,
 }
 
 /// Most the date of birth and nationality can add to a name score: a name below
@@ -67,7 +102,8 @@ impl Index {
     /// document). Names with nothing matchable (placeholders, initials only) are left out.
     pub fn build(entries: &[Entry]) -> Index {
         let mut index = Index::default();
-        let mut vocabulary = cache::Vocabulary::default();
+        let mut interner = Interner::default();
+        let mut postings = PostingsBuilder::default();
         for (e, entry) in entries.iter().enumerate() {
             index.facts.push(EntryFacts::of(entry));
             for doc in &entry.documents {
@@ -84,13 +120,28 @@ impl Index {
                 continue;
             }
             for name in entry.all_names() {
-                let mut prepared = names::prepare_parts(&name.surname, &name.given_names);
+                let prepared = names::prepare_parts(&name.surname, &name.given_names);
                 if !prepared.is_matchable() {
                     continue;
                 }
-                vocabulary.number(&mut prepared);
                 let id = index.names.len() as u32;
-                index.postings.add(id, &prepared);
+                let start = index.name_words.len() as u32;
+                for (token, is_token) in prepared
+                    .tokens
+                    .iter()
+                    .map(|t| (t, true))
+                    .chain(prepared.joined.iter().map(|t| (t, false)))
+                {
+                    let word = index.vocabulary.intern(&mut interner, token);
+                    index.name_words.push(word);
+                    postings.add(id, word, is_token);
+                }
+                index.names.push(IndexedName {
+                    entry: e as u32,
+                    start,
+                    tokens: prepared.tokens.len().min(255) as u8,
+                    joined: prepared.joined.len().min(255) as u8,
+                });
                 index.meaningful.push(
                     prepared
                         .tokens
@@ -99,15 +150,18 @@ impl Index {
                         .count()
                         .min(255) as u8,
                 );
-                let normalised = prepared.normalised();
-                index.names.push(IndexedName {
-                    entry: e as u32,
-                    prepared,
-                    display: name.display(),
-                    normalised,
-                });
+                index.display.push(&name.display());
+                index.normalised.push(&prepared.normalised());
             }
         }
+        drop(interner);
+        index.vocabulary.shrink();
+        index.postings = postings.finish(&index.vocabulary);
+        index.names.shrink_to_fit();
+        index.name_words.shrink_to_fit();
+        index.meaningful.shrink_to_fit();
+        index.display.shrink();
+        index.normalised.shrink();
         index
     }
 
@@ -127,22 +181,41 @@ impl Index {
     /// Number of names the retrieval stage hands to scoring for `traveller`: a diagnostic for
     /// benchmarks and tuning (the whole point of the index is to keep it small).
     pub fn candidate_count(&self, traveller: &Traveller) -> usize {
-        let query = names::prepare_parts(&traveller.surname, &traveller.given_names);
+        let mut query = names::prepare_parts(&traveller.surname, &traveller.given_names);
         if !query.is_matchable() {
             return 0;
         }
-        self.postings
-            .candidates(
-                &query,
-                &self.meaningful,
-                names::DEFAULT_NAME_THRESHOLD - BONUS_ROOM,
-            )
-            .len()
+        cache::number_query(&mut query);
+        let floor = names::DEFAULT_NAME_THRESHOLD - BONUS_ROOM;
+        SIMS.with(|sims| {
+            let mut sims = sims.borrow_mut();
+            sims.start(self.vocabulary.len());
+            let mut ids = Vec::new();
+            self.retrieve(&query, floor, &mut sims, &mut ids);
+            ids.len()
+        })
     }
 
     /// Number of distinct retrieval keys.
     pub fn key_count(&self) -> usize {
         self.postings.len()
+    }
+
+    /// Number of distinct words on the list (after normalisation).
+    pub fn word_count(&self) -> usize {
+        self.vocabulary.len()
+    }
+
+    fn retrieve(
+        &self,
+        query: &names::PreparedName,
+        floor: f64,
+        sims: &mut SimCache,
+        out: &mut Vec<u32>,
+    ) {
+        let keyed = Query::new(query);
+        self.postings
+            .candidates(&keyed, &self.meaningful, floor, &self.vocabulary, sims, out);
     }
 
     /// Screens one traveller: every entry whose name (or alias) matches at `threshold` or above
@@ -151,38 +224,63 @@ impl Index {
     pub fn screen(&self, traveller: &Traveller, threshold: f64) -> Vec<Match> {
         let mut query = names::prepare_parts(&traveller.surname, &traveller.given_names);
         cache::number_query(&mut query);
-        let mut sims = cache::SimCache::default();
         let mut best: QuickMap<u32, (f64, u32)> = QuickMap::default();
         if query.is_matchable() {
             let floor = threshold - BONUS_ROOM;
-            let mut ids = self.postings.candidates(&query, &self.meaningful, floor);
-            // Entries holding the traveller's document number: their names are always scored.
-            for doc in &traveller.documents {
-                for (entry, _) in self
-                    .documents
-                    .get(&qualifiers::document_key(&doc.number))
-                    .into_iter()
-                    .flatten()
-                {
-                    ids.extend(self.names_of_entry(*entry));
+            SIMS.with(|sims| {
+                let mut sims = sims.borrow_mut();
+                sims.start(self.vocabulary.len());
+                let mut ids = Vec::new();
+                self.retrieve(&query, floor, &mut sims, &mut ids);
+                // Entries holding the traveller's document number: their names are always
+                // scored.
+                for doc in &traveller.documents {
+                    for (entry, _) in self
+                        .documents
+                        .get(&qualifiers::document_key(&doc.number))
+                        .into_iter()
+                        .flatten()
+                    {
+                        ids.extend(self.names_of_entry(*entry));
+                    }
                 }
-            }
-            for id in ids {
-                let name = &self.names[id as usize];
-                let s = names::score_names_with(&query, &name.prepared, &mut sims).score;
-                if s < floor {
-                    continue;
+                let ta: Vec<&Token> = query.tokens.iter().collect();
+                let ja: Vec<&Token> = query.joined.iter().collect();
+                for id in ids {
+                    let s = self.score_name(&ta, &ja, id, &mut sims);
+                    if s < floor {
+                        continue;
+                    }
+                    let entry = self.names[id as usize].entry;
+                    let slot = best.entry(entry).or_insert((s, id));
+                    if s > slot.0 {
+                        *slot = (s, id);
+                    }
                 }
-                let slot = best.entry(name.entry).or_insert((s, id));
-                if s > slot.0 {
-                    *slot = (s, id);
-                }
-            }
+            });
         }
         let name_hits = best
             .into_iter()
             .map(|(entry, (score, id))| (entry, score, id));
         self.finish(traveller, name_hits, threshold)
+    }
+
+    /// The name score of the traveller's tokens `ta` (joined pairs `ja`) against name `id`.
+    fn score_name(&self, ta: &[&Token], ja: &[&Token], id: u32, sims: &mut SimCache) -> f64 {
+        let name = self.names[id as usize];
+        let words = &self.name_words[name.start as usize..];
+        let (n, j) = (usize::from(name.tokens), usize::from(name.joined));
+        let first = self.vocabulary.get(words[0]);
+        let mut tb = [first; MAX_TOKENS];
+        let mut jb = [first; MAX_TOKENS];
+        let (n, j) = (n.min(MAX_TOKENS), j.min(MAX_TOKENS));
+        for k in 0..n {
+            tb[k] = self.vocabulary.get(words[k]);
+        }
+        for k in 0..j {
+            jb[k] = self.vocabulary.get(words[usize::from(name.tokens) + k]);
+        }
+        names::score_refs(ta, ja, &tb[..n], &jb[..j], sims).score
     }
 
     /// Screens one traveller by comparing the whole-name Jaro-Winkler similarity with every
@@ -191,7 +289,10 @@ impl Index {
         let query = names::prepare_parts(&traveller.surname, &traveller.given_names);
         let hits = brute::scan(
             &query,
-            self.names.iter().map(|n| (n.entry, n.normalised.as_str())),
+            self.names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.entry, self.normalised.get(i))),
             threshold - BONUS_ROOM,
         );
         self.finish(traveller, hits.into_iter(), threshold)
@@ -209,7 +310,7 @@ impl Index {
         let doc_hits = self.document_hits(traveller);
         let mut out: Vec<Match> = Vec::new();
         for (entry, score, id) in name_hits {
-            let matched = &self.names[id as usize];
+            let matched = self.display.get(id as usize);
             let doc = doc_hits
                 .iter()
                 .find(|d| d.entry == entry)
@@ -217,7 +318,7 @@ impl Index {
             let name = qualifiers::NameHit {
                 traveller_name: &traveller_name,
                 score,
-                matched: &matched.display,
+                matched,
             };
             let Some((score, reasons)) = qualifiers::qualify(
                 &self.facts[entry as usize],
@@ -233,7 +334,7 @@ impl Index {
                     entry: entry as usize,
                     score,
                     reasons,
-                    matched_name: matched.display.clone(),
+                    matched_name: matched.to_string(),
                 });
             }
         }
@@ -284,23 +385,6 @@ struct DocumentHit {
     strength: qualifiers::DocumentMatch,
     number: String,
     country: String,
-}
-
-/// Retrieval keys of a token: its skeleton and, with `deletions` and three or more consonants,
-/// every one-deletion of it. A token without consonants is keyed by its spelling.
-pub(crate) fn phonetic_keys(token: &Token, deletions: bool) -> Vec<String> {
-    if token.skeleton.is_empty() {
-        return vec![format!("V:{}", token.text)];
-    }
-    let mut keys = vec![format!("S:{}", token.skeleton)];
-    if deletions && token.skeleton.len() >= 3 {
-        keys.extend(
-            names::phonetic::deletions(&token.skeleton)
-                .into_iter()
-                .map(|d| format!("S:{d}")),
-        );
-    }
-    keys
 }
 
 /// The traveller's name as the officer reads it in a reason: `GIVEN NAMES SURNAME`.

@@ -11,6 +11,7 @@ pub(crate) mod similarity;
 
 pub use normalise::{prepare_full, prepare_parts};
 pub use score::{score_names, score_names_with, Direct, NameScore, TokenSimilarity};
+pub(crate) use score::{score_refs, MAX_TOKENS, PAIR_MIN};
 
 /// The person-name threshold: names scoring at or above it are the same name. The server uses
 /// it for watchlist hits unless a list sets its own, and `paxrisk names compare` defaults to it.

@@ -140,17 +140,6 @@ pub(crate) fn skeleton(token: &str, abjad: bool) -> String {
     String::from_utf8(codes).unwrap_or_default()
 }
 
-/// Every string obtained by deleting one character: two skeletons within one edit share a
-/// member of each other's set, which is how the index finds typos without a scan.
-pub(crate) fn deletions(skeleton: &str) -> Vec<String> {
-    let mut out: Vec<String> = (0..skeleton.len())
-        .map(|i| format!("{}{}", &skeleton[..i], &skeleton[i + 1..]))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,7 +27,7 @@ impl TokenSimilarity for Direct {
 }
 
 /// Below this, two tokens are not considered the same word.
-const PAIR_MIN: f64 = 0.78;
+pub(crate) const PAIR_MIN: f64 = 0.78;
 /// A pair this similar between two full words makes the name "strongly" anchored.
 const STRONG: f64 = 0.85;
 /// A joined word (ABDULRAHMAN) must be at least this close to the pair it replaces.
@@ -38,7 +38,7 @@ const JOIN_WORTH_TRYING: f64 = 0.35;
 const MISSING_ANCHORED: f64 = 0.3;
 const MISSING_LOOSE: f64 = 0.8;
 /// Most tokens considered on each side; longer names are cut (lists rarely exceed this).
-const MAX_TOKENS: usize = 10;
+pub(crate) const MAX_TOKENS: usize = 10;
 
 /// The best pairing of two names and the score it gives.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -64,29 +64,62 @@ pub fn score_names_with(
         return NameScore::default();
     }
     // Token references on the stack: this runs for every candidate of every traveller.
-    let (m, n) = (
-        a.tokens.len().min(MAX_TOKENS),
-        b.tokens.len().min(MAX_TOKENS),
+    let (ta, m) = refs(&a.tokens);
+    let (tb, n) = refs(&b.tokens);
+    let (ja, jm) = refs(&a.joined);
+    let (jb, jn) = refs(&b.joined);
+    score_refs(&ta[..m], &ja[..jm], &tb[..n], &jb[..jn], sim)
+}
+
+/// Up to [`MAX_TOKENS`] references to `tokens`, and how many; empty input gives 0 references
+/// (the array is then filled with a placeholder that is never read).
+fn refs(tokens: &[Token]) -> ([&Token; MAX_TOKENS], usize) {
+    static EMPTY: Token = Token {
+        text: String::new(),
+        key: String::new(),
+        skeleton: String::new(),
+        core: None,
+        abjad: false,
+        weight: 0.0,
+        initial: false,
+        family: false,
+        id: 0,
+    };
+    let mut out = [&EMPTY; MAX_TOKENS];
+    let n = tokens.len().min(MAX_TOKENS);
+    for (slot, t) in out.iter_mut().zip(tokens) {
+        *slot = t;
+    }
+    (out, n)
+}
+
+/// Scores two names given as token references: `ta`/`tb` the tokens in order, `ja`/`jb` the
+/// adjacent pairs written together (`ja[i]` joins `ta[i]` and `ta[i + 1]`). The matcher keeps
+/// list words interned and passes references to them, so nothing is copied per candidate.
+pub(crate) fn score_refs(
+    ta: &[&Token],
+    ja: &[&Token],
+    tb: &[&Token],
+    jb: &[&Token],
+    sim: &mut dyn TokenSimilarity,
+) -> NameScore {
+    if ta.is_empty() || tb.is_empty() {
+        return NameScore::default();
+    }
+    let (ta, tb) = (
+        &ta[..ta.len().min(MAX_TOKENS)],
+        &tb[..tb.len().min(MAX_TOKENS)],
     );
-    let mut ta = [&a.tokens[0]; MAX_TOKENS];
-    let mut tb = [&b.tokens[0]; MAX_TOKENS];
-    for i in 0..m {
-        ta[i] = &a.tokens[i];
-    }
-    for j in 0..n {
-        tb[j] = &b.tokens[j];
-    }
-    let (ta, tb) = (&ta[..m], &tb[..n]);
     let (mut best, leftovers) = score_tokens(ta, tb, sim);
     // Joining two words fixes one split name; it cannot rescue names that share little, nor
     // improve near-identical ones.
     if leftovers && best.score >= JOIN_WORTH_TRYING && best.score < 0.97 {
-        for (i, joined) in a.joined.iter().enumerate().take(ta.len().saturating_sub(1)) {
+        for (i, joined) in ja.iter().enumerate().take(ta.len().saturating_sub(1)) {
             if let Some(s) = try_join(ta, i, joined, tb, false, sim) {
                 best = best_of(best, s);
             }
         }
-        for (i, joined) in b.joined.iter().enumerate().take(tb.len().saturating_sub(1)) {
+        for (i, joined) in jb.iter().enumerate().take(tb.len().saturating_sub(1)) {
             if let Some(s) = try_join(tb, i, joined, ta, true, sim) {
                 best = best_of(best, s);
             }

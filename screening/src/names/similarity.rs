@@ -90,6 +90,16 @@ pub(crate) fn osa_distance(a: &[u8], b: &[u8]) -> usize {
     rows[one][b.len()] as usize
 }
 
+/// True when the optimal-string-alignment distance of `a` and `b` is at most `limit`. The
+/// length difference is a lower bound of the distance and settles most unrelated pairs before
+/// the table is filled.
+pub(crate) fn osa_within(a: &[u8], b: &[u8], limit: usize) -> bool {
+    if a.len().abs_diff(b.len()) > limit {
+        return false;
+    }
+    osa_distance(a, b) <= limit
+}
+
 /// 1 − distance / longer length.
 pub(crate) fn osa_similarity(a: &[u8], b: &[u8]) -> f64 {
     let longest = a.len().max(b.len());
@@ -183,7 +193,7 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
     // Variants of one word keep (nearly) the same consonants; words whose skeletons are
     // several edits apart are different words, however many letters they share.
     let (sa, sb) = (a.skeleton.as_bytes(), b.skeleton.as_bytes());
-    if plain && osa_distance(sa, sb) > 1 + sa.len().max(sb.len()) / 4 {
+    if plain && !osa_within(sa, sb, 1 + sa.len().max(sb.len()) / 4) {
         return 0.0;
     }
     let mut s = spelling(a.text.as_bytes(), b.text.as_bytes());

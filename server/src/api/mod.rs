@@ -87,8 +87,38 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 // RULE_WRITERS write; REVIEWERS read
                 .route("/rules", web::get().to(rules::list))
                 .route("/rules", web::post().to(rules::create))
+                // before `/rules/{id}`, which would take their names for ids
+                .route("/rules/fields", web::get().to(rules::fields))
+                .route("/rules/report", web::get().to(rules::report))
+                .route("/rules/validate", web::post().to(rules::validate))
+                .route("/rules/test", web::post().to(rules::test_draft))
+                .route("/rules/backtest", web::post().to(rules::backtest_draft))
+                .route("/rules/{id}", web::put().to(rules::update))
+                .route("/rules/{id}/state", web::post().to(rules::set_state))
+                .route("/rules/{id}/versions", web::get().to(rules::versions))
+                .route("/rules/{id}/test", web::post().to(rules::test))
+                .route(
+                    "/rules/{id}/backtest",
+                    web::post().to(rules::backtest_stored),
+                )
+                .route("/rules/{id}/suggestion", web::get().to(rules::suggestion))
+                // admin only: a person approves every change a suggestion makes
+                .route(
+                    "/rules/{id}/suggestion/accept",
+                    web::post().to(rules::accept),
+                )
                 .route("/rules/{id}", web::get().to(rules::get))
                 .route("/watchlists", web::get().to(watchlists::list))
+                .route(
+                    "/watchlists/{name}/import",
+                    web::post().to(watchlists::import),
+                )
+                .route("/watchlists/{id}", web::put().to(watchlists::update))
+                .route(
+                    "/watchlists/{id}/entries",
+                    web::get().to(watchlists::entries),
+                )
+                .route("/watchlists/{id}/entries", web::post().to(watchlists::edit))
                 // AUDITORS
                 .route("/audit", web::get().to(audit::list))
                 // retention: admins write the policy, the DPO the sensitive list; oversight reads

@@ -107,7 +107,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for Setup {
             // writers wait instead of failing with "database is locked"; secure_delete makes
             // retention's deletions leave nothing readable behind.
             conn.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; \
+                "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                  PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;",
             )
             .map_err(diesel::r2d2::Error::QueryError)?;

@@ -269,6 +269,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     manual_hits,
     lookouts,
     notify_events,
+    rule_suggestions,
 );
 
 // Retention (issue 8): policy, data keys, sealed originals, unmask requests, sensitive filter.
@@ -418,5 +419,35 @@ diesel::table! {
         detail -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+    }
+}
+
+// Targeting rules (issue 6): accepted weight suggestions.
+
+diesel::table! {
+    rule_suggestions (id) {
+        id -> Text,
+        rule_id -> Text,
+        from_version -> Integer,
+        to_version -> Integer,
+        base_weight -> Integer,
+        old_weight -> Integer,
+        new_weight -> Integer,
+        resultant -> Double,
+        non_resultant -> Double,
+        accepted_by -> Text,
+        accepted_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    suppressions (id) {
+        id -> Text,
+        person_hash -> Text,
+        watchlist_id -> Text,
+        entry_id -> Text,
+        item_id -> Text,
+        created_by -> Text,
+        created_at -> BigInt,
     }
 }

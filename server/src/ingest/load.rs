@@ -3,7 +3,7 @@
 //! data over PNR data and is never silently overwritten by a lower-precedence source.
 
 use diesel::prelude::*;
-use paxrisk_parsers::{Flight, Manifest, PnrPush, Traveller};
+use paxrisk_parsers::{Diagnostic, Flight, Manifest, PnrPush, Severity, Traveller};
 
 use super::airports;
 use crate::db::schema::{documents, flights, jobs, pnrs, traveller_versions, travellers};
@@ -34,6 +34,7 @@ pub struct Origin<'a> {
 
 /// The key that identifies one person on one flight across messages: normalised surname and
 /// first given name (PNRs often lack the date of birth that API data carry).
+/// (The PNR parser removes titles glued to given names, `MELISSAMRS`, so both sources agree.)
 pub fn flight_identity_key(t: &Traveller) -> String {
     let surname = paxrisk_screening::names::normalise(&t.surname).replace(' ', "");
     let given = paxrisk_screening::names::normalise(&t.given_names);
@@ -168,28 +169,74 @@ pub fn load_manifest(
     Ok(Some(flight_id))
 }
 
+/// The flight a PNR push is for: its message-level TVL, unless that flight is in no PNR's
+/// itinerary while one flight is in most of them (senders copy a stale TVL from a template); then
+/// that common flight, with a warning. Without a message-level TVL, the common flight.
+fn pushed_flight(p: &PnrPush, diagnostics: &mut Vec<Diagnostic>) -> Flight {
+    let same = |s: &paxrisk_parsers::Segment, f: &Flight| {
+        s.carrier == f.carrier
+            && s.number.trim_start_matches('0') == f.number.trim_start_matches('0')
+            && f.legs.first().is_some_and(|l| l.origin == s.origin)
+    };
+    let mut counts: Vec<(&paxrisk_parsers::Segment, usize)> = Vec::new();
+    for pnr in &p.pnrs {
+        for seg in &pnr.itinerary {
+            match counts.iter_mut().find(|(s, _)| {
+                s.carrier == seg.carrier && s.number == seg.number && s.origin == seg.origin
+            }) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((seg, 1)),
+            }
+        }
+    }
+    let common = counts
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n * 2 > p.pnrs.len())
+        .map(|(s, _)| *s);
+    let declared_seen = p
+        .pnrs
+        .iter()
+        .any(|x| x.itinerary.iter().any(|s| same(s, &p.flight)));
+    let use_common = !p.flight.legs.is_empty() && !declared_seen && common.is_some();
+    if !p.flight.legs.is_empty() && !use_common {
+        return p.flight.clone();
+    }
+    let Some(s) = common.or_else(|| p.pnrs.iter().flat_map(|x| x.itinerary.first()).next()) else {
+        return p.flight.clone();
+    };
+    if use_common {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            segment: "TVL".into(),
+            position: 0,
+            index: None,
+            message: format!(
+                "the pushed flight (message-level TVL {}{}) is in no PNR's itinerary; the flight most PNRs hold, {}{} {}-{}, was used",
+                p.flight.carrier, p.flight.number, s.carrier, s.number, s.origin, s.destination
+            ),
+        });
+    }
+    Flight {
+        carrier: s.carrier.clone(),
+        number: s.number.clone(),
+        legs: vec![paxrisk_parsers::Leg {
+            origin: s.origin.clone(),
+            destination: s.destination.clone(),
+            departure_local: s.departure_local.clone(),
+            arrival_local: s.arrival_local.clone(),
+        }],
+    }
+}
+
 /// Loads a PNR push; PNR travellers without documents are kept.
 pub fn load_pnrs(
     conn: &mut DbConnection,
     p: &PnrPush,
     origin: &Origin<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> QueryResult<Option<String>> {
-    let mut flight = p.flight.clone();
-    if flight.legs.is_empty() {
-        // No message-level TVL: take the first itinerary segment of the first PNR.
-        if let Some(s) = p.pnrs.iter().flat_map(|x| x.itinerary.first()).next() {
-            flight = Flight {
-                carrier: s.carrier.clone(),
-                number: s.number.clone(),
-                legs: vec![paxrisk_parsers::Leg {
-                    origin: s.origin.clone(),
-                    destination: s.destination.clone(),
-                    departure_local: s.departure_local.clone(),
-                    arrival_local: s.arrival_local.clone(),
-                }],
-            };
-        }
-    }
+    let flight = pushed_flight(p, diagnostics);
     let Some(flight_id) = upsert_flight(conn, &flight, origin.home_country)? else {
         return Ok(None);
     };

@@ -102,7 +102,7 @@ pub fn process(
                 Message::Pnrgov(push) => {
                     message_type.get_or_insert("PNRGOV");
                     diagnostics.extend(push.diagnostics.iter().cloned());
-                    if load::load_pnrs(conn, push, &origin)?.is_some() {
+                    if load::load_pnrs(conn, push, &origin, &mut diagnostics)?.is_some() {
                         loaded_any = true;
                     } else {
                         diagnostics.push(no_flight());

@@ -1,5 +1,5 @@
 //! The background sender: claims pending events from the outbox, turns each into one e-mail
-//! (recipients in Bcc, so one send per event and no officer sees the others' addresses) and
+//! (recipients in the SMTP envelope only, so one send per event and no officer sees the others' addresses) and
 //! sends it through lettre. Several servers on one database share the outbox through leases.
 
 use std::sync::OnceLock;
@@ -60,23 +60,23 @@ impl Mailer {
         let from = match self {
             Mailer::Smtp(_, f) | Mailer::File(_, f) => f.clone(),
         };
-        let mut b = Message::builder()
+        // The header names only the sender ("to: ourselves"); the recipients travel in the
+        // envelope alone, so no recipient sees another's address and the sender gets no copy.
+        // Addresses were checked when stored; one that lettre still refuses is skipped.
+        let rcpts: Vec<lettre::Address> = to.iter().filter_map(|r| r.parse().ok()).collect();
+        let envelope = lettre::address::Envelope::new(Some(from.email.clone()), rcpts)
+            .map_err(|e| format!("envelope: {e}"))?;
+        let msg = Message::builder()
             .from(from.clone())
             .to(from)
-            .subject(&draft.subject);
-        for r in to {
-            // Addresses were checked when stored; one that lettre still refuses is skipped.
-            if let Ok(m) = r.parse::<Mailbox>() {
-                b = b.bcc(m);
-            }
-        }
-        let msg = b
+            .subject(&draft.subject)
             .header(ContentType::TEXT_PLAIN)
             .body(draft.body.clone())
-            .map_err(|e| format!("build: {e}"))?;
+            .map_err(|e| format!("build: {e}"))?
+            .formatted();
         // The error text of a relay can quote an address: only its class is reported.
         match self {
-            Mailer::Smtp(t, _) => t.send(&msg).map(|_| ()).map_err(|e| {
+            Mailer::Smtp(t, _) => t.send_raw(&envelope, &msg).map(|_| ()).map_err(|e| {
                 if e.is_permanent() {
                     "smtp permanent error"
                 } else {
@@ -85,7 +85,7 @@ impl Mailer {
                 .to_string()
             }),
             Mailer::File(t, _) => t
-                .send(&msg)
+                .send_raw(&envelope, &msg)
                 .map(|_| ())
                 .map_err(|_| "file transport error".to_string()),
         }

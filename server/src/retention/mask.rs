@@ -243,6 +243,24 @@ fn mask_derived_text(conn: &mut DbConnection, id: &str, secrets: &[String]) -> Q
             ))
             .execute(conn)?;
     }
+    let manual: Vec<(String, String)> = manual_hits::table
+        .filter(manual_hits::traveller_id.eq(id))
+        .select((manual_hits::id, manual_hits::reason))
+        .load(conn)?;
+    for (mid, reason) in manual {
+        diesel::update(manual_hits::table.filter(manual_hits::id.eq(mid)))
+            .set(manual_hits::reason.eq(scrub_text(&reason, secrets)))
+            .execute(conn)?;
+    }
+    let looks: Vec<(String, String)> = lookouts::table
+        .filter(lookouts::traveller_id.eq(id))
+        .select((lookouts::id, lookouts::reason))
+        .load(conn)?;
+    for (lid, reason) in looks {
+        diesel::update(lookouts::table.filter(lookouts::id.eq(lid)))
+            .set(lookouts::reason.eq(scrub_text(&reason, secrets)))
+            .execute(conn)?;
+    }
     let items: Vec<String> = review_items::table
         .filter(review_items::traveller_id.eq(id))
         .select(review_items::id)

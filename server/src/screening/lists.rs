@@ -62,6 +62,49 @@ pub struct ImportSummary {
     pub errors: Vec<(usize, String)>,
 }
 
+/// Imports list bytes (`csv` or `json`) as the next version of list `name`.
+pub fn import_bytes(
+    conn: &mut DbConnection,
+    name: &str,
+    format: &str,
+    bytes: &[u8],
+    strict: bool,
+) -> Result<ImportSummary, ImportError> {
+    let report = match format {
+        "csv" => watchlist::import_csv(bytes),
+        "json" => watchlist::import_json(bytes),
+        other => return Err(ImportError::Format(other.into())),
+    };
+    finish_import(conn, name, report, strict)
+}
+
+fn finish_import(
+    conn: &mut DbConnection,
+    name: &str,
+    report: watchlist::ImportReport,
+    strict: bool,
+) -> Result<ImportSummary, ImportError> {
+    let errors: Vec<(usize, String)> = report
+        .errors
+        .iter()
+        .map(|e| (e.row, e.message.clone()))
+        .collect();
+    if strict && !errors.is_empty() {
+        return Err(ImportError::Strict(errors.len()));
+    }
+    if report.entries.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    let (id, version) = store(conn, name, &report.entries)?;
+    Ok(ImportSummary {
+        watchlist_id: id,
+        name: name.into(),
+        version,
+        entries: report.entries.len(),
+        errors,
+    })
+}
+
 /// Reads a list file (or OFAC folder) and stores it as the next version of list `name`.
 pub fn import_path(
     conn: &mut DbConnection,
@@ -241,4 +284,120 @@ pub fn list_all(conn: &mut DbConnection) -> Result<Vec<ListInfo>, DbError> {
             watchlists::version,
         ))
         .load(conn)?)
+}
+
+/// A list's current entries, paged.
+pub fn entries(
+    conn: &mut DbConnection,
+    list_id: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Option<Vec<Entry>>, DbError> {
+    let version: Option<i32> = watchlists::table
+        .filter(watchlists::id.eq(list_id))
+        .select(watchlists::version)
+        .first(conn)
+        .optional()?;
+    let Some(version) = version else {
+        return Ok(None);
+    };
+    let texts: Vec<String> = watchlist_entries::table
+        .filter(
+            watchlist_entries::watchlist_id
+                .eq(list_id)
+                .and(watchlist_entries::version.eq(version)),
+        )
+        .order(watchlist_entries::id.asc())
+        .offset(offset.max(0))
+        .limit(limit.clamp(1, 1000))
+        .select(watchlist_entries::entry)
+        .load(conn)?;
+    Ok(Some(
+        texts
+            .iter()
+            .filter_map(|t| serde_json::from_str(t).ok())
+            .collect(),
+    ))
+}
+
+/// The name of a list, by id.
+pub fn name_of(conn: &mut DbConnection, list_id: &str) -> Result<Option<String>, DbError> {
+    Ok(watchlists::table
+        .filter(watchlists::id.eq(list_id))
+        .select(watchlists::name)
+        .first(conn)
+        .optional()?)
+}
+
+/// Changes a list's settings (threshold in (0, 1], category, severity); not a new version of
+/// its entries.
+pub fn update_settings(
+    conn: &mut DbConnection,
+    list_id: &str,
+    threshold: Option<f64>,
+    category: Option<&str>,
+    severity: Option<&str>,
+) -> Result<bool, DbError> {
+    let now = now_ms();
+    let mut changed = 0;
+    if let Some(t) = threshold {
+        changed += diesel::update(watchlists::table.filter(watchlists::id.eq(list_id)))
+            .set((watchlists::threshold.eq(t), watchlists::updated_at.eq(now)))
+            .execute(conn)?;
+    }
+    if let Some(c) = category {
+        changed += diesel::update(watchlists::table.filter(watchlists::id.eq(list_id)))
+            .set((watchlists::category.eq(c), watchlists::updated_at.eq(now)))
+            .execute(conn)?;
+    }
+    if let Some(s) = severity {
+        changed += diesel::update(watchlists::table.filter(watchlists::id.eq(list_id)))
+            .set((watchlists::severity.eq(s), watchlists::updated_at.eq(now)))
+            .execute(conn)?;
+    }
+    // The cached index keeps its old threshold until the version changes: drop it.
+    cache()
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(list_id);
+    Ok(changed > 0 || name_of(conn, list_id)?.is_some())
+}
+
+/// Adds entries to a list, or removes the entries with the given ids: a new version either way.
+pub fn edit_entries(
+    conn: &mut DbConnection,
+    list_id: &str,
+    add: &[Entry],
+    remove: &[String],
+) -> Result<Option<i32>, DbError> {
+    let Some(name) = name_of(conn, list_id)? else {
+        return Ok(None);
+    };
+    let mut all = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = entries(conn, list_id, offset, 1000)?.unwrap_or_default();
+        if page.is_empty() {
+            break;
+        }
+        offset += page.len() as i64;
+        all.extend(page);
+    }
+    all.retain(|e| !remove.contains(&e.id));
+    let mut next_id = all
+        .iter()
+        .filter_map(|e| e.id.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for e in add {
+        let mut e = e.clone();
+        if e.id.is_empty() || all.iter().any(|x| x.id == e.id) {
+            e.id = next_id.to_string();
+            next_id += 1;
+        }
+        all.push(e);
+    }
+    let (_, version) = store(conn, &name, &all)?;
+    Ok(Some(version))
 }

@@ -7,3 +7,4 @@ pub mod lists;
 pub mod offline;
 pub mod rules;
 pub mod screen;
+pub mod suppress;

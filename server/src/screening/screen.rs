@@ -138,6 +138,8 @@ pub fn screen_flight(
     } else {
         history(conn, &people, flight.etd)?
     };
+    let keys: Vec<&String> = people.iter().filter_map(|p| p.4.as_ref()).collect();
+    let suppressed = super::suppress::for_people(conn, &keys)?;
     let pnr_rows: Vec<(String, String)> = pnrs::table
         .filter(pnrs::flight_id.eq(flight_id))
         .select((pnrs::record_locator, pnrs::data))
@@ -155,9 +157,15 @@ pub fn screen_flight(
             continue;
         };
         let mut found = Vec::new();
+        let hash = person.as_deref().map(super::suppress::person_hash);
         for list in &lists {
             for m in list.index.screen(&t, list.threshold) {
                 let entry = &list.entries[m.entry];
+                if hash.as_ref().is_some_and(|h| {
+                    suppressed.contains(&(h.clone(), list.id.clone(), entry.id.clone()))
+                }) {
+                    continue;
+                }
                 found.push(NewHit {
                     kind: "watchlist",
                     source_id: list.id.clone(),

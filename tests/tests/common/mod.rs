@@ -347,3 +347,83 @@ pub fn contains_secret(bytes: &[u8], secret: &str) -> bool {
     };
     has(secret.as_bytes()) || has(hex.as_bytes())
 }
+
+// Helpers of the accounts, authorisation and notification tests (issue 7).
+
+impl TestApp {
+    /// Starts `paxrisk serve` like `start`, with extra `PAXRISK_*` settings.
+    pub fn start_with_env(&mut self, env: &[(&str, &str)]) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        self.base = format!("http://127.0.0.1:{port}");
+        let log = std::fs::File::create(self.dir.path().join("server.log")).unwrap();
+        let mut cmd = Command::new(binary());
+        cmd.args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--database",
+            &self.database,
+        ])
+        .env("PAXRISK_DATA_DIR", self.dir.path())
+        .env("PAXRISK_WORKER_IDLE_MS", "50")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        self.server = Some(cmd.spawn().expect("spawn paxrisk serve"));
+        let t0 = Instant::now();
+        while t0.elapsed() < Duration::from_secs(60) {
+            if self
+                .client
+                .get(format!("{}/healthz", self.base))
+                .send()
+                .map(|r| r.status() == 200)
+                .unwrap_or(false)
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("server never answered /healthz; log: {}", self.log());
+    }
+
+    /// Logs in with a password and returns status and body (no assertion).
+    pub fn try_login(&self, name: &str, password: &str) -> (u16, Value) {
+        self.json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(&serde_json::json!({"username": name, "password": password})),
+        )
+    }
+
+    /// Posts a manifest as `carrier_token` and waits until the queue (seen by `officer_token`)
+    /// holds an item for `surname`; returns that item.
+    pub fn flagged(
+        &self,
+        carrier_token: &str,
+        officer_token: &str,
+        manifest: &str,
+        surname: &str,
+    ) -> Value {
+        let (s, b) = self.http(
+            "POST",
+            "/api/v1/messages",
+            Some(carrier_token),
+            Some((manifest.as_bytes(), "application/edifact")),
+        );
+        assert_eq!(s, 202, "{}", String::from_utf8_lossy(&b));
+        let items = self.queue_until(officer_token, |i| {
+            i.iter().any(|x| x["traveller"]["surname"] == surname)
+        });
+        items
+            .into_iter()
+            .find(|x| x["traveller"]["surname"] == surname)
+            .unwrap_or_else(|| panic!("{surname} never queued"))
+    }
+}

@@ -1,9 +1,15 @@
-//! Watchlists (read by reviewers; imported with the CLI or by analysts and admins).
+//! Watchlists: reviewers read; analysts and admins import, edit and version. Every change is
+//! audited and re-screens open flights.
 
 use actix_web::{web, HttpResponse};
+use paxrisk_screening::watchlist::{self, Entry};
+use serde::Deserialize;
 
-use crate::api::{ApiError, AppState, Caller, REVIEWERS};
-use crate::screening::lists;
+use crate::api::{ApiError, AppState, Caller, Code, REVIEWERS, RULE_WRITERS};
+use crate::audit::{self, Event};
+use crate::auth::Principal;
+use crate::db::DbConnection;
+use crate::screening::{jobs, lists};
 
 /// `GET /api/v1/watchlists`.
 pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -13,4 +19,216 @@ pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResp
     })
     .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "watchlists": all })))
+}
+
+/// Query of an import.
+#[derive(Deserialize)]
+pub struct ImportQuery {
+    /// `csv` or `json` (OFAC folders are imported with the CLI).
+    format: String,
+    /// Import nothing if any row fails.
+    #[serde(default)]
+    strict: bool,
+}
+
+fn changed(
+    conn: &mut DbConnection,
+    st: &AppState,
+    p: &Principal,
+    action: &str,
+    object: &str,
+) -> Result<(), ApiError> {
+    audit::record(
+        conn,
+        Event {
+            actor: &p.user_id,
+            role: p.role.as_str(),
+            action,
+            object,
+            outcome: "ok",
+        },
+    )?;
+    jobs::rescreen_open(conn, st.config.open_flight_hours * 3_600_000)?;
+    Ok(())
+}
+
+/// `POST /api/v1/watchlists/{name}/import?format=csv|json[&strict=true]` with the file as body:
+/// a new version of list `name` (created the first time), with a row-error report.
+pub async fn import(
+    state: web::Data<AppState>,
+    caller: Caller,
+    name: web::Path<String>,
+    q: web::Query<ImportQuery>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let p = caller.require(RULE_WRITERS)?.clone();
+    let name = name.into_inner();
+    if name.trim().is_empty() || name.len() > 100 {
+        return Err(ApiError::unprocessable(
+            Code::ValidationFailed,
+            "a list name is 1 to 100 characters",
+        ));
+    }
+    let q = q.into_inner();
+    let summary = crate::api::db(&state, move |conn, st| {
+        let s =
+            lists::import_bytes(conn, &name, &q.format, &body, q.strict).map_err(import_error)?;
+        changed(
+            conn,
+            st,
+            &p,
+            "watchlist.import",
+            &format!("watchlist:{}:v{}", s.watchlist_id, s.version),
+        )?;
+        Ok(s)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({
+        "id": summary.watchlist_id, "name": summary.name, "version": summary.version, "entries": summary.entries,
+        "errors": summary.errors.iter().map(|(row, message)| serde_json::json!({"row": row, "message": message})).collect::<Vec<_>>(),
+    })))
+}
+
+fn import_error(e: lists::ImportError) -> ApiError {
+    match e {
+        lists::ImportError::Db(d) => d.into(),
+        lists::ImportError::Format(_) => ApiError::bad_request(e.to_string()),
+        other => ApiError::unprocessable(Code::ValidationFailed, other.to_string()),
+    }
+}
+
+/// Paging of entries.
+#[derive(Deserialize)]
+pub struct Page {
+    #[serde(default)]
+    offset: i64,
+    limit: Option<i64>,
+}
+
+/// `GET /api/v1/watchlists/{id}/entries?offset&limit`.
+pub async fn entries(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    page: web::Query<Page>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(REVIEWERS)?;
+    let id = id.into_inner();
+    let Page { offset, limit } = page.into_inner();
+    let found = crate::api::db(&state, move |conn, _| {
+        lists::entries(conn, &id, offset, limit.unwrap_or(100)).map_err(ApiError::from)
+    })
+    .await?;
+    let entries = found.ok_or_else(|| ApiError::not_found("watchlist"))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "entries": entries })))
+}
+
+/// Body of a settings change.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    threshold: Option<f64>,
+    category: Option<String>,
+    severity: Option<String>,
+}
+
+/// `PUT /api/v1/watchlists/{id}` `{"threshold", "category", "severity"}` (each optional).
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let p = caller.require(RULE_WRITERS)?.clone();
+    let s: Settings = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "expected {{\"threshold\", \"category\", \"severity\"}}: {e}"
+        ))
+    })?;
+    if s.threshold.is_some_and(|t| !(t > 0.0 && t <= 1.0)) {
+        return Err(ApiError::unprocessable(
+            Code::ValidationFailed,
+            "threshold must be in (0, 1]",
+        ));
+    }
+    if s.severity
+        .as_deref()
+        .is_some_and(|v| !matches!(v, "low" | "medium" | "high"))
+    {
+        return Err(ApiError::unprocessable(
+            Code::ValidationFailed,
+            "severity must be low, medium or high",
+        ));
+    }
+    let id = id.into_inner();
+    crate::api::db(&state, move |conn, st| {
+        if !lists::update_settings(
+            conn,
+            &id,
+            s.threshold,
+            s.category.as_deref(),
+            s.severity.as_deref(),
+        )? {
+            return Err(ApiError::not_found("watchlist"));
+        }
+        changed(
+            conn,
+            st,
+            &p,
+            "watchlist.settings",
+            &format!("watchlist:{id}"),
+        )
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Body of an entry edit.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryEdit {
+    /// Entries to add, in the JSON import shape.
+    #[serde(default)]
+    add: Vec<serde_json::Value>,
+    /// Ids of entries to remove.
+    #[serde(default)]
+    remove: Vec<String>,
+}
+
+/// `POST /api/v1/watchlists/{id}/entries` `{"add": [...], "remove": ["id", ...]}`: a new version.
+pub async fn edit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let p = caller.require(RULE_WRITERS)?.clone();
+    let e: EntryEdit = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "expected {{\"add\": [...], \"remove\": [...]}}: {e}"
+        ))
+    })?;
+    let report = watchlist::import_json(serde_json::to_vec(&e.add).unwrap_or_default().as_slice());
+    if let Some(err) = report.errors.first() {
+        return Err(ApiError::unprocessable(
+            Code::ValidationFailed,
+            format!("entry {}: {}", err.row, err.message),
+        ));
+    }
+    let add: Vec<Entry> = report.entries;
+    let id = id.into_inner();
+    let version = crate::api::db(&state, move |conn, st| {
+        let v = lists::edit_entries(conn, &id, &add, &e.remove)?
+            .ok_or_else(|| ApiError::not_found("watchlist"))?;
+        changed(
+            conn,
+            st,
+            &p,
+            "watchlist.edit",
+            &format!("watchlist:{id}:v{v}"),
+        )?;
+        Ok(v)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "version": version })))
 }

@@ -1,0 +1,95 @@
+//! SSR segments of a PNR: documents, contacts, frequent flyer numbers and infants become
+//! pending links (resolved when the PNR is complete), seat requests become seats, everything
+//! else is kept as an [`Ssr`].
+
+use crate::edifact::{Reader, Segment};
+use crate::model::Ssr;
+
+use super::link::{Item, Pending};
+use super::pnr::{Ctx, PnrBuilder, Pushed};
+use super::ssr;
+
+/// SSR codes read into typed fields rather than kept in [`crate::model::Pnr::ssrs`] (the writer derives them
+/// from the same fields, so a round trip keeps each SSR once).
+const TYPED_SSRS: &[&str] = &[
+    "DOCS", "DOCO", "DOCA", "CTCE", "CTCM", "CTCH", "SEAT", "FQTV",
+];
+
+/// Seat request codes whose C332 carries seats.
+const SEAT_SSRS: &[&str] = &[
+    "SEAT", "RQST", "NSST", "NSSA", "NSSW", "SMST", "SMSA", "SMSW",
+];
+
+impl PnrBuilder {
+    /// An SSR anywhere in the PNR (PNR level, traveller group or flight group).
+    pub(super) fn ssr(&mut self, r: &mut Reader, seg: &Segment, _pushed: &Pushed) {
+        let s = ssr::read(r, seg);
+        let context = if self.ctx == Ctx::Traveller {
+            self.current
+        } else {
+            None
+        };
+        let reference = s.reference();
+        let pend = |item| Pending {
+            item,
+            context,
+            reference: reference.clone(),
+            position: seg.position,
+            index: seg.index,
+        };
+        match s.code.as_str() {
+            "DOCS" => {
+                let d = ssr::docs(r, seg, &s.text);
+                self.pending.push(pend(Item::Docs(d)));
+            }
+            "DOCO" => {
+                let d = ssr::doco(r, seg, &s.text);
+                self.pending.push(pend(Item::Doco(d)));
+            }
+            "DOCA" => self.pending.push(pend(Item::Doca(ssr::doca(&s.text)))),
+            "CTCE" => self.pending.push(pend(Item::Email(ssr::email(&s.text)))),
+            "CTCM" | "CTCH" => self.pending.push(pend(Item::Phone(ssr::phone(&s.text)))),
+            "FQTV" => {
+                let ff = ssr::frequent_flyer(&s.text);
+                if !ff.is_empty() && !self.pnr.frequent_flyer.contains(&ff) {
+                    self.pnr.frequent_flyer.push(ff);
+                }
+            }
+            "INFT" => {
+                let (surname, given, dob) = ssr::inft(r, seg, &s.text);
+                self.pending.push(pend(Item::Infant(surname, given, dob)));
+            }
+            _ => {}
+        }
+        if SEAT_SSRS.contains(&s.code.as_str()) {
+            for (seat, reference) in &s.targets {
+                if seat.is_empty() {
+                    continue;
+                }
+                let who = reference
+                    .as_deref()
+                    .and_then(|x| self.ix.by_ref(x).first().copied());
+                match who {
+                    Some(i) if self.on_pushed || self.pnr.travellers[i].seat.is_none() => {
+                        self.pnr.travellers[i].seat = Some(seat.clone())
+                    }
+                    Some(_) => {}
+                    None => {
+                        if !self.pnr.seats.contains(seat) {
+                            self.pnr.seats.push(seat.clone());
+                        }
+                    }
+                }
+            }
+        }
+        if !TYPED_SSRS.contains(&s.code.as_str()) && !s.code.is_empty() {
+            let traveller_ref = reference
+                .or_else(|| context.and_then(|i| self.pnr.travellers[i].traveller_ref.clone()));
+            self.pnr.ssrs.push(Ssr {
+                code: s.code,
+                text: (!s.text.is_empty()).then_some(s.text),
+                traveller_ref,
+            });
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Watchlist screening side by side with a brute-force Jaro-Winkler scan, in one run, on the
+//! OFAC list (2021 snapshot in ../shared) and on a synthetic list of made-up people (1,000,000
+//! entries by default): index build time and memory (resident set growth), then a 400-traveller flight through the
+//! index and by brute force. Prints medians of wall and thread CPU time (the machine is shared,
+//! so CPU time is the figure to compare) as Markdown rows for BENCHMARKS.md.
+//!
+//! `cargo bench -p paxrisk-screening --bench matcher_scale`
+//!
+//! Environment: `PAXRISK_SCALE_N` (synthetic list size), `PAXRISK_BENCH_ONLY=ofac|synthetic`,
+//! `PAXRISK_OFAC_DIR`, and `PAXRISK_PROFILE_RUNS=n` to screen the OFAC flight n times and stop
+//! (a steady loop for `valgrind --tool=callgrind`).
+
+mod synthetic;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use paxrisk_parsers::Traveller;
+use paxrisk_screening::matcher::Index;
+use paxrisk_screening::names::DEFAULT_NAME_THRESHOLD;
+use paxrisk_screening::watchlist::{import_ofac, Entry};
+
+/// A field of /proc/self/status in bytes (`VmRSS`, `VmHWM`). The workspace forbids `unsafe`, so
+/// memory is measured as resident set size rather than with a counting allocator; it includes
+/// heap the allocator keeps after frees, so it errs on the high side.
+fn status_bytes(field: &str) -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with(field))?;
+            line.split_whitespace().nth(1)?.parse::<usize>().ok()
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Resets the peak resident set size (VmHWM) so the build's own peak can be read afterwards.
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// CPU time of this thread (Linux schedstat), in nanoseconds.
+fn cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Median wall and CPU time of `runs` calls of `f`.
+fn measure(runs: usize, mut f: impl FnMut() -> usize) -> (Duration, Duration, usize) {
+    let mut walls = Vec::with_capacity(runs);
+    let mut cpus = Vec::with_capacity(runs);
+    let mut out = 0;
+    for _ in 0..runs {
+        let (w, c) = (Instant::now(), cpu_ns());
+        out = std::hint::black_box(f());
+        cpus.push(Duration::from_nanos(cpu_ns() - c));
+        walls.push(w.elapsed());
+    }
+    walls.sort();
+    cpus.sort();
+    (walls[runs / 2], cpus[runs / 2], out)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+fn screen_all(index: &Index, flight: &[Traveller]) -> usize {
+    flight
+        .iter()
+        .map(|t| index.screen(t, DEFAULT_NAME_THRESHOLD).len())
+        .sum()
+}
+
+fn brute_all(index: &Index, flight: &[Traveller]) -> usize {
+    flight
+        .iter()
+        .map(|t| index.screen_bruteforce(t, DEFAULT_NAME_THRESHOLD).len())
+        .sum()
+}
+
+/// Builds, measures and prints one list's rows. `brute_sample` travellers are scanned by brute
+/// force and the time scaled to the whole flight when smaller than the flight.
+fn report(label: &str, entries: &[Entry], flight: &[Traveller], brute_sample: usize) {
+    let before = status_bytes("VmRSS:");
+    reset_peak();
+    let (w, c) = (Instant::now(), cpu_ns());
+    let index = Index::build(entries);
+    let (build_wall, build_cpu) = (w.elapsed(), Duration::from_nanos(cpu_ns() - c));
+    let memory = status_bytes("VmRSS:").saturating_sub(before);
+    let peak = status_bytes("VmHWM:").saturating_sub(before);
+    let candidates: usize = flight.iter().map(|t| index.candidate_count(t)).sum();
+    println!(
+        "| {label} | index build | {:.0} ms wall, {:.0} ms CPU | {} names, {:.0} MiB resident (VmRSS growth), {:.0} MiB peak (VmHWM growth) |",
+        ms(build_wall),
+        ms(build_cpu),
+        index.name_count(),
+        mib(memory),
+        mib(peak)
+    );
+    let (iw, ic, hits) = measure(21, || screen_all(&index, flight));
+    let sample = &flight[..brute_sample.min(flight.len())];
+    let scale = flight.len() as f64 / sample.len() as f64;
+    let runs = if sample.len() < flight.len() { 1 } else { 3 };
+    let (bw, bc, _) = measure(runs, || brute_all(&index, sample));
+    let (bw, bc) = (ms(bw) * scale, ms(bc) * scale);
+    let how = if scale > 1.0 {
+        format!(
+            " (brute force timed on {} travellers, scaled ×{scale:.0})",
+            sample.len()
+        )
+    } else {
+        String::new()
+    };
+    println!(
+        "| {label} | flight of 400, index | {:.2} ms wall, {:.2} ms CPU | {hits} hits, {:.1} candidates per traveller |",
+        ms(iw),
+        ms(ic),
+        candidates as f64 / flight.len() as f64
+    );
+    println!(
+        "| {label} | flight of 400, brute-force Jaro-Winkler | {bw:.0} ms wall, {bc:.0} ms CPU | index {:.0}× faster (CPU){how} |",
+        bc / ms(ic)
+    );
+}
+
+fn ofac_entries() -> Option<Vec<Entry>> {
+    let folder = std::env::var("PAXRISK_OFAC_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/watchlists/ofac-sdn-2021")
+        });
+    import_ofac(&folder).ok().map(|r| r.entries)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing and wants no run.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let only = std::env::var("PAXRISK_BENCH_ONLY").unwrap_or_default();
+    if only.is_empty() || only == "ofac" {
+        match ofac_entries() {
+            Some(entries) => {
+                let flight = synthetic::flight(&entries, 0xF1_1647);
+                if let Some(runs) = std::env::var("PAXRISK_PROFILE_RUNS")
+                    .ok()
+                    .and_then(|r| r.parse::<usize>().ok())
+                {
+                    let index = Index::build(&entries);
+                    let hits: usize = (0..runs).map(|_| screen_all(&index, &flight)).sum();
+                    println!("{runs} flights, {hits} hits");
+                    return;
+                }
+                println!("| list | what | time (median) | notes |");
+                println!("| --- | --- | --- | --- |");
+                report("OFAC SDN 2021", &entries, &flight, 400);
+            }
+            None => eprintln!("OFAC snapshot not found: set PAXRISK_OFAC_DIR; OFAC not measured"),
+        }
+    }
+    if only.is_empty() || only == "synthetic" {
+        let n: usize = std::env::var("PAXRISK_SCALE_N")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1_000_000);
+        let entries = synthetic::watchlist(n, 0x5CA1E);
+        let flight = synthetic::flight(&entries, 0xF1_1648);
+        report(&format!("synthetic {n}"), &entries, &flight, 20);
+    }
+}

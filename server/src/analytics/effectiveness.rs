@@ -1,0 +1,325 @@
+//! Rule effectiveness: per rule, over flights departing in a date range, hits per week, the
+//! share reviewed, precision (resultant among decided reviews), median review time, and hit
+//! rates by nationality and sex of the flagged population against everyone screened, so that
+//! analysts see a rule that falls on one group before it harms anyone (PNR Directive Art. 6(4)).
+
+use std::collections::{BTreeMap, HashMap};
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{flights, hits, review_items, rules, travellers};
+use crate::db::{DbConnection, DbError};
+use crate::screening::rules::backtest::Range;
+
+/// The report.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    #[serde(flatten)]
+    pub range: Range,
+    /// Traveller records on flights in the range.
+    pub screened: u64,
+    pub rules: Vec<RuleReport>,
+}
+
+/// One rule's figures.
+#[derive(Debug, Serialize)]
+pub struct RuleReport {
+    pub id: String,
+    pub name: String,
+    pub state: String,
+    pub version: i32,
+    /// Traveller records the rule matched (one per traveller per flight).
+    pub hits: u64,
+    /// Hits by ISO week of scheduled departure (`2026-W48`).
+    pub hits_per_week: Vec<Week>,
+    /// Matched travellers who have a review item (entered the queue).
+    pub queued: u64,
+    /// Matched travellers whose item was closed with a disposition.
+    pub reviewed: u64,
+    /// `reviewed / hits`.
+    pub share_reviewed: Option<f64>,
+    pub resultant: u64,
+    /// Resultant among reviews with a decided outcome (`referred` excluded).
+    pub precision: Option<f64>,
+    /// Median minutes from the item's creation to its disposition.
+    pub median_review_minutes: Option<f64>,
+    /// Scheduled departure (RFC 3339) of the latest flight with a hit.
+    pub last_hit: Option<String>,
+    pub by_nationality: Vec<Group>,
+    pub by_sex: Vec<Group>,
+}
+
+/// Hits in one ISO week.
+#[derive(Debug, Serialize)]
+pub struct Week {
+    pub week: String,
+    pub hits: u64,
+}
+
+/// The rule's hits in one group of the screened population.
+#[derive(Debug, Serialize)]
+pub struct Group {
+    /// Nationality (alpha-3) or sex (`M`, `F`, `X`, `U`); `unknown` when not recorded.
+    pub value: String,
+    /// Records of this group the rule matched.
+    pub flagged: u64,
+    /// Records of this group screened.
+    pub screened: u64,
+    /// `flagged / screened`.
+    pub hit_rate: f64,
+    /// The group's hit rate over the rule's overall hit rate: 1 is proportionate; far above 1
+    /// means the rule falls on this group more than on others.
+    pub disparity: Option<f64>,
+}
+
+/// What one flagged record contributes.
+struct Flag {
+    traveller: String,
+    etd: Option<i64>,
+    nationality: String,
+    sex: String,
+}
+
+/// The review of one traveller's item: `(disposition, created_at, updated_at)`.
+type Review = (Option<String>, i64, i64);
+
+const UNKNOWN: &str = "unknown";
+
+/// Builds the report over flights departing in `range`.
+pub fn report(conn: &mut DbConnection, range: Range) -> Result<Report, DbError> {
+    let (lo, hi) = range.bounds_ms();
+    let flight_ids: Vec<String> = flights::table
+        .filter(flights::etd.ge(lo).and(flights::etd.lt(hi)))
+        .select(flights::id)
+        .load(conn)?;
+    // The screened population by nationality and by sex.
+    let mut pop_nat: HashMap<String, u64> = HashMap::new();
+    let mut pop_sex: HashMap<String, u64> = HashMap::new();
+    let mut screened = 0;
+    for chunk in flight_ids.chunks(500) {
+        let groups: Vec<(Option<String>, Option<String>, i64)> = travellers::table
+            .filter(travellers::flight_id.eq_any(chunk))
+            .group_by((travellers::nationality, travellers::gender))
+            .select((
+                travellers::nationality,
+                travellers::gender,
+                diesel::dsl::count_star(),
+            ))
+            .load(conn)?;
+        for (nat, sex, n) in groups {
+            let n = n as u64;
+            screened += n;
+            *pop_nat.entry(label(nat)).or_default() += n;
+            *pop_sex.entry(label(sex)).or_default() += n;
+        }
+    }
+    let rows: Vec<(String, String, Option<i64>, Option<String>, Option<String>)> = hits::table
+        .inner_join(flights::table.on(flights::id.eq(hits::flight_id)))
+        .inner_join(travellers::table.on(travellers::id.eq(hits::traveller_id)))
+        .filter(
+            hits::kind
+                .eq("rule")
+                .and(flights::etd.ge(lo))
+                .and(flights::etd.lt(hi)),
+        )
+        .select((
+            hits::source_id,
+            hits::traveller_id,
+            flights::etd,
+            travellers::nationality,
+            travellers::gender,
+        ))
+        .load(conn)?;
+    let mut by_rule: HashMap<String, Vec<Flag>> = HashMap::new();
+    for (rule, traveller, etd, nat, sex) in rows {
+        by_rule.entry(rule).or_default().push(Flag {
+            traveller,
+            etd,
+            nationality: label(nat),
+            sex: label(sex),
+        });
+    }
+    let flagged: Vec<&String> = by_rule.values().flatten().map(|f| &f.traveller).collect();
+    let reviews = reviews_of(conn, &flagged)?;
+    let all: Vec<(String, String, String, i32)> = rules::table
+        .select((rules::id, rules::name, rules::state, rules::version))
+        .order(rules::created_at.asc())
+        .load(conn)?;
+    let rules = all
+        .into_iter()
+        .map(|(id, name, state, version)| {
+            let flags = by_rule.remove(&id).unwrap_or_default();
+            rule_report(
+                id, name, state, version, &flags, &reviews, &pop_nat, &pop_sex,
+            )
+        })
+        .collect();
+    Ok(Report {
+        range,
+        screened,
+        rules,
+    })
+}
+
+fn label(v: Option<String>) -> String {
+    v.filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().to_uppercase())
+        .unwrap_or_else(|| UNKNOWN.to_string())
+}
+
+fn reviews_of(
+    conn: &mut DbConnection,
+    travellers: &[&String],
+) -> Result<HashMap<String, Review>, DbError> {
+    let mut out = HashMap::new();
+    for chunk in travellers.chunks(1_000) {
+        let rows: Vec<(String, Option<String>, i64, i64)> = review_items::table
+            .filter(review_items::traveller_id.eq_any(chunk))
+            .select((
+                review_items::traveller_id,
+                review_items::disposition,
+                review_items::created_at,
+                review_items::updated_at,
+            ))
+            .load(conn)?;
+        out.extend(rows.into_iter().map(|(t, d, c, u)| (t, (d, c, u))));
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rule_report(
+    id: String,
+    name: String,
+    state: String,
+    version: i32,
+    flags: &[Flag],
+    reviews: &HashMap<String, Review>,
+    pop_nat: &HashMap<String, u64>,
+    pop_sex: &HashMap<String, u64>,
+) -> RuleReport {
+    let mut weeks: BTreeMap<String, u64> = BTreeMap::new();
+    let (mut queued, mut reviewed, mut resultant, mut decided) = (0, 0, 0, 0);
+    let mut minutes = Vec::new();
+    let mut nat: HashMap<&str, u64> = HashMap::new();
+    let mut sex: HashMap<&str, u64> = HashMap::new();
+    for f in flags {
+        if let Some(d) = f.etd.and_then(chrono::DateTime::from_timestamp_millis) {
+            *weeks.entry(d.format("%G-W%V").to_string()).or_default() += 1;
+        }
+        *nat.entry(&f.nationality).or_default() += 1;
+        *sex.entry(&f.sex).or_default() += 1;
+        let Some((disposition, created, updated)) = reviews.get(&f.traveller) else {
+            continue;
+        };
+        queued += 1;
+        let Some(d) = disposition else { continue };
+        reviewed += 1;
+        minutes.push((updated - created).max(0) as f64 / 60_000.0);
+        if d == crate::screening::rules::outcomes::RESULTANT {
+            resultant += 1;
+            decided += 1;
+        } else if d != "referred" {
+            decided += 1;
+        }
+    }
+    let hits = flags.len() as u64;
+    let screened: u64 = pop_nat.values().sum();
+    let overall = ratio(hits, screened);
+    RuleReport {
+        id,
+        name,
+        state,
+        version,
+        hits,
+        hits_per_week: weeks
+            .into_iter()
+            .map(|(week, hits)| Week { week, hits })
+            .collect(),
+        queued,
+        reviewed,
+        share_reviewed: (hits > 0).then(|| reviewed as f64 / hits as f64),
+        resultant,
+        precision: (decided > 0).then(|| resultant as f64 / decided as f64),
+        median_review_minutes: median(&mut minutes),
+        last_hit: flags
+            .iter()
+            .filter_map(|f| f.etd)
+            .max()
+            .map(crate::api::rfc3339),
+        by_nationality: groups(&nat, pop_nat, overall),
+        by_sex: groups(&sex, pop_sex, overall),
+    }
+}
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+/// Every group of the population the rule matched at least once, highest hit rate first.
+fn groups(
+    flagged: &HashMap<&str, u64>,
+    population: &HashMap<String, u64>,
+    overall: Option<f64>,
+) -> Vec<Group> {
+    let mut out: Vec<Group> = flagged
+        .iter()
+        .map(|(value, n)| {
+            let screened = population.get(*value).copied().unwrap_or(0).max(*n);
+            let hit_rate = *n as f64 / screened as f64;
+            Group {
+                value: (*value).to_string(),
+                flagged: *n,
+                screened,
+                hit_rate,
+                disparity: overall.filter(|o| *o > 0.0).map(|o| hit_rate / o),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.hit_rate
+            .total_cmp(&a.hit_rate)
+            .then_with(|| a.value.cmp(&b.value))
+    });
+    out
+}
+
+/// The median, `None` for no values.
+fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    Some(if v.len() % 2 == 0 {
+        (v[m - 1] + v[m]) / 2.0
+    } else {
+        v[m]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
+    }
+
+    #[test]
+    fn a_rule_that_falls_on_one_group_shows_disparity() {
+        let population: HashMap<String, u64> = [("ISL".to_string(), 10), ("GBR".to_string(), 90)]
+            .into_iter()
+            .collect();
+        let flagged: HashMap<&str, u64> = [("ISL", 5), ("GBR", 5)].into_iter().collect();
+        let g = groups(&flagged, &population, ratio(10, 100));
+        assert_eq!(g[0].value, "ISL");
+        assert!((g[0].hit_rate - 0.5).abs() < 1e-9);
+        assert!((g[0].disparity.unwrap() - 5.0).abs() < 1e-9);
+        assert!(g[1].disparity.unwrap() < 1.0);
+    }
+}

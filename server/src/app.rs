@@ -67,6 +67,8 @@ pub fn serve(config: Config, role: ServerRole) -> anyhow::Result<()> {
             stop: stop.clone(),
         }
         .spawn();
+        crate::retention::spawn_schedule(pool.clone(), config.clone());
+        crate::notify::start(&pool, &config);
     }
     if role == ServerRole::Worker {
         tracing::info!("worker running; no HTTP");

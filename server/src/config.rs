@@ -94,6 +94,7 @@ impl Config {
     }
 
     /// The names of every environment variable `from_env` reads (for the README table test).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub const ENV_VARS: &'static [&'static str] = &[
         "PAXRISK_DATA_DIR",
         "PAXRISK_DATABASE_URL",
@@ -134,5 +135,42 @@ fn parse_env<T: std::str::FromStr>(name: &str, default: T) -> T {
             default
         }),
         None => default,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    /// The README's configuration table and `Config` name the same variables.
+    #[test]
+    fn readme_table_matches_config() {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("## Configuration")
+            .expect("README has a configuration section");
+        let section = &readme[start..];
+        let section = &section[..section[3..]
+            .find("\n## ")
+            .map(|i| i + 3)
+            .unwrap_or(section.len())];
+        let documented: Vec<&str> = section
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .filter(|v| v.starts_with("PAXRISK_"))
+            .collect();
+        for v in Config::ENV_VARS {
+            assert!(
+                documented.contains(v),
+                "{v} is read by Config but missing from the README table"
+            );
+        }
+        for v in &documented {
+            assert!(
+                Config::ENV_VARS.contains(v),
+                "{v} is in the README table but Config does not read it"
+            );
+        }
     }
 }

@@ -140,6 +140,43 @@ fn lists(backend: Backend) {
         "QUENTMORE, BROKENROW and PELLINGHAM"
     );
 
+    // "Not this person": closing the item as a false match silences the pair in later screenings.
+    let item_id = items[0]["id"].as_str().unwrap().to_string();
+    let (s, _) = app.json(
+        "POST",
+        &format!("/api/v1/queue/{item_id}/disposition"),
+        Some(&officer),
+        Some(&json!({"disposition": "false_match"})),
+    );
+    assert_eq!(s, 200);
+    let (s, _) = app.json(
+        "PUT",
+        &format!("/api/v1/watchlists/{list_id}"),
+        Some(&analyst),
+        Some(&json!({"category": "re-screen"})),
+    );
+    assert_eq!(s, 204);
+    let mut silenced = false;
+    for _ in 0..100 {
+        let (_, q) = app.json("GET", "/api/v1/queue?all=true", Some(&officer), None);
+        let hits = q["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == item_id.as_str())
+            .map(|i| i["hits"].clone());
+        if hits
+            .as_ref()
+            .and_then(|h| h.as_array())
+            .is_some_and(|h| h.is_empty())
+        {
+            silenced = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(silenced, "the suppressed pair produced a hit again");
+
     // Settings: validated; unknown ids are 404.
     let (s, _) = app.json(
         "PUT",

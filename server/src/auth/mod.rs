@@ -63,11 +63,6 @@ impl Role {
             .into_iter()
             .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
     }
-
-    /// Staff roles may see personal data of any carrier's travellers (subject to their routes).
-    pub fn is_staff(self) -> bool {
-        self != Role::Airline
-    }
 }
 
 /// Why an account operation or a login failed. Messages never name another user's data.

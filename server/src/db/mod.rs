@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection};
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 /// A connection to either backend.
@@ -32,8 +32,6 @@ const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postg
 
 /// The connection pool every part of the service shares.
 pub type DbPool = Pool<Manager>;
-/// A connection checked out of the pool.
-pub type PooledConn = PooledConnection<Manager>;
 
 /// What can go wrong with the store, mapped to HTTP once in `api::error`.
 #[derive(Debug, thiserror::Error)]
@@ -151,14 +149,6 @@ pub fn migrate(conn: &mut DbConnection) -> Result<(), DbError> {
         DbConnection::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|_| ()),
     };
     result.map_err(|e| DbError::Migration(e.to_string()))
-}
-
-/// The backend of an open connection.
-pub fn backend(conn: &DbConnection) -> Backend {
-    match conn {
-        DbConnection::Sqlite(_) => Backend::Sqlite,
-        DbConnection::Pg(_) => Backend::Postgres,
-    }
 }
 
 /// Current UTC time in epoch milliseconds, the store's timestamp type.

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use paxrisk_parsers::{Diagnostic, Flight, Manifest, PnrPush, Severity, Traveller};
 
 use super::airports;
-use crate::db::schema::{documents, flights, jobs, pnrs, traveller_versions, travellers};
+use crate::db::schema::{documents, flights, jobs, pnrs, travellers};
 use crate::db::{new_id, now_ms, DbConnection};
 
 /// Which kind of message a traveller's data came from; API outranks PNR for identity.
@@ -17,7 +17,8 @@ pub enum DataSource {
 }
 
 impl DataSource {
-    fn as_str(self) -> &'static str {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
         match self {
             DataSource::Api => "api",
             DataSource::Pnr => "pnr",
@@ -162,9 +163,11 @@ pub fn load_manifest(
     let Some(flight_id) = upsert_flight(conn, &m.flight, origin.home_country)? else {
         return Ok(None);
     };
+    let mut roster = super::roster::Roster::load(conn, &flight_id, origin)?;
     for t in &m.travellers {
-        upsert_traveller(conn, &flight_id, t, None, DataSource::Api, origin)?;
+        roster.put(conn, t, None, DataSource::Api)?;
     }
+    roster.flush(conn)?;
     enqueue_screening(conn, &flight_id)?;
     Ok(Some(flight_id))
 }
@@ -240,6 +243,7 @@ pub fn load_pnrs(
     let Some(flight_id) = upsert_flight(conn, &flight, origin.home_country)? else {
         return Ok(None);
     };
+    let mut roster = super::roster::Roster::load(conn, &flight_id, origin)?;
     for pnr in &p.pnrs {
         let data = serde_json::to_string(pnr).unwrap_or_default();
         let existing: Option<String> = pnrs::table
@@ -275,93 +279,15 @@ pub fn load_pnrs(
             }
         }
         for t in &pnr.travellers {
-            upsert_traveller(
-                conn,
-                &flight_id,
-                t,
-                Some(&pnr.record_locator),
-                DataSource::Pnr,
-                origin,
-            )?;
+            roster.put(conn, t, Some(&pnr.record_locator), DataSource::Pnr)?;
         }
     }
+    roster.flush(conn)?;
     enqueue_screening(conn, &flight_id)?;
     Ok(Some(flight_id))
 }
 
-fn upsert_traveller(
-    conn: &mut DbConnection,
-    flight_id: &str,
-    t: &Traveller,
-    locator: Option<&str>,
-    source: DataSource,
-    origin: &Origin<'_>,
-) -> QueryResult<()> {
-    let key = flight_identity_key(t);
-    let data = serde_json::to_string(t).unwrap_or_default();
-    let now = now_ms();
-    let existing: Option<(String, String)> = travellers::table
-        .filter(
-            travellers::flight_id
-                .eq(flight_id)
-                .and(travellers::identity_key.eq(&key)),
-        )
-        .select((travellers::id, travellers::source))
-        .first(conn)
-        .optional()?;
-    let id = match existing {
-        Some((id, current)) => {
-            // PNR data never replace API identity data; they only add a version.
-            if !(current == "api" && source == DataSource::Pnr) {
-                set_current(conn, &id, t, &data, source, origin)?;
-            } else if let Some(l) = locator {
-                diesel::update(travellers::table.filter(travellers::id.eq(&id)))
-                    .set(travellers::record_locator.eq(l))
-                    .execute(conn)?;
-            }
-            id
-        }
-        None => {
-            let id = new_id();
-            diesel::insert_into(travellers::table)
-                .values((
-                    travellers::id.eq(&id),
-                    travellers::flight_id.eq(flight_id),
-                    travellers::identity_key.eq(&key),
-                    travellers::source.eq(source.as_str()),
-                    travellers::kind.eq(kind_str(t)),
-                    travellers::surname.eq(&t.surname),
-                    travellers::given_names.eq(&t.given_names),
-                    travellers::date_of_birth.eq(&t.date_of_birth),
-                    travellers::gender.eq(&t.gender),
-                    travellers::nationality.eq(&t.nationality),
-                    travellers::record_locator.eq(locator.or(t.record_locator.as_deref())),
-                    travellers::data.eq(&data),
-                    travellers::message_id.eq(origin.message_id),
-                    travellers::masked.eq(false),
-                    travellers::received_at.eq(origin.received_at),
-                    travellers::updated_at.eq(now),
-                    travellers::person_key.eq(person_key(t)),
-                ))
-                .execute(conn)?;
-            replace_documents(conn, &id, t)?;
-            id
-        }
-    };
-    diesel::insert_into(traveller_versions::table)
-        .values((
-            traveller_versions::id.eq(new_id()),
-            traveller_versions::traveller_id.eq(&id),
-            traveller_versions::message_id.eq(origin.message_id),
-            traveller_versions::source.eq(source.as_str()),
-            traveller_versions::data.eq(&data),
-            traveller_versions::received_at.eq(origin.received_at),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-fn set_current(
+pub(super) fn set_current(
     conn: &mut DbConnection,
     id: &str,
     t: &Traveller,
@@ -409,7 +335,7 @@ fn replace_documents(
     Ok(())
 }
 
-fn kind_str(t: &Traveller) -> &'static str {
+pub(super) fn kind_str(t: &Traveller) -> &'static str {
     use paxrisk_parsers::TravellerKind as K;
     match t.kind {
         K::Passenger => "passenger",

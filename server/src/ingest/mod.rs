@@ -6,4 +6,5 @@ pub mod folder;
 pub mod intake;
 pub mod load;
 pub mod process;
+pub mod roster;
 pub mod views;

@@ -20,7 +20,6 @@ mod purge;
 mod redact;
 mod run;
 // Until `app::serve` spawns it (the lead wires it), the schedule is unused in the binary.
-#[allow(dead_code)]
 mod schedule;
 pub mod sensitive;
 pub mod stats;
@@ -72,33 +71,5 @@ impl Actor<'_> {
                 outcome,
             },
         )
-    }
-}
-
-/// A summary of the configured profile, for the `/retention` page.
-#[derive(Debug, Clone, Copy)]
-pub struct Policy {
-    /// Travellers without a hold are deleted, and held ones masked, at this age.
-    pub depersonalise_days: i64,
-    /// Everything not held is deleted at this age.
-    pub delete_all_days: i64,
-    /// Raw message bytes are deleted at this age.
-    pub raw_days: i64,
-}
-
-impl Policy {
-    /// The summary of a shipped profile (the active policy: `policy::active`).
-    pub fn profile(name: &str) -> Option<Policy> {
-        let p = policy::RetentionPolicy::shipped(name)?;
-        let id = p.schedule(policy::DataClass::Identity, policy::Source::Api);
-        let raw = p.schedule(policy::DataClass::RawMessages, policy::Source::Api);
-        Some(Policy {
-            depersonalise_days: id
-                .mask_after_days
-                .unwrap_or(id.delete_after_days)
-                .min(id.delete_after_days),
-            delete_all_days: id.delete_retained_after_days,
-            raw_days: raw.delete_after_days,
-        })
     }
 }

@@ -19,6 +19,7 @@ pub struct LoadedList {
     pub name: String,
     pub version: i32,
     pub threshold: f64,
+    /// The list's category, named in hit details.
     pub category: String,
     pub entries: Vec<Entry>,
     pub index: Index,

@@ -8,7 +8,7 @@ use paxrisk_parsers::{Pnr, Traveller};
 
 use super::{lists, rules};
 use crate::config::Config;
-use crate::db::schema::{flights, hits, pnrs, travellers};
+use crate::db::schema::{flights, hits, pnrs, review_items, travellers};
 use crate::db::{new_id, now_ms, DbConnection, DbError};
 use crate::review::items;
 
@@ -22,6 +22,24 @@ pub struct NewHit {
     pub weight: i32,
     pub reason: String,
     pub detail: serde_json::Value,
+}
+
+/// A stored hit.
+#[derive(Insertable)]
+#[diesel(table_name = hits)]
+struct NewHitRow {
+    id: String,
+    traveller_id: String,
+    flight_id: String,
+    kind: &'static str,
+    source_id: String,
+    source_version: i32,
+    live: bool,
+    score: f64,
+    weight: i32,
+    reason: String,
+    detail: String,
+    created_at: i64,
 }
 
 /// The flight facts rules read.
@@ -174,7 +192,7 @@ pub fn screen_flight(
                     score: m.score,
                     weight: 100,
                     reason: format!("{} entry {}: {}", list.name, entry.id, m.reasons.join("; ")),
-                    detail: serde_json::json!({"list": list.name, "entry": entry, "matched_name": m.matched_name}),
+                    detail: serde_json::json!({"list": list.name, "category": list.category, "entry": entry, "matched_name": m.matched_name}),
                 });
             }
         }
@@ -188,28 +206,43 @@ pub fn screen_flight(
         results.push((id.clone(), found));
     }
     crate::db::transaction(conn, |conn| {
+        // Every traveller of the flight was screened: their hits are replaced at once.
+        diesel::delete(hits::table.filter(hits::flight_id.eq(flight_id))).execute(conn)?;
+        let now = now_ms();
+        let rows: Vec<NewHitRow> = results
+            .iter()
+            .flat_map(|(traveller_id, found)| {
+                found.iter().map(move |h| NewHitRow {
+                    id: new_id(),
+                    traveller_id: traveller_id.clone(),
+                    flight_id: flight_id.to_string(),
+                    kind: h.kind,
+                    source_id: h.source_id.clone(),
+                    source_version: h.source_version,
+                    live: h.live,
+                    score: h.score,
+                    weight: h.weight,
+                    reason: h.reason.clone(),
+                    detail: h.detail.to_string(),
+                    created_at: now,
+                })
+            })
+            .collect();
+        for chunk in rows.chunks(400) {
+            match conn {
+                DbConnection::Sqlite(c) => {
+                    diesel::insert_into(hits::table).values(chunk).execute(c)?
+                }
+                DbConnection::Pg(c) => diesel::insert_into(hits::table).values(chunk).execute(c)?,
+            };
+        }
+        let with_items: std::collections::HashSet<String> = review_items::table
+            .filter(review_items::flight_id.eq(flight_id))
+            .select(review_items::traveller_id)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect();
         for (traveller_id, found) in &results {
-            diesel::delete(hits::table.filter(hits::traveller_id.eq(traveller_id)))
-                .execute(conn)?;
-            let now = now_ms();
-            for h in found {
-                diesel::insert_into(hits::table)
-                    .values((
-                        hits::id.eq(new_id()),
-                        hits::traveller_id.eq(traveller_id),
-                        hits::flight_id.eq(flight_id),
-                        hits::kind.eq(h.kind),
-                        hits::source_id.eq(&h.source_id),
-                        hits::source_version.eq(h.source_version),
-                        hits::live.eq(h.live),
-                        hits::score.eq(h.score),
-                        hits::weight.eq(h.weight),
-                        hits::reason.eq(&h.reason),
-                        hits::detail.eq(h.detail.to_string()),
-                        hits::created_at.eq(now),
-                    ))
-                    .execute(conn)?;
-            }
             let watchlisted = found.iter().any(|h| h.kind == "watchlist");
             let rule_score = paxrisk_screening::rules::score(
                 found
@@ -234,7 +267,7 @@ pub fn screen_flight(
                     i32::from(rule_score),
                     band.as_str(),
                 )?;
-            } else {
+            } else if with_items.contains(traveller_id) {
                 items::withdraw(conn, traveller_id)?;
             }
         }

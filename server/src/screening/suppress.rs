@@ -72,6 +72,29 @@ pub fn from_false_match(
     Ok(added)
 }
 
+/// Records the suppressions of a false match and audits them (ids only).
+pub fn record(
+    conn: &mut DbConnection,
+    item_id: &str,
+    user_id: &str,
+    role: &str,
+) -> Result<(), DbError> {
+    let added = from_false_match(conn, item_id, user_id)?;
+    if added > 0 {
+        crate::audit::record(
+            conn,
+            crate::audit::Event {
+                actor: user_id,
+                role,
+                action: "suppression.create",
+                object: &format!("item:{item_id} entries:{added}"),
+                outcome: "ok",
+            },
+        )?;
+    }
+    Ok(())
+}
+
 /// The suppressed (person hash, list id, entry id) triples among the given person keys.
 pub fn for_people(
     conn: &mut DbConnection,

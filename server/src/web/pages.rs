@@ -339,7 +339,11 @@ async fn item_action(
     let r = crate::api::db(&state, move |conn, _| {
         let (action, out) = match &disposition {
             Some(d) if items::DISPOSITIONS.contains(&d.as_str()) => {
-                ("item.dispose", items::dispose(conn, &id, &uid, d)?)
+                let out = items::dispose(conn, &id, &uid, d)?;
+                if d == "false_match" && matches!(out, items::Outcome::Done) {
+                    crate::screening::suppress::record(conn, &id, &uid, role.as_str())?;
+                }
+                ("item.dispose", out)
             }
             Some(_) => return Err(ApiError::bad_request("unknown disposition")),
             None => ("item.claim", items::claim(conn, &id, &uid)?),
@@ -484,28 +488,52 @@ pub async fn retention(req: HttpRequest, state: web::Data<AppState>) -> HttpResp
         Ok(p) => p,
         Err(r) => return r,
     };
-    let profile = state.config.retention_profile.clone();
-    let policy = crate::retention::Policy::profile(&profile);
-    let rows = policy
-        .map(|x| {
-            vec![vec![
-                profile.clone(),
-                x.depersonalise_days.to_string(),
-                x.delete_all_days.to_string(),
-                x.raw_days.to_string(),
-            ]]
+    let policy = crate::api::db(&state, |conn, st| {
+        crate::retention::policy::active(conn, &st.config).map_err(|e| ApiError::internal(e))
+    })
+    .await;
+    let policy = match policy {
+        Ok(p) => p,
+        Err(e) => return failure(&p, e),
+    };
+    let days = |d: Option<i64>| d.map(|d| d.to_string()).unwrap_or_else(|| "never".into());
+    let rows: Vec<Vec<String>> = policy
+        .classes
+        .iter()
+        .flat_map(|(class, by_source)| {
+            by_source.iter().map(move |(source, s)| {
+                vec![
+                    serde_json::to_value(class)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    serde_json::to_value(source)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    days(s.mask_after_days),
+                    s.delete_after_days.to_string(),
+                    s.delete_retained_after_days.to_string(),
+                ]
+            })
         })
-        .unwrap_or_default();
+        .collect();
+    let intro = format!(
+        "Profile {} (version {}). Ages are days from receipt; an open case holds data from deletion, never from masking. \
+         Change it through PUT /api/v1/retention/policy; run it with `paxrisk retention run`.",
+        policy.profile, policy.version
+    );
     table(
         &p,
         "retention",
         "Retention policy",
-        "Run with `paxrisk retention run` (the schedule applies from receipt).",
+        &intro,
         &[
-            "Profile",
-            "Mask or delete at (days)",
-            "Delete all at (days)",
-            "Raw bytes deleted at (days)",
+            "Data class",
+            "Source",
+            "Masked at",
+            "Deleted at (no link)",
+            "Deleted at (retained)",
         ],
         rows,
     )

@@ -188,23 +188,12 @@ pub async fn validate(caller: Caller, body: web::Bytes) -> Result<HttpResponse, 
 /// `GET /api/v1/rules/fields`: the field catalogue (names, types, formats, descriptions).
 pub async fn fields(caller: Caller) -> Result<HttpResponse, ApiError> {
     caller.require(REVIEWERS)?;
-    let ops: Vec<&str> = [
-        "eq",
-        "ne",
-        "lt",
-        "le",
-        "gt",
-        "ge",
-        "in",
-        "not_in",
-        "between",
-        "starts_with",
-        "ends_with",
-        "contains",
-        "is_empty",
-        "is_not_empty",
+    use paxrisk_screening::rules::Op::*;
+    let ops = [
+        Eq, Ne, Lt, Le, Gt, Ge, In, NotIn, Between, StartsWith, EndsWith, Contains, IsEmpty,
+        IsNotEmpty,
     ]
-    .to_vec();
+    .map(paxrisk_screening::rules::Op::as_str);
     Ok(HttpResponse::Ok().json(json!({ "fields": catalogue(), "operators": ops })))
 }
 

@@ -58,10 +58,14 @@ pub async fn import(
     state: web::Data<AppState>,
     caller: Caller,
     name: web::Path<String>,
-    q: web::Query<ImportQuery>,
+    req: actix_web::HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let p = caller.require(RULE_WRITERS)?.clone();
+    // The query is read after the role check, so a caller without the role learns nothing more.
+    let q = web::Query::<ImportQuery>::from_query(req.query_string()).map_err(|_| {
+        ApiError::bad_request("add ?format=csv or ?format=json (and optionally &strict=true)")
+    })?;
     let name = name.into_inner();
     if name.trim().is_empty() || name.len() > 100 {
         return Err(ApiError::unprocessable(

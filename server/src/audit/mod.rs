@@ -69,7 +69,14 @@ pub fn record(conn: &mut DbConnection, e: Event<'_>) -> Result<(), DbError> {
             .select(audit_log::hash)
             .first(conn)
             .optional()?;
-        let prev = prev.unwrap_or_default();
+        // An empty log after pruning continues from the anchor the pruned rows left.
+        let prev = match prev {
+            Some(p) => p,
+            None => crate::db::get_setting(conn, ANCHOR)
+                .map_err(|e| diesel::result::Error::QueryBuilderError(e.to_string().into()))?
+                .and_then(|a| a.split_once(':').map(|(_, h)| h.to_string()))
+                .unwrap_or_default(),
+        };
         let at = now_ms();
         let hash = digest(&prev, at, &e);
         diesel::insert_into(audit_log::table)
@@ -99,9 +106,15 @@ pub struct Verification {
 
 /// Recomputes every hash and link, in order.
 pub fn verify(conn: &mut DbConnection) -> Result<Verification, DbError> {
-    let mut prev = String::new();
+    // After retention pruned old rows, the chain starts from the anchor it left.
+    let (mut after, mut prev) = match crate::db::get_setting(conn, ANCHOR)? {
+        Some(a) => {
+            let (seq, hash) = a.split_once(':').unwrap_or(("", ""));
+            (seq.parse().unwrap_or(i64::MIN), hash.to_string())
+        }
+        None => (i64::MIN, String::new()),
+    };
     let mut rows = 0;
-    let mut after = i64::MIN;
     loop {
         let batch: Vec<Row> = audit_log::table
             .filter(audit_log::seq.gt(after))
@@ -141,4 +154,46 @@ pub fn recent(conn: &mut DbConnection, limit: i64) -> Result<Vec<Row>, DbError> 
         .order(audit_log::seq.desc())
         .limit(limit)
         .load(conn)?)
+}
+
+/// The setting holding `seq:hash` of the last row retention removed.
+const ANCHOR: &str = "audit_anchor";
+
+/// Deletes rows older than `cutoff` (epoch ms), keeping the chain verifiable: the last removed
+/// row's sequence number and hash become the anchor `verify` starts from. Returns rows removed.
+pub fn prune_before(conn: &mut DbConnection, cutoff: i64, dry_run: bool) -> Result<usize, DbError> {
+    let found: Option<(i64, String)> = audit_log::table
+        .filter(audit_log::at.lt(cutoff))
+        .order(audit_log::seq.desc())
+        .select((audit_log::seq, audit_log::hash))
+        .first(conn)
+        .optional()?;
+    let Some((last, hash)) = found else {
+        return Ok(0);
+    };
+    let count: i64 = audit_log::table
+        .filter(audit_log::seq.le(last))
+        .count()
+        .get_result(conn)?;
+    if dry_run {
+        return Ok(count as usize);
+    }
+    crate::db::transaction(conn, |conn| {
+        if let DbConnection::Pg(pg) = conn {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(72437)").execute(pg)?;
+        }
+        use crate::db::schema::settings;
+        let anchor = format!("{last}:{hash}");
+        let updated = diesel::update(settings::table.filter(settings::key.eq(ANCHOR)))
+            .set(settings::value.eq(&anchor))
+            .execute(conn)?;
+        if updated == 0 {
+            diesel::insert_into(settings::table)
+                .values((settings::key.eq(ANCHOR), settings::value.eq(&anchor)))
+                .execute(conn)?;
+        }
+        diesel::delete(audit_log::table.filter(audit_log::seq.le(last))).execute(conn)?;
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    Ok(count as usize)
 }

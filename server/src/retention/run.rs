@@ -39,6 +39,8 @@ pub struct Report {
     pub raw_messages_deleted: usize,
     /// Unmask grants that expired.
     pub grants_expired: usize,
+    /// Audit-log rows past the audit class's deletion age (the chain stays verifiable).
+    pub audit_rows_deleted: usize,
 }
 
 /// What is due, computed before anything changes.
@@ -197,8 +199,14 @@ pub fn run(
         pnrs_masked: plan.pnr_mask.len(),
         raw_messages_deleted: plan.raw.len(),
         grants_expired: unmask::count_expiring(conn, now)?,
+        audit_rows_deleted: 0,
     };
+    let audit_cutoff = now
+        - p.schedule(policy::DataClass::AuditLog, policy::Source::Api)
+            .delete_retained_after_days
+            * 86_400_000;
     if dry_run {
+        report.audit_rows_deleted = crate::audit::prune_before(conn, audit_cutoff, true)?;
         return Ok(report);
     }
     let master = crypto::master_key(conn, config)?;
@@ -238,12 +246,14 @@ pub fn run(
         }
     }
     report.grants_expired = unmask::expire(conn, now)?;
+    report.audit_rows_deleted = crate::audit::prune_before(conn, audit_cutoff, false)?;
     let changed = report.travellers_deleted
         + report.travellers_masked
         + report.pnrs_deleted
         + report.pnrs_masked
         + report.raw_messages_deleted
-        + report.grants_expired;
+        + report.grants_expired
+        + report.audit_rows_deleted;
     if changed > 0 {
         let run_id = record(conn, &report, now)?;
         system.audit(

@@ -14,9 +14,9 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(uname 
 echo "traffic: $flights flights, $(ls "$work/traffic" | wc -l) files, $(du -sh "$work/traffic" | cut -f1)"
 run() {
   local name=$1 url=$2
-  if [[ -d $ofac ]]; then "$bin" watchlist import --name ofac --format ofac "$ofac" --database "$url" >/dev/null; fi
+  if [[ -d $ofac ]]; then RUST_LOG=warn "$bin" watchlist import --name ofac --format ofac "$ofac" --database "$url" >/dev/null 2>&1; fi
   echo "== $name"
-  "$bin" ingest "$work/traffic" --database "$url" | tail -1
+  RUST_LOG=warn "$bin" ingest "$work/traffic" --database "$url" 2>/dev/null | tail -1
 }
 run sqlite "sqlite://$work/bench.db"
 if pg_isready -h 127.0.0.1 -q 2>/dev/null; then

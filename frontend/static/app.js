@@ -9,7 +9,8 @@
   function tick() {
     document.querySelectorAll("time.countdown").forEach(function (t) {
       var at = Date.parse(t.getAttribute("datetime"));
-      if (!isNaN(at)) t.textContent = fmt(at - Date.now()) + " (" + t.getAttribute("datetime").replace("T", " ").replace("Z", " UTC") + ")";
+      // The UTC and local times are printed beside it by the server.
+      if (!isNaN(at)) t.textContent = fmt(at - Date.now());
     });
   }
   tick(); setInterval(tick, 30000);
@@ -23,10 +24,14 @@
     var a = rows[sel].querySelector("a.item-link"); if (a) a.focus();
   }
   document.addEventListener("keydown", function (e) {
-    if (e.target.tagName === "INPUT" || e.target.tagName === "SELECT") return;
+    if (e.target.tagName === "INPUT" || e.target.tagName === "SELECT" || e.target.tagName === "TEXTAREA") return;
     if (e.key === "j") select(sel + 1);
     if (e.key === "k") select(sel - 1);
   });
   var q = document.querySelector("table.queue[data-refresh]");
-  if (q) setTimeout(function () { if (sel < 0) location.reload(); }, 1000 * parseInt(q.getAttribute("data-refresh"), 10));
+  // Never reload under someone choosing a row or typing a filter.
+  if (q) setTimeout(function () {
+    var busy = document.activeElement && /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName);
+    if (sel < 0 && !busy) location.reload();
+  }, 1000 * parseInt(q.getAttribute("data-refresh"), 10));
 })();

@@ -1,4 +1,5 @@
 //! 1,000 rules × one 400-traveller flight, the target of issue 6 (≤ 10 ms on one core).
+//! Results and the machine: BENCHMARKS.md, "Targeting rules".
 //!
 //! Rules and travellers are synthetic and deterministic (a small LCG, so the bench needs no
 //! random-number crate): 2–6 leaves each (one rule in ten an `any`) over nationality sets, age ranges, origin sets, lead
@@ -152,6 +153,48 @@ fn screen(rules: &[(CompiledRule, u8)], flight: &[Facts]) -> (usize, u32) {
     (hits, total)
 }
 
+/// One flight through the server's path (`RuleSet::screen` + score), timed by the CPU time of
+/// this thread as well as the wall clock: on a machine shared with builds, wall time counts the
+/// time other processes held the core, CPU time does not. Linux only (`/proc/thread-self`);
+/// elsewhere only the wall time is printed.
+fn cpu_time_per_flight(set: &RuleSet<u8>, flight: &[Facts]) {
+    // `schedstat`: nanoseconds on the CPU, nanoseconds waiting for it, time slices.
+    fn on_cpu_ns() -> Option<u64> {
+        let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+        s.split_whitespace().next()?.parse().ok()
+    }
+    let run = || {
+        let mut total = 0u32;
+        for facts in flight {
+            let hits = set.screen(black_box(facts));
+            total += u32::from(score(hits.iter().map(|h| *h.key)));
+        }
+        black_box(total)
+    };
+    for _ in 0..20 {
+        run();
+    }
+    let mut cpu = Vec::new();
+    let mut wall = Vec::new();
+    for _ in 0..200 {
+        let (c0, t0) = (on_cpu_ns(), std::time::Instant::now());
+        run();
+        wall.push(t0.elapsed().as_secs_f64() * 1e3);
+        if let (Some(a), Some(b)) = (c0, on_cpu_ns()) {
+            cpu.push((b - a) as f64 / 1e6);
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied()
+    };
+    eprintln!(
+        "RuleSet::screen, 1,000 rules x 400 travellers, median of 200 flights: {:.2} ms CPU, {:.2} ms wall",
+        median(&mut cpu).unwrap_or(f64::NAN),
+        median(&mut wall).unwrap_or(f64::NAN)
+    );
+}
+
 fn bench(c: &mut Criterion) {
     let rules = rules(1_000);
     let flight = travellers(400);
@@ -160,6 +203,8 @@ fn bench(c: &mut Criterion) {
         "1,000 rules x 400 travellers: {hits} hits ({:.2}%)",
         100.0 * hits as f64 / 400_000.0
     );
+    let set = RuleSet::new(rules.iter().map(|(r, w)| (*w, r.clone())));
+    cpu_time_per_flight(&set, &flight);
 
     c.bench_function("rules/match_only_1000x400", |b| {
         b.iter(|| {
@@ -173,7 +218,6 @@ fn bench(c: &mut Criterion) {
             n
         })
     });
-    let set = RuleSet::new(rules.iter().map(|(r, w)| (*w, r.clone())));
     c.bench_function("rules/ruleset_screen_flight_1000x400", |b| {
         b.iter(|| {
             let mut total = 0u32;

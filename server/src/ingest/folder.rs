@@ -97,7 +97,7 @@ pub fn sweep(conn: &mut DbConnection, folders: &Folders) -> Result<usize, DbErro
             Ok(bytes) if !bytes.iter().all(u8::is_ascii_whitespace) => {
                 let carrier = carrier_of(&rel);
                 let a = intake::accept(conn, &bytes, carrier.as_deref(), None, Source::Folder)?;
-                tracing::info!(message = %a.id, duplicate = a.duplicate, "intake folder file stored");
+                tracing::info!(message_id = %a.id, duplicate = a.duplicate, "intake folder file stored");
                 if let Err(e) = move_to(&path, &rel, &folders.done) {
                     tracing::warn!(error = %e, "stored file could not be moved to done/");
                 }

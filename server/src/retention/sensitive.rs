@@ -313,7 +313,7 @@ pub fn filter_messages(
         }
         Ok::<_, diesel::result::Error>(())
     })?;
-    tracing::info!(message = %message_id, removed = counts.iter().map(|c| c.1).sum::<i64>(), "sensitive-data filter removed entries");
+    tracing::info!(message_id = %message_id, removed = counts.iter().map(|c| c.1).sum::<i64>(), "sensitive-data filter removed entries");
     Ok(parsed)
 }
 

@@ -2,27 +2,49 @@
 //! the same service functions as the API, with the same roles. The session token travels in an
 //! HttpOnly, SameSite=Strict cookie; form posts must come from this origin.
 
+mod chart;
 mod pages;
 mod render;
+mod times;
 
 use actix_web::web;
 
+use pages::{account, admin, flights, items, messages, oversight, queue, traveller};
+
 /// Registers the pages and static assets (called from the one route table in `api`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(pages::home))
-        .route("/login", web::get().to(pages::login_form))
-        .route("/login", web::post().to(pages::login_submit))
-        .route("/logout", web::post().to(pages::logout))
-        .route("/queue", web::get().to(pages::queue))
-        .route("/queue/{id}/claim", web::post().to(pages::claim))
-        .route("/queue/{id}/disposition", web::post().to(pages::dispose))
-        .route("/flights", web::get().to(pages::flights))
-        .route("/flights/{id}", web::get().to(pages::flight))
-        .route("/travellers/{id}", web::get().to(pages::traveller))
-        .route("/watchlists", web::get().to(pages::watchlists))
-        .route("/rules", web::get().to(pages::rules))
-        .route("/retention", web::get().to(pages::retention))
-        .route("/audit", web::get().to(pages::audit))
-        .route("/admin", web::get().to(pages::admin))
+    cfg.route("/", web::get().to(account::home))
+        .route("/login", web::get().to(account::login_form))
+        .route("/login", web::post().to(account::login_submit))
+        .route("/logout", web::post().to(account::logout))
+        // REVIEWERS read; officers and admins act (any reviewer may note)
+        .route("/queue", web::get().to(queue::queue))
+        .route("/queue/{id}/claim", web::post().to(items::claim))
+        .route("/queue/{id}/disposition", web::post().to(items::dispose))
+        .route("/queue/{id}/notes", web::post().to(items::add_note))
+        .route("/queue/{id}/reopen", web::post().to(items::reopen))
+        .route("/flights", web::get().to(flights::flights))
+        .route("/flights/{id}", web::get().to(flights::flight))
+        .route("/travellers/{id}", web::get().to(traveller::traveller))
+        .route(
+            "/travellers/{id}/manual-hits",
+            web::post().to(traveller::manual_hit),
+        )
+        .route("/travellers/{id}/lookout", web::post().to(traveller::lookout))
+        .route(
+            "/travellers/{id}/lookout/{lookout}/status",
+            web::post().to(traveller::lookout_status),
+        )
+        .route("/watchlists", web::get().to(oversight::watchlists))
+        .route("/rules", web::get().to(oversight::rules))
+        // STAFF
+        .route("/messages", web::get().to(messages::messages))
+        .route("/messages/{id}", web::get().to(messages::message))
+        .route("/retention", web::get().to(oversight::retention))
+        .route("/audit", web::get().to(oversight::audit))
+        // admin
+        .route("/admin", web::get().to(admin::admin))
+        .route("/admin/users", web::post().to(admin::create))
+        .route("/admin/users/{id}", web::post().to(admin::change))
         .route("/static/{file}", web::get().to(render::asset));
 }

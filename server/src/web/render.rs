@@ -35,6 +35,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../frontend/templates/table.html"),
     ),
     (
+        "messages.html",
+        include_str!("../../../frontend/templates/messages.html"),
+    ),
+    (
+        "message.html",
+        include_str!("../../../frontend/templates/message.html"),
+    ),
+    (
+        "admin.html",
+        include_str!("../../../frontend/templates/admin.html"),
+    ),
+    (
+        "chart.html",
+        include_str!("../../../frontend/templates/chart.html"),
+    ),
+    (
         "error.html",
         include_str!("../../../frontend/templates/error.html"),
     ),

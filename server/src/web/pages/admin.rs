@@ -1,0 +1,215 @@
+//! Users and settings for administrators: list accounts, create one (the password policy
+//! applies and its refusal is shown on the form), disable, enable, unlock.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use minijinja::context;
+use serde::Deserialize;
+
+use super::{audit, failure, form_session, redirect, session, user_ctx, FlashQuery};
+use crate::api::{ApiError, AppState};
+use crate::auth::{self, Principal, Role};
+use crate::notify::{self, Kind};
+use crate::web::render::page_with_status;
+
+const ADMINS: &[Role] = &[Role::Admin];
+
+/// What the create form had, to show it again after a refusal (never the password).
+#[derive(Default, serde::Serialize)]
+struct Typed {
+    username: String,
+    role: String,
+    carrier: String,
+    email: String,
+}
+
+async fn render(
+    state: &web::Data<AppState>,
+    p: &Principal,
+    status: StatusCode,
+    flash: minijinja::Value,
+    error: Option<String>,
+    typed: Typed,
+) -> HttpResponse {
+    let p2 = p.clone();
+    let r = crate::api::db(state, move |conn, _| {
+        let users = auth::list_users(conn)?;
+        audit(conn, &p2, "users.read", "users", "ok")?;
+        Ok(users)
+    })
+    .await;
+    let users = match r {
+        Ok(u) => u,
+        Err(e) => return failure(p, e),
+    };
+    let users: Vec<minijinja::Value> = users
+        .iter()
+        .map(|u| {
+            context! {
+                u => u,
+                locked => u.locked(),
+                me => u.id == p.user_id,
+                created => crate::api::rfc3339(u.created_at).get(..10).map(str::to_string),
+            }
+        })
+        .collect();
+    let c = &state.config;
+    let settings = vec![
+        (
+            "Home country",
+            c.home_country
+                .clone()
+                .unwrap_or_else(|| "none (every flight inbound)".into()),
+        ),
+        (
+            "Bands",
+            format!("high ≥ {}, medium ≥ {}", c.band_high, c.band_medium),
+        ),
+        ("Retention profile", c.retention_profile.clone()),
+    ];
+    page_with_status(
+        status,
+        "admin.html",
+        context! {
+            user => user_ctx(p), active => "admin", flash => flash, error => error,
+            typed => typed, users => users, settings => settings,
+            roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+        },
+    )
+}
+
+/// `GET /admin`.
+pub async fn admin(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<FlashQuery>,
+) -> HttpResponse {
+    let p = match session(&req, &state, ADMINS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    render(&state, &p, StatusCode::OK, q.value(), None, Typed::default()).await
+}
+
+/// The create-user form.
+#[derive(Deserialize)]
+pub struct NewUserForm {
+    username: String,
+    role: String,
+    #[serde(default)]
+    carrier: String,
+    #[serde(default)]
+    email: String,
+    password: String,
+}
+
+fn opt(s: &str) -> Option<&str> {
+    Some(s.trim()).filter(|s| !s.is_empty())
+}
+
+/// `POST /admin/users`.
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<NewUserForm>,
+) -> HttpResponse {
+    let p = match form_session(&req, &state, ADMINS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let f = form.into_inner();
+    let typed = Typed {
+        username: f.username.clone(),
+        role: f.role.clone(),
+        carrier: f.carrier.clone(),
+        email: f.email.clone(),
+    };
+    let p2 = p.clone();
+    let r = crate::api::db(&state, move |conn, _| {
+        // Argon2 runs here, on the blocking pool.
+        let id = auth::create_user(
+            conn,
+            &auth::NewUser {
+                username: &f.username,
+                role: &f.role,
+                carrier: opt(&f.carrier),
+                password: &f.password,
+                email: opt(&f.email),
+                notify_high: false,
+            },
+        )?;
+        audit(conn, &p2, "user.create", &format!("user:{id}"), "ok")?;
+        notify::account_event(conn, Kind::AccountCreated, &id)?;
+        Ok(id)
+    })
+    .await;
+    match r {
+        Ok(_) => redirect("/admin?m=user_created"),
+        // A refusal the admin can fix (policy, name taken, bad role): show it on the form.
+        Err(e) if e.status.is_client_error() => {
+            let flash = minijinja::Value::UNDEFINED;
+            render(&state, &p, e.status, flash, Some(e.message), typed).await
+        }
+        Err(e) => failure(&p, e),
+    }
+}
+
+/// The account change buttons.
+#[derive(Deserialize)]
+pub struct ChangeForm {
+    /// `disable`, `enable` or `unlock`.
+    action: String,
+}
+
+/// `POST /admin/users/{id}`.
+pub async fn change(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<ChangeForm>,
+) -> HttpResponse {
+    let p = match form_session(&req, &state, ADMINS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let change = match form.action.as_str() {
+        "disable" => auth::UserChange {
+            active: Some(false),
+            ..Default::default()
+        },
+        "enable" => auth::UserChange {
+            active: Some(true),
+            ..Default::default()
+        },
+        "unlock" => auth::UserChange {
+            unlock: true,
+            ..Default::default()
+        },
+        _ => return failure(&p, ApiError::bad_request("unknown account action")),
+    };
+    let id = id.into_inner();
+    if change.active == Some(false) && id == p.user_id {
+        return redirect("/admin?m=self_disable");
+    }
+    let p2 = p.clone();
+    let r = crate::api::db(&state, move |conn, _| {
+        let before = auth::get_user(conn, &id)?;
+        let after = auth::update_user(conn, &id, &change)?;
+        let event = match (before.active, after.active) {
+            (true, false) => Some(("user.disable", Kind::AccountDisabled)),
+            (false, true) => Some(("user.enable", Kind::AccountEnabled)),
+            _ => None,
+        };
+        if let Some((action, kind)) = event {
+            audit(conn, &p2, action, &format!("user:{id}"), "ok")?;
+            notify::account_event(conn, kind, &id)?;
+        }
+        audit(conn, &p2, "user.update", &format!("user:{id}"), "ok")?;
+        Ok(())
+    })
+    .await;
+    match r {
+        Ok(()) => redirect("/admin?m=user_changed"),
+        Err(e) => failure(&p, e),
+    }
+}

@@ -1,0 +1,103 @@
+//! Open flights with the queue's load by hour, and one flight's travellers.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use minijinja::context;
+
+use super::{audit, failure, session, user_ctx};
+use crate::api::{rfc3339, ApiError, AppState, REVIEWERS};
+use crate::ingest::views;
+use crate::review::queue;
+use crate::web::chart;
+use crate::web::render::page;
+use crate::web::times::at_airport;
+
+/// Open items due in the next 24 hours, counted per hour and band.
+fn load_by_hour(
+    conn: &mut crate::db::DbConnection,
+    now: i64,
+) -> Result<minijinja::Value, ApiError> {
+    let start = chart::hour_start(now);
+    let f = queue::Filter {
+        from: Some(rfc3339(start)),
+        to: Some(rfc3339(start + chart::HOURS as i64 * 3_600_000 - 1)),
+        limit: Some(5000),
+        ..Default::default()
+    };
+    let items = queue::list(conn, now, 0, &f)?;
+    let due = items.iter().filter_map(|i| {
+        let t = if i.direction == "outbound" { &i.etd } else { &i.eta };
+        let ms = chrono::DateTime::parse_from_rfc3339(t.as_deref()?)
+            .ok()?
+            .timestamp_millis();
+        Some((ms, i.band == "high"))
+    });
+    Ok(chart::render(start, &chart::by_hour(start, due)))
+}
+
+/// `GET /flights`.
+pub async fn flights(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let p = match session(&req, &state, REVIEWERS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let r = crate::api::db(&state, |conn, st| {
+        let now = crate::db::now_ms();
+        let since = now - st.config.open_flight_hours * 3_600_000;
+        let flights = views::flights(conn, Some(since), 500)?;
+        Ok((flights, load_by_hour(conn, now)?))
+    })
+    .await;
+    match r {
+        Ok((flights, chart)) => {
+            let rows: Vec<minijinja::Value> = flights
+                .iter()
+                .map(|f| {
+                    context! {
+                        f => f,
+                        dep => at_airport(f.etd.as_deref(), &f.origin),
+                        arr => at_airport(f.eta.as_deref(), &f.destination),
+                    }
+                })
+                .collect();
+            page(
+                "flights.html",
+                context! { user => user_ctx(&p), active => "flights", rows => rows, chart => chart },
+            )
+        }
+        Err(e) => failure(&p, e),
+    }
+}
+
+/// `GET /flights/{id}`.
+pub async fn flight(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let p = match session(&req, &state, REVIEWERS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let id = id.into_inner();
+    let p2 = p.clone();
+    let r = crate::api::db(&state, move |conn, _| {
+        let f = views::flight(conn, &id)?.ok_or_else(|| ApiError::not_found("flight"))?;
+        let t = views::travellers(conn, Some(&id), None)?;
+        audit(conn, &p2, "travellers.read", &format!("flight:{id}"), "ok")?;
+        Ok((f, t))
+    })
+    .await;
+    match r {
+        Ok((f, t)) => {
+            let (dep, arr) = (
+                at_airport(f.etd.as_deref(), &f.origin),
+                at_airport(f.eta.as_deref(), &f.destination),
+            );
+            page(
+                "flight.html",
+                context! { user => user_ctx(&p), active => "flights", flight => f, travellers => t, dep => dep, arr => arr },
+            )
+        }
+        Err(e) => failure(&p, e),
+    }
+}

@@ -135,6 +135,26 @@ fn carrier_to_officer(backend: Backend) {
         "the reason names the list: {reason}"
     );
 
+    // The traveller view: current data, every message version, hits with reasons.
+    let tid = item["traveller"]["id"].as_str().unwrap();
+    let (s, t) = app.json(
+        "GET",
+        &format!("/api/v1/travellers/{tid}"),
+        Some(&officer),
+        None,
+    );
+    assert_eq!(s, 200);
+    assert_eq!(t["surname"], "VANTERPOLL");
+    assert_eq!(t["versions"].as_array().unwrap().len(), 1);
+    assert_eq!(t["versions"][0]["message_id"], first["id"]);
+    assert_eq!(t["hits"][0]["kind"], "watchlist");
+    assert_eq!(t["documents"][0]["number"], "QP1234567");
+    assert_eq!(
+        app.http("GET", "/api/v1/travellers/no-such-id", Some(&officer), None)
+            .0,
+        404
+    );
+
     // The message's state reads back as screened.
     let (_, st) = app.json("GET", &format!("/api/v1/messages/{id}"), Some(&zz), None);
     assert_eq!(st["status"], "screened");

@@ -267,3 +267,134 @@ pub fn travellers(
         })
         .collect())
 }
+
+/// Everything on record about one traveller: the current view, every message version, the PNR,
+/// co-travellers on the same booking, earlier trips of the same person, and hits.
+#[derive(Debug, Serialize)]
+pub struct TravellerDetail {
+    #[serde(flatten)]
+    pub current: TravellerView,
+    /// One entry per message that spoke of the traveller, oldest first (masked when masked).
+    pub versions: Vec<serde_json::Value>,
+    /// The booking the traveller is on, as last received.
+    pub pnr: Option<serde_json::Value>,
+    /// Others on the same booking and flight.
+    pub co_travellers: Vec<serde_json::Value>,
+    /// Other flights of the same person (same identity key), newest first.
+    pub history: Vec<serde_json::Value>,
+    /// Hits with their explanations (watchlist, rule), live and shadow.
+    pub hits: Vec<serde_json::Value>,
+}
+
+/// The detail view of a traveller, or `None` when the id is unknown.
+pub fn traveller_detail(
+    conn: &mut DbConnection,
+    id: &str,
+) -> Result<Option<TravellerDetail>, DbError> {
+    use crate::db::schema::{hits, pnrs, traveller_versions};
+    let Some(current) = travellers(conn, None, Some(id))?.into_iter().next() else {
+        return Ok(None);
+    };
+    let versions: Vec<(String, String, String, i64)> = traveller_versions::table
+        .filter(traveller_versions::traveller_id.eq(id))
+        .order(traveller_versions::received_at.asc())
+        .select((
+            traveller_versions::message_id,
+            traveller_versions::source,
+            traveller_versions::data,
+            traveller_versions::received_at,
+        ))
+        .load(conn)?;
+    let versions = versions
+        .into_iter()
+        .map(|(message, source, data, at)| {
+            serde_json::json!({"message_id": message, "source": source, "received_at": rfc3339(at),
+                "data": serde_json::from_str::<serde_json::Value>(&data).unwrap_or_default()})
+        })
+        .collect();
+    let (pnr, co_travellers) = match &current.record_locator {
+        Some(locator) => {
+            let data: Option<String> = pnrs::table
+                .filter(
+                    pnrs::flight_id
+                        .eq(&current.flight_id)
+                        .and(pnrs::record_locator.eq(locator)),
+                )
+                .select(pnrs::data)
+                .first(conn)
+                .optional()?;
+            let others: Vec<(String, String, String)> = travellers::table
+                .filter(
+                    travellers::flight_id
+                        .eq(&current.flight_id)
+                        .and(travellers::record_locator.eq(locator))
+                        .and(travellers::id.ne(id)),
+                )
+                .select((travellers::id, travellers::surname, travellers::given_names))
+                .load(conn)?;
+            (
+                data.and_then(|d| serde_json::from_str(&d).ok()),
+                others
+                    .into_iter()
+                    .map(|(id, s, g)| serde_json::json!({"id": id, "surname": s, "given_names": g}))
+                    .collect(),
+            )
+        }
+        None => (None, Vec::new()),
+    };
+    let person: Option<Option<String>> = travellers::table
+        .filter(travellers::id.eq(id))
+        .select(travellers::person_key)
+        .first(conn)
+        .optional()?;
+    let history = match person.flatten() {
+        Some(key) => {
+            let rows: Vec<(String, String, String, String, String, Option<i64>)> =
+                travellers::table
+                    .inner_join(flights::table.on(flights::id.eq(travellers::flight_id)))
+                    .filter(travellers::person_key.eq(&key).and(travellers::id.ne(id)))
+                    .order(flights::etd.desc())
+                    .limit(100)
+                    .select((
+                        travellers::id,
+                        flights::id,
+                        flights::carrier,
+                        flights::number,
+                        flights::origin,
+                        flights::etd,
+                    ))
+                    .load(conn)?;
+            rows.into_iter()
+                .map(|(t, f, c, n, o, etd)| {
+                    serde_json::json!({"traveller_id": t, "flight_id": f, "flight": format!("{c}{n}"), "origin": o, "etd": etd.map(rfc3339)})
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let hit_rows: Vec<(String, String, f64, bool, i32)> = hits::table
+        .filter(hits::traveller_id.eq(id))
+        .order(hits::score.desc())
+        .select((
+            hits::kind,
+            hits::reason,
+            hits::score,
+            hits::live,
+            hits::source_version,
+        ))
+        .load(conn)?;
+    let hits = hit_rows
+        .into_iter()
+        .map(|(kind, reason, score, live, version)| {
+            serde_json::json!({"kind": kind, "reason": reason, "score": score, "live": live, "source_version": version})
+        })
+        .collect();
+    Ok(Some(TravellerDetail {
+        current,
+        versions,
+        pnr,
+        co_travellers,
+        history,
+        hits,
+    }))
+}

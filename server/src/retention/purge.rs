@@ -21,6 +21,12 @@ pub fn delete_travellers(conn: &mut DbConnection, ids: &[String]) -> QueryResult
         .load(conn)?;
     diesel::delete(review_notes::table.filter(review_notes::item_id.eq_any(&items)))
         .execute(conn)?;
+    // A false-match suppression is derived from the item that recorded it: it goes with it.
+    diesel::delete(
+        crate::db::schema::suppressions::table
+            .filter(crate::db::schema::suppressions::item_id.eq_any(&items)),
+    )
+    .execute(conn)?;
     diesel::delete(review_items::table.filter(review_items::traveller_id.eq_any(ids)))
         .execute(conn)?;
     diesel::delete(hits::table.filter(hits::traveller_id.eq_any(ids))).execute(conn)?;

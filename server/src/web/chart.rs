@@ -146,6 +146,10 @@ mod tests {
         let segs = bar.get_attr("segments").unwrap();
         let y_high = segs.get_item_by_index(0).unwrap().get_attr("y").unwrap();
         assert!(f64::try_from(y_high).unwrap() >= TOP - 1e-9);
-        assert!(v.get_attr("summary").unwrap().to_string().contains("03:00 UTC with 5"));
+        assert!(v
+            .get_attr("summary")
+            .unwrap()
+            .to_string()
+            .contains("03:00 UTC with 5"));
     }
 }

@@ -30,7 +30,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/travellers/{id}/manual-hits",
             web::post().to(traveller::manual_hit),
         )
-        .route("/travellers/{id}/lookout", web::post().to(traveller::lookout))
+        .route(
+            "/travellers/{id}/lookout",
+            web::post().to(traveller::lookout),
+        )
         .route(
             "/travellers/{id}/lookout/{lookout}/status",
             web::post().to(traveller::lookout_status),

@@ -15,7 +15,11 @@ pub fn at_airport(rfc3339: Option<&str>, airport: &str) -> minijinja::Value {
     let local = airports::lookup(airport).map(|a| {
         let l = t.with_timezone(&a.tz);
         // The zone abbreviation alone can be ambiguous ("+04"): name the airport too.
-        format!("{} {airport} ({})", l.format("%Y-%m-%d %H:%M"), l.format("%Z"))
+        format!(
+            "{} {airport} ({})",
+            l.format("%Y-%m-%d %H:%M"),
+            l.format("%Z")
+        )
     });
     context! {
         iso => t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -31,7 +35,10 @@ mod tests {
     #[test]
     fn shows_utc_and_the_airports_local_time() {
         let v = at_airport(Some("2026-07-01T10:00:00Z"), "LHR");
-        assert_eq!(v.get_attr("utc").unwrap().to_string(), "2026-07-01 10:00 UTC");
+        assert_eq!(
+            v.get_attr("utc").unwrap().to_string(),
+            "2026-07-01 10:00 UTC"
+        );
         assert_eq!(
             v.get_attr("local").unwrap().to_string(),
             "2026-07-01 11:00 LHR (BST)"

@@ -68,10 +68,8 @@ pub async fn traveller(
     let p = caller.require(REVIEWERS)?.clone();
     let id = id.into_inner();
     let t = crate::api::db(&state, move |conn, _| {
-        let t = views::travellers(conn, None, Some(&id))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| ApiError::not_found("traveller"))?;
+        let t =
+            views::traveller_detail(conn, &id)?.ok_or_else(|| ApiError::not_found("traveller"))?;
         audit::record(
             conn,
             Event {

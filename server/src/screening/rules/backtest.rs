@@ -143,6 +143,11 @@ pub fn run(conn: &mut DbConnection, spec: &RuleSpec, range: Range) -> Result<Bac
         .map(|(id, f)| (id, flight_facts(f)))
         .collect();
     let ids: Vec<&String> = flight_map.keys().collect();
+    let history = if needs.history {
+        Some(HistoryIndex::load(conn, hi)?)
+    } else {
+        None
+    };
     for batch in ids.chunks(FLIGHTS_PER_BATCH) {
         let people: Vec<Row> = travellers::table
             .filter(travellers::flight_id.eq_any(batch))
@@ -159,18 +164,13 @@ pub fn run(conn: &mut DbConnection, spec: &RuleSpec, range: Range) -> Result<Bac
         } else {
             HashMap::new()
         };
-        let history = if needs.history {
-            history_of(conn, &people, &flight_map)?
-        } else {
-            HashMap::new()
-        };
         let ctx = Ctx {
             rule: &rule,
             spec,
             flights: &flight_map,
             flight_facts: &facts_map,
             pnrs: &pnr_map,
-            history: &history,
+            history: history.as_ref(),
         };
         out.absorb(evaluate_parallel(&ctx, &people));
     }
@@ -209,7 +209,7 @@ struct Ctx<'a> {
     flight_facts: &'a HashMap<&'a String, FlightFacts>,
     /// Booking facts by (flight id, record locator), derived once per PNR.
     pnrs: &'a HashMap<(String, String), PnrFacts>,
-    history: &'a HashMap<String, HistoryFacts>,
+    history: Option<&'a HistoryIndex>,
 }
 
 #[derive(Default)]
@@ -260,7 +260,6 @@ fn evaluate_parallel(ctx: &Ctx<'_>, people: &[Row]) -> Tally {
 
 fn evaluate(ctx: &Ctx<'_>, people: &[Row]) -> Tally {
     let mut out = Tally::default();
-    let no_history = HistoryFacts::default();
     for (id, flight_id, data, locator, person) in people {
         let (Some(flight), Some(flight_facts)) =
             (ctx.flights.get(flight_id), ctx.flight_facts.get(flight_id))
@@ -275,11 +274,11 @@ fn evaluate(ctx: &Ctx<'_>, people: &[Row]) -> Tally {
         let pnr = locator
             .as_ref()
             .and_then(|l| ctx.pnrs.get(&(flight_id.clone(), l.clone())));
-        let history = person
-            .as_ref()
-            .and_then(|p| ctx.history.get(p))
-            .unwrap_or(&no_history);
-        let facts = Facts::from_parts(&t, flight_facts, pnr, history);
+        let history = match (ctx.history, person, flight.etd) {
+            (Some(index), Some(p), Some(etd)) => index.before(p, etd),
+            _ => HistoryFacts::default(),
+        };
+        let facts = Facts::from_parts(&t, flight_facts, pnr, &history);
         if facts
             .departure_date()
             .is_some_and(|d| !ctx.spec.in_force_on(d))
@@ -320,67 +319,66 @@ fn pnrs_of(
         .collect())
 }
 
-/// Trips and live hits on record before each traveller's flight, per person key. Counted once
-/// per person before the earliest flight of the batch: a backtest is an estimate, and this
-/// keeps it to two grouped queries per batch.
-fn history_of(
-    conn: &mut DbConnection,
-    people: &[Row],
-    flights_by_id: &HashMap<String, FlightRow>,
-) -> Result<HashMap<String, HistoryFacts>, DbError> {
-    let mut before: HashMap<&str, i64> = HashMap::new();
-    for (_, flight_id, _, _, person) in people {
-        if let (Some(p), Some(etd)) = (person, flights_by_id.get(flight_id).and_then(|f| f.etd)) {
-            before
-                .entry(p)
-                .and_modify(|e| *e = (*e).min(etd))
-                .or_insert(etd);
-        }
-    }
-    let earliest = before.values().min().copied().unwrap_or(i64::MIN);
-    let keys: Vec<&str> = before.keys().copied().collect();
-    let mut out: HashMap<String, HistoryFacts> = HashMap::new();
-    for chunk in keys.chunks(500) {
-        let trips: Vec<(Option<String>, i64)> = travellers::table
+/// Every person's trips and live hits on record, as sorted departure times, so a traveller's
+/// history before any flight is two binary searches. Two scans of the store, instead of two
+/// grouped queries per batch that revisit frequent travellers again and again.
+struct HistoryIndex {
+    trips: HashMap<String, Vec<i64>>,
+    hits: HashMap<String, Vec<i64>>,
+}
+
+impl HistoryIndex {
+    /// Reads the departures (before `until`) of every traveller record with a person key, and
+    /// of every live hit.
+    fn load(conn: &mut DbConnection, until: i64) -> Result<HistoryIndex, DbError> {
+        let trips: Vec<(Option<String>, Option<i64>)> = travellers::table
             .inner_join(flights::table.on(flights::id.eq(travellers::flight_id)))
             .filter(
                 travellers::person_key
-                    .eq_any(chunk)
-                    .and(flights::etd.lt(earliest)),
+                    .is_not_null()
+                    .and(flights::etd.lt(until)),
             )
-            .group_by(travellers::person_key)
-            .select((travellers::person_key, diesel::dsl::count_star()))
+            .select((travellers::person_key, flights::etd))
             .load(conn)?;
-        let past: Vec<(Option<String>, i64)> = hits::table
+        let hits: Vec<(Option<String>, Option<i64>)> = hits::table
             .inner_join(travellers::table.on(travellers::id.eq(hits::traveller_id)))
             .inner_join(flights::table.on(flights::id.eq(travellers::flight_id)))
             .filter(
                 travellers::person_key
-                    .eq_any(chunk)
-                    .and(flights::etd.lt(earliest))
+                    .is_not_null()
+                    .and(flights::etd.lt(until))
                     .and(hits::live.eq(true)),
             )
-            .group_by(travellers::person_key)
-            .select((travellers::person_key, diesel::dsl::count_star()))
+            .select((travellers::person_key, flights::etd))
             .load(conn)?;
-        for k in chunk {
-            let count = |rows: &[(Option<String>, i64)]| {
-                let n = rows
-                    .iter()
-                    .find(|(p, _)| p.as_deref() == Some(*k))
-                    .map_or(0, |r| r.1);
-                Some(u32::try_from(n).unwrap_or(u32::MAX))
-            };
-            out.insert(
-                (*k).to_string(),
-                HistoryFacts {
-                    previous_trips: count(&trips),
-                    previous_hits: count(&past),
-                },
-            );
+        Ok(HistoryIndex {
+            trips: Self::index(trips),
+            hits: Self::index(hits),
+        })
+    }
+
+    fn index(rows: Vec<(Option<String>, Option<i64>)>) -> HashMap<String, Vec<i64>> {
+        let mut out: HashMap<String, Vec<i64>> = HashMap::new();
+        for (person, etd) in rows {
+            if let (Some(p), Some(t)) = (person, etd) {
+                out.entry(p).or_default().push(t);
+            }
+        }
+        out.values_mut().for_each(|v| v.sort_unstable());
+        out
+    }
+
+    /// What screening would have counted for `person` on a flight departing at `etd`.
+    fn before(&self, person: &str, etd: i64) -> HistoryFacts {
+        let count = |m: &HashMap<String, Vec<i64>>| {
+            let n = m.get(person).map_or(0, |v| v.partition_point(|t| *t < etd));
+            Some(u32::try_from(n).unwrap_or(u32::MAX))
+        };
+        HistoryFacts {
+            previous_trips: count(&self.trips),
+            previous_hits: count(&self.hits),
         }
     }
-    Ok(out)
 }
 
 /// How many of the matched travellers' review items were disposed, and how many resultant.

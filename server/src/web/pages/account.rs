@@ -84,4 +84,3 @@ pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> HttpRespons
         .insert_header((header::LOCATION, "/login"))
         .finish()
 }
-

@@ -88,7 +88,15 @@ pub async fn admin(
         Ok(p) => p,
         Err(r) => return r,
     };
-    render(&state, &p, StatusCode::OK, q.value(), None, Typed::default()).await
+    render(
+        &state,
+        &p,
+        StatusCode::OK,
+        q.value(),
+        None,
+        Typed::default(),
+    )
+    .await
 }
 
 /// The create-user form.

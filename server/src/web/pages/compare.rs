@@ -31,7 +31,9 @@ fn parse_reason<'a>(
     lists: &'a [Arc<LoadedList>],
 ) -> Option<(&'a LoadedList, &'a Entry, Vec<&'a str>)> {
     lists.iter().find_map(|l| {
-        let rest = reason.strip_prefix(l.name.as_str())?.strip_prefix(" entry ")?;
+        let rest = reason
+            .strip_prefix(l.name.as_str())?
+            .strip_prefix(" entry ")?;
         let (id, why) = rest.split_once(": ").unwrap_or((rest, ""));
         let entry = l.entries.iter().find(|e| e.id == id)?;
         let why = why.split("; ").filter(|s| !s.is_empty()).collect();
@@ -77,7 +79,13 @@ fn lines(t: &TravellerView, e: &Entry, matched: Option<&str>) -> Vec<Line> {
     let docs: Vec<String> = t
         .documents
         .iter()
-        .map(|d| format!("{} {}", d.number, d.issuing_country.as_deref().unwrap_or("")))
+        .map(|d| {
+            format!(
+                "{} {}",
+                d.number,
+                d.issuing_country.as_deref().unwrap_or("")
+            )
+        })
         .collect();
     let entry_docs: Vec<String> = e
         .documents
@@ -104,18 +112,18 @@ fn lines(t: &TravellerView, e: &Entry, matched: Option<&str>) -> Vec<Line> {
             field: "Nationality",
             traveller: nat.clone(),
             entry: e.nationalities.join(", "),
-            agree: both(&nat, !e.nationalities.is_empty()).map(|()| {
-                e.nationalities
-                    .iter()
-                    .any(|n| n.eq_ignore_ascii_case(&nat))
-            }),
+            agree: both(&nat, !e.nationalities.is_empty())
+                .map(|()| e.nationalities.iter().any(|n| n.eq_ignore_ascii_case(&nat))),
         },
         Line {
             field: "Gender",
             traveller: gender.clone(),
             entry: e.gender.clone().unwrap_or_default(),
-            agree: both(&gender, e.gender.is_some())
-                .map(|()| e.gender.as_deref().is_some_and(|g| g.eq_ignore_ascii_case(&gender))),
+            agree: both(&gender, e.gender.is_some()).map(|()| {
+                e.gender
+                    .as_deref()
+                    .is_some_and(|g| g.eq_ignore_ascii_case(&gender))
+            }),
         },
         Line {
             field: "Documents",

@@ -25,7 +25,11 @@ fn load_by_hour(
     };
     let items = queue::list(conn, now, 0, &f)?;
     let due = items.iter().filter_map(|i| {
-        let t = if i.direction == "outbound" { &i.etd } else { &i.eta };
+        let t = if i.direction == "outbound" {
+            &i.etd
+        } else {
+            &i.eta
+        };
         let ms = chrono::DateTime::parse_from_rfc3339(t.as_deref()?)
             .ok()?
             .timestamp_millis();

@@ -76,7 +76,15 @@ pub async fn claim(
     let (id, p2) = (id.into_inner(), p.clone());
     let r = crate::api::db(&state, move |conn, _| {
         let out = items::claim(conn, &id, &p2.user_id)?;
-        settle(conn, &p2, "item.claim", &id, &format!("item:{id}"), out, "claimed")
+        settle(
+            conn,
+            &p2,
+            "item.claim",
+            &id,
+            &format!("item:{id}"),
+            out,
+            "claimed",
+        )
     })
     .await;
     match r {
@@ -162,7 +170,15 @@ pub async fn reopen(
     let (id, p2) = (id.into_inner(), p.clone());
     let r = crate::api::db(&state, move |conn, _| {
         let out = items::reopen(conn, &id, &p2.user_id, &reason)?;
-        settle(conn, &p2, "item.reopen", &id, &format!("item:{id}"), out, "reopened")
+        settle(
+            conn,
+            &p2,
+            "item.reopen",
+            &id,
+            &format!("item:{id}"),
+            out,
+            "reopened",
+        )
     })
     .await;
     match r {

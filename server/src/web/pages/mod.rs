@@ -163,10 +163,8 @@ pub(super) fn audit(
 
 /// An id from a form or path fit to put back into a URL (ids are UUIDs: no `/`, `?`, `#`).
 pub(super) fn safe_id(id: &str) -> Option<&str> {
-    (!id.is_empty()
-        && id.len() <= 64
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-    .then_some(id)
+    (!id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then_some(id)
 }
 
 /// Trims a typed text and checks its length; `None` when empty or longer than `max` characters.

@@ -204,4 +204,3 @@ pub async fn audit(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
         Err(e) => failure(&p, e),
     }
 }
-

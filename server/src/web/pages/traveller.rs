@@ -88,7 +88,13 @@ pub async fn traveller(
                 .map(|n| n.author.clone())
                 .chain(item.as_ref().and_then(|i| i.assignee.clone())),
         );
-        audit(conn, &p2, "traveller.read", &format!("traveller:{id}"), "ok")?;
+        audit(
+            conn,
+            &p2,
+            "traveller.read",
+            &format!("traveller:{id}"),
+            "ok",
+        )?;
         if let Some(i) = &item {
             audit(conn, &p2, "item.read", &format!("item:{}", i.id), "ok")?;
         }

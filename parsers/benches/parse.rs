@@ -3,6 +3,11 @@
 //! typed PAXLST parse, and to beat that crate's tokenizer alone).
 //!
 //! `cargo bench -p paxrisk-parsers --bench parse`; figures go to BENCHMARKS.md.
+//!
+//! With `PAXRISK_BENCH_ONCE=<input>/<reader>` (e.g. `generated_paxlst/typed_parse`) the binary
+//! skips criterion and runs that one reader `PAXRISK_BENCH_RUNS` times (default 1): the form to
+//! run under `valgrind --tool=callgrind` or `perf record`, whose instruction counts stay
+//! comparable when the shared machine is loaded and wall times are not.
 
 use std::path::PathBuf;
 
@@ -67,9 +72,25 @@ impl EdifactHandler for Count {
     }
 }
 
+/// The PAXLST or PNRGOV files (`kind` = `paxlst` / `pnrgov` in the file name) of generated
+/// traffic: 40 flights of 100 to 450 passengers plus crew, every file a whole interchange as
+/// `paxrisk generate` writes it (multi-part manifests, PNR pushes and their updates).
+fn generated(kind: &str) -> Vec<Vec<u8>> {
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).expect("valid date");
+    let opts = paxrisk_parsers::generate::GenerateOptions::new(40, 7, date);
+    paxrisk_parsers::generate::generate(&opts)
+        .files
+        .into_iter()
+        .filter(|f| f.name.contains(kind) || (kind == "paxlst" && f.name.contains("crew")))
+        .map(|f| f.bytes)
+        .collect()
+}
+
 fn inputs() -> Vec<(String, Vec<Vec<u8>>)> {
     let mut v = vec![
         ("manifest_5000".to_string(), vec![manifest(5000)]),
+        ("generated_paxlst".to_string(), generated("paxlst")),
+        ("generated_pnrgov".to_string(), generated("pnrgov")),
         ("corpus_paxlst".to_string(), corpus("PAXLST:")),
         ("corpus_pnrgov".to_string(), corpus("PNRGOV:")),
     ];
@@ -77,8 +98,44 @@ fn inputs() -> Vec<(String, Vec<Vec<u8>>)> {
     v
 }
 
+/// One reader over one input's files.
+fn run_once(reader: &str, files: &[Vec<u8>], today: chrono::NaiveDate) -> usize {
+    let mut n = 0;
+    for f in files {
+        n += match reader {
+            "tokenize" => paxrisk_parsers::edifact::read(f).messages.len(),
+            "typed_parse" => paxrisk_parsers::parse_with(f, today).len(),
+            "edifact_parser" => {
+                let mut h = Count(0);
+                let _ = EdifactStreamParser::parse(f, &mut h);
+                h.0
+            }
+            other => panic!("unknown reader {other}: tokenize, typed_parse or edifact_parser"),
+        };
+    }
+    n
+}
+
 fn bench(c: &mut Criterion) {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).expect("valid date");
+    if let Ok(which) = std::env::var("PAXRISK_BENCH_ONCE") {
+        let (input, reader) = which.split_once('/').expect("PAXRISK_BENCH_ONCE=input/reader");
+        let runs: usize = std::env::var("PAXRISK_BENCH_RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(1);
+        let (_, files) = inputs()
+            .into_iter()
+            .find(|(n, _)| n == input)
+            .expect("unknown input");
+        let bytes: usize = files.iter().map(Vec::len).sum();
+        let mut n = 0;
+        for _ in 0..runs {
+            n += run_once(reader, &files, today);
+        }
+        eprintln!("{input}/{reader}: {runs} runs over {bytes} bytes in {} files ({n})", files.len());
+        return;
+    }
     for (name, files) in inputs() {
         let bytes: usize = files.iter().map(Vec::len).sum();
         let mut g = c.benchmark_group(&name);

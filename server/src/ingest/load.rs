@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use paxrisk_parsers::{Diagnostic, Flight, Manifest, PnrPush, Severity, Traveller};
 
 use super::airports;
-use crate::db::schema::{documents, flights, jobs, pnrs, travellers};
+use crate::db::schema::{flights, jobs, pnrs};
 use crate::db::{new_id, now_ms, DbConnection};
 
 /// Which kind of message a traveller's data came from; API outranks PNR for identity.
@@ -165,7 +165,7 @@ pub fn load_manifest(
     };
     let mut roster = super::roster::Roster::load(conn, &flight_id, origin)?;
     for t in &m.travellers {
-        roster.put(conn, t, None, DataSource::Api)?;
+        roster.put(t, None, DataSource::Api)?;
     }
     roster.flush(conn)?;
     enqueue_screening(conn, &flight_id)?;
@@ -279,60 +279,12 @@ pub fn load_pnrs(
             }
         }
         for t in &pnr.travellers {
-            roster.put(conn, t, Some(&pnr.record_locator), DataSource::Pnr)?;
+            roster.put(t, Some(&pnr.record_locator), DataSource::Pnr)?;
         }
     }
     roster.flush(conn)?;
     enqueue_screening(conn, &flight_id)?;
     Ok(Some(flight_id))
-}
-
-pub(super) fn set_current(
-    conn: &mut DbConnection,
-    id: &str,
-    t: &Traveller,
-    data: &str,
-    source: DataSource,
-    origin: &Origin<'_>,
-) -> QueryResult<()> {
-    diesel::update(travellers::table.filter(travellers::id.eq(id)))
-        .set((
-            travellers::source.eq(source.as_str()),
-            travellers::kind.eq(kind_str(t)),
-            travellers::surname.eq(&t.surname),
-            travellers::given_names.eq(&t.given_names),
-            travellers::date_of_birth.eq(&t.date_of_birth),
-            travellers::gender.eq(&t.gender),
-            travellers::nationality.eq(&t.nationality),
-            travellers::data.eq(data),
-            travellers::message_id.eq(origin.message_id),
-            travellers::updated_at.eq(now_ms()),
-            travellers::person_key.eq(person_key(t)),
-        ))
-        .execute(conn)?;
-    replace_documents(conn, id, t)
-}
-
-fn replace_documents(
-    conn: &mut DbConnection,
-    traveller_id: &str,
-    t: &Traveller,
-) -> QueryResult<()> {
-    diesel::delete(documents::table.filter(documents::traveller_id.eq(traveller_id)))
-        .execute(conn)?;
-    for d in &t.documents {
-        diesel::insert_into(documents::table)
-            .values((
-                documents::id.eq(new_id()),
-                documents::traveller_id.eq(traveller_id),
-                documents::doc_type.eq(&d.doc_type),
-                documents::number.eq(&d.number),
-                documents::issuing_country.eq(&d.issuing_country),
-                documents::expiry.eq(&d.expiry),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
 }
 
 pub(super) fn kind_str(t: &Traveller) -> &'static str {

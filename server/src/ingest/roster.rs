@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use paxrisk_parsers::Traveller;
 
-use super::load::{flight_identity_key, kind_str, person_key, set_current, DataSource, Origin};
+use super::load::{flight_identity_key, kind_str, person_key, DataSource, Origin};
 use crate::db::schema::{documents, traveller_versions, travellers};
 use crate::db::{new_id, now_ms, DbConnection};
 
@@ -67,6 +67,12 @@ pub struct Roster<'a> {
     new: Vec<NewTraveller>,
     new_docs: Vec<(usize, Vec<NewDocument>)>,
     versions: Vec<NewVersion>,
+    /// Stored travellers whose current view this message replaces (one set-based UPDATE).
+    updates: Vec<serde_json::Value>,
+    /// Their new documents (their old ones are deleted in one statement).
+    update_docs: Vec<NewDocument>,
+    /// Stored travellers that only gain a record locator.
+    locators: Vec<serde_json::Value>,
 }
 
 impl<'a> Roster<'a> {
@@ -90,13 +96,15 @@ impl<'a> Roster<'a> {
             new: Vec::new(),
             new_docs: Vec::new(),
             versions: Vec::new(),
+            updates: Vec::new(),
+            update_docs: Vec::new(),
+            locators: Vec::new(),
         })
     }
 
     /// Adds or updates one traveller; PNR data never replace API identity data.
     pub fn put(
         &mut self,
-        conn: &mut DbConnection,
         t: &Traveller,
         locator: Option<&str>,
         source: DataSource,
@@ -120,18 +128,29 @@ impl<'a> Roster<'a> {
                         }
                     }
                     (None, false) => {
-                        set_current(conn, &id, t, &data, source, self.origin)?;
-                        if let Some(l) = locator {
-                            diesel::update(travellers::table.filter(travellers::id.eq(&id)))
-                                .set(travellers::record_locator.eq(l))
-                                .execute(conn)?;
-                        }
+                        // A later message about the same stored traveller in this batch wins.
+                        self.updates.retain(|u| u["id"] != id.as_str());
+                        self.update_docs.retain(|d| d.traveller_id != id);
+                        self.updates.push(serde_json::json!({
+                            "id": id,
+                            "source": source.as_str(),
+                            "kind": kind_str(t),
+                            "surname": t.surname,
+                            "given_names": t.given_names,
+                            "date_of_birth": t.date_of_birth,
+                            "gender": t.gender,
+                            "nationality": t.nationality,
+                            "data": data,
+                            "message_id": self.origin.message_id,
+                            "updated_at": now_ms(),
+                            "person_key": person_key(t),
+                            "record_locator": locator,
+                        }));
+                        self.update_docs.extend(docs(&id, t));
                     }
                     (None, true) => {
                         if let Some(l) = locator {
-                            diesel::update(travellers::table.filter(travellers::id.eq(&id)))
-                                .set(travellers::record_locator.eq(l))
-                                .execute(conn)?;
+                            self.locators.push(serde_json::json!({"id": id, "record_locator": l}));
                         }
                     }
                 }
@@ -219,10 +238,86 @@ impl<'a> Roster<'a> {
             };
         }
         insert_all!(travellers::table, self.new);
+        if !self.updates.is_empty() {
+            let ids: Vec<&str> = self.updates.iter().filter_map(|u| u["id"].as_str()).collect();
+            for chunk in ids.chunks(CHUNK) {
+                diesel::delete(documents::table.filter(documents::traveller_id.eq_any(chunk))).execute(conn)?;
+            }
+            set_based_update(conn, &UPDATE_CURRENT, &self.updates)?;
+        }
+        if !self.locators.is_empty() {
+            set_based_update(conn, &UPDATE_LOCATOR, &self.locators)?;
+        }
         insert_all!(documents::table, docs);
+        insert_all!(documents::table, self.update_docs);
         insert_all!(traveller_versions::table, self.versions);
         Ok(())
     }
+}
+
+/// A set-based UPDATE of travellers from a JSON array of rows, one statement per backend dialect.
+struct SetUpdate {
+    /// `SET` list (columns of `travellers` from `v`).
+    set: &'static str,
+    /// Columns of `v` and their SQL types (PostgreSQL record definition).
+    columns: &'static [(&'static str, &'static str)],
+}
+
+const UPDATE_CURRENT: SetUpdate = SetUpdate {
+    set: "source = v.source, kind = v.kind, surname = v.surname, given_names = v.given_names, \
+          date_of_birth = v.date_of_birth, gender = v.gender, nationality = v.nationality, data = v.data, \
+          message_id = v.message_id, updated_at = v.updated_at, person_key = v.person_key, \
+          record_locator = COALESCE(v.record_locator, travellers.record_locator)",
+    columns: &[
+        ("id", "text"),
+        ("source", "text"),
+        ("kind", "text"),
+        ("surname", "text"),
+        ("given_names", "text"),
+        ("date_of_birth", "text"),
+        ("gender", "text"),
+        ("nationality", "text"),
+        ("data", "text"),
+        ("message_id", "text"),
+        ("updated_at", "bigint"),
+        ("person_key", "text"),
+        ("record_locator", "text"),
+    ],
+};
+
+const UPDATE_LOCATOR: SetUpdate =
+    SetUpdate { set: "record_locator = v.record_locator", columns: &[("id", "text"), ("record_locator", "text")] };
+
+/// Updates many travellers in one statement: the rows travel as one JSON parameter, read back
+/// with `json_to_recordset` (PostgreSQL) or `json_each` (SQLite), so a manifest that follows its
+/// PNR push costs one round trip instead of one per traveller.
+fn set_based_update(conn: &mut DbConnection, u: &SetUpdate, rows: &[serde_json::Value]) -> QueryResult<()> {
+    use diesel::sql_types::Text;
+    for chunk in rows.chunks(2000) {
+        let json = serde_json::Value::Array(chunk.to_vec()).to_string();
+        match conn {
+            DbConnection::Pg(c) => {
+                let record: Vec<String> = u.columns.iter().map(|(n, t)| format!("{n} {t}")).collect();
+                let sql = format!(
+                    "UPDATE travellers SET {} FROM json_to_recordset($1::json) AS v({}) WHERE travellers.id = v.id",
+                    u.set,
+                    record.join(", ")
+                );
+                diesel::sql_query(sql).bind::<Text, _>(json).execute(c)?;
+            }
+            DbConnection::Sqlite(c) => {
+                let fields: Vec<String> =
+                    u.columns.iter().map(|(n, _)| format!("json_extract(value, '$.{n}') AS {n}")).collect();
+                let sql = format!(
+                    "UPDATE travellers SET {} FROM (SELECT {} FROM json_each(?)) AS v WHERE travellers.id = v.id",
+                    u.set,
+                    fields.join(", ")
+                );
+                diesel::sql_query(sql).bind::<Text, _>(json).execute(c)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn docs(traveller_id: &str, t: &Traveller) -> Vec<NewDocument> {

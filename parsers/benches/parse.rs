@@ -119,7 +119,9 @@ fn run_once(reader: &str, files: &[Vec<u8>], today: chrono::NaiveDate) -> usize 
 fn bench(c: &mut Criterion) {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).expect("valid date");
     if let Ok(which) = std::env::var("PAXRISK_BENCH_ONCE") {
-        let (input, reader) = which.split_once('/').expect("PAXRISK_BENCH_ONCE=input/reader");
+        let (input, reader) = which
+            .split_once('/')
+            .expect("PAXRISK_BENCH_ONCE=input/reader");
         let runs: usize = std::env::var("PAXRISK_BENCH_RUNS")
             .ok()
             .and_then(|r| r.parse().ok())
@@ -133,7 +135,10 @@ fn bench(c: &mut Criterion) {
         for _ in 0..runs {
             n += run_once(reader, &files, today);
         }
-        eprintln!("{input}/{reader}: {runs} runs over {bytes} bytes in {} files ({n})", files.len());
+        eprintln!(
+            "{input}/{reader}: {runs} runs over {bytes} bytes in {} files ({n})",
+            files.len()
+        );
         return;
     }
     for (name, files) in inputs() {

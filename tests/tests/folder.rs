@@ -8,13 +8,22 @@ use common::{manifest, Backend, TestApp};
 
 #[test]
 fn intake_folder_on_sqlite() {
-    let Some(mut app) = TestApp::new(Backend::Sqlite) else { return };
+    let Some(mut app) = TestApp::new(Backend::Sqlite) else {
+        return;
+    };
     app.user("folder-officer", "officer", None);
     app.start();
     let officer = app.login("folder-officer");
     let root = app.dir.path().join("intake");
     let now = Utc::now().naive_utc();
-    let text = manifest("720", now, now + chrono::Duration::hours(6), &[("FOLDERSON", "MIRA", "880808", "NOR", "QF0000720")], "01:F", "72");
+    let text = manifest(
+        "720",
+        now,
+        now + chrono::Duration::hours(6),
+        &[("FOLDERSON", "MIRA", "880808", "NOR", "QF0000720")],
+        "01:F",
+        "72",
+    );
     std::fs::create_dir_all(root.join("incoming/ZZ")).unwrap();
     std::fs::write(root.join("incoming/ZZ/manifest.edi"), &text).unwrap();
     std::fs::write(root.join("incoming/empty.edi"), b"").unwrap();
@@ -33,7 +42,9 @@ fn intake_folder_on_sqlite() {
     let mut found = None;
     for _ in 0..100 {
         let (_, m) = app.json("GET", "/api/v1/messages", Some(&officer), None);
-        found = m["messages"].as_array().and_then(|a| a.iter().find(|x| x["status"] == "screened").cloned());
+        found = m["messages"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["status"] == "screened").cloned());
         if found.is_some() {
             break;
         }
@@ -42,5 +53,9 @@ fn intake_folder_on_sqlite() {
     let message = found.expect("the folder message was processed");
     assert_eq!(message["carrier"], "ZZ", "the sub-folder names the carrier");
     let (_, f) = app.json("GET", "/api/v1/flights", Some(&officer), None);
-    assert!(f["flights"].as_array().unwrap().iter().any(|x| x["number"] == "720" && x["travellers"] == 1));
+    assert!(f["flights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["number"] == "720" && x["travellers"] == 1));
 }

@@ -26,6 +26,8 @@ pub struct Reader {
     /// values of one segment in a row; splitting it once is what keeps parsing fast).
     cached: Option<usize>,
     ranges: Vec<(usize, usize)>,
+    /// Whether the cached segment is plain ([`Segment::split_ranges`]).
+    plain: bool,
 }
 
 impl Reader {
@@ -38,12 +40,13 @@ impl Reader {
             decode_reported: None,
             cached: None,
             ranges: Vec::with_capacity(16),
+            plain: false,
         }
     }
 
     fn split(&mut self, seg: &Segment) {
         if self.cached != Some(seg.position) {
-            seg.element_ranges(&mut self.ranges);
+            self.plain = seg.split_ranges(&mut self.ranges);
             self.cached = Some(seg.position);
         }
     }
@@ -58,6 +61,7 @@ impl Reader {
     pub fn value<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Value<'a> {
         self.split(seg);
         match self.ranges.get(e) {
+            Some(&r) if self.plain => seg.plain_element_at(r).component(c),
             Some(&r) => seg.element_at(r).component(c),
             None => seg.element_at((0, 0)).component(usize::MAX),
         }
@@ -95,7 +99,12 @@ impl Reader {
         let Some(&range) = self.ranges.get(e) else {
             return Vec::new();
         };
-        let raws: Vec<_> = seg.element_at(range).components().skip(from).collect();
+        let element = if self.plain {
+            seg.plain_element_at(range)
+        } else {
+            seg.element_at(range)
+        };
+        let raws: Vec<_> = element.components().skip(from).collect();
         raws.into_iter()
             .map(|v| self.decode(seg, &v.bytes()))
             .filter(|s| !s.is_empty())

@@ -47,6 +47,7 @@ impl<'a> Segment<'a> {
                     return Element {
                         raw: &[],
                         delims: self.delims,
+                        plain: true,
                     }
                 }
             }
@@ -55,14 +56,18 @@ impl<'a> Segment<'a> {
         Element {
             raw: head,
             delims: self.delims,
+            plain: false,
         }
     }
 
     /// All data elements in order.
     pub fn elements(&self) -> impl Iterator<Item = Element<'a>> + 'a {
         let delims = self.delims;
-        Splitter::new(self.body, delims.element, delims.release)
-            .map(move |raw| Element { raw, delims })
+        Splitter::new(self.body, delims.element, delims.release).map(move |raw| Element {
+            raw,
+            delims,
+            plain: false,
+        })
     }
 
     /// Number of data elements (trailing empty ones included).
@@ -78,12 +83,48 @@ impl<'a> Segment<'a> {
     /// Byte ranges (within [`Segment::body`]) of every data element, written into `out`: one
     /// pass, so that readers asking for several elements do not rescan the segment each time.
     pub fn element_ranges(&self, out: &mut Vec<(usize, usize)>) {
+        self.split_ranges(out);
+    }
+
+    /// [`Segment::element_ranges`], also telling whether the body is *plain*: no release
+    /// character and no line break anywhere, so that every value of it can be borrowed as it is
+    /// and split without release handling. Same splitting rules as [`split_once`], in the same
+    /// single pass that finds the boundaries (most segments are plain: this is what spares a
+    /// second scan of every value read).
+    pub fn split_ranges(&self, out: &mut Vec<(usize, usize)>) -> bool {
         out.clear();
-        let base = self.body.as_ptr() as usize;
-        for piece in Splitter::new(self.body, self.delims.element, self.delims.release) {
-            let start = piece.as_ptr() as usize - base;
-            out.push((start, start + piece.len()));
+        let body = self.body;
+        let sep = self.delims.element;
+        let s0 = sep.first();
+        let release = self.delims.release;
+        // Without a release character the separator stands in, as in `split_once`.
+        let r0 = release.map_or(s0, |r| r.first());
+        let mut plain = true;
+        let mut start = 0;
+        let mut i = 0;
+        while i < body.len() {
+            let b = body[i];
+            if b == r0 {
+                if let Some(r) = release.filter(|r| r.starts(&body[i..])) {
+                    plain = false;
+                    let next = i + r.len();
+                    i = next + body.get(next).map_or(0, |&b| char_len(b));
+                    continue;
+                }
+            }
+            if b == s0 && sep.starts(&body[i..]) {
+                out.push((start, i));
+                i += sep.len();
+                start = i;
+                continue;
+            }
+            if b == b'\n' || b == b'\r' {
+                plain = false;
+            }
+            i += 1;
         }
+        out.push((start, body.len().max(start)));
+        plain
     }
 
     /// The element at a range returned by [`Segment::element_ranges`].
@@ -92,6 +133,16 @@ impl<'a> Segment<'a> {
         Element {
             raw,
             delims: self.delims,
+            plain: false,
+        }
+    }
+
+    /// The element at a range of a segment [`Segment::split_ranges`] found plain: its values
+    /// are borrowed without looking for release characters or line breaks.
+    pub(crate) fn plain_element_at(&self, range: (usize, usize)) -> Element<'a> {
+        Element {
+            plain: true,
+            ..self.element_at(range)
         }
     }
 }
@@ -102,41 +153,53 @@ pub struct Element<'a> {
     /// Raw bytes, still escaped.
     pub raw: &'a [u8],
     delims: Delimiters,
+    /// No release character and no line break inside (see [`Segment::split_ranges`]).
+    plain: bool,
 }
 
 impl<'a> Element<'a> {
     /// Component `i`; empty when absent.
     pub fn component(&self, i: usize) -> Value<'a> {
+        // In a plain element no release character can hide a separator.
+        let release = if self.plain {
+            None
+        } else {
+            self.delims.release
+        };
+        let empty = Value {
+            raw: &[],
+            release: self.delims.release,
+            plain: true,
+        };
         if self.raw.is_empty() && i > 0 {
-            return Value {
-                raw: &[],
-                release: self.delims.release,
-            };
+            return empty;
         }
         let mut rest = self.raw;
         for _ in 0..i {
-            match split_once(rest, &self.delims.component, self.delims.release) {
+            match split_once(rest, &self.delims.component, release) {
                 (_, Some(tail)) => rest = tail,
-                (_, None) => {
-                    return Value {
-                        raw: &[],
-                        release: self.delims.release,
-                    }
-                }
+                (_, None) => return empty,
             }
         }
-        let (head, _) = split_once(rest, &self.delims.component, self.delims.release);
+        let (head, _) = split_once(rest, &self.delims.component, release);
         Value {
             raw: head,
             release: self.delims.release,
+            plain: self.plain,
         }
     }
 
     /// All components in order.
     pub fn components(&self) -> impl Iterator<Item = Value<'a>> + 'a {
         let release = self.delims.release;
-        Splitter::new(self.raw, self.delims.component, release)
-            .map(move |raw| Value { raw, release })
+        let plain = self.plain;
+        Splitter::new(self.raw, self.delims.component, release.filter(|_| !plain)).map(move |raw| {
+            Value {
+                raw,
+                release,
+                plain,
+            }
+        })
     }
 
     /// Whether the element holds nothing but separators and line breaks.
@@ -151,12 +214,17 @@ pub struct Value<'a> {
     /// Raw bytes as in the buffer.
     pub raw: &'a [u8],
     release: Option<Delim>,
+    /// Known to hold no release character and no line break: [`Value::bytes`] borrows at once.
+    plain: bool,
 }
 
 impl<'a> Value<'a> {
     /// The value with release characters resolved and line breaks dropped (line breaks inside a
     /// segment are transport artefacts, reference/messages.md §1.4). Borrows when nothing changes.
     pub fn bytes(&self) -> Cow<'a, [u8]> {
+        if self.plain {
+            return Cow::Borrowed(self.raw);
+        }
         let r0 = self.release.map_or(b'\n', |r| r.first());
         let needs_work = self
             .raw

@@ -150,7 +150,8 @@ impl<'a> Roster<'a> {
                     }
                     (None, true) => {
                         if let Some(l) = locator {
-                            self.locators.push(serde_json::json!({"id": id, "record_locator": l}));
+                            self.locators
+                                .push(serde_json::json!({"id": id, "record_locator": l}));
                         }
                     }
                 }
@@ -239,9 +240,14 @@ impl<'a> Roster<'a> {
         }
         insert_all!(travellers::table, self.new);
         if !self.updates.is_empty() {
-            let ids: Vec<&str> = self.updates.iter().filter_map(|u| u["id"].as_str()).collect();
+            let ids: Vec<&str> = self
+                .updates
+                .iter()
+                .filter_map(|u| u["id"].as_str())
+                .collect();
             for chunk in ids.chunks(CHUNK) {
-                diesel::delete(documents::table.filter(documents::traveller_id.eq_any(chunk))).execute(conn)?;
+                diesel::delete(documents::table.filter(documents::traveller_id.eq_any(chunk)))
+                    .execute(conn)?;
             }
             set_based_update(conn, &UPDATE_CURRENT, &self.updates)?;
         }
@@ -285,19 +291,26 @@ const UPDATE_CURRENT: SetUpdate = SetUpdate {
     ],
 };
 
-const UPDATE_LOCATOR: SetUpdate =
-    SetUpdate { set: "record_locator = v.record_locator", columns: &[("id", "text"), ("record_locator", "text")] };
+const UPDATE_LOCATOR: SetUpdate = SetUpdate {
+    set: "record_locator = v.record_locator",
+    columns: &[("id", "text"), ("record_locator", "text")],
+};
 
 /// Updates many travellers in one statement: the rows travel as one JSON parameter, read back
 /// with `json_to_recordset` (PostgreSQL) or `json_each` (SQLite), so a manifest that follows its
 /// PNR push costs one round trip instead of one per traveller.
-fn set_based_update(conn: &mut DbConnection, u: &SetUpdate, rows: &[serde_json::Value]) -> QueryResult<()> {
+fn set_based_update(
+    conn: &mut DbConnection,
+    u: &SetUpdate,
+    rows: &[serde_json::Value],
+) -> QueryResult<()> {
     use diesel::sql_types::Text;
     for chunk in rows.chunks(2000) {
         let json = serde_json::Value::Array(chunk.to_vec()).to_string();
         match conn {
             DbConnection::Pg(c) => {
-                let record: Vec<String> = u.columns.iter().map(|(n, t)| format!("{n} {t}")).collect();
+                let record: Vec<String> =
+                    u.columns.iter().map(|(n, t)| format!("{n} {t}")).collect();
                 let sql = format!(
                     "UPDATE travellers SET {} FROM json_to_recordset($1::json) AS v({}) WHERE travellers.id = v.id",
                     u.set,
@@ -306,8 +319,11 @@ fn set_based_update(conn: &mut DbConnection, u: &SetUpdate, rows: &[serde_json::
                 diesel::sql_query(sql).bind::<Text, _>(json).execute(c)?;
             }
             DbConnection::Sqlite(c) => {
-                let fields: Vec<String> =
-                    u.columns.iter().map(|(n, _)| format!("json_extract(value, '$.{n}') AS {n}")).collect();
+                let fields: Vec<String> = u
+                    .columns
+                    .iter()
+                    .map(|(n, _)| format!("json_extract(value, '$.{n}') AS {n}"))
+                    .collect();
                 let sql = format!(
                     "UPDATE travellers SET {} FROM (SELECT {} FROM json_each(?)) AS v WHERE travellers.id = v.id",
                     u.set,

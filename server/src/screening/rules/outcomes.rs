@@ -371,8 +371,9 @@ mod tests {
         let half_life_ms = (HALF_LIFE_DAYS * DAY_MS) as i64;
         assert!((decay(0) - 1.0).abs() < 1e-12);
         assert!((decay(half_life_ms) - 0.5).abs() < 1e-9);
-        // Ten resultant reviews a year ago weigh little: the suggestion is near the base again.
-        let r = 10.0 * decay(4 * half_life_ms);
-        assert!(model(40, r, 0.0).2 <= 48);
+        // Ten fresh resultant reviews more than double the weight; a year (four half-lives)
+        // later they count as 0.625 and the suggestion is back near the base.
+        assert_eq!(model(40, 10.0, 0.0).2, 100);
+        assert_eq!(model(40, 10.0 * decay(4 * half_life_ms), 0.0).2, 49);
     }
 }

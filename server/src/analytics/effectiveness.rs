@@ -81,6 +81,9 @@ struct Flag {
     sex: String,
 }
 
+/// A rule hit: rule id, traveller id, scheduled departure, nationality, sex.
+type HitRow = (String, String, Option<i64>, Option<String>, Option<String>);
+
 /// The review of one traveller's item: `(disposition, created_at, updated_at)`.
 type Review = (Option<String>, i64, i64);
 
@@ -114,7 +117,7 @@ pub fn report(conn: &mut DbConnection, range: Range) -> Result<Report, DbError> 
             *pop_sex.entry(label(sex)).or_default() += n;
         }
     }
-    let rows: Vec<(String, String, Option<i64>, Option<String>, Option<String>)> = hits::table
+    let rows: Vec<HitRow> = hits::table
         .inner_join(flights::table.on(flights::id.eq(hits::flight_id)))
         .inner_join(travellers::table.on(travellers::id.eq(hits::traveller_id)))
         .filter(
@@ -292,10 +295,11 @@ fn median(v: &mut [f64]) -> Option<f64> {
     }
     v.sort_by(f64::total_cmp);
     let m = v.len() / 2;
-    Some(if v.len() % 2 == 0 {
-        (v[m - 1] + v[m]) / 2.0
-    } else {
+    // Odd counts have a middle value; even ones average the two around the middle.
+    Some(if v.len() % 2 == 1 {
         v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
     })
 }
 

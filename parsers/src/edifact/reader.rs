@@ -70,8 +70,11 @@ impl Reader {
     /// A code (qualifier, type) without allocating when it is plain ASCII, trimmed.
     pub fn code<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Cow<'a, str> {
         match self.value(seg, e, c).bytes() {
-            Cow::Borrowed(b) => match std::str::from_utf8(b) {
-                Ok(s) => Cow::Borrowed(s.trim()),
+            Cow::Borrowed(b) => match std::str::from_utf8(b.trim_ascii()) {
+                // Trimming ASCII spaces first gives what `str::trim` would on codes, which are
+                // ASCII; anything else takes the lossy path below and is trimmed there.
+                Ok(s) if s.is_ascii() => Cow::Borrowed(s),
+                Ok(_) => Cow::Owned(String::from_utf8_lossy(b).trim().to_string()),
                 Err(_) => Cow::Owned(String::from_utf8_lossy(b).trim().to_string()),
             },
             Cow::Owned(b) => Cow::Owned(String::from_utf8_lossy(&b).trim().to_string()),
@@ -80,13 +83,22 @@ impl Reader {
 
     /// Component `c` of element `e`, decoded and trimmed of surrounding spaces.
     pub fn text(&mut self, seg: &Segment, e: usize, c: usize) -> String {
-        let raw = self.value(seg, e, c);
-        if raw.raw.is_empty() {
-            return String::new();
-        }
-        self.decode(seg, &raw.bytes())
+        self.str(seg, e, c).into_owned()
     }
 
+    /// [`Reader::text`] borrowed from the buffer when nothing had to change (plain value in an
+    /// ASCII-compatible repertoire): values that are only looked at (dates, counts, codes) then
+    /// cost no allocation.
+    pub fn str<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Cow<'a, str> {
+        let raw = self.value(seg, e, c);
+        if raw.raw.is_empty() {
+            return Cow::Borrowed("");
+        }
+        match raw.bytes() {
+            Cow::Borrowed(b) => self.decode_cow(seg, b),
+            Cow::Owned(b) => Cow::Owned(self.decode_cow(seg, &b).into_owned()),
+        }
+    }
     /// Like [`Reader::text`], `None` when empty.
     pub fn opt(&mut self, seg: &Segment, e: usize, c: usize) -> Option<String> {
         let t = self.text(seg, e, c);
@@ -113,6 +125,11 @@ impl Reader {
 
     /// Decodes bytes of `seg`, reporting a repertoire problem once per segment.
     pub fn decode(&mut self, seg: &Segment, bytes: &[u8]) -> String {
+        self.decode_cow(seg, bytes).into_owned()
+    }
+
+    /// [`Reader::decode`], trimmed, borrowing `bytes` when they decode to themselves.
+    fn decode_cow<'b>(&mut self, seg: &Segment, bytes: &'b [u8]) -> Cow<'b, str> {
         let (s, issue) = self.charset.decode(bytes);
         if let Some(issue) = issue {
             if self.decode_reported != Some(seg.index) {
@@ -131,11 +148,16 @@ impl Reader {
                 self.warn(seg, msg.to_string());
             }
         }
-        let t = s.trim();
-        if t.len() == s.len() {
-            s.into_owned()
-        } else {
-            t.to_string()
+        match s {
+            Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+            Cow::Owned(o) => {
+                let t = o.trim();
+                if t.len() == o.len() {
+                    Cow::Owned(o)
+                } else {
+                    Cow::Owned(t.to_string())
+                }
+            }
         }
     }
 

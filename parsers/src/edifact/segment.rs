@@ -174,6 +174,19 @@ impl<'a> Element<'a> {
         if self.raw.is_empty() && i > 0 {
             return empty;
         }
+        if self.plain && self.delims.component.len() == 1 {
+            // Nothing is escaped: a plain byte split finds the same components, without the
+            // release bookkeeping of `split_once` (the common case, and the hot one).
+            let c0 = self.delims.component.first();
+            return match self.raw.split(|&b| b == c0).nth(i) {
+                Some(raw) => Value {
+                    raw,
+                    release: self.delims.release,
+                    plain: true,
+                },
+                None => empty,
+            };
+        }
         let mut rest = self.raw;
         for _ in 0..i {
             match split_once(rest, &self.delims.component, release) {

@@ -32,14 +32,24 @@ const RFF_QUALIFIERS: &[&str] = &[
 /// name format code, not a name).
 pub fn nad(r: &mut Reader, seg: &Segment, kind: TravellerKind) -> Traveller {
     let surname = r.text(seg, 3, 0);
-    let given: Vec<String> = (1..=4)
-        .map(|c| r.text(seg, 3, c))
-        .filter(|s| !s.is_empty())
-        .collect();
+    // Joined as read: no vector of given names, no copy of each.
+    let mut given_names = String::new();
+    for c in 1..=4 {
+        let g = r.str(seg, 3, c);
+        if !g.is_empty() {
+            if given_names.is_empty() {
+                // Sized once: the names cannot be longer than the segment.
+                given_names.reserve(seg.body.len());
+            } else {
+                given_names.push(' ');
+            }
+            given_names.push_str(&g);
+        }
+    }
     let mut t = Traveller {
         kind,
         surname,
-        given_names: given.join(" "),
+        given_names,
         ..Traveller::default()
     };
     if t.surname.is_empty() {
@@ -97,7 +107,7 @@ pub fn apply(r: &mut Reader, seg: &Segment, q: &str, t: &mut Traveller, in_doc: 
             false
         }
         b"DTM" => {
-            let value = r.text(seg, 0, 1);
+            let value = r.str(seg, 0, 1);
             match q {
                 "329" => {
                     if let Some(d) = r.ymd(seg, &value, Pivot::Past, "date of birth") {
@@ -158,8 +168,8 @@ pub fn apply(r: &mut Reader, seg: &Segment, q: &str, t: &mut Traveller, in_doc: 
             }
         }
         b"MEA" => {
-            let unit = r.text(seg, 2, 0);
-            let value = r.text(seg, 2, 1);
+            let unit = r.str(seg, 2, 0);
+            let value = r.str(seg, 2, 1);
             match q {
                 "CT" => {
                     // D05B writes `MEA+CT++:2`; older messages `MEA+CT++2`.
@@ -254,10 +264,11 @@ pub fn apply(r: &mut Reader, seg: &Segment, q: &str, t: &mut Traveller, in_doc: 
             false
         }
         b"RFF" => {
-            let v = r.text(seg, 0, 1);
+            let v = r.str(seg, 0, 1);
             if v.is_empty() {
                 return in_doc;
             }
+            let v = v.into_owned();
             match q {
                 "AVF" => t.record_locator = Some(v),
                 "SEA" => t.seat = Some(v),

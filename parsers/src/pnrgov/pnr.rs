@@ -201,7 +201,8 @@ impl PnrBuilder {
             r.warn(seg, "RCI has no record locator.".into());
         }
         // company:locator:type:date:time, though some senders leave the type out.
-        let comps: Vec<String> = (2..6).map(|c| r.text(seg, 0, c)).collect();
+        // Borrowed: only the date and time are kept, reformatted.
+        let comps: Vec<_> = (2..6).map(|c| r.str(seg, 0, c)).collect();
         if let Some(k) = comps
             .iter()
             .position(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()))
@@ -226,15 +227,15 @@ impl PnrBuilder {
             return;
         }
         for e in 0..r.element_count(seg) {
-            if r.text(seg, e, 0) == "700" && self.pnr.booking_date.is_none() {
-                let d = r.text(seg, e, 1);
+            if r.str(seg, e, 0) == "700" && self.pnr.booking_date.is_none() {
+                let d = r.str(seg, e, 1);
                 let date = r.dmy(
                     seg,
                     &d,
                     crate::edifact::dates::Pivot::Past,
                     "last PNR transaction date (DAT 700)",
                 );
-                let time = crate::edifact::dates::hhmm(&r.text(seg, e, 2));
+                let time = crate::edifact::dates::hhmm(&r.str(seg, e, 2));
                 self.pnr.booking_date =
                     date.map(|d| time.map_or(d.clone(), |t| format!("{d}T{t}")));
             }
@@ -273,12 +274,12 @@ impl PnrBuilder {
 
     fn tif(&mut self, r: &mut Reader, seg: &Segment) {
         let surname = r.text(seg, 0, 0);
-        let given = r.text(seg, 1, 0);
-        let ptype = r.text(seg, 1, 1);
+        // Borrowed: the given names are only stored after `strip_title`, the rest compared.
+        let given = r.str(seg, 1, 0);
+        let infant = r.str(seg, 1, 1) == "IN";
         let reference = r.opt(seg, 1, 2);
-        let infant = ptype == "IN";
         // `TIF+SEETHE WORLD:G`: the name of a group booking, not a person.
-        if r.text(seg, 0, 1) == "G" && given.is_empty() {
+        if r.str(seg, 0, 1) == "G" && given.is_empty() {
             self.pnr.remarks.push(format!("GROUP {surname}"));
             return;
         }

@@ -17,7 +17,7 @@ pub struct RawSsr {
 /// ninth component; senders that write fewer separators put it last, always starting with `/`
 /// or a letter after the codes, so the last component is taken when there is no ninth.
 pub fn read(r: &mut Reader, seg: &Segment) -> RawSsr {
-    let code = r.text(seg, 0, 0).to_ascii_uppercase();
+    let code = r.str(seg, 0, 0).to_ascii_uppercase();
     let mut text = r.text(seg, 0, 8);
     if text.is_empty() {
         let comps = r.components(seg, 0, 1);
@@ -65,37 +65,40 @@ pub struct Docs {
     pub given_names: String,
 }
 
-fn fields(text: &str) -> Vec<String> {
+/// The `/`-separated fields of SSR free text, trimmed and borrowed: each is copied at most once,
+/// into the field of the model it ends up in (dates are only looked at).
+fn fields(text: &str) -> Vec<&str> {
     let t = text.strip_prefix('/').unwrap_or(text);
-    t.split('/').map(|f| f.trim().to_string()).collect()
+    t.split('/').map(str::trim).collect()
 }
 
 /// Parses DOCS free text; dates that are not `DDMMMYY` are reported and left out.
 pub fn docs(r: &mut Reader, seg: &Segment, text: &str) -> Docs {
     let f = fields(text);
-    let get = |i: usize| f.get(i).cloned().unwrap_or_default();
-    let gender_raw = get(5).to_ascii_uppercase();
+    let field = |i: usize| f.get(i).copied().unwrap_or_default();
+    let get = |i: usize| field(i).to_string();
+    let gender_raw = field(5).to_ascii_uppercase();
     let infant = gender_raw.len() == 2 && gender_raw.ends_with('I');
     let gender = if infant {
         gender_raw[..1].to_string()
     } else {
         gender_raw
     };
-    let given: Vec<String> = (8..f.len())
-        .map(get)
-        .filter(|g| !g.is_empty() && g != "H")
+    let given: Vec<&str> = (8..f.len())
+        .map(field)
+        .filter(|g| !g.is_empty() && *g != "H")
         .collect();
     Docs {
         doc_type: get(0),
         issuing_country: get(1),
         number: get(2),
         nationality: get(3),
-        date_of_birth: r.dmmmy(seg, &get(4), Pivot::Past, "date of birth in SSR DOCS"),
+        date_of_birth: r.dmmmy(seg, field(4), Pivot::Past, "date of birth in SSR DOCS"),
         gender,
         infant,
         expiry: r.dmmmy(
             seg,
-            &get(6),
+            field(6),
             Pivot::Future,
             "document expiry date in SSR DOCS",
         ),
@@ -117,12 +120,13 @@ pub struct Doco {
 /// Parses DOCO free text.
 pub fn doco(r: &mut Reader, seg: &Segment, text: &str) -> Doco {
     let f = fields(text);
-    let get = |i: usize| f.get(i).cloned().unwrap_or_default();
+    let field = |i: usize| f.get(i).copied().unwrap_or_default();
+    let get = |i: usize| field(i).to_string();
     Doco {
         birth_place: get(0),
         doc_type: get(1),
         number: get(2),
-        issue_date: r.dmmmy(seg, &get(4), Pivot::Past, "issue date in SSR DOCO"),
+        issue_date: r.dmmmy(seg, field(4), Pivot::Past, "issue date in SSR DOCO"),
         state: get(5),
     }
 }
@@ -143,12 +147,12 @@ pub fn doca(text: &str) -> Doca {
     let rest: Vec<&str> = f
         .iter()
         .skip(2)
-        .map(String::as_str)
+        .copied()
         .filter(|s| !s.is_empty() && *s != "I")
         .collect();
     Doca {
-        kind: f.first().cloned().unwrap_or_default(),
-        country: f.get(1).cloned().unwrap_or_default(),
+        kind: f.first().copied().unwrap_or_default().to_string(),
+        country: f.get(1).copied().unwrap_or_default().to_string(),
         address: rest.join(", "),
     }
 }
@@ -180,19 +184,19 @@ pub fn frequent_flyer(text: &str) -> String {
 /// SSR INFT free text: `SURNAME/GIVEN/DDMMMYY` or `SURNAME/GIVEN DDMMMYY`.
 pub fn inft(r: &mut Reader, seg: &Segment, text: &str) -> (String, String, Option<String>) {
     let f = fields(text);
-    let surname = f.first().cloned().unwrap_or_default();
-    let mut given = f.get(1).cloned().unwrap_or_default();
-    let mut dob = f.get(2).cloned().unwrap_or_default();
+    let surname = f.first().copied().unwrap_or_default().to_string();
+    let mut given = f.get(1).copied().unwrap_or_default();
+    let mut dob = f.get(2).copied().unwrap_or_default();
     if dob.is_empty() {
         if let Some((g, d)) = given.rsplit_once(' ') {
             if d.len() == 7 && d.as_bytes()[0].is_ascii_digit() {
-                dob = d.to_string();
-                given = g.trim().to_string();
+                dob = d;
+                given = g.trim();
             }
         }
     }
-    let dob = r.dmmmy(seg, &dob, Pivot::Past, "infant's date of birth in SSR INFT");
-    (surname, given, dob)
+    let dob = r.dmmmy(seg, dob, Pivot::Past, "infant's date of birth in SSR INFT");
+    (surname, given.to_string(), dob)
 }
 
 #[cfg(test)]

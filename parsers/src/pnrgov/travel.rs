@@ -7,10 +7,11 @@ use crate::model::{Leg, Segment};
 /// Departure and arrival of a TVL C310 (`DDMMYY:HHMM:DDMMYY:HHMM`); senders also write the
 /// arrival time alone in the third place (`280918:1220:1505`) or leave the arrival date out.
 pub fn times(r: &mut Reader, seg: &Seg) -> (Option<String>, Option<String>) {
-    let dd = r.text(seg, 0, 0);
-    let dt = r.text(seg, 0, 1);
-    let ad = r.text(seg, 0, 2);
-    let at = r.text(seg, 0, 3);
+    // Borrowed: only the reformatted dates are kept.
+    let dd = r.str(seg, 0, 0);
+    let dt = r.str(seg, 0, 1);
+    let ad = r.str(seg, 0, 2);
+    let at = r.str(seg, 0, 3);
     let dep_date = dates::dmy(&dd, Pivot::Future, r.today);
     if dep_date.is_none() && !dd.is_empty() {
         r.warn(
@@ -19,7 +20,13 @@ pub fn times(r: &mut Reader, seg: &Seg) -> (Option<String>, Option<String>) {
         );
     }
     let join = |d: Option<String>, t: &str| {
-        d.map(|d| dates::hhmm(t).map_or(d.clone(), |t| format!("{d}T{t}")))
+        d.map(|mut d| {
+            if let Some(t) = dates::hhmm(t) {
+                d.push('T');
+                d.push_str(&t);
+            }
+            d
+        })
     };
     let departure = join(dep_date.clone(), &dt);
     let arrival = if ad.len() == 4 && at.is_empty() {

@@ -260,20 +260,10 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                 },
         } => {
             let password = read_password()?;
-            let pool = crate::db::open(&config.database_url, 1)?;
-            let mut conn = pool.get()?;
+            let mut conn = connect(&config)?;
             let id =
                 crate::auth::add_user(&mut conn, &username, &role, carrier.as_deref(), &password)?;
-            crate::audit::record(
-                &mut conn,
-                crate::audit::Event {
-                    actor: "cli",
-                    role: "admin",
-                    action: "user.create",
-                    object: &format!("user:{id}"),
-                    outcome: "ok",
-                },
-            )?;
+            cli_audit(&mut conn, "admin", "user.create", &format!("user:{id}"))?;
             println!("user {username} added with role {role}");
         }
         Command::Ingest { paths } => return crate::ingest::cli::ingest(&config, &paths),
@@ -296,19 +286,14 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                     path,
                 },
         } => {
-            let pool = crate::db::open(&config.database_url, 1)?;
-            let mut conn = pool.get()?;
+            let mut conn = connect(&config)?;
             let summary =
                 crate::screening::lists::import_path(&mut conn, &name, &format, &path, strict)?;
-            crate::audit::record(
+            cli_audit(
                 &mut conn,
-                crate::audit::Event {
-                    actor: "cli",
-                    role: "admin",
-                    action: "watchlist.import",
-                    object: &format!("watchlist:{}:v{}", summary.watchlist_id, summary.version),
-                    outcome: "ok",
-                },
+                "admin",
+                "watchlist.import",
+                &format!("watchlist:{}:v{}", summary.watchlist_id, summary.version),
             )?;
             crate::screening::jobs::rescreen_open(&mut conn, config.open_flight_hours * 3_600_000)?;
             for (row, why) in &summary.errors {
@@ -331,23 +316,20 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                     .timestamp_millis(),
                 None => crate::db::now_ms(),
             };
-            let pool = crate::db::open(&config.database_url, 1)?;
-            let mut conn = pool.get()?;
+            let mut conn = connect(&config)?;
             let report = crate::retention::run(&mut conn, &config, now, dry_run)?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
         Command::Retention {
             command: RetentionCommand::Stats,
         } => {
-            let pool = crate::db::open(&config.database_url, 1)?;
-            let stats = crate::retention::stats::report(&mut *pool.get()?)?;
+            let stats = crate::retention::stats::report(&mut *connect(&config)?)?;
             println!("{}", serde_json::to_string_pretty(&stats)?);
         }
         Command::Retention {
             command: RetentionCommand::Policy,
         } => {
-            let pool = crate::db::open(&config.database_url, 1)?;
-            let policy = crate::retention::policy::active(&mut *pool.get()?, &config)?;
+            let policy = crate::retention::policy::active(&mut *connect(&config)?, &config)?;
             println!("{}", serde_json::to_string_pretty(&policy)?);
         }
         Command::Generate(args) => {
@@ -363,18 +345,13 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                 today,
             )
             .map_err(|e| anyhow::anyhow!("{}", e.message))?;
-            let pool = crate::db::open(&config.database_url, 1)?;
-            let mut conn = pool.get()?;
+            let mut conn = connect(&config)?;
             let report = crate::analytics::effectiveness::report(&mut conn, range)?;
-            crate::audit::record(
+            cli_audit(
                 &mut conn,
-                crate::audit::Event {
-                    actor: "cli",
-                    role: "admin",
-                    action: "rules.report",
-                    object: &format!("from:{} to:{}", range.from, range.to),
-                    outcome: "ok",
-                },
+                "admin",
+                "rules.report",
+                &format!("from:{} to:{}", range.from, range.to),
             )?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
@@ -392,26 +369,20 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("{} is not JSON", rule.display()))?;
             let spec = paxrisk_screening::rules::RuleSpec::validate(&body)
                 .map_err(|e| anyhow::anyhow!("invalid rule at {}: {}", e.path, e.message))?;
-            let pool = crate::db::open(&config.database_url, 1)?;
-            let mut conn = pool.get()?;
+            let mut conn = connect(&config)?;
             let result = crate::screening::rules::backtest::run(&mut conn, &spec, range)?;
-            crate::audit::record(
+            cli_audit(
                 &mut conn,
-                crate::audit::Event {
-                    actor: "cli",
-                    role: "analyst",
-                    action: "rule.backtest",
-                    object: &format!("rule:file from:{} to:{}", range.from, range.to),
-                    outcome: "ok",
-                },
+                "analyst",
+                "rule.backtest",
+                &format!("rule:file from:{} to:{}", range.from, range.to),
             )?;
             println!("{}", serde_json::to_string_pretty(&result)?);
         }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
-            let pool = crate::db::open(&config.database_url, 1)?;
-            let mut conn = pool.get()?;
+            let mut conn = connect(&config)?;
             let v = crate::audit::verify(&mut conn)?;
             match v.broken_at {
                 None => println!("audit log holds: {} rows, chain intact", v.rows),
@@ -492,4 +463,26 @@ fn names_compare(threshold: Option<f64>) -> anyhow::Result<()> {
     }
     writer.flush()?;
     Ok(())
+}
+
+/// One connection to the configured database (migrated on open), for a one-shot command.
+fn connect(config: &Config) -> anyhow::Result<diesel::r2d2::PooledConnection<crate::db::Manager>> {
+    Ok(crate::db::open(&config.database_url, 1)?.get()?)
+}
+
+/// Audits a command-line change (ids only): the operator acts with the role the command needs.
+fn cli_audit(
+    conn: &mut crate::db::DbConnection,
+    role: &str,
+    action: &str,
+    object: &str,
+) -> anyhow::Result<()> {
+    let event = crate::audit::Event {
+        actor: "cli",
+        role,
+        action,
+        object,
+        outcome: "ok",
+    };
+    Ok(crate::audit::record(conn, event)?)
 }

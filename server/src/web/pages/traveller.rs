@@ -98,10 +98,12 @@ pub async fn traveller(
         if let Some(i) = &item {
             audit(conn, &p2, "item.read", &format!("item:{}", i.id), "ok")?;
         }
-        Ok((t, flight, item, notes, lookout, watch, people))
+        // Versions, booking, co-travellers and earlier trips (the API's traveller view).
+        let detail = views::traveller_detail(conn, &id)?;
+        Ok((t, flight, item, notes, lookout, watch, people, detail))
     })
     .await;
-    let (t, flight, item, notes, lookout, watch, people) = match r {
+    let (t, flight, item, notes, lookout, watch, people, detail) = match r {
         Ok(v) => v,
         Err(e) => return failure(&p, e),
     };
@@ -155,6 +157,24 @@ pub async fn traveller(
             can_act => can_act,
             dispositions => DISPOSITIONS,
             bands => manual::BANDS,
+            versions => detail.as_ref().map(|d| d.versions.len()).unwrap_or(0),
+            version_list => detail.as_ref().map(|d| d.versions.iter().map(|v| context! {
+                at => v["received_at"].as_str().unwrap_or("").to_string(),
+                source => v["source"].as_str().unwrap_or("").to_string(),
+                message => v["message_id"].as_str().unwrap_or("").to_string(),
+            }).collect::<Vec<_>>()).unwrap_or_default(),
+            co_travellers => detail.as_ref().map(|d| d.co_travellers.clone()).unwrap_or_default(),
+            history => detail.as_ref().map(|d| d.history.clone()).unwrap_or_default(),
+            pnr => detail.as_ref().and_then(|d| d.pnr.as_ref()).map(|p| context! {
+                locator => p["record_locator"].as_str().unwrap_or("").to_string(),
+                booked => p["booking_date"].as_str().map(str::to_string),
+                agency => p["agency"].as_str().map(str::to_string),
+                itinerary => p["itinerary"].as_array().map(|a| a.iter().map(|s| format!(
+                    "{}{} {}→{} {}",
+                    s["carrier"].as_str().unwrap_or(""), s["number"].as_str().unwrap_or(""),
+                    s["origin"].as_str().unwrap_or(""), s["destination"].as_str().unwrap_or(""),
+                    s["departure_local"].as_str().unwrap_or(""))).collect::<Vec<_>>()).unwrap_or_default(),
+            }),
         },
     )
 }

@@ -244,48 +244,82 @@ pub fn load_pnrs(
         return Ok(None);
     };
     let mut roster = super::roster::Roster::load(conn, &flight_id, origin)?;
+    // The flight's stored PNRs, read once; new ones are inserted and known ones updated in batches.
+    let stored: std::collections::HashMap<String, String> = pnrs::table
+        .filter(pnrs::flight_id.eq(&flight_id))
+        .select((pnrs::record_locator, pnrs::id))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    let mut inserts: std::collections::BTreeMap<&str, NewPnr> = std::collections::BTreeMap::new();
+    let mut updates: std::collections::BTreeMap<&str, serde_json::Value> =
+        std::collections::BTreeMap::new();
     for pnr in &p.pnrs {
         let data = serde_json::to_string(pnr).unwrap_or_default();
-        let existing: Option<String> = pnrs::table
-            .filter(
-                pnrs::flight_id
-                    .eq(&flight_id)
-                    .and(pnrs::record_locator.eq(&pnr.record_locator)),
-            )
-            .select(pnrs::id)
-            .first(conn)
-            .optional()?;
-        match existing {
+        match stored.get(&pnr.record_locator) {
             Some(id) => {
-                diesel::update(pnrs::table.filter(pnrs::id.eq(id)))
-                    .set((
-                        pnrs::data.eq(&data),
-                        pnrs::message_id.eq(origin.message_id),
-                        pnrs::received_at.eq(origin.received_at),
-                    ))
-                    .execute(conn)?;
+                updates.insert(
+                    &pnr.record_locator,
+                    serde_json::json!({"id": id, "data": data, "message_id": origin.message_id,
+                        "received_at": origin.received_at}),
+                );
             }
             None => {
-                diesel::insert_into(pnrs::table)
-                    .values((
-                        pnrs::id.eq(new_id()),
-                        pnrs::flight_id.eq(&flight_id),
-                        pnrs::record_locator.eq(&pnr.record_locator),
-                        pnrs::message_id.eq(origin.message_id),
-                        pnrs::data.eq(&data),
-                        pnrs::received_at.eq(origin.received_at),
-                    ))
-                    .execute(conn)?;
+                inserts.insert(
+                    &pnr.record_locator,
+                    NewPnr {
+                        id: new_id(),
+                        flight_id: flight_id.clone(),
+                        record_locator: pnr.record_locator.clone(),
+                        message_id: origin.message_id.to_string(),
+                        data,
+                        received_at: origin.received_at,
+                    },
+                );
             }
         }
         for t in &pnr.travellers {
             roster.put(t, Some(&pnr.record_locator), DataSource::Pnr)?;
         }
     }
+    let rows: Vec<NewPnr> = inserts.into_values().collect();
+    for chunk in rows.chunks(400) {
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(pnrs::table).values(chunk).execute(c)?,
+            DbConnection::Pg(c) => diesel::insert_into(pnrs::table).values(chunk).execute(c)?,
+        };
+    }
+    let updates: Vec<serde_json::Value> = updates.into_values().collect();
+    if !updates.is_empty() {
+        super::roster::set_based_update(conn, &UPDATE_PNR, &updates)?;
+    }
     roster.flush(conn)?;
     enqueue_screening(conn, &flight_id)?;
     Ok(Some(flight_id))
 }
+
+/// A PNR row to insert.
+#[derive(Insertable)]
+#[diesel(table_name = pnrs)]
+struct NewPnr {
+    id: String,
+    flight_id: String,
+    record_locator: String,
+    message_id: String,
+    data: String,
+    received_at: i64,
+}
+
+const UPDATE_PNR: super::roster::SetUpdate = super::roster::SetUpdate {
+    table: "pnrs",
+    set: "data = v.data, message_id = v.message_id, received_at = v.received_at",
+    columns: &[
+        ("id", "text"),
+        ("data", "text"),
+        ("message_id", "text"),
+        ("received_at", "bigint"),
+    ],
+};
 
 pub(super) fn kind_str(t: &Traveller) -> &'static str {
     use paxrisk_parsers::TravellerKind as K;

@@ -262,14 +262,17 @@ impl<'a> Roster<'a> {
 }
 
 /// A set-based UPDATE of travellers from a JSON array of rows, one statement per backend dialect.
-struct SetUpdate {
-    /// `SET` list (columns of `travellers` from `v`).
-    set: &'static str,
+pub(super) struct SetUpdate {
+    /// The table updated (its key column is `id`).
+    pub table: &'static str,
+    /// `SET` list (columns of the table from `v`).
+    pub set: &'static str,
     /// Columns of `v` and their SQL types (PostgreSQL record definition).
-    columns: &'static [(&'static str, &'static str)],
+    pub columns: &'static [(&'static str, &'static str)],
 }
 
 const UPDATE_CURRENT: SetUpdate = SetUpdate {
+    table: "travellers",
     set: "source = v.source, kind = v.kind, surname = v.surname, given_names = v.given_names, \
           date_of_birth = v.date_of_birth, gender = v.gender, nationality = v.nationality, data = v.data, \
           message_id = v.message_id, updated_at = v.updated_at, person_key = v.person_key, \
@@ -292,6 +295,7 @@ const UPDATE_CURRENT: SetUpdate = SetUpdate {
 };
 
 const UPDATE_LOCATOR: SetUpdate = SetUpdate {
+    table: "travellers",
     set: "record_locator = v.record_locator",
     columns: &[("id", "text"), ("record_locator", "text")],
 };
@@ -299,7 +303,7 @@ const UPDATE_LOCATOR: SetUpdate = SetUpdate {
 /// Updates many travellers in one statement: the rows travel as one JSON parameter, read back
 /// with `json_to_recordset` (PostgreSQL) or `json_each` (SQLite), so a manifest that follows its
 /// PNR push costs one round trip instead of one per traveller.
-fn set_based_update(
+pub(super) fn set_based_update(
     conn: &mut DbConnection,
     u: &SetUpdate,
     rows: &[serde_json::Value],
@@ -312,7 +316,8 @@ fn set_based_update(
                 let record: Vec<String> =
                     u.columns.iter().map(|(n, t)| format!("{n} {t}")).collect();
                 let sql = format!(
-                    "UPDATE travellers SET {} FROM json_to_recordset($1::json) AS v({}) WHERE travellers.id = v.id",
+                    "UPDATE {0} SET {1} FROM json_to_recordset($1::json) AS v({2}) WHERE {0}.id = v.id",
+                    u.table,
                     u.set,
                     record.join(", ")
                 );
@@ -325,7 +330,8 @@ fn set_based_update(
                     .map(|(n, _)| format!("json_extract(value, '$.{n}') AS {n}"))
                     .collect();
                 let sql = format!(
-                    "UPDATE travellers SET {} FROM (SELECT {} FROM json_each(?)) AS v WHERE travellers.id = v.id",
+                    "UPDATE {0} SET {1} FROM (SELECT {2} FROM json_each(?)) AS v WHERE {0}.id = v.id",
+                    u.table,
                     u.set,
                     fields.join(", ")
                 );

@@ -206,3 +206,16 @@ where
     };
     conn.transaction(f)
 }
+
+/// On SQLite, make the next commits wait for the disk (intake's promise to the sender), or go
+/// back to the WAL's normal durability; a no-op on PostgreSQL, whose commits are durable.
+pub fn sqlite_full_sync(conn: &mut DbConnection, full: bool) -> Result<(), diesel::result::Error> {
+    if let DbConnection::Sqlite(c) = conn {
+        c.batch_execute(if full {
+            "PRAGMA synchronous = FULL"
+        } else {
+            "PRAGMA synchronous = NORMAL"
+        })?;
+    }
+    Ok(())
+}

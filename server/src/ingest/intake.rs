@@ -49,6 +49,8 @@ pub fn accept(
     }
     let id = new_id();
     let now = now_ms();
+    // The 202 promises the bytes are on disk: on SQLite this commit waits for it.
+    crate::db::sqlite_full_sync(conn, true)?;
     let inserted = crate::db::transaction(conn, |conn| {
         diesel::insert_into(messages::table)
             .values((
@@ -67,6 +69,7 @@ pub fn accept(
             ))
             .execute(conn)
     });
+    crate::db::sqlite_full_sync(conn, false)?;
     match inserted {
         Ok(_) => Ok(Accepted {
             id,

@@ -197,6 +197,23 @@ pub fn dispose(
     why_not(conn, item_id)
 }
 
+/// Closes an item as [`dispose`] does and, for a false match, silences the matched list
+/// entries for this person in later screenings (audited with `role`). The API and the pages both
+/// close items through here.
+pub fn close(
+    conn: &mut DbConnection,
+    item_id: &str,
+    user: &str,
+    role: &str,
+    disposition: &str,
+) -> Result<Outcome, DbError> {
+    let out = dispose(conn, item_id, user, disposition)?;
+    if out == Outcome::Done && disposition == "false_match" {
+        crate::screening::suppress::record(conn, item_id, user, role)?;
+    }
+    Ok(out)
+}
+
 /// Gives an open item to `assignee` (an administrator's decision: it overrides a claim).
 pub fn assign(conn: &mut DbConnection, item_id: &str, assignee: &str) -> Result<Outcome, DbError> {
     let n = diesel::update(

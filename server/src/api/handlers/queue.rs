@@ -112,19 +112,14 @@ pub async fn dispose(
     }
     let id = id.into_inner();
     crate::api::db(&state, move |conn, _| {
-        let out = items::dispose(conn, &id, &p.user_id, &body.disposition)?;
-        let done = matches!(out, items::Outcome::Done);
+        let out = items::close(conn, &id, &p.user_id, p.role.as_str(), &body.disposition)?;
         finish(
             conn,
             &p,
             "item.dispose",
             &format!("item:{id} disposition:{}", body.disposition),
             out,
-        )?;
-        if done && body.disposition == "false_match" {
-            crate::screening::suppress::record(conn, &id, &p.user_id, p.role.as_str())?;
-        }
-        Ok(())
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "closed" })))

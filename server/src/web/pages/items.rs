@@ -111,13 +111,9 @@ pub async fn dispose(
     }
     let (id, p2) = (id.into_inner(), p.clone());
     let r = crate::api::db(&state, move |conn, _| {
-        let out = items::dispose(conn, &id, &p2.user_id, &d)?;
+        let out = items::close(conn, &id, &p2.user_id, p2.role.as_str(), &d)?;
         let object = format!("item:{id} disposition:{d}");
-        let flash = settle(conn, &p2, "item.dispose", &id, &object, out, "closed")?;
-        if out == Outcome::Done && d == "false_match" {
-            crate::screening::suppress::record(conn, &id, &p2.user_id, p2.role.as_str())?;
-        }
-        Ok(flash)
+        settle(conn, &p2, "item.dispose", &id, &object, out, "closed")
     })
     .await;
     match r {

@@ -60,13 +60,15 @@ pub fn serve(config: Config, role: ServerRole) -> anyhow::Result<()> {
     let metrics = Metrics::default();
     let stop = Arc::new(AtomicBool::new(false));
     if role != ServerRole::Api {
-        Worker {
-            pool: pool.clone(),
-            config: config.clone(),
-            metrics: metrics.clone(),
-            stop: stop.clone(),
+        for n in 0..config.worker_threads {
+            Worker {
+                pool: pool.clone(),
+                config: config.clone(),
+                metrics: metrics.clone(),
+                stop: stop.clone(),
+            }
+            .spawn(n);
         }
-        .spawn();
         crate::retention::spawn_schedule(pool.clone(), config.clone());
         crate::notify::start(&pool, &config);
     }

@@ -32,6 +32,9 @@ pub struct Config {
     pub pool_size: u32,
     /// Milliseconds the worker sleeps when it finds no work.
     pub worker_idle_ms: u64,
+    /// Worker threads per process (`serve` with role `all` or `worker`): while one waits for the
+    /// database another parses and screens.
+    pub worker_threads: usize,
     /// Failed logins before an account is locked for `lockout_minutes`.
     pub max_failed_logins: i32,
     /// Minutes an account stays locked after too many failed logins.
@@ -77,6 +80,7 @@ impl Config {
             band_medium: parse_env("BAND_MEDIUM", 40),
             pool_size: parse_env("POOL_SIZE", 8),
             worker_idle_ms: parse_env("WORKER_IDLE_MS", 200),
+            worker_threads: parse_env("WORKER_THREADS", 2).max(1),
             max_failed_logins: parse_env("MAX_FAILED_LOGINS", 5),
             lockout_minutes: parse_env("LOCKOUT_MINUTES", 15),
             open_flight_hours: parse_env("OPEN_FLIGHT_HOURS", 24),
@@ -107,6 +111,7 @@ impl Config {
         "PAXRISK_BAND_MEDIUM",
         "PAXRISK_POOL_SIZE",
         "PAXRISK_WORKER_IDLE_MS",
+        "PAXRISK_WORKER_THREADS",
         "PAXRISK_MAX_FAILED_LOGINS",
         "PAXRISK_LOCKOUT_MINUTES",
         "PAXRISK_OPEN_FLIGHT_HOURS",

@@ -18,17 +18,17 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts the loop on a new thread.
-    pub fn spawn(self) -> std::thread::JoinHandle<()> {
+    /// Starts the loop on a new thread; thread 0 also sweeps the intake folder.
+    pub fn spawn(self, n: usize) -> std::thread::JoinHandle<()> {
         std::thread::Builder::new()
-            .name("paxrisk-worker".into())
-            .spawn(move || self.run())
+            .name(format!("paxrisk-worker-{n}"))
+            .spawn(move || self.run(n == 0))
             .expect("spawn worker thread")
     }
 
-    fn run(self) {
+    fn run(self, sweep_folder: bool) {
         let folders = match crate::ingest::folder::Folders::under(&self.config.data_dir) {
-            Ok(f) => Some(f),
+            Ok(f) => Some(f).filter(|_| sweep_folder),
             Err(e) => {
                 tracing::warn!(error = %e, "the intake folder cannot be created; folder intake is off");
                 None
@@ -64,21 +64,37 @@ impl Worker {
     /// Does one unit of work; false when there was none.
     pub fn step(&self) -> Result<bool, crate::db::DbError> {
         let mut conn = self.pool.get()?;
-        if let Some(id) = crate::ingest::process::claim_next(&mut conn)? {
-            let span = tracing::info_span!("message", id = %id);
+        if let Some(claim) = crate::ingest::process::claim_next(&mut conn)? {
+            let span = tracing::info_span!("message", id = %claim.id);
             let _g = span.enter();
-            crate::ingest::process::process(&mut conn, &id, self.config.home_country.as_deref())?;
-            self.metrics.messages_processed.inc();
+            let home = self.config.home_country.as_deref();
+            match crate::ingest::process::process(&mut conn, &claim, home) {
+                Ok(()) => self.metrics.messages_processed.inc(),
+                Err(e) if lease_lost(&e) => {
+                    tracing::warn!("lease ran out while processing; another worker took over")
+                }
+                Err(e) => {
+                    if let Err(again) = crate::ingest::process::release(&mut conn, &claim) {
+                        tracing::warn!(error = %again, "could not give the message back; its lease will run out");
+                    }
+                    return Err(e);
+                }
+            }
             return Ok(true);
         }
         if let Some(job) = crate::screening::jobs::claim_next(&mut conn)? {
             let span = tracing::info_span!("screen", flight = %job.flight_id);
             let _g = span.enter();
-            let n =
-                crate::screening::screen::screen_flight(&mut conn, &job.flight_id, &self.config)?;
-            crate::screening::jobs::finish(&mut conn, &job.id)?;
-            self.metrics.flights_screened.inc();
-            self.metrics.travellers_screened.add(n as u64);
+            match crate::screening::jobs::run(&mut conn, &job, &self.config) {
+                Ok(n) => {
+                    self.metrics.flights_screened.inc();
+                    self.metrics.travellers_screened.add(n as u64);
+                }
+                Err(e) if lease_lost(&e) => {
+                    tracing::warn!("lease ran out while screening; another worker took over")
+                }
+                Err(e) => return Err(e),
+            }
             return Ok(true);
         }
         Ok(false)
@@ -89,4 +105,10 @@ impl Worker {
         while self.step()? {}
         Ok(())
     }
+}
+
+/// Whether an error says this worker's claim was taken over (its work was rolled back).
+fn lease_lost(e: &crate::db::DbError) -> bool {
+    matches!(e, crate::db::DbError::Query(diesel::result::Error::QueryBuilderError(inner))
+        if inner.is::<crate::ingest::process::LeaseLost>())
 }

@@ -50,6 +50,8 @@ diesel::table! {
         attempts -> Integer,
         lease_until -> Nullable<BigInt>,
         updated_at -> BigInt,
+        order_key -> Nullable<Text>,
+        load_order -> Nullable<BigInt>,
     }
 }
 

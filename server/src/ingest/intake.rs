@@ -48,6 +48,7 @@ pub fn accept(
         return Ok(found);
     }
     let id = new_id();
+    let order_key = super::process::order_key(bytes);
     let now = now_ms();
     // The 202 promises the bytes are on disk: on SQLite this commit waits for it.
     crate::db::sqlite_full_sync(conn, true)?;
@@ -66,6 +67,7 @@ pub fn accept(
                 messages::size.eq(bytes.len() as i64),
                 messages::attempts.eq(0),
                 messages::updated_at.eq(now),
+                messages::order_key.eq(&order_key),
             ))
             .execute(conn)
     });

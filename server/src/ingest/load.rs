@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use paxrisk_parsers::{Diagnostic, Flight, Manifest, PnrPush, Severity, Traveller};
 
 use super::airports;
-use crate::db::schema::{flights, jobs, pnrs};
+use crate::db::schema::{flights, pnrs};
 use crate::db::{new_id, now_ms, DbConnection};
 
 /// Which kind of message a traveller's data came from; API outranks PNR for identity.
@@ -74,28 +74,47 @@ pub fn person_key(t: &Traveller) -> Option<String> {
 }
 
 /// Creates or finds the flight a message speaks of; returns its id.
-pub fn upsert_flight(
-    conn: &mut DbConnection,
-    flight: &Flight,
-    home: Option<&str>,
-) -> QueryResult<Option<String>> {
-    let (Some(first), Some(last)) = (flight.legs.first(), flight.legs.last()) else {
-        return Ok(None);
-    };
+/// The key a flight is stored under (`carrier|number|origin|destination|departure date`), or
+/// `None` when the flight lacks what identifies it.
+pub fn flight_key(flight: &Flight) -> Option<String> {
+    let (first, last) = (flight.legs.first()?, flight.legs.last()?);
     if flight.carrier.is_empty() || flight.number.is_empty() || first.origin.is_empty() {
-        return Ok(None);
+        return None;
     }
-    let number = flight.number.trim_start_matches('0');
-    let number = if number.is_empty() { "0" } else { number };
     let dep_date = first
         .departure_local
         .as_deref()
         .map(|d| &d[..d.len().min(10)])
         .unwrap_or("");
-    let key = format!(
+    Some(format!(
         "{}|{}|{}|{}|{}",
-        flight.carrier, number, first.origin, last.destination, dep_date
-    );
+        flight.carrier,
+        flight_number(&flight.number),
+        first.origin,
+        last.destination,
+        dep_date
+    ))
+}
+
+fn flight_number(number: &str) -> &str {
+    let n = number.trim_start_matches('0');
+    if n.is_empty() {
+        "0"
+    } else {
+        n
+    }
+}
+
+pub fn upsert_flight(
+    conn: &mut DbConnection,
+    flight: &Flight,
+    home: Option<&str>,
+) -> QueryResult<Option<String>> {
+    let Some(key) = flight_key(flight) else {
+        return Ok(None);
+    };
+    let (first, last) = (&flight.legs[0], &flight.legs[flight.legs.len() - 1]);
+    let number = flight_number(&flight.number);
     let etd = first
         .departure_local
         .as_deref()
@@ -175,7 +194,7 @@ pub fn load_manifest(
 /// The flight a PNR push is for: its message-level TVL, unless that flight is in no PNR's
 /// itinerary while one flight is in most of them (senders copy a stale TVL from a template); then
 /// that common flight, with a warning. Without a message-level TVL, the common flight.
-fn pushed_flight(p: &PnrPush, diagnostics: &mut Vec<Diagnostic>) -> Flight {
+pub(super) fn pushed_flight(p: &PnrPush, diagnostics: &mut Vec<Diagnostic>) -> Flight {
     let same = |s: &paxrisk_parsers::Segment, f: &Flight| {
         s.carrier == f.carrier
             && s.number.trim_start_matches('0') == f.number.trim_start_matches('0')
@@ -331,25 +350,24 @@ pub(super) fn kind_str(t: &Traveller) -> &'static str {
     }
 }
 
-/// Queues a screening job for a flight unless one is already waiting.
+/// Queues a screening job for a flight unless one is already waiting (a unique index keeps one
+/// queued job per flight, also when several workers enqueue at once).
 pub fn enqueue_screening(conn: &mut DbConnection, flight_id: &str) -> QueryResult<()> {
-    let waiting: i64 = jobs::table
-        .filter(jobs::flight_id.eq(flight_id).and(jobs::state.eq("queued")))
-        .count()
-        .get_result(conn)?;
-    if waiting == 0 {
-        let now = now_ms();
-        diesel::insert_into(jobs::table)
-            .values((
-                jobs::id.eq(new_id()),
-                jobs::kind.eq("screen"),
-                jobs::flight_id.eq(flight_id),
-                jobs::state.eq("queued"),
-                jobs::run_after.eq(now),
-                jobs::attempts.eq(0),
-                jobs::created_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
+    let now = now_ms();
+    let sql = "INSERT INTO jobs (id, kind, flight_id, state, run_after, attempts, created_at) \
+               VALUES ($1, 'screen', $2, 'queued', $3, 0, $3) ON CONFLICT DO NOTHING";
+    use diesel::sql_types::{BigInt, Text};
+    match conn {
+        DbConnection::Pg(c) => diesel::sql_query(sql)
+            .bind::<Text, _>(new_id())
+            .bind::<Text, _>(flight_id)
+            .bind::<BigInt, _>(now)
+            .execute(c)?,
+        DbConnection::Sqlite(c) => diesel::sql_query(sql.replace('$', "?"))
+            .bind::<Text, _>(new_id())
+            .bind::<Text, _>(flight_id)
+            .bind::<BigInt, _>(now)
+            .execute(c)?,
+    };
     Ok(())
 }

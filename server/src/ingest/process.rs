@@ -14,62 +14,90 @@ const LEASE_MS: i64 = 60_000;
 /// After this many failed attempts (crashes, not bad input) a message is marked failed.
 const MAX_ATTEMPTS: i32 = 5;
 
-/// Claims the oldest message waiting to be processed, if any.
-pub fn claim_next(conn: &mut DbConnection) -> Result<Option<String>, DbError> {
+/// A message claimed by this worker: the lease is ours while `attempts` is unchanged.
+#[derive(Debug, QueryableByName)]
+pub struct Claim {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub id: String,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub attempts: i32,
+}
+
+/// Claims the oldest message that is the head of its flight: no older message naming the same
+/// flight (`order_key`) is still waiting or being processed, so the messages of one flight are
+/// loaded in the order they were received, however many workers share the database. On
+/// PostgreSQL the candidate row is locked with `SKIP LOCKED`, so concurrent workers take different
+/// messages; an older message that another worker is claiming at that moment still counts as
+/// waiting, which keeps the order.
+pub fn claim_next(conn: &mut DbConnection) -> Result<Option<Claim>, DbError> {
     let now = now_ms();
-    let claimed = crate::db::transaction(conn, |conn| {
-        let waiting = messages::table
-            .filter(
-                messages::state.eq("received").or(messages::state
-                    .eq("processing")
-                    .and(messages::lease_until.lt(now))),
-            )
-            .order(messages::received_at.asc())
-            .select(messages::id);
-        let id: Option<String> = match conn {
-            DbConnection::Pg(pg) => waiting.for_update().skip_locked().first(pg).optional()?,
-            DbConnection::Sqlite(lite) => waiting.first(lite).optional()?,
-        };
-        if let Some(id) = &id {
-            diesel::update(messages::table.filter(messages::id.eq(id)))
-                .set((
-                    messages::state.eq("processing"),
-                    messages::lease_until.eq(now + LEASE_MS),
-                    messages::attempts.eq(messages::attempts + 1),
-                    messages::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
-        Ok::<_, diesel::result::Error>(id)
+    let candidate = "SELECT m.id FROM messages m \
+         WHERE (m.state = 'received' OR (m.state = 'processing' AND m.lease_until < $1)) \
+         AND (m.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM messages o \
+              WHERE o.order_key = m.order_key AND o.state IN ('received', 'processing') \
+              AND (o.received_at < m.received_at OR (o.received_at = m.received_at AND o.id < m.id)))) \
+         ORDER BY m.received_at, m.id LIMIT 1";
+    let update = |lock: &str| {
+        format!(
+            "UPDATE messages SET state = 'processing', lease_until = $2, attempts = attempts + 1, \
+             updated_at = $1 WHERE id = ({candidate}{lock}) RETURNING id, attempts"
+        )
+    };
+    use diesel::sql_types::BigInt;
+    let claimed = crate::db::transaction(conn, |conn| match conn {
+        DbConnection::Pg(pg) => diesel::sql_query(update(" FOR UPDATE SKIP LOCKED"))
+            .bind::<BigInt, _>(now)
+            .bind::<BigInt, _>(now + LEASE_MS)
+            .get_result::<Claim>(pg)
+            .optional(),
+        // Numbered parameters: SQLite numbers `$N` names by first appearance.
+        DbConnection::Sqlite(lite) => diesel::sql_query(update("").replace('$', "?"))
+            .bind::<BigInt, _>(now)
+            .bind::<BigInt, _>(now + LEASE_MS)
+            .get_result::<Claim>(lite)
+            .optional(),
     })?;
     Ok(claimed)
 }
 
+/// The flight a message names, as intake records it for ordering (the key the flight is stored
+/// under), or `None` when no flight can be read: then the message waits for no other.
+pub fn order_key(bytes: &[u8]) -> Option<String> {
+    paxrisk_parsers::parse(bytes).iter().find_map(|m| match m {
+        Message::Paxlst(manifest) => load::flight_key(&manifest.flight),
+        Message::Pnrgov(push) => load::flight_key(&load::pushed_flight(push, &mut Vec::new())),
+        Message::Other(_) => None,
+    })
+}
+
 /// Parses and loads one claimed message. Bad input ends in state `failed` with diagnostics; it
-/// never returns an error for the message's content.
+/// never returns an error for the message's content. The loading transaction commits only while
+/// the claim still holds (no other worker took the message over after our lease ran out), so a
+/// message is loaded exactly once; a lost lease is reported as [`LeaseLost`] and changes nothing.
 pub fn process(
     conn: &mut DbConnection,
-    id: &str,
+    claim: &Claim,
     home_country: Option<&str>,
 ) -> Result<(), DbError> {
-    let (raw, received_at, attempts): (Option<Vec<u8>>, i64, i32) = messages::table
+    let id = claim.id.as_str();
+    let (raw, received_at): (Option<Vec<u8>>, i64) = messages::table
         .filter(messages::id.eq(id))
-        .select((messages::raw, messages::received_at, messages::attempts))
+        .select((messages::raw, messages::received_at))
         .first(conn)?;
     let Some(raw) = raw else {
         return set_state(
             conn,
-            id,
+            claim,
             "failed",
             None,
             &serde_json::json!([{"severity": "error", "segment": "", "position": 0,
             "message": "the message's bytes were deleted by retention before it was processed"}]),
         );
     };
-    if attempts > MAX_ATTEMPTS {
+    if claim.attempts > MAX_ATTEMPTS {
         return set_state(
             conn,
-            id,
+            claim,
             "failed",
             None,
             &serde_json::json!([{"severity": "error", "segment": "", "position": 0,
@@ -115,14 +143,42 @@ pub fn process(
         }
         let state = if loaded_any { "loaded" } else { "failed" };
         let diags = serde_json::to_value(&diagnostics).unwrap_or_default();
-        set_state(conn, id, state, message_type, &diags).map_err(|e| match e {
-            DbError::Query(q) => q,
-            other => diesel::result::Error::QueryBuilderError(other.to_string().into()),
-        })?;
-        Ok::<_, diesel::result::Error>(())
-    })?;
+        set_state(conn, claim, state, message_type, &diags)
+    })
+}
+
+/// Gives a claimed message back after processing failed for a reason other than its content (the
+/// database went away, a deadlock): it is claimed again at once rather than when the lease runs
+/// out. `attempts` still counts the try, so a message that keeps failing ends `failed`.
+pub fn release(conn: &mut DbConnection, claim: &Claim) -> Result<(), DbError> {
+    diesel::update(
+        messages::table.filter(
+            messages::id
+                .eq(&claim.id)
+                .and(messages::attempts.eq(claim.attempts))
+                .and(messages::state.eq("processing")),
+        ),
+    )
+    .set((
+        messages::state.eq("received"),
+        messages::lease_until.eq(None::<i64>),
+    ))
+    .execute(conn)?;
     Ok(())
 }
+
+/// The lease on a message ran out and another worker claimed it: this worker's work on it was
+/// rolled back.
+#[derive(Debug)]
+pub struct LeaseLost;
+
+impl std::fmt::Display for LeaseLost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the claim on the message was taken over by another worker")
+    }
+}
+
+impl std::error::Error for LeaseLost {}
 
 fn no_flight() -> paxrisk_parsers::Diagnostic {
     paxrisk_parsers::Diagnostic {
@@ -136,27 +192,67 @@ fn no_flight() -> paxrisk_parsers::Diagnostic {
     }
 }
 
+/// Records the outcome of processing, if the claim still holds; otherwise rolls back (inside a
+/// transaction) with [`LeaseLost`]. Loaded messages take the next load order number.
 fn set_state(
     conn: &mut DbConnection,
-    id: &str,
+    claim: &Claim,
     state: &str,
     message_type: Option<&str>,
     diagnostics: &serde_json::Value,
 ) -> Result<(), DbError> {
-    diesel::update(messages::table.filter(messages::id.eq(id)))
-        .set((
-            messages::state.eq(state),
-            messages::message_type.eq(message_type),
-            messages::diagnostics.eq(diagnostics.to_string()),
-            messages::lease_until.eq(None::<i64>),
-            messages::updated_at.eq(now_ms()),
-        ))
-        .execute(conn)?;
+    let load_order = if state == "loaded" {
+        Some(next_load_order(conn)?)
+    } else {
+        None
+    };
+    let updated = diesel::update(
+        messages::table.filter(
+            messages::id
+                .eq(&claim.id)
+                .and(messages::attempts.eq(claim.attempts))
+                .and(messages::state.eq("processing")),
+        ),
+    )
+    .set((
+        messages::state.eq(state),
+        messages::message_type.eq(message_type),
+        messages::diagnostics.eq(diagnostics.to_string()),
+        messages::lease_until.eq(None::<i64>),
+        messages::load_order.eq(load_order),
+        messages::updated_at.eq(now_ms()),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(DbError::Query(diesel::result::Error::QueryBuilderError(
+            Box::new(LeaseLost),
+        )));
+    }
     Ok(())
 }
 
+#[derive(QueryableByName)]
+struct NextOrder {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// The next load order number: a sequence on PostgreSQL; on SQLite, whose writers take turns,
+/// one more than the largest.
+fn next_load_order(conn: &mut DbConnection) -> Result<i64, DbError> {
+    let next = match conn {
+        DbConnection::Pg(pg) => diesel::sql_query("SELECT nextval('message_load_order') AS n")
+            .get_result::<NextOrder>(pg)?,
+        DbConnection::Sqlite(lite) => {
+            diesel::sql_query("SELECT COALESCE(MAX(load_order), 0) + 1 AS n FROM messages")
+                .get_result::<NextOrder>(lite)?
+        }
+    };
+    Ok(next.n)
+}
+
 /// Marks the loaded messages of a flight screened once its screening job is done.
-pub fn mark_screened(conn: &mut DbConnection, message_ids: &[String]) -> Result<(), DbError> {
+pub fn mark_screened(conn: &mut DbConnection, message_ids: &[String]) -> QueryResult<()> {
     diesel::update(
         messages::table.filter(
             messages::id

@@ -3,50 +3,79 @@
 
 use diesel::prelude::*;
 
+use crate::config::Config;
 use crate::db::schema::{flights, jobs};
 use crate::db::{now_ms, DbConnection, DbError};
 
 const LEASE_MS: i64 = 120_000;
 
-/// A claimed job.
+/// A claimed job: the lease is ours while `attempts` is unchanged.
+#[derive(Debug, QueryableByName)]
 pub struct Job {
+    #[diesel(sql_type = diesel::sql_types::Text)]
     pub id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
     pub flight_id: String,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub attempts: i32,
 }
 
-/// Claims the oldest runnable job.
+/// Claims the oldest runnable job whose flight no other worker is screening: one flight is
+/// screened by one worker at a time. A running job whose lease ran out is runnable again (its
+/// worker died); of several such jobs of one flight, the oldest goes first.
 pub fn claim_next(conn: &mut DbConnection) -> Result<Option<Job>, DbError> {
     let now = now_ms();
-    let job = crate::db::transaction(conn, |conn| {
-        let runnable = jobs::table
-            .filter(
-                (jobs::state.eq("queued").and(jobs::run_after.le(now)))
-                    .or(jobs::state.eq("running").and(jobs::lease_until.lt(now))),
-            )
-            .order(jobs::created_at.asc())
-            .select((jobs::id, jobs::flight_id));
-        let found: Option<(String, String)> = match conn {
-            DbConnection::Pg(pg) => runnable.for_update().skip_locked().first(pg).optional()?,
-            DbConnection::Sqlite(lite) => runnable.first(lite).optional()?,
-        };
-        if let Some((id, _)) = &found {
-            diesel::update(jobs::table.filter(jobs::id.eq(id)))
-                .set((
-                    jobs::state.eq("running"),
-                    jobs::lease_until.eq(now + LEASE_MS),
-                    jobs::attempts.eq(jobs::attempts + 1),
-                ))
-                .execute(conn)?;
-        }
-        Ok::<_, diesel::result::Error>(found.map(|(id, flight_id)| Job { id, flight_id }))
+    let candidate = "SELECT j.id FROM jobs j \
+         WHERE ((j.state = 'queued' AND j.run_after <= $1) \
+                OR (j.state = 'running' AND j.lease_until < $1)) \
+         AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.flight_id = j.flight_id \
+              AND r.state = 'running' AND r.id <> j.id \
+              AND (r.lease_until >= $1 OR r.created_at < j.created_at \
+                   OR (r.created_at = j.created_at AND r.id < j.id))) \
+         ORDER BY j.created_at, j.id LIMIT 1";
+    let update = |lock: &str| {
+        format!(
+            "UPDATE jobs SET state = 'running', lease_until = $2, attempts = attempts + 1 \
+             WHERE id = ({candidate}{lock}) RETURNING id, flight_id, attempts"
+        )
+    };
+    use diesel::sql_types::BigInt;
+    let job = crate::db::transaction(conn, |conn| match conn {
+        DbConnection::Pg(pg) => diesel::sql_query(update(" FOR UPDATE SKIP LOCKED"))
+            .bind::<BigInt, _>(now)
+            .bind::<BigInt, _>(now + LEASE_MS)
+            .get_result::<Job>(pg)
+            .optional(),
+        // Numbered parameters: SQLite numbers `$N` names by first appearance.
+        DbConnection::Sqlite(lite) => diesel::sql_query(update("").replace('$', "?"))
+            .bind::<BigInt, _>(now)
+            .bind::<BigInt, _>(now + LEASE_MS)
+            .get_result::<Job>(lite)
+            .optional(),
     })?;
     Ok(job)
 }
 
-/// Marks a job done (the row is removed: the hits it made are the record).
-pub fn finish(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
-    diesel::delete(jobs::table.filter(jobs::id.eq(id))).execute(conn)?;
-    Ok(())
+/// Screens the job's flight and removes the job in the same transaction as the results, if the
+/// claim still holds (the hits are the record). Returns the number of travellers screened.
+pub fn run(conn: &mut DbConnection, job: &Job, config: &Config) -> Result<usize, DbError> {
+    crate::screening::screen::screen_flight(conn, &job.flight_id, config, |conn| {
+        let removed = diesel::delete(
+            jobs::table.filter(
+                jobs::id
+                    .eq(&job.id)
+                    .and(jobs::attempts.eq(job.attempts))
+                    .and(jobs::state.eq("running")),
+            ),
+        )
+        .execute(conn)?;
+        if removed == 0 {
+            return Err(diesel::result::Error::QueryBuilderError(Box::new(
+                crate::ingest::process::LeaseLost,
+            )));
+        }
+        Ok(())
+    })
 }
 
 /// Queues screening of every open flight (after a list or rule change).

@@ -8,7 +8,9 @@ use paxrisk_parsers::{Pnr, Traveller};
 
 use super::{lists, rules};
 use crate::config::Config;
-use crate::db::schema::{flights, hits, pnrs, review_items, travellers};
+use crate::db::schema::{
+    flights, hits, messages, pnrs, review_items, traveller_versions, travellers,
+};
 use crate::db::{new_id, now_ms, DbConnection, DbError};
 use crate::review::items;
 
@@ -103,10 +105,40 @@ fn history(
 }
 
 /// Screens every traveller of a flight; returns how many were screened.
+/// The messages loaded into a flight (its travellers' versions and its PNRs) that are not yet
+/// marked screened: read before screening, so that a message loaded meanwhile stays `loaded`
+/// until the next job (its load queued one) screens it.
+fn loaded_messages(conn: &mut DbConnection, flight_id: &str) -> Result<Vec<String>, DbError> {
+    let of_travellers = traveller_versions::table
+        .filter(
+            traveller_versions::traveller_id.eq_any(
+                travellers::table
+                    .filter(travellers::flight_id.eq(flight_id))
+                    .select(travellers::id),
+            ),
+        )
+        .select(traveller_versions::message_id);
+    let of_pnrs = pnrs::table
+        .filter(pnrs::flight_id.eq(flight_id))
+        .select(pnrs::message_id);
+    Ok(messages::table
+        .filter(messages::state.eq("loaded"))
+        .filter(
+            messages::id
+                .eq_any(of_travellers)
+                .or(messages::id.eq_any(of_pnrs)),
+        )
+        .select(messages::id)
+        .load(conn)?)
+}
+
+/// `finish` runs inside the transaction that stores the results (the job's fenced completion), so
+/// a job whose lease was taken over stores nothing.
 pub fn screen_flight(
     conn: &mut DbConnection,
     flight_id: &str,
     config: &Config,
+    finish: impl FnOnce(&mut DbConnection) -> diesel::QueryResult<()>,
 ) -> Result<usize, DbError> {
     let lists = lists::current(conn)?;
     let active = rules::active(conn)?;
@@ -131,7 +163,10 @@ pub fn screen_flight(
         ))
         .first(conn)
         .optional()?;
-    let Some(f) = row else { return Ok(0) };
+    let Some(f) = row else {
+        crate::db::transaction(conn, finish)?;
+        return Ok(0);
+    };
     let flight = FlightRow {
         carrier: f.0,
         number: f.1,
@@ -167,10 +202,9 @@ pub fn screen_flight(
         .filter_map(|(l, d)| serde_json::from_str(&d).ok().map(|p| (l, p)))
         .collect();
     let bands = rules::bands(config);
-    let mut message_ids: Vec<String> = Vec::new();
+    let message_ids = loaded_messages(conn, flight_id)?;
     let mut results = Vec::with_capacity(people.len());
-    for (id, data, locator, message_id, person) in &people {
-        message_ids.push(message_id.clone());
+    for (id, data, locator, _, person) in &people {
         let Ok(t) = serde_json::from_str::<Traveller>(data) else {
             continue;
         };
@@ -271,10 +305,8 @@ pub fn screen_flight(
                 items::withdraw(conn, traveller_id)?;
             }
         }
-        Ok::<_, diesel::result::Error>(())
+        crate::ingest::process::mark_screened(conn, &message_ids)?;
+        finish(conn)
     })?;
-    message_ids.sort();
-    message_ids.dedup();
-    crate::ingest::process::mark_screened(conn, &message_ids)?;
     Ok(results.len())
 }

@@ -9,8 +9,6 @@ use super::load::{self, Origin};
 use crate::db::schema::messages;
 use crate::db::{now_ms, DbConnection, DbError};
 
-/// How long a claimed message is reserved for one worker.
-const LEASE_MS: i64 = 60_000;
 /// After this many failed attempts (crashes, not bad input) a message is marked failed.
 const MAX_ATTEMPTS: i32 = 5;
 
@@ -34,7 +32,7 @@ pub fn claim_next(conn: &mut DbConnection) -> Result<Option<String>, DbError> {
             diesel::update(messages::table.filter(messages::id.eq(id)))
                 .set((
                     messages::state.eq("processing"),
-                    messages::lease_until.eq(now + LEASE_MS),
+                    messages::lease_until.eq(now + crate::config::lease_ms()),
                     messages::attempts.eq(messages::attempts + 1),
                     messages::updated_at.eq(now),
                 ))

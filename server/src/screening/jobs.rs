@@ -6,8 +6,6 @@ use diesel::prelude::*;
 use crate::db::schema::{flights, jobs};
 use crate::db::{now_ms, DbConnection, DbError};
 
-const LEASE_MS: i64 = 120_000;
-
 /// A claimed job.
 pub struct Job {
     pub id: String,
@@ -33,7 +31,7 @@ pub fn claim_next(conn: &mut DbConnection) -> Result<Option<Job>, DbError> {
             diesel::update(jobs::table.filter(jobs::id.eq(id)))
                 .set((
                     jobs::state.eq("running"),
-                    jobs::lease_until.eq(now + LEASE_MS),
+                    jobs::lease_until.eq(now + 2 * crate::config::lease_ms()),
                     jobs::attempts.eq(jobs::attempts + 1),
                 ))
                 .execute(conn)?;

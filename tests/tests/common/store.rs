@@ -228,7 +228,8 @@ pub fn prove_exactly_once(app: &TestApp, acked: &BTreeMap<String, usize>) -> Str
         "a traveller stored twice on one flight"
     );
     let screened = states.values().filter(|s| *s == "screened").count();
-    let attempts = store.count("SELECT COALESCE(MAX(attempts), 0) AS n FROM messages");
+    let attempts =
+        store.count("SELECT CAST(COALESCE(MAX(attempts), 0) AS BIGINT) AS n FROM messages");
     format!(
         "{} messages, {total} travellers, each loaded once; {screened} screened; at most {attempts} attempt(s) per message",
         acked.len()

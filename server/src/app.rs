@@ -97,6 +97,10 @@ pub fn serve(config: Config, role: ServerRole) -> anyhow::Result<()> {
                 }))
                 .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found("resource").into()))
                 .wrap(
+                    actix_web::middleware::ErrorHandlers::new()
+                        .default_handler(crate::api::error::json_bodies),
+                )
+                .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
                         .add(("X-Frame-Options", "DENY"))

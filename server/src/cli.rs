@@ -47,6 +47,13 @@ enum Command {
     },
     /// Create or migrate the schema and exit.
     Migrate,
+    /// Write a consistent backup of the database while the server runs (SQLite: a checked copy
+    /// of the file; PostgreSQL: `pg_dump -Fc`).
+    Backup {
+        /// The file to write; must not exist yet.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -250,6 +257,10 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
         Command::Migrate => {
             crate::db::open(&config.database_url, 1)?;
             println!("schema is up to date");
+        }
+        Command::Backup { out } => {
+            let report = crate::backup::run(&config.database_url, &out)?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
         }
         Command::User {
             command:

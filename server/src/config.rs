@@ -124,7 +124,17 @@ impl Config {
         "PAXRISK_SMTP_FROM",
         "PAXRISK_MAIL_DIR",
         "PAXRISK_NOTIFY_HORIZON_HOURS",
+        // read by `lease_ms`
+        "PAXRISK_LEASE_SECONDS",
     ];
+}
+
+/// How long a worker reserves a claimed message (a screening job: twice as long) before another
+/// worker may take it over: the time a crashed worker's claim blocks its message.
+/// `PAXRISK_LEASE_SECONDS`, default 60; read once per process.
+pub fn lease_ms() -> i64 {
+    static LEASE: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *LEASE.get_or_init(|| parse_env::<i64>("LEASE_SECONDS", 60).max(1) * 1000)
 }
 
 fn env(name: &str) -> Option<String> {

@@ -5,6 +5,7 @@ mod api;
 mod app;
 mod audit;
 mod auth;
+mod backup;
 mod cli;
 mod config;
 mod db;

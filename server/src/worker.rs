@@ -8,6 +8,9 @@ use std::time::Duration;
 use crate::db::DbPool;
 use crate::metrics::Metrics;
 
+/// How long a queued screening job may wait while messages keep arriving before it goes first.
+const SCREEN_WAIT_MS: i64 = 500;
+
 /// What a worker needs.
 #[derive(Clone)]
 pub struct Worker {
@@ -61,9 +64,16 @@ impl Worker {
         }
     }
 
-    /// Does one unit of work; false when there was none.
+    /// Does one unit of work; false when there was none. Messages go first, so that a burst is
+    /// loaded (and a flight's several messages are screened once) before screening starts; but a
+    /// screening job that has waited `SCREEN_WAIT_MS` goes before further messages, so that hits
+    /// reach the queue within seconds while carriers keep sending.
     pub fn step(&self) -> Result<bool, crate::db::DbError> {
         let mut conn = self.pool.get()?;
+        if let Some(job) = crate::screening::jobs::claim_next(&mut conn, SCREEN_WAIT_MS)? {
+            self.screen(&mut conn, &job)?;
+            return Ok(true);
+        }
         if let Some(claim) = crate::ingest::process::claim_next(&mut conn)? {
             let span = tracing::info_span!("message", id = %claim.id);
             let _g = span.enter();
@@ -82,22 +92,31 @@ impl Worker {
             }
             return Ok(true);
         }
-        if let Some(job) = crate::screening::jobs::claim_next(&mut conn)? {
-            let span = tracing::info_span!("screen", flight = %job.flight_id);
-            let _g = span.enter();
-            match crate::screening::jobs::run(&mut conn, &job, &self.config) {
-                Ok(n) => {
-                    self.metrics.flights_screened.inc();
-                    self.metrics.travellers_screened.add(n as u64);
-                }
-                Err(e) if lease_lost(&e) => {
-                    tracing::warn!("lease ran out while screening; another worker took over")
-                }
-                Err(e) => return Err(e),
-            }
+        if let Some(job) = crate::screening::jobs::claim_next(&mut conn, 0)? {
+            self.screen(&mut conn, &job)?;
             return Ok(true);
         }
         Ok(false)
+    }
+
+    fn screen(
+        &self,
+        conn: &mut crate::db::DbConnection,
+        job: &crate::screening::jobs::Job,
+    ) -> Result<(), crate::db::DbError> {
+        let span = tracing::info_span!("screen", flight = %job.flight_id);
+        let _g = span.enter();
+        match crate::screening::jobs::run(conn, job, &self.config) {
+            Ok(n) => {
+                self.metrics.flights_screened.inc();
+                self.metrics.travellers_screened.add(n as u64);
+            }
+            Err(e) if lease_lost(&e) => {
+                tracing::warn!("lease ran out while screening; another worker took over")
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(())
     }
 
     /// Works until nothing is left (CLI ingest, demo seeding, tests).

@@ -197,6 +197,52 @@ impl From<AuthError> for ApiError {
     }
 }
 
+/// Error responses that actix-web makes itself (a body over the extractor's limit, a malformed
+/// header, ...) under `/api/` get the API's JSON error body, with their status kept. Responses
+/// that are JSON already pass unchanged, and so does everything outside `/api/`.
+pub fn json_bodies<B>(
+    res: actix_web::dev::ServiceResponse<B>,
+) -> actix_web::Result<actix_web::middleware::ErrorHandlerResponse<B>> {
+    use actix_web::middleware::ErrorHandlerResponse;
+    let is_json = res
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json || !res.request().path().starts_with("/api/") {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let error = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            status,
+            Code::PayloadTooLarge,
+            "the request body is larger than this route accepts",
+        ),
+        StatusCode::NOT_FOUND => ApiError::not_found("resource"),
+        s if s.is_server_error() => ApiError::new(
+            status,
+            if s == StatusCode::SERVICE_UNAVAILABLE {
+                Code::Unavailable
+            } else {
+                Code::Internal
+            },
+            "something went wrong; the error was logged",
+        ),
+        s => ApiError::new(
+            s,
+            Code::BadRequest,
+            format!(
+                "the request was refused: {}",
+                s.canonical_reason().unwrap_or("bad request").to_lowercase()
+            ),
+        ),
+    };
+    let (req, _) = res.into_parts();
+    let res = actix_web::dev::ServiceResponse::new(req, error.error_response());
+    Ok(ErrorHandlerResponse::Response(res.map_into_right_body()))
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         ApiError::internal(e)

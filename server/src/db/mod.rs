@@ -189,9 +189,11 @@ pub fn setting_or_create(
         .ok_or_else(|| DbError::Unavailable(format!("setting {key} could not be stored")))
 }
 
-/// Runs `f` in a transaction. On SQLite, writers of this process take turns first: a deferred
-/// transaction that reads and then writes can otherwise fail with "database is locked" when
-/// another writer got in between, which the busy timeout does not cover.
+/// Runs `f` in a transaction. On SQLite, writers of this process take turns first, and the
+/// transaction begins IMMEDIATE (it takes the write lock at once, waiting out the busy timeout): a
+/// deferred transaction that reads and then writes fails with "database is locked" at once when
+/// any other connection (an autocommit statement, another process) wrote in between, and the busy
+/// timeout does not cover that.
 pub fn transaction<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -200,11 +202,52 @@ where
     E: From<diesel::result::Error>,
 {
     static SQLITE_WRITERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _turn = match conn {
-        DbConnection::Sqlite(_) => Some(SQLITE_WRITERS.lock().unwrap_or_else(|p| p.into_inner())),
-        DbConnection::Pg(_) => None,
+    match conn {
+        DbConnection::Pg(_) => conn.transaction(f),
+        DbConnection::Sqlite(_) => {
+            let _turn = SQLITE_WRITERS.lock().unwrap_or_else(|p| p.into_inner());
+            sqlite_immediate(conn, f)
+        }
+    }
+}
+
+/// `BEGIN IMMEDIATE` … `COMMIT` (or `ROLLBACK` on error) on a SQLite connection; inside an open
+/// transaction, a savepoint as usual.
+fn sqlite_immediate<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConnection::Sqlite(c) = conn else {
+        return conn.transaction(f);
     };
-    conn.transaction(f)
+    let open = AnsiTransactionManager::transaction_manager_status_mut(c)
+        .transaction_depth()?
+        .is_some();
+    if open {
+        return conn.transaction(f);
+    }
+    AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    let result = f(conn);
+    let DbConnection::Sqlite(c) = conn else {
+        unreachable!("the connection cannot change backend")
+    };
+    match result {
+        Ok(v) => match AnsiTransactionManager::commit_transaction(c) {
+            Ok(()) => Ok(v),
+            Err(e) => {
+                let _ = AnsiTransactionManager::rollback_transaction(c);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            let _ = AnsiTransactionManager::rollback_transaction(c);
+            Err(e)
+        }
+    }
 }
 
 /// On SQLite, make the next commits wait for the disk (intake's promise to the sender), or go

@@ -9,8 +9,6 @@ use super::load::{self, Origin};
 use crate::db::schema::messages;
 use crate::db::{now_ms, DbConnection, DbError};
 
-/// How long a claimed message is reserved for one worker.
-const LEASE_MS: i64 = 60_000;
 /// After this many failed attempts (crashes, not bad input) a message is marked failed.
 const MAX_ATTEMPTS: i32 = 5;
 
@@ -47,13 +45,13 @@ pub fn claim_next(conn: &mut DbConnection) -> Result<Option<Claim>, DbError> {
     let claimed = crate::db::transaction(conn, |conn| match conn {
         DbConnection::Pg(pg) => diesel::sql_query(update(" FOR UPDATE SKIP LOCKED"))
             .bind::<BigInt, _>(now)
-            .bind::<BigInt, _>(now + LEASE_MS)
+            .bind::<BigInt, _>(now + crate::config::lease_ms())
             .get_result::<Claim>(pg)
             .optional(),
         // Numbered parameters: SQLite numbers `$N` names by first appearance.
         DbConnection::Sqlite(lite) => diesel::sql_query(update("").replace('$', "?"))
             .bind::<BigInt, _>(now)
-            .bind::<BigInt, _>(now + LEASE_MS)
+            .bind::<BigInt, _>(now + crate::config::lease_ms())
             .get_result::<Claim>(lite)
             .optional(),
     })?;

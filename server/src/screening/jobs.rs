@@ -7,8 +7,6 @@ use crate::config::Config;
 use crate::db::schema::{flights, jobs};
 use crate::db::{now_ms, DbConnection, DbError};
 
-const LEASE_MS: i64 = 120_000;
-
 /// A claimed job: the lease is ours while `attempts` is unchanged.
 #[derive(Debug, QueryableByName)]
 pub struct Job {
@@ -21,12 +19,13 @@ pub struct Job {
 }
 
 /// Claims the oldest runnable job whose flight no other worker is screening: one flight is
-/// screened by one worker at a time. A running job whose lease ran out is runnable again (its
-/// worker died); of several such jobs of one flight, the oldest goes first.
-pub fn claim_next(conn: &mut DbConnection) -> Result<Option<Job>, DbError> {
+/// screened by one worker at a time. A queued job is runnable once it has been due for `waited_ms`;
+/// a running job whose lease ran out is runnable again (its worker died); of several such jobs of
+/// one flight, the oldest goes first.
+pub fn claim_next(conn: &mut DbConnection, waited_ms: i64) -> Result<Option<Job>, DbError> {
     let now = now_ms();
     let candidate = "SELECT j.id FROM jobs j \
-         WHERE ((j.state = 'queued' AND j.run_after <= $1) \
+         WHERE ((j.state = 'queued' AND j.run_after <= $3) \
                 OR (j.state = 'running' AND j.lease_until < $1)) \
          AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.flight_id = j.flight_id \
               AND r.state = 'running' AND r.id <> j.id \
@@ -43,13 +42,15 @@ pub fn claim_next(conn: &mut DbConnection) -> Result<Option<Job>, DbError> {
     let job = crate::db::transaction(conn, |conn| match conn {
         DbConnection::Pg(pg) => diesel::sql_query(update(" FOR UPDATE SKIP LOCKED"))
             .bind::<BigInt, _>(now)
-            .bind::<BigInt, _>(now + LEASE_MS)
+            .bind::<BigInt, _>(now + 2 * crate::config::lease_ms())
+            .bind::<BigInt, _>(now - waited_ms)
             .get_result::<Job>(pg)
             .optional(),
         // Numbered parameters: SQLite numbers `$N` names by first appearance.
         DbConnection::Sqlite(lite) => diesel::sql_query(update("").replace('$', "?"))
             .bind::<BigInt, _>(now)
-            .bind::<BigInt, _>(now + LEASE_MS)
+            .bind::<BigInt, _>(now + 2 * crate::config::lease_ms())
+            .bind::<BigInt, _>(now - waited_ms)
             .get_result::<Job>(lite)
             .optional(),
     })?;

@@ -59,7 +59,7 @@ pub async fn import(
     caller: Caller,
     name: web::Path<String>,
     req: actix_web::HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let p = caller.require(RULE_WRITERS)?.clone();
     // The query is read after the role check, so a caller without the role learns nothing more.
@@ -74,6 +74,7 @@ pub async fn import(
         ));
     }
     let q = q.into_inner();
+    let body = read_limited(payload, MAX_LIST_BYTES).await?;
     let summary = crate::api::db(&state, move |conn, st| {
         let s =
             lists::import_bytes(conn, &name, &q.format, &body, q.strict).map_err(import_error)?;
@@ -91,6 +92,28 @@ pub async fn import(
         "id": summary.watchlist_id, "name": summary.name, "version": summary.version, "entries": summary.entries,
         "errors": summary.errors.iter().map(|(row, message)| serde_json::json!({"row": row, "message": message})).collect::<Vec<_>>(),
     })))
+}
+
+/// Largest list file accepted over HTTP (a consolidated sanctions list is tens of megabytes).
+const MAX_LIST_BYTES: usize = 256 * 1024 * 1024;
+
+/// Reads a request body of at most `limit` bytes: a JSON 413 above it.
+async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+    use futures_util::StreamExt;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|_| ApiError::bad_request("the request body could not be read"))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                Code::PayloadTooLarge,
+                format!("a list file may be at most {limit} bytes"),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 fn import_error(e: lists::ImportError) -> ApiError {

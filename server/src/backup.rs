@@ -1,0 +1,123 @@
+//! `paxrisk backup --out FILE`: a consistent copy of the store while the server runs.
+//!
+//! SQLite: `VACUUM INTO` writes a compact copy from one read transaction (a snapshot: writers go
+//! on, the copy holds every commit before it began and none after), then the copy is opened and
+//! checked (`PRAGMA integrity_check`). Restoring is copying the file back while the server is
+//! stopped. PostgreSQL: `pg_dump -Fc` (a snapshot too), restored with `pg_restore` into a new
+//! database; README "Backup and restore" gives the commands.
+
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use crate::db::{parse_url, Backend};
+
+/// What a backup wrote.
+#[derive(Debug, serde::Serialize)]
+pub struct Report {
+    pub backend: &'static str,
+    pub file: String,
+    pub bytes: u64,
+    /// Messages and travellers in the copy (SQLite; PostgreSQL dumps are not opened).
+    pub messages: Option<i64>,
+    pub travellers: Option<i64>,
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct Check {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    integrity_check: String,
+}
+
+/// Writes a backup of the database at `url` to `out`, which must not exist yet.
+pub fn run(url: &str, out: &Path) -> anyhow::Result<Report> {
+    if out.exists() {
+        bail!(
+            "{} exists already; a backup never overwrites a file",
+            out.display()
+        );
+    }
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    }
+    let (backend, target) = parse_url(url);
+    match backend {
+        Backend::Sqlite => sqlite(&target, out),
+        Backend::Postgres => postgres(&target, out),
+    }
+}
+
+fn sqlite(path: &str, out: &Path) -> anyhow::Result<Report> {
+    if !Path::new(path).exists() {
+        bail!("there is no SQLite database at {path}");
+    }
+    // The store is opened (and migrated) the usual way, so the copy has the current schema.
+    let pool = crate::db::open(&format!("sqlite://{path}"), 1)?;
+    let mut conn = pool.get()?;
+    let dest = out
+        .to_str()
+        .context("the backup path must be valid UTF-8")?
+        .replace('\'', "''");
+    conn.batch_execute(&format!("VACUUM INTO '{dest}'"))
+        .context("VACUUM INTO failed")?;
+    drop(conn);
+    // Check the copy on its own.
+    let mut copy = SqliteConnection::establish(out.to_str().unwrap_or_default())
+        .context("cannot open the backup just written")?;
+    let check: Vec<Check> = diesel::sql_query("PRAGMA integrity_check").load(&mut copy)?;
+    if check.first().map(|c| c.integrity_check.as_str()) != Some("ok") {
+        bail!(
+            "the backup failed its integrity check; it was left at {} for inspection",
+            out.display()
+        );
+    }
+    let count = |conn: &mut SqliteConnection, table: &str| -> anyhow::Result<i64> {
+        let c: Count =
+            diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).get_result(conn)?;
+        Ok(c.n)
+    };
+    let messages = count(&mut copy, "messages")?;
+    let travellers = count(&mut copy, "travellers")?;
+    Ok(Report {
+        backend: "sqlite",
+        file: out.display().to_string(),
+        bytes: std::fs::metadata(out)?.len(),
+        messages: Some(messages),
+        travellers: Some(travellers),
+    })
+}
+
+fn postgres(url: &str, out: &Path) -> anyhow::Result<Report> {
+    // Custom format: compressed, restorable table by table, in parallel with `pg_restore -j`.
+    let status = std::process::Command::new("pg_dump")
+        .arg("--format=custom")
+        .arg("--no-owner")
+        .arg("--file")
+        .arg(out)
+        .arg("--dbname")
+        .arg(url)
+        .status()
+        .context(
+            "cannot run pg_dump; install the PostgreSQL client tools of the server's major version",
+        )?;
+    if !status.success() {
+        let _ = std::fs::remove_file(out);
+        bail!("pg_dump failed ({status}); nothing was written");
+    }
+    Ok(Report {
+        backend: "postgres",
+        file: out.display().to_string(),
+        bytes: std::fs::metadata(out)?.len(),
+        messages: None,
+        travellers: None,
+    })
+}

@@ -177,7 +177,7 @@ def measure(bin_dir, name, url, servers, work, traffic, args):
     # Let the re-screen of open flights that a rule change starts finish before measuring.
     wait_idle(store, 0, 600)
     cmd = [os.path.join(bin_dir, "paxrisk-load"), "--dir", traffic, "--clients", str(args.clients),
-           "--officers", str(args.officers), "--duration", str(args.duration)]
+           "--officers", str(args.officers), "--duration", str(args.duration), "--wait", "1800"]
     for _, b in procs:
         cmd += ["--url", b]
     env = dict(os.environ, PAXRISK_LOAD_CARRIER_TOKEN=carrier, PAXRISK_LOAD_OFFICER_TOKEN=officer)

@@ -43,9 +43,13 @@ struct Args {
     #[arg(long, env = "PAXRISK_LOAD_OFFICER_TOKEN", hide_env_values = true)]
     officer_token: Option<String>,
     /// Pause of each officer client between two queue reads (the page refreshes every few
-    /// seconds; 0 reads back to back).
+    /// seconds; 0 reads back to back). The clients start spread over one interval.
     #[arg(long, default_value_t = 1000)]
     officer_interval_ms: u64,
+    /// After sending, wait (at most this many seconds) until every accepted message is screened
+    /// or failed, asking the server as the carrier; the officers keep reading meanwhile.
+    #[arg(long, default_value_t = 0)]
+    wait: u64,
 }
 
 #[derive(Serialize)]
@@ -88,6 +92,10 @@ struct Report {
     last_answer_ms: u64,
     post_seconds: f64,
     post_latency: Latency,
+    /// With --wait: when the last accepted message was seen screened (epoch ms), and how many
+    /// were still not done when the wait ended.
+    all_done_ms: Option<u64>,
+    not_done: usize,
     officers: usize,
     queue_errors: usize,
     queue_latency: Latency,
@@ -130,7 +138,11 @@ fn main() -> Result<()> {
             let token = args.officer_token.clone().unwrap_or_default();
             let sending = sending.clone();
             let pause = Duration::from_millis(args.officer_interval_ms);
-            std::thread::spawn(move || officer(&url, &token, &sending, pause))
+            let start = pause * i as u32 / args.officers as u32;
+            std::thread::spawn(move || {
+                std::thread::sleep(start);
+                officer(&url, &token, &sending, pause)
+            })
         })
         .collect();
 
@@ -165,6 +177,11 @@ fn main() -> Result<()> {
     }
     let post_seconds = started.elapsed().as_secs_f64();
     let last_answer_ms = epoch_ms();
+    let (all_done_ms, not_done) = if args.wait > 0 {
+        wait_done(&args.urls[0], &args.carrier_token, &sent.ids, args.wait)
+    } else {
+        (None, 0)
+    };
     sending.store(false, Ordering::Relaxed);
     let mut queue_micros = Vec::new();
     let mut queue_errors = 0;
@@ -185,6 +202,8 @@ fn main() -> Result<()> {
         last_answer_ms,
         post_seconds,
         post_latency: Latency::of(sent.micros),
+        all_done_ms,
+        not_done,
         officers: args.officers,
         queue_errors,
         queue_latency: Latency::of(queue_micros),
@@ -262,6 +281,7 @@ struct Sent {
     retried: usize,
     travellers: usize,
     micros: Vec<u64>,
+    ids: Vec<String>,
 }
 
 impl Sent {
@@ -272,6 +292,7 @@ impl Sent {
         self.retried += o.retried;
         self.travellers += o.travellers;
         self.micros.extend(o.micros);
+        self.ids.extend(o.ids);
     }
 }
 
@@ -311,6 +332,10 @@ fn carrier(
                     out.accepted += 1;
                     out.travellers += file.travellers;
                     out.micros.push(t0.elapsed().as_micros() as u64);
+                    let answer: serde_json::Value = r.json().unwrap_or_default();
+                    if let Some(id) = answer["id"].as_str() {
+                        out.ids.push(id.to_string());
+                    }
                     break;
                 }
                 Ok(r) if r.status().as_u16() == 503 && tries < 10 => {
@@ -337,6 +362,29 @@ fn carrier(
         }
     }
     out
+}
+
+/// Asks for each accepted message's state until all are `screened` or `failed` (or `limit_s`
+/// passes); returns when the last was seen done and how many were not.
+fn wait_done(url: &str, token: &str, ids: &[String], limit_s: u64) -> (Option<u64>, usize) {
+    let http = reqwest::blocking::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(limit_s);
+    let mut pending: Vec<&String> = ids.iter().collect();
+    while !pending.is_empty() && Instant::now() < deadline {
+        pending.retain(|id| {
+            let state = http
+                .get(format!("{url}/api/v1/messages/{id}"))
+                .bearer_auth(token)
+                .send()
+                .and_then(|r| r.json::<serde_json::Value>());
+            !matches!(state, Ok(v) if v["status"] == "screened" || v["status"] == "failed")
+        });
+        if !pending.is_empty() {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    let done = pending.is_empty().then(epoch_ms);
+    (done, pending.len())
 }
 
 /// One officer client: reads the first page of the queue until the carriers are done.

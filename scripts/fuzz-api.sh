@@ -7,7 +7,8 @@
 #   defaults: 120 s, $CARGO_TARGET_DIR/debug/paxrisk (else target/debug/paxrisk)
 #   env: FUZZ_DATABASE (a postgres:// URL of an existing empty database; default a SQLite file),
 #        FUZZ_CHECKS (default not_a_server_error; `all` adds schema conformance, reported only),
-#        FUZZ_CALLERS (default "admin analyst airline anonymous")
+#        FUZZ_CALLERS (default "admin analyst airline anonymous"),
+#        FUZZ_KEEP=1 keeps the scratch folder (server log, schemathesis output per caller)
 # Prints schemathesis's summary per caller and the server's 5xx count from its log; exits 1 on
 # any 5xx. Needs python3 with pip (installs schemathesis from PyPI if missing).
 set -euo pipefail
@@ -53,11 +54,12 @@ for caller in $callers; do
   echo "== schemathesis as $caller, ${seconds}s"
   # Logout, refresh and password changes end the run's own session (authz_matrix tests them).
   set +e
-  schemathesis run "$base/api/v1/openapi.json" "${auth[@]}" \
+  # (run from the scratch folder: schemathesis leaves a .schemathesis/ cache where it runs)
+  (cd "$work" && schemathesis run "$base/api/v1/openapi.json" "${auth[@]}" \
     --checks "$checks" --max-time "$seconds" --workers 2 \
     --exclude-path /api/v1/auth/logout --exclude-path /api/v1/auth/password \
     --exclude-path /api/v1/auth/refresh \
-    --suppress-health-check all --no-color >"$work/st-$caller.txt" 2>&1
+    --suppress-health-check all --no-color >"$work/st-$caller.txt" 2>&1)
   rc=$?
   set -e
   sed -n '/SUMMARY/,$p' "$work/st-$caller.txt" | head -40

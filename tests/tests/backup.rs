@@ -25,7 +25,9 @@ fn backup_and_restore(backend: Backend) {
     };
     app.user("zz-carrier", "airline", Some("ZZ"));
     app.user("officer-one", "officer", None);
-    app.start();
+    // Short leases: a message being processed when the copy is taken carries its lease's end
+    // (an absolute time) into the copy, and the restored server waits for it.
+    app.start_with_env(&[("PAXRISK_LEASE_SECONDS", "2")]);
     let airline = app.login("zz-carrier");
     let base = Arc::new(Mutex::new(app.base.clone()));
     let client = reqwest::blocking::Client::builder()
@@ -116,8 +118,8 @@ fn backup_and_restore(backend: Backend) {
         }
     }
     restored.passwords = app.passwords.clone();
-    // A message that was being processed when the copy was taken carries its worker's lease;
-    // the restored server takes it over when the lease runs out (short here, 60 s by default).
+    // A message that was being processed when the copy was taken is taken over when its lease
+    // runs out (2 s here, 60 s by default).
     restored.start_with_env(&[("PAXRISK_LEASE_SECONDS", "2")]);
     let officer = restored.login("officer-one");
 

@@ -52,7 +52,7 @@ fn kill_and_restart(backend: Backend) {
     let base = Arc::new(Mutex::new(app.base.clone()));
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let acked: Arc<Mutex<Vec<(usize, Posted)>>> = Arc::default();
-    let deadline = Instant::now() + Duration::from_secs(300);
+    let deadline = Instant::now() + Duration::from_secs(300.max(messages as u64 / 10));
     let t0 = Instant::now();
     let clients: Vec<_> = (0..4)
         .map(|_| {
@@ -117,7 +117,7 @@ fn kill_and_restart(backend: Backend) {
         during_processing += 1;
         kill(&mut app, &mut log, format!("{waiting} waiting"), &mut rng);
     }
-    wait_processed(&app, Duration::from_secs(180));
+    wait_processed(&app, Duration::from_secs(180.max(messages as u64 / 10)));
 
     let acked = acked.lock().unwrap();
     assert_eq!(acked.len(), messages);

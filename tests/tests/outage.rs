@@ -194,13 +194,17 @@ fn postgres_outage_answers_503_and_recovers() {
     let outage = Instant::now();
     let mut probes = Vec::new();
     while outage.elapsed() < Duration::from_secs(16) {
-        // The process is alive and serving HTTP.
-        let health = client.get(format!("{}/healthz", app.base)).send();
-        assert!(health.is_ok(), "the server went away during the outage");
+        // The process is alive and serving HTTP, and its health check tells the database is gone.
+        let health = client
+            .get(format!("{}/healthz", app.base))
+            .send()
+            .expect("the server went away during the outage");
+        assert_eq!(health.status().as_u16(), 503, "health during the outage");
         std::thread::sleep(Duration::from_millis(500));
     }
     // One probe from a fresh request during the outage, looked at in full.
     let probe_bytes = store::message(total, "O");
+    let probe_t0 = Instant::now();
     let probe = client
         .post(format!("{}/api/v1/messages", app.base))
         .bearer_auth(&token)
@@ -208,6 +212,7 @@ fn postgres_outage_answers_503_and_recovers() {
         .send()
         .expect("the server answers during the outage");
     let probe_status = probe.status().as_u16();
+    let probe_took = probe_t0.elapsed();
     let probe_retry = probe
         .headers()
         .get("retry-after")
@@ -268,8 +273,9 @@ fn postgres_outage_answers_503_and_recovers() {
         "the outage is logged as such"
     );
     eprintln!(
-        "outage of {outage_len:.1?}: {} sender 503(s) with Retry-After, {} connection(s) refused \
-         by the stopped database, server never restarted; {summary}",
+        "outage of {outage_len:.1?}: {} sender 503(s) with Retry-After (a fresh request's 503 \
+         came after {probe_took:.1?}), {} connection(s) refused by the stopped database, server \
+         never restarted; {summary}",
         statuses.len(),
         proxy.refused.load(Ordering::Relaxed)
     );

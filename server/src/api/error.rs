@@ -155,6 +155,16 @@ impl From<DbError> for ApiError {
                     "the database is busy; retry shortly",
                 )
             }
+            // PostgreSQL text cannot hold NUL (SQLite can): input with "\u0000" in a field that
+            // reaches the store is the caller's error, on either backend's terms.
+            DbError::Query(diesel::result::Error::DatabaseError(_, info))
+                if info.message().contains("invalid byte sequence")
+                    || info.message().contains("character not in repertoire") =>
+            {
+                ApiError::bad_request(
+                    "a text value holds a NUL character (\\u0000) or bytes that are not UTF-8",
+                )
+            }
             other => ApiError::internal(other),
         }
     }

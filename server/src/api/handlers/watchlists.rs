@@ -187,6 +187,14 @@ pub async fn update(
             "severity must be low, medium or high",
         ));
     }
+    if s.category.as_deref().is_some_and(|c| {
+        c.trim().is_empty() || c.chars().count() > 100 || c.chars().any(char::is_control)
+    }) {
+        return Err(ApiError::unprocessable(
+            Code::ValidationFailed,
+            "category must be 1 to 100 characters, without control characters",
+        ));
+    }
     let id = id.into_inner();
     crate::api::db(&state, move |conn, st| {
         if !lists::update_settings(

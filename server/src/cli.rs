@@ -94,6 +94,24 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Link analysis tools.
+    Links {
+        #[command(subcommand)]
+        command: LinksCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LinksCommand {
+    /// Time the neighbourhood query over stored travellers; prints JSON (median, p90, max ms).
+    Bench {
+        /// Hops of the neighbourhood (1-3).
+        #[arg(long, default_value_t = 2)]
+        hops: u8,
+        /// Travellers queried, spread over the store.
+        #[arg(long, default_value_t = 100)]
+        samples: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -195,6 +213,11 @@ struct GenerateArgs {
     /// A watchlist (CSV or JSON, by extension) whose entries are planted as variants.
     #[arg(long)]
     plant: Option<PathBuf>,
+    /// With --plant: also plant shared contacts (a phone each planted traveller's booking shares
+    /// with an associate's booking on the next flight, whose e-mail a companion's booking
+    /// shares); written to linked.json.
+    #[arg(long, requires = "plant")]
+    plant_links: bool,
 }
 
 /// Parses the command line and runs it; errors are printed without personal data.
@@ -246,6 +269,14 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                 config.bind = b;
             }
             crate::demo::run(config, ofac, flights)?;
+        }
+        Command::Links {
+            command: LinksCommand::Bench { hops, samples },
+        } => {
+            anyhow::ensure!((1..=3).contains(&hops), "--hops must be 1, 2 or 3");
+            let mut conn = connect(&config)?;
+            let t = crate::links::bench::run(&mut conn, hops, samples)?;
+            println!("{}", serde_json::to_string_pretty(&t)?);
         }
         Command::Migrate => {
             crate::db::open(&config.database_url, 1)?;
@@ -332,9 +363,14 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             let policy = crate::retention::policy::active(&mut *connect(&config)?, &config)?;
             println!("{}", serde_json::to_string_pretty(&policy)?);
         }
-        Command::Generate(args) => {
-            crate::demo::generate_cli(args.flights, &args.out, args.seed, args.date, args.plant)?
-        }
+        Command::Generate(args) => crate::demo::generate_cli(
+            args.flights,
+            &args.out,
+            args.seed,
+            args.date,
+            args.plant,
+            args.plant_links,
+        )?,
         Command::Rules {
             command: RulesCommand::Report { from, to },
         } => {

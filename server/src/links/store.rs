@@ -103,7 +103,18 @@ impl Batch {
     /// Writes the batch: old links of the named travellers from this source go, new ones come.
     pub fn write(self, conn: &mut DbConnection) -> QueryResult<()> {
         let ids: Vec<&String> = self.travellers.iter().collect();
+        let mut old: BTreeSet<String> = BTreeSet::new();
         for chunk in ids.chunks(CHUNK) {
+            old.extend(
+                links::table
+                    .filter(
+                        links::traveller_id
+                            .eq_any(chunk)
+                            .and(links::source.eq(self.source)),
+                    )
+                    .select(links::node)
+                    .load::<String>(conn)?,
+            );
             diesel::delete(
                 links::table.filter(
                     links::traveller_id
@@ -172,6 +183,13 @@ impl Batch {
                     .execute(c)?,
             };
         }
+        // A value this message no longer gives (a changed phone, a moved seat) may now be
+        // nobody's: its node goes, so no label outlives every link.
+        let stale: Vec<String> = old
+            .into_iter()
+            .filter(|n| !self.nodes.contains_key(n))
+            .collect();
+        drop_orphans(conn, &stale)?;
         Ok(())
     }
 }

@@ -354,6 +354,65 @@ fn scenario(backend: Backend) {
         assert_eq!(s, 403, "carriers may not open the page");
     }
 
+    // An officer confirms the associate's item: the associate is now a confirmed hit, one hop
+    // (the shared e-mail) from the companion, who is screened again and says so.
+    let (assoc, comp) = (&linked[0], &linked[1]);
+    assert_eq!(
+        (assoc["hops"].as_u64(), comp["hops"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(assoc["entry_id"], comp["entry_id"]);
+    let (s, b) = app.json(
+        "GET",
+        "/api/v1/queue?all=true&limit=500",
+        Some(&officer),
+        None,
+    );
+    assert_eq!(s, 200);
+    let item = b["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| {
+            i["traveller"]["surname"] == assoc["surname"]
+                && i["traveller"]["given_names"] == assoc["given_names"]
+        })
+        .unwrap()
+        .clone();
+    let item_id = item["id"].as_str().unwrap();
+    let (s, b) = app.json(
+        "POST",
+        &format!("/api/v1/queue/{item_id}/claim"),
+        Some(&officer),
+        None,
+    );
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = app.json(
+        "POST",
+        &format!("/api/v1/queue/{item_id}/disposition"),
+        Some(&officer),
+        Some(&json!({"disposition": "resultant"})),
+    );
+    assert_eq!(s, 200, "{b}");
+    eventually("the companion's reason names the confirmed hit", 60, || {
+        let (_, b) = app.json(
+            "GET",
+            "/api/v1/queue?all=true&limit=500",
+            Some(&officer),
+            None,
+        );
+        b["items"].as_array().unwrap().iter().find(|i| {
+            i["traveller"]["surname"] == comp["surname"]
+                && i["traveller"]["given_names"] == comp["given_names"]
+                && i["hits"].as_array().unwrap().iter().any(|h| {
+                    h["reason"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("linked in 1 hop to a traveller with a confirmed hit: e-mail …@example.net")
+                })
+        }).cloned()
+    });
+
     // Bad input and roles.
     let some = find(
         &app,
@@ -402,12 +461,18 @@ fn scenario(backend: Backend) {
     let email = linked[0]["email"].as_str().unwrap().to_lowercase();
     let local = email.split('@').next().unwrap();
     assert_eq!(
-        sql(&app, &format!("SELECT count(*) FROM link_nodes WHERE lower(label) LIKE '%{local}%'")),
+        sql(
+            &app,
+            &format!("SELECT count(*) FROM link_nodes WHERE lower(label) LIKE '%{local}%'")
+        ),
         "0",
         "e-mail labels keep only the domain"
     );
     assert_eq!(
-        sql(&app, "SELECT count(*) FROM link_nodes WHERE kind = 'email' AND label NOT LIKE 'e-mail …@%'"),
+        sql(
+            &app,
+            "SELECT count(*) FROM link_nodes WHERE kind = 'email' AND label NOT LIKE 'e-mail …@%'"
+        ),
         "0"
     );
     let before: u64 = sql(&app, "SELECT count(*) FROM links").parse().unwrap();

@@ -111,11 +111,11 @@ pub fn explain(conn: &mut DbConnection, p: &PathToHit) -> QueryResult<(String, V
     Ok((text, json!({"hops": p.hops, "hit": p.hit, "steps": steps})))
 }
 
-/// Queues screening of the flights (other than `flight_id`) of travellers within `hops` of
-/// `changed` (travellers whose hit status changed), so their `links.hops_to_hit` follows.
+/// Queues screening of the flights (but `except`) of travellers within `hops` of `changed`
+/// (travellers whose hit status changed), so their `links.hops_to_hit` follows.
 pub fn rescreen_linked(
     conn: &mut DbConnection,
-    flight_id: &str,
+    except: Option<&str>,
     changed: &[String],
     hops: u8,
 ) -> QueryResult<usize> {
@@ -141,11 +141,33 @@ pub fn rescreen_linked(
                 .load::<String>(conn)?,
         );
     }
-    flights_due.remove(flight_id);
+    if let Some(f) = except {
+        flights_due.remove(f);
+    }
     for f in &flights_due {
         crate::ingest::load::enqueue_screening(conn, f)?;
     }
     Ok(flights_due.len())
+}
+
+/// After an item was closed as resultant: the flights of travellers linked to its traveller are
+/// screened again, when a rule tests [`FIELD`].
+pub fn confirmed(conn: &mut DbConnection, item_id: &str) -> Result<(), crate::db::DbError> {
+    use crate::db::schema::review_items;
+    let hops = crate::screening::rules::active(conn)?.link_hops();
+    if hops == 0 {
+        return Ok(());
+    }
+    let traveller: Option<String> = review_items::table
+        .filter(review_items::id.eq(item_id))
+        .select(review_items::traveller_id)
+        .first(conn)
+        .optional()?;
+    if let Some(t) = traveller {
+        // Its own flight too: fellow travellers may be linked to it.
+        rescreen_linked(conn, None, &[t], hops)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -329,7 +329,7 @@ pub fn screen_flight(
             .chain(before.iter().filter(|t| !listed.contains_key(*t)))
             .cloned()
             .collect();
-        crate::links::screen::rescreen_linked(conn, flight_id, &changed, link_hops)?;
+        crate::links::screen::rescreen_linked(conn, Some(flight_id), &changed, link_hops)?;
     }
     Ok(results.len())
 }

@@ -60,6 +60,8 @@ run() {
   echo "filled in $((SECONDS - t0)) s; load: $(cut -d' ' -f1-3 /proc/loadavg)"
   RUST_LOG=warn "$bin" links bench --hops 2 --samples 200 --database "$url"
   RUST_LOG=warn "$bin" links bench --hops 3 --samples 50 --database "$url"
+  # What screening computes for a rule on links.hops_to_hit: all 400 travellers of a flight.
+  RUST_LOG=warn "$bin" links bench --hops 2 --screen-flights 10 --database "$url"
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
@@ -72,6 +74,7 @@ sqlite_fill() {
 }
 run sqlite "sqlite://$work/bench.db" sqlite_fill
 ls -la "$work/bench.db" | awk '{print "sqlite file: " int($5/1048576) " MiB"}'
+[[ -n ${KEEP:-} ]] && cp "$work/bench.db" "$KEEP" || true
 rm -f "$work"/bench.db*
 
 if pg_isready -h 127.0.0.1 -q 2>/dev/null; then

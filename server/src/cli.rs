@@ -111,6 +111,10 @@ enum LinksCommand {
         /// Travellers queried, spread over the store.
         #[arg(long, default_value_t = 100)]
         samples: usize,
+        /// Time instead what screening computes for `links.hops_to_hit`: every traveller of
+        /// this many flights.
+        #[arg(long)]
+        screen_flights: Option<usize>,
     },
 }
 
@@ -271,11 +275,19 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             crate::demo::run(config, ofac, flights)?;
         }
         Command::Links {
-            command: LinksCommand::Bench { hops, samples },
+            command:
+                LinksCommand::Bench {
+                    hops,
+                    samples,
+                    screen_flights,
+                },
         } => {
             anyhow::ensure!((1..=3).contains(&hops), "--hops must be 1, 2 or 3");
             let mut conn = connect(&config)?;
-            let t = crate::links::bench::run(&mut conn, hops, samples)?;
+            let t = match screen_flights {
+                Some(n) => serde_json::to_value(crate::links::bench::screen(&mut conn, hops, n)?)?,
+                None => serde_json::to_value(crate::links::bench::run(&mut conn, hops, samples)?)?,
+            };
             println!("{}", serde_json::to_string_pretty(&t)?);
         }
         Command::Migrate => {

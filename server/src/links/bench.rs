@@ -69,3 +69,57 @@ pub fn run(conn: &mut DbConnection, hops: u8, samples: usize) -> anyhow::Result<
         mean_edges: edges as f64 / times.len() as f64,
     })
 }
+
+/// Timing of `links.hops_to_hit` for every traveller of `flights` flights (what screening
+/// computes when a rule tests the field), in milliseconds per flight.
+#[derive(Debug, serde::Serialize)]
+pub struct ScreenTiming {
+    pub flights: usize,
+    pub hops: u8,
+    pub travellers_per_flight: f64,
+    pub median_ms: f64,
+    pub max_ms: f64,
+    /// Travellers with a target within `hops`, per flight.
+    pub linked_per_flight: f64,
+}
+
+/// Runs the screening-side walk for flights spread over the store.
+pub fn screen(conn: &mut DbConnection, hops: u8, flights: usize) -> anyhow::Result<ScreenTiming> {
+    use crate::db::schema::flights as f;
+    let total: i64 = f::table.count().get_result(conn)?;
+    anyhow::ensure!(total > 0, "no flights stored");
+    let stride = (total / flights.max(1) as i64).max(1);
+    let mut times = Vec::new();
+    let (mut people, mut linked) = (0usize, 0usize);
+    for k in 0..flights as i64 {
+        let Some(fid) = f::table
+            .select(f::id)
+            .order(f::id.asc())
+            .offset((k * stride) % total)
+            .first::<String>(conn)
+            .optional()?
+        else {
+            continue;
+        };
+        let ids: Vec<String> = travellers::table
+            .filter(travellers::flight_id.eq(&fid))
+            .select(travellers::id)
+            .load(conn)?;
+        let t0 = Instant::now();
+        let found = super::screen::nearest(conn, &fid, &ids, hops, &Default::default())?;
+        times.push(t0.elapsed().as_secs_f64() * 1000.0);
+        people += ids.len();
+        linked += found.len();
+    }
+    anyhow::ensure!(!times.is_empty(), "no flight found");
+    let n = times.len() as f64;
+    times.sort_by(f64::total_cmp);
+    Ok(ScreenTiming {
+        flights: times.len(),
+        hops,
+        travellers_per_flight: people as f64 / n,
+        median_ms: times[times.len() / 2],
+        max_ms: times[times.len() - 1],
+        linked_per_flight: linked as f64 / n,
+    })
+}

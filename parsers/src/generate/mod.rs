@@ -216,9 +216,9 @@ fn planted_phone(k: usize) -> String {
 
 /// With [`GenerateOptions::plant_links`], each plant (the k-th, in flight order) gets a phone,
 /// and the next flight (the same one when there is only one) an associate party with it.
-fn plan_associates<'a>(
+fn plan_associates(
     opts: &GenerateOptions,
-    per_flight: &[Vec<(&'a PlantPerson, Option<String>)>],
+    per_flight: &[Vec<(&PlantPerson, Option<String>)>],
 ) -> Vec<Vec<(String, String)>> {
     let mut out = vec![Vec::new(); per_flight.len()];
     if !opts.plant_links {

@@ -177,6 +177,8 @@ pub fn nearest_hits(
         .collect();
     let mut found = HashMap::new();
     let mut known: HashMap<String, Option<&'static str>> = HashMap::new();
+    // Members read at one level serve the next (a neighbour's booking is often the origin's).
+    let mut members: HashMap<String, Members> = HashMap::new();
     for depth in 1..=hops {
         let all: BTreeSet<String> = states
             .values()
@@ -192,8 +194,11 @@ pub fn nearest_hits(
             nodes.insert(n.clone());
             by_traveller.entry(t).or_default().push(n);
         }
-        let nodes: Vec<String> = nodes.into_iter().collect();
-        let members = hop::members_of(conn, &nodes, &filter)?;
+        let unread: Vec<String> = nodes
+            .into_iter()
+            .filter(|n| !members.contains_key(n))
+            .collect();
+        members.extend(hop::members_of(conn, &unread, &filter)?);
         let mut fresh: BTreeSet<String> = BTreeSet::new();
         for s in states.values_mut() {
             let mut next = Vec::new();

@@ -7,13 +7,14 @@
 //!   removal with their sources (retention).
 //! - [`hop`], [`walk`]: breadth-first walks, one batched read per side of each hop, hubs not
 //!   crossed.
-//! - [`graph`]: a traveller's neighbourhood for the API and the page.
+//! - [`graph`], [`params`]: a traveller's neighbourhood for the API and the page.
 //! - [`screen`]: `links.hops_to_hit` for rules, with the path as the explanation.
 
 pub mod bench;
 pub mod derive;
 pub mod graph;
 pub mod hop;
+pub mod params;
 pub mod screen;
 pub mod store;
 pub mod walk;

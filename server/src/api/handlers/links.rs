@@ -4,7 +4,8 @@ use actix_web::{web, HttpResponse};
 
 use crate::api::{ApiError, AppState, Caller, REVIEWERS};
 use crate::audit::{self, Event};
-use crate::links::graph::{self, Params};
+use crate::links::graph;
+use crate::links::params::Params;
 
 /// `GET /api/v1/travellers/{id}/links?hops=2&kinds=phone,email&since=...&until=...`: nodes
 /// (travellers, shared values, bookings, flights) and edges by kind, and the path to the

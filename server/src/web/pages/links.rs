@@ -7,7 +7,8 @@ use minijinja::context;
 
 use super::{audit, failure, session, user_ctx};
 use crate::api::{ApiError, AppState, REVIEWERS};
-use crate::links::graph::{self, Params};
+use crate::links::graph;
+use crate::links::params::Params;
 use crate::links::Kind;
 use crate::web::render::page;
 

@@ -104,6 +104,7 @@ fn history() -> HistoryFacts {
     HistoryFacts {
         previous_trips: Some(4),
         previous_hits: Some(0),
+        hops_to_hit: None,
     }
 }
 

@@ -101,6 +101,28 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Link analysis tools.
+    Links {
+        #[command(subcommand)]
+        command: LinksCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LinksCommand {
+    /// Time the neighbourhood query over stored travellers; prints JSON (median, p90, max ms).
+    Bench {
+        /// Hops of the neighbourhood (1-3).
+        #[arg(long, default_value_t = 2)]
+        hops: u8,
+        /// Travellers queried, spread over the store.
+        #[arg(long, default_value_t = 100)]
+        samples: usize,
+        /// Time instead what screening computes for `links.hops_to_hit`: every traveller of
+        /// this many flights.
+        #[arg(long)]
+        screen_flights: Option<usize>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -202,6 +224,11 @@ struct GenerateArgs {
     /// A watchlist (CSV or JSON, by extension) whose entries are planted as variants.
     #[arg(long)]
     plant: Option<PathBuf>,
+    /// With --plant: also plant shared contacts (a phone each planted traveller's booking shares
+    /// with an associate's booking on the next flight, whose e-mail a companion's booking
+    /// shares); written to linked.json.
+    #[arg(long, requires = "plant")]
+    plant_links: bool,
 }
 
 /// Parses the command line and runs it; errors are printed without personal data.
@@ -253,6 +280,22 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                 config.bind = b;
             }
             crate::demo::run(config, ofac, flights)?;
+        }
+        Command::Links {
+            command:
+                LinksCommand::Bench {
+                    hops,
+                    samples,
+                    screen_flights,
+                },
+        } => {
+            anyhow::ensure!((1..=3).contains(&hops), "--hops must be 1, 2 or 3");
+            let mut conn = connect(&config)?;
+            let t = match screen_flights {
+                Some(n) => serde_json::to_value(crate::links::bench::screen(&mut conn, hops, n)?)?,
+                None => serde_json::to_value(crate::links::bench::run(&mut conn, hops, samples)?)?,
+            };
+            println!("{}", serde_json::to_string_pretty(&t)?);
         }
         Command::Migrate => {
             crate::db::open(&config.database_url, 1)?;
@@ -343,9 +386,14 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             let policy = crate::retention::policy::active(&mut *connect(&config)?, &config)?;
             println!("{}", serde_json::to_string_pretty(&policy)?);
         }
-        Command::Generate(args) => {
-            crate::demo::generate_cli(args.flights, &args.out, args.seed, args.date, args.plant)?
-        }
+        Command::Generate(args) => crate::demo::generate_cli(
+            args.flights,
+            &args.out,
+            args.seed,
+            args.date,
+            args.plant,
+            args.plant_links,
+        )?,
         Command::Rules {
             command: RulesCommand::Report { from, to },
         } => {

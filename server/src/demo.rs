@@ -32,6 +32,7 @@ pub fn generate_cli(
     seed: u64,
     date: Option<String>,
     plant: Option<PathBuf>,
+    plant_links: bool,
 ) -> anyhow::Result<()> {
     let date = match date {
         Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
@@ -58,6 +59,7 @@ pub fn generate_cli(
         seed,
         date,
         plant,
+        plant_links,
         ..GenerateOptions::default()
     });
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
@@ -68,6 +70,13 @@ pub fn generate_cli(
         out.join("ground-truth.json"),
         serde_json::to_vec_pretty(&traffic.ground_truth)?,
     )?;
+    if plant_links {
+        // Who was linked to which planted traveller, and how far (link analysis ground truth).
+        std::fs::write(
+            out.join("linked.json"),
+            serde_json::to_vec_pretty(&traffic.linked)?,
+        )?;
+    }
     println!(
         "{} files for {flights} flights written to {}",
         traffic.files.len(),

@@ -11,6 +11,7 @@ mod config;
 mod db;
 mod demo;
 mod ingest;
+mod links;
 mod metrics;
 mod notify;
 mod retention;

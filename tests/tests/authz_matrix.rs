@@ -94,6 +94,7 @@ const TABLE: &[Route] = &[
     r("GET", "/flights", REVIEWERS, None),
     r("GET", "/flights/{id}/travellers", REVIEWERS, None),
     r("GET", "/travellers/{id}", REVIEWERS, None),
+    r("GET", "/travellers/{id}/links", REVIEWERS, None),
     r(
         "POST",
         "/travellers/{id}/manual-hits",

@@ -39,6 +39,8 @@ pub(crate) struct FlightTraffic {
     pub schedule: Schedule,
     pub events: Vec<Event>,
     pub planted: Vec<PlantedHere>,
+    /// Travellers linked to planted ones (carrier and flight filled by the caller).
+    pub linked: Vec<super::PlantedLink>,
 }
 
 /// A party with its PNR locator and whether it boarded.
@@ -46,6 +48,12 @@ struct Party {
     travellers: Vec<Traveller>,
     planted: Option<(String, VariantKind)>,
     boarded: bool,
+    /// A phone its booking must carry (planted links).
+    phone: Option<String>,
+    /// An e-mail address its booking must carry (planted links).
+    email: Option<String>,
+    /// The entry this party is linked to, in how many hops, through which phone (planted links).
+    linked_to: Option<(String, u32, String)>,
 }
 
 /// Builds flight `index`. Everything random comes from `rng`, which the caller seeds per flight,
@@ -54,7 +62,8 @@ pub(crate) fn build(
     rng: &mut impl Rng,
     index: usize,
     opts: &GenerateOptions,
-    plants: &[&PlantPerson],
+    plants: &[(&PlantPerson, Option<String>)],
+    associates: &[(String, String)],
 ) -> FlightTraffic {
     let s = schedule(rng, index, opts.date);
     let ctx = Context {
@@ -80,9 +89,39 @@ pub(crate) fn build(
             travellers,
             planted: None,
             boarded: !rng.gen_bool(0.03),
+            phone: None,
+            email: None,
+            linked_to: None,
         });
     }
-    for p in plants {
+    for (entry, phone) in associates {
+        // The associate's booking carries the planted phone; a companion on a booking of their
+        // own shares only its e-mail address (one hop more).
+        let culture = super::names::pick_culture(rng, &ctx.countries);
+        let a = people::person(rng, &ctx, culture, None, people::Age::Adult);
+        let b = people::person(rng, &ctx, culture, None, people::Age::Adult);
+        let email = format!(
+            "{}.{}@EXAMPLE.NET",
+            a.given_names.split(' ').next().unwrap_or("A"),
+            a.surname.replace(' ', "")
+        );
+        let phone_of_plant = phone.clone();
+        for (t, phone, hops) in [(a, Some(phone.clone()), 1), (b, None, 2)] {
+            let at = rng.gen_range(0..=parties.len());
+            parties.insert(
+                at,
+                Party {
+                    travellers: vec![t],
+                    planted: None,
+                    boarded: true,
+                    phone,
+                    email: Some(email.clone()),
+                    linked_to: Some((entry.clone(), hops, phone_of_plant.clone())),
+                },
+            );
+        }
+    }
+    for (p, phone) in plants {
         let v = make_variant(rng, p, ctx.departure);
         let culture = super::names::pick_culture(rng, &ctx.countries);
         let mut t = people::person(rng, &ctx, culture, Some(&v.surname), people::Age::Adult);
@@ -95,6 +134,9 @@ pub(crate) fn build(
                 travellers: vec![t],
                 planted: Some((p.id.clone(), v.kind)),
                 boarded: true,
+                phone: phone.clone(),
+                email: None,
+                linked_to: None,
             },
         );
     }
@@ -103,13 +145,37 @@ pub(crate) fn build(
     let mut pnrs = Vec::with_capacity(parties.len());
     for (party, locator) in parties.iter().zip(&locators) {
         let docs = rng.gen_bool(0.85) || party.planted.is_some();
-        pnrs.push(booking::pnr(
-            rng,
-            &s,
-            &party.travellers,
-            locator.clone(),
-            docs,
-        ));
+        let mut pnr = booking::pnr(rng, &s, &party.travellers, locator.clone(), docs);
+        for (kind, value) in [("phone", &party.phone), ("email", &party.email)] {
+            if let Some(v) = value {
+                pnr.contacts.retain(|c| c.kind != kind);
+                pnr.contacts.push(crate::model::Contact {
+                    kind: kind.into(),
+                    value: v.clone(),
+                });
+            }
+        }
+        pnrs.push(pnr);
+    }
+    let mut linked = Vec::new();
+    for (party, locator) in parties.iter().zip(&locators) {
+        let Some((entry, hops, phone)) = &party.linked_to else {
+            continue;
+        };
+        for t in &party.travellers {
+            linked.push(super::PlantedLink {
+                entry_id: entry.clone(),
+                role: if *hops == 1 { "associate" } else { "companion" }.into(),
+                hops: *hops,
+                phone: phone.clone(),
+                email: party.email.clone().unwrap_or_default(),
+                carrier: String::new(),
+                flight_number: String::new(),
+                record_locator: locator.clone(),
+                surname: t.surname.clone(),
+                given_names: t.given_names.clone(),
+            });
+        }
     }
 
     let mut events = Vec::new();
@@ -223,6 +289,11 @@ pub(crate) fn build(
     let mut push = push;
     let candidates: Vec<usize> = (0..push.pnrs.len())
         .filter(|&i| !planted_pnr(&push, i, &planted))
+        .filter(|&i| {
+            !linked
+                .iter()
+                .any(|l| l.record_locator == push.pnrs[i].record_locator)
+        })
         .collect();
     let changes = rng.gen_range(1..4).min(candidates.len());
     if changes > 0 {
@@ -251,6 +322,7 @@ pub(crate) fn build(
         schedule: s,
         events,
         planted,
+        linked,
     }
 }
 

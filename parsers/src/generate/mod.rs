@@ -41,6 +41,10 @@ pub struct GenerateOptions {
     pub min_travellers: u32,
     /// Upper end of the passenger range (inclusive).
     pub max_travellers: u32,
+    /// Plant shared contacts too: the booking of each planted traveller gets a phone number that
+    /// an associate's booking on the next flight also carries, and a companion's booking there
+    /// shares the associate's e-mail address (see [`Traffic::linked`]), for link analysis.
+    pub plant_links: bool,
 }
 
 impl GenerateOptions {
@@ -54,6 +58,7 @@ impl GenerateOptions {
             plant_count: None,
             min_travellers: 100,
             max_travellers: 450,
+            plant_links: false,
         }
     }
 }
@@ -96,6 +101,29 @@ pub struct Planted {
     pub date_of_birth: Option<String>,
 }
 
+/// An ordinary traveller linked to a planted one on purpose ([`GenerateOptions::plant_links`]):
+/// the `associate` is on a booking whose phone is the planted traveller's booking's phone (one
+/// hop); the `companion` is on another booking that shares only the associate's booking's
+/// e-mail address (two hops).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlantedLink {
+    /// [`PlantPerson::id`] of the entry the linked planted traveller was made from.
+    pub entry_id: String,
+    /// `associate` (shares the phone) or `companion` (shares the associate's e-mail address).
+    pub role: String,
+    /// Link hops from this traveller to the planted one.
+    pub hops: u32,
+    /// The phone number the associate's and the planted traveller's bookings share (fictional).
+    pub phone: String,
+    /// The e-mail address the associate's and the companion's bookings share.
+    pub email: String,
+    pub carrier: String,
+    pub flight_number: String,
+    pub record_locator: String,
+    pub surname: String,
+    pub given_names: String,
+}
+
 /// Generated traffic: the files in push order and the planted travellers among them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Traffic {
@@ -103,20 +131,24 @@ pub struct Traffic {
     pub files: Vec<GeneratedFile>,
     /// The planted travellers, sorted by file.
     pub ground_truth: Vec<Planted>,
+    /// Travellers linked to planted ones ([`GenerateOptions::plant_links`]).
+    pub linked: Vec<PlantedLink>,
 }
 
 /// Generates the traffic `opts` describe. Pure: no clock, no I/O, same output for same options.
 pub fn generate(opts: &GenerateOptions) -> Traffic {
     let per_flight = plan_plants(opts);
+    let associates = plan_associates(opts, &per_flight);
     // Order-preserving parallel map: the output does not depend on the number of threads.
     let mut flights: Vec<flight::FlightTraffic> = per_flight
         .par_iter()
+        .zip(associates.par_iter())
         .enumerate()
-        .map(|(index, plants)| {
+        .map(|(index, (plants, associates))| {
             let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
             // Stream 0 plans the plants; flight n draws from stream n + 1.
             rng.set_stream(index as u64 + 1);
-            flight::build(&mut rng, index, opts, plants)
+            flight::build(&mut rng, index, opts, plants, associates)
         })
         .collect();
 
@@ -147,7 +179,13 @@ pub fn generate(opts: &GenerateOptions) -> Traffic {
     }
 
     let mut ground_truth = Vec::new();
+    let mut linked = Vec::new();
     for (f, traffic) in flights.into_iter().enumerate() {
+        for mut l in traffic.linked {
+            l.carrier = traffic.schedule.carrier.code.into();
+            l.flight_number = traffic.schedule.number.clone();
+            linked.push(l);
+        }
         for p in traffic.planted {
             ground_truth.push(Planted {
                 entry_id: p.entry_id,
@@ -162,15 +200,44 @@ pub fn generate(opts: &GenerateOptions) -> Traffic {
         }
     }
     ground_truth.sort_by(|a, b| a.file.cmp(&b.file).then(a.entry_id.cmp(&b.entry_id)));
+    linked.sort_by(|a, b| a.entry_id.cmp(&b.entry_id).then(a.hops.cmp(&b.hops)));
     Traffic {
         files,
         ground_truth,
+        linked,
     }
 }
 
-/// Which entries go on which flight, drawn from stream 0 of the seed.
-fn plan_plants(opts: &GenerateOptions) -> Vec<Vec<&PlantPerson>> {
-    let mut out = vec![Vec::new(); opts.flights];
+/// The shared phone of plant number `k`: in the range Ofcom keeps for drama (020 7946 0xxx),
+/// which the ordinary bookings (+1 555 010x xxx) never use.
+fn planted_phone(k: usize) -> String {
+    format!("+442079460{:03}", k % 1000)
+}
+
+/// With [`GenerateOptions::plant_links`], each plant (the k-th, in flight order) gets a phone,
+/// and the next flight (the same one when there is only one) an associate party with it.
+fn plan_associates(
+    opts: &GenerateOptions,
+    per_flight: &[Vec<(&PlantPerson, Option<String>)>],
+) -> Vec<Vec<(String, String)>> {
+    let mut out = vec![Vec::new(); per_flight.len()];
+    if !opts.plant_links {
+        return out;
+    }
+    for (f, plants) in per_flight.iter().enumerate() {
+        for (p, phone) in plants {
+            if let Some(phone) = phone {
+                out[(f + 1) % per_flight.len()].push((p.id.clone(), phone.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Which entries go on which flight, drawn from stream 0 of the seed, each with its shared
+/// phone when links are planted.
+fn plan_plants(opts: &GenerateOptions) -> Vec<Vec<(&PlantPerson, Option<String>)>> {
+    let mut out: Vec<Vec<(&PlantPerson, Option<String>)>> = vec![Vec::new(); opts.flights];
     if opts.plant.is_empty() || opts.flights == 0 {
         return out;
     }
@@ -182,7 +249,8 @@ fn plan_plants(opts: &GenerateOptions) -> Vec<Vec<&PlantPerson>> {
     entries.shuffle(&mut rng);
     for k in 0..count {
         let flight = rng.gen_range(0..opts.flights);
-        out[flight].push(entries[k % entries.len()]);
+        let phone = opts.plant_links.then(|| planted_phone(k));
+        out[flight].push((entries[k % entries.len()], phone));
     }
     out
 }

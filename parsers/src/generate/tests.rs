@@ -192,6 +192,78 @@ fn planted_travellers_are_in_the_files_the_ground_truth_names() {
     }
 }
 
+/// The PNRs of a flight's first push, as the parser reads them back.
+fn pushed_pnrs(t: &Traffic, carrier: &str, number: &str) -> Vec<crate::model::Pnr> {
+    let key = format!("-{carrier}{number}-pnrgov.edi");
+    let file = t.files.iter().find(|f| f.name.ends_with(&key)).unwrap();
+    crate::parse(&file.bytes)
+        .into_iter()
+        .flat_map(|m| match m {
+            crate::model::Message::Pnrgov(p) => p.pnrs,
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+fn has(p: &crate::model::Pnr, kind: &str, value: &str) -> bool {
+    p.contacts
+        .iter()
+        .any(|c| c.kind == kind && c.value.eq_ignore_ascii_case(value))
+}
+
+#[test]
+fn planted_links_share_a_phone_across_two_bookings_on_the_next_flight() {
+    let mut opts = GenerateOptions::new(3, 5, date());
+    opts.plant = watchlist();
+    opts.plant_count = Some(4);
+    let plain = generate(&opts);
+    assert!(plain.linked.is_empty());
+    opts.plant_links = true;
+    let t = generate(&opts);
+    assert_eq!(t.ground_truth.len(), 4);
+    assert_eq!(t.linked.len(), 8, "an associate and a companion per plant");
+    for p in &t.ground_truth {
+        let mine: Vec<&PlantedLink> = t
+            .linked
+            .iter()
+            .filter(|l| l.entry_id == p.entry_id)
+            .collect();
+        assert!(!mine.is_empty());
+        let phone = &mine[0].phone;
+        // The planted traveller's booking carries the phone ...
+        let own = pushed_pnrs(&t, &p.carrier, &p.flight_number);
+        assert!(
+            own.iter()
+                .any(|b| has(b, "phone", phone)
+                    && b.travellers.iter().any(|x| x.surname == p.surname))
+        );
+        for l in &mine {
+            // ... and so does the associate's booking, on another flight; the companion's
+            // booking there has the associate's e-mail address instead.
+            assert_ne!(
+                (&l.carrier, &l.flight_number),
+                (&p.carrier, &p.flight_number)
+            );
+            let theirs = pushed_pnrs(&t, &l.carrier, &l.flight_number);
+            let b = theirs
+                .iter()
+                .find(|b| b.record_locator == l.record_locator)
+                .unwrap_or_else(|| panic!("booking {}", l.record_locator));
+            assert_eq!(has(b, "phone", phone), l.hops == 1, "{}", l.role);
+            assert!(has(b, "email", &l.email), "{} {:?}", l.email, b.contacts);
+            assert!(b.travellers.iter().any(|x| x.surname == l.surname));
+        }
+    }
+    // The traffic without links is the same as before links existed: nothing else moved.
+    assert_eq!(
+        generate(&GenerateOptions {
+            plant_links: false,
+            ..opts.clone()
+        }),
+        plain
+    );
+}
+
 /// Throughput check for benchmarks: `cargo test --release -- --ignored generation_speed --nocapture`.
 #[test]
 #[ignore]

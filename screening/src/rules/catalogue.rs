@@ -171,6 +171,9 @@ catalogue! {
         "Trips of the same traveller already on record.";
     HistoryPreviousHits => "history.previous_hits", Integer, Format::Free, "previous hits", "",
         "Earlier rule or watchlist hits of the same traveller.";
+    LinksHopsToHit => "links.hops_to_hit", Integer, Format::Free,
+        "link hops to a traveller with a hit", "",
+        "Fewest link hops (1-3: shared phone, e-mail, card, address, document, frequent-flyer number, agency, booking, seat row or same person) to another traveller with a watchlist hit or a confirmed hit; unknown when none is within 3 hops.";
 }
 
 /// The whole catalogue in a stable order, for the rule editor and documentation.
@@ -210,6 +213,7 @@ impl Field {
             PnrBookingLeadDays | PnrTripDurationDays => Some((-3_660, 3_660)),
             PnrTravellersCount | PnrBagCount | PnrStops | HistoryPreviousTrips
             | HistoryPreviousHits => Some((0, 100_000)),
+            LinksHopsToHit => Some((1, 3)),
             _ => None,
         }
     }

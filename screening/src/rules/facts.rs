@@ -117,6 +117,10 @@ pub struct HistoryFacts {
     pub previous_trips: Option<u32>,
     /// Earlier hits of the same traveller.
     pub previous_hits: Option<u32>,
+    /// Fewest link hops to another traveller with a watchlist or confirmed hit (computed by the
+    /// server's link analysis, up to 3; `None` when none is in reach or it was not computed).
+    #[serde(default)]
+    pub hops_to_hit: Option<u32>,
 }
 
 /// Everything the rules see about one traveller on one flight.
@@ -304,6 +308,7 @@ impl Facts {
             PnrSeat => text(&t.seat),
             HistoryPreviousTrips => num(self.history.previous_trips),
             HistoryPreviousHits => num(self.history.previous_hits),
+            LinksHopsToHit => num(self.history.hops_to_hit),
         }
     }
 }

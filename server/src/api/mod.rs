@@ -81,6 +81,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::get().to(flights::travellers),
                 )
                 .route("/travellers/{id}", web::get().to(flights::traveller))
+                .route("/travellers/{id}/links", web::get().to(links::get))
                 .route("/queue", web::get().to(queue::list))
                 .route("/queue/{id}/claim", web::post().to(queue::claim))
                 .route("/queue/{id}/disposition", web::post().to(queue::dispose))

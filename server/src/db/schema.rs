@@ -453,3 +453,27 @@ diesel::table! {
         created_at -> BigInt,
     }
 }
+
+// Link analysis (issue 12).
+
+diesel::table! {
+    link_nodes (node) {
+        node -> Text,
+        kind -> Text,
+        label -> Text,
+    }
+}
+
+diesel::table! {
+    links (node, traveller_id, source) {
+        node -> Text,
+        traveller_id -> Text,
+        source -> Text,
+        kind -> Text,
+        at -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(links, link_nodes);
+diesel::allow_tables_to_appear_in_same_query!(links, travellers);
+diesel::allow_tables_to_appear_in_same_query!(links, flights);

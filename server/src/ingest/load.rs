@@ -183,10 +183,13 @@ pub fn load_manifest(
         return Ok(None);
     };
     let mut roster = super::roster::Roster::load(conn, &flight_id, origin)?;
+    let mut links = crate::links::store::Links::start(conn, &flight_id, DataSource::Api)?;
     for t in &m.travellers {
-        roster.put(t, None, DataSource::Api)?;
+        let id = roster.put(t, None, DataSource::Api)?;
+        links.traveller(&id, t, None);
     }
     roster.flush(conn)?;
+    links.write(conn)?;
     enqueue_screening(conn, &flight_id)?;
     Ok(Some(flight_id))
 }
@@ -263,6 +266,7 @@ pub fn load_pnrs(
         return Ok(None);
     };
     let mut roster = super::roster::Roster::load(conn, &flight_id, origin)?;
+    let mut links = crate::links::store::Links::start(conn, &flight_id, DataSource::Pnr)?;
     // The flight's stored PNRs, read once; new ones are inserted and known ones updated in batches.
     let stored: std::collections::HashMap<String, String> = pnrs::table
         .filter(pnrs::flight_id.eq(&flight_id))
@@ -298,7 +302,8 @@ pub fn load_pnrs(
             }
         }
         for t in &pnr.travellers {
-            roster.put(t, Some(&pnr.record_locator), DataSource::Pnr)?;
+            let id = roster.put(t, Some(&pnr.record_locator), DataSource::Pnr)?;
+            links.traveller(&id, t, Some((pnr, &flight.carrier)));
         }
     }
     let rows: Vec<NewPnr> = inserts.into_values().collect();
@@ -313,6 +318,7 @@ pub fn load_pnrs(
         super::roster::set_based_update(conn, &UPDATE_PNR, &updates)?;
     }
     roster.flush(conn)?;
+    links.write(conn)?;
     enqueue_screening(conn, &flight_id)?;
     Ok(Some(flight_id))
 }

@@ -102,13 +102,14 @@ impl<'a> Roster<'a> {
         })
     }
 
-    /// Adds or updates one traveller; PNR data never replace API identity data.
+    /// Adds or updates one traveller; PNR data never replace API identity data. Returns the
+    /// traveller's id.
     pub fn put(
         &mut self,
         t: &Traveller,
         locator: Option<&str>,
         source: DataSource,
-    ) -> QueryResult<()> {
+    ) -> QueryResult<String> {
         let key = flight_identity_key(t);
         let data = serde_json::to_string(t).unwrap_or_default();
         let id = match self.known.get(&key).cloned() {
@@ -179,13 +180,13 @@ impl<'a> Roster<'a> {
         };
         self.versions.push(NewVersion {
             id: new_id(),
-            traveller_id: id,
+            traveller_id: id.clone(),
             message_id: self.origin.message_id.to_string(),
             source: source.as_str(),
             data,
             received_at: self.origin.received_at,
         });
-        Ok(())
+        Ok(id)
     }
 
     fn row(

@@ -226,6 +226,7 @@ pub fn mask_traveller(
             .execute(conn)?;
     }
     mask_derived_text(conn, id, &secrets(&original))?;
+    crate::links::store::delete_personal(conn, &[id.to_string()])?;
     Ok(true)
 }
 

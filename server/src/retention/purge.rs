@@ -15,6 +15,7 @@ use crate::db::DbConnection;
 pub fn delete_travellers(conn: &mut DbConnection, ids: &[String]) -> QueryResult<()> {
     let subjects: Vec<String> = ids.iter().map(|id| format!("traveller:{id}")).collect();
     crypto::shred(conn, &subjects)?;
+    crate::links::store::delete_for_travellers(conn, ids)?;
     let items: Vec<String> = review_items::table
         .filter(review_items::traveller_id.eq_any(ids))
         .select(review_items::id)
@@ -44,6 +45,7 @@ pub fn delete_travellers(conn: &mut DbConnection, ids: &[String]) -> QueryResult
 pub fn delete_pnrs(conn: &mut DbConnection, ids: &[String]) -> QueryResult<()> {
     let subjects: Vec<String> = ids.iter().map(|id| format!("pnr:{id}")).collect();
     crypto::shred(conn, &subjects)?;
+    crate::links::store::delete_for_pnrs(conn, ids)?;
     diesel::delete(pnrs::table.filter(pnrs::id.eq_any(ids))).execute(conn)?;
     Ok(())
 }

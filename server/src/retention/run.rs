@@ -230,6 +230,13 @@ pub fn run(
     for (id, data, classes) in &plan.pnr_mask {
         crate::db::transaction(conn, |c| {
             let masked = mask::mask_pnr(c, &master, id, data, classes)?;
+            // Links derived from the masked classes go with them.
+            let on_it = crate::links::store::travellers_of_pnrs(c, std::slice::from_ref(id))?;
+            let kinds: Vec<&str> = classes
+                .iter()
+                .flat_map(|k| crate::links::Kind::of_class(*k))
+                .collect();
+            crate::links::store::delete_kinds(c, &on_it, &kinds, Some("pnr"))?;
             diesel::update(pnrs::table.filter(pnrs::id.eq(id)))
                 .set(pnrs::data.eq(masked))
                 .execute(c)?;
@@ -294,7 +301,7 @@ fn scrub(conn: &mut DbConnection) -> Result<(), RetentionError> {
         DbConnection::Sqlite(_) => "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);",
         DbConnection::Pg(_) => {
             "VACUUM travellers, traveller_versions, documents, hits, manual_hits, lookouts, review_items, \
-             review_notes, pnrs, messages, retention_keys, sealed_originals;"
+             review_notes, pnrs, messages, retention_keys, sealed_originals, links, link_nodes;"
         }
     };
     conn.batch_execute(sql)

@@ -211,6 +211,11 @@ pub fn close(
     if out == Outcome::Done && disposition == "false_match" {
         crate::screening::suppress::record(conn, item_id, user, role)?;
     }
+    if out == Outcome::Done && disposition == "resultant" {
+        // A confirmed hit is a target of link analysis: travellers linked to it are screened
+        // again so `links.hops_to_hit` sees it.
+        crate::links::screen::confirmed(conn, item_id)?;
+    }
     Ok(out)
 }
 

@@ -203,7 +203,9 @@ pub fn screen_flight(
         .collect();
     let bands = rules::bands(config);
     let message_ids = loaded_messages(conn, flight_id)?;
-    let mut results = Vec::with_capacity(people.len());
+    // First every traveller against the lists, so that link paths can end at this flight's own
+    // watchlist hits; then the rules.
+    let mut screened = Vec::with_capacity(people.len());
     for (id, data, locator, _, person) in &people {
         let Ok(t) = serde_json::from_str::<Traveller>(data) else {
             continue;
@@ -230,15 +232,57 @@ pub fn screen_flight(
                 });
             }
         }
+        screened.push((id, t, locator, person, found));
+    }
+    let listed: HashMap<String, &'static str> = screened
+        .iter()
+        .filter(|s| s.4.iter().any(|h| h.kind == "watchlist"))
+        .map(|s| (s.0.clone(), "watchlist hit"))
+        .collect();
+    let link_hops = active.link_hops();
+    let paths = if link_hops > 0 {
+        let ids: Vec<String> = screened.iter().map(|s| s.0.clone()).collect();
+        crate::links::screen::nearest(conn, flight_id, &ids, link_hops, &listed)?
+    } else {
+        HashMap::new()
+    };
+    let mut results = Vec::with_capacity(screened.len());
+    for (id, t, locator, person, mut found) in screened {
         let pnr = locator.as_ref().and_then(|l| pnr_map.get(l));
-        let past = person
+        let mut past = person
             .as_ref()
             .and_then(|p| history.get(p))
             .cloned()
             .unwrap_or_default();
-        found.extend(rules::evaluate(&active, &t, &flight, pnr, &past));
+        let path = paths.get(id);
+        past.hops_to_hit = path.map(|p| u32::from(p.hops));
+        let mut rule_hits = rules::evaluate(&active, &t, &flight, pnr, &past);
+        if let Some(path) = path {
+            if rule_hits.iter().any(|h| active.uses_links(&h.source_id)) {
+                let (text, detail) = crate::links::screen::explain(conn, path)?;
+                for h in rule_hits
+                    .iter_mut()
+                    .filter(|h| active.uses_links(&h.source_id))
+                {
+                    h.reason = format!("{}; {text}", h.reason);
+                    h.detail["link_path"] = detail.clone();
+                }
+            }
+        }
+        found.extend(rule_hits);
         results.push((id.clone(), found));
     }
+    let before: std::collections::HashSet<String> = hits::table
+        .filter(
+            hits::flight_id
+                .eq(flight_id)
+                .and(hits::kind.eq("watchlist")),
+        )
+        .select(hits::traveller_id)
+        .distinct()
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
     crate::db::transaction(conn, |conn| {
         // Every traveller of the flight was screened: their hits are replaced at once.
         diesel::delete(hits::table.filter(hits::flight_id.eq(flight_id))).execute(conn)?;
@@ -308,5 +352,16 @@ pub fn screen_flight(
         crate::ingest::process::mark_screened(conn, &message_ids)?;
         finish(conn)
     })?;
+    // Travellers who came onto or left a list change `links.hops_to_hit` of those linked to
+    // them on other flights: those flights are screened again.
+    if link_hops > 0 {
+        let changed: Vec<String> = listed
+            .keys()
+            .filter(|t| !before.contains(*t))
+            .chain(before.iter().filter(|t| !listed.contains_key(*t)))
+            .cloned()
+            .collect();
+        crate::links::screen::rescreen_linked(conn, Some(flight_id), &changed, link_hops)?;
+    }
     Ok(results.len())
 }

@@ -9,7 +9,7 @@ mod times;
 
 use actix_web::web;
 
-use pages::{account, admin, flights, items, messages, oversight, queue, traveller};
+use pages::{account, admin, flights, items, links, messages, oversight, queue, traveller};
 
 /// Registers the pages and static assets (called from the one route table in `api`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -26,6 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/flights", web::get().to(flights::flights))
         .route("/flights/{id}", web::get().to(flights::flight))
         .route("/travellers/{id}", web::get().to(traveller::traveller))
+        .route("/travellers/{id}/links", web::get().to(links::links))
         .route(
             "/travellers/{id}/manual-hits",
             web::post().to(traveller::manual_hit),

@@ -51,6 +51,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../frontend/templates/chart.html"),
     ),
     (
+        "links.html",
+        include_str!("../../../frontend/templates/links.html"),
+    ),
+    (
         "error.html",
         include_str!("../../../frontend/templates/error.html"),
     ),
@@ -102,6 +106,10 @@ pub async fn asset(file: web::Path<String>) -> HttpResponse {
         ),
         "app.js" => (
             include_str!("../../../frontend/static/app.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "links.js" => (
+            include_str!("../../../frontend/static/links.js"),
             "text/javascript; charset=utf-8",
         ),
         _ => return HttpResponse::NotFound().finish(),

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod flights;
 pub mod keys;
+pub mod links;
 pub mod lookouts;
 pub mod messages;
 pub mod queue;

@@ -24,12 +24,24 @@ pub struct ActiveRule {
 /// The live and shadow rules, compiled into one indexed set.
 pub struct ActiveRules {
     set: RuleSet<ActiveRule>,
+    /// Rules that test `links.hops_to_hit`, with the hops each needs walked.
+    link_rules: std::collections::HashMap<String, u8>,
 }
 
 impl ActiveRules {
     /// No rule is active.
     pub fn is_empty(&self) -> bool {
         self.set.is_empty()
+    }
+
+    /// How many link hops screening must walk for these rules (0: none tests links).
+    pub fn link_hops(&self) -> u8 {
+        self.link_rules.values().copied().max().unwrap_or(0)
+    }
+
+    /// True when rule `id` tests `links.hops_to_hit` (its hits carry the link path).
+    pub fn uses_links(&self, id: &str) -> bool {
+        self.link_rules.contains_key(id)
     }
 }
 
@@ -41,6 +53,7 @@ pub fn active(conn: &mut DbConnection) -> Result<ActiveRules, DbError> {
         .order(rules::created_at.asc())
         .load(conn)?;
     let mut compiled = Vec::with_capacity(rows.len());
+    let mut link_rules = std::collections::HashMap::new();
     for (id, version, state, spec) in rows {
         let Ok(value) = serde_json::from_str::<serde_json::Value>(&spec) else {
             tracing::warn!(rule = %id, "a stored rule is not JSON; it is skipped");
@@ -50,6 +63,10 @@ pub fn active(conn: &mut DbConnection) -> Result<ActiveRules, DbError> {
             tracing::warn!(rule = %id, "a stored rule no longer validates; it is skipped");
             continue;
         };
+        let hops = crate::links::screen::hops_needed(&value);
+        if hops > 0 {
+            link_rules.insert(id.clone(), hops);
+        }
         let meta = ActiveRule {
             id,
             version,
@@ -63,6 +80,7 @@ pub fn active(conn: &mut DbConnection) -> Result<ActiveRules, DbError> {
     }
     Ok(ActiveRules {
         set: RuleSet::new(compiled),
+        link_rules,
     })
 }
 

@@ -399,6 +399,8 @@ impl HistoryIndex {
         HistoryFacts {
             previous_trips: count(&self.trips),
             previous_hits: count(&self.hits),
+            // Link paths are not replayed over history: rules on them stay unknown here.
+            hops_to_hit: None,
         }
     }
 }

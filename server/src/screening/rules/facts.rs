@@ -162,5 +162,6 @@ fn history_of(conn: &mut DbConnection, person: &str, etd: i64) -> Result<History
     Ok(HistoryFacts {
         previous_trips: Some(u32::try_from(trips).unwrap_or(u32::MAX)),
         previous_hits: Some(u32::try_from(past_hits).unwrap_or(u32::MAX)),
+        hops_to_hit: None,
     })
 }

@@ -6,6 +6,7 @@ pub mod admin;
 mod compare;
 pub mod flights;
 pub mod items;
+pub mod links;
 pub mod messages;
 pub mod oversight;
 pub mod queue;

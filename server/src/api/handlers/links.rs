@@ -1,0 +1,38 @@
+//! A traveller's link graph (REVIEWERS, like the traveller view). Reading it is audited.
+
+use actix_web::{web, HttpResponse};
+
+use crate::api::{ApiError, AppState, Caller, REVIEWERS};
+use crate::audit::{self, Event};
+use crate::links::graph;
+use crate::links::params::Params;
+
+/// `GET /api/v1/travellers/{id}/links?hops=2&kinds=phone,email&since=...&until=...`: nodes
+/// (travellers, shared values, bookings, flights) and edges by kind, and the path to the
+/// nearest traveller with a hit.
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    q: web::Query<Params>,
+) -> Result<HttpResponse, ApiError> {
+    let p = caller.require(REVIEWERS)?.clone();
+    let query = q.parse().map_err(ApiError::bad_request)?;
+    let id = id.into_inner();
+    let g = crate::api::db(&state, move |conn, _| {
+        let g = graph::graph(conn, &id, &query)?.ok_or_else(|| ApiError::not_found("traveller"))?;
+        audit::record(
+            conn,
+            Event {
+                actor: &p.user_id,
+                role: p.role.as_str(),
+                action: "traveller.links.read",
+                object: &format!("traveller:{id}"),
+                outcome: "ok",
+            },
+        )?;
+        Ok(g)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(g))
+}

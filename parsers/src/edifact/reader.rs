@@ -22,12 +22,44 @@ pub struct Reader {
     pub diagnostics: Vec<Diagnostic>,
     /// Index of the last segment a decoding problem was reported for (one report per segment).
     decode_reported: Option<usize>,
-    /// Element ranges of the segment last read, keyed by its position (a reader asks for several
-    /// values of one segment in a row; splitting it once is what keeps parsing fast).
+    /// The segment last split, keyed by its position (a reader asks for several values of one
+    /// segment in a row; splitting it once is what keeps parsing fast).
     cached: Option<usize>,
+    /// How the cached segment was split.
+    split: Split,
+    /// Slow path: element byte ranges ([`Segment::split_ranges`]).
     ranges: Vec<(usize, usize)>,
-    /// Whether the cached segment is plain ([`Segment::split_ranges`]).
-    plain: bool,
+    /// Fast path: byte ranges of every component of every element, in order.
+    comps: Vec<(u32, u32)>,
+    /// Fast path: per element, its first index in `comps` and its number of components.
+    elems: Vec<(u32, u32)>,
+    /// Byte classes of the fast split, for the separators in `classes_for`.
+    classes: [u8; 256],
+    classes_for: Option<(u8, u8, u8)>,
+}
+
+/// How the cached segment was split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Split {
+    /// Release characters, line breaks or multi-byte separators: element ranges only, values
+    /// resolved one by one ([`Segment::split_ranges`]); `true` when the segment is plain.
+    Slow(bool),
+    /// No release character, no line break, one-byte separators: every component's range is
+    /// known and its bytes are the value. `true` when the segment is all ASCII, so values need
+    /// no decoding (nearly all traffic).
+    Fast(bool),
+}
+
+/// `str::trim` for ASCII text (the same characters: tab, line feed, vertical tab, form feed,
+/// carriage return, space), without the Unicode tables.
+fn trim_ascii_text(s: &str) -> &str {
+    let ws = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    let b = s.as_bytes();
+    let Some(start) = b.iter().position(|c| !ws(c)) else {
+        return "";
+    };
+    let end = b.len() - b.iter().rev().position(|c| !ws(c)).unwrap_or(0);
+    s.get(start..end).unwrap_or_default()
 }
 
 impl Reader {
@@ -39,36 +71,125 @@ impl Reader {
             diagnostics,
             decode_reported: None,
             cached: None,
+            split: Split::Slow(false),
             ranges: Vec::with_capacity(16),
-            plain: false,
+            comps: Vec::with_capacity(32),
+            elems: Vec::with_capacity(16),
+            classes: [0; 256],
+            classes_for: None,
         }
     }
 
     fn split(&mut self, seg: &Segment) {
         if self.cached != Some(seg.position) {
-            self.plain = seg.split_ranges(&mut self.ranges);
+            self.split = match self.split_fast(seg) {
+                Some(ascii) => Split::Fast(ascii),
+                None => Split::Slow(seg.split_ranges(&mut self.ranges)),
+            };
             self.cached = Some(seg.position);
+        }
+    }
+
+    /// One pass over a segment finding every element and component boundary; `None` (the
+    /// caller falls back to [`Segment::split_ranges`]) when the segment holds a release
+    /// character or a line break, or the separators are not single distinct bytes.
+    /// `Some(true)` when the segment is all ASCII.
+    fn split_fast(&mut self, seg: &Segment) -> Option<bool> {
+        let d = &seg.delims;
+        if d.element.len() != 1 || d.component.len() != 1 {
+            return None;
+        }
+        let (s0, c0) = (d.element.first(), d.component.first());
+        // Without a release character, the line feed stands in (it sends us to the slow path
+        // anyway).
+        let r0 = d.release.map_or(b'\n', |r| r.first());
+        if s0 == c0 || s0 == r0 || c0 == r0 || [s0, c0].iter().any(|b| matches!(b, b'\n' | b'\r')) {
+            return None;
+        }
+        let body = seg.body;
+        if body.len() > u32::MAX as usize {
+            return None;
+        }
+        if self.classes_for != Some((s0, c0, r0)) {
+            // What each byte means to the split: 0 nothing, 1 component separator, 2 element
+            // separator, 3 a release character or line break (slow path). One table lookup per
+            // byte instead of a chain of comparisons.
+            self.classes = [0; 256];
+            self.classes[usize::from(c0)] = 1;
+            self.classes[usize::from(s0)] = 2;
+            for b in [r0, b'\n', b'\r'] {
+                self.classes[usize::from(b)] = 3;
+            }
+            self.classes_for = Some((s0, c0, r0));
+        }
+        self.comps.clear();
+        self.elems.clear();
+        let mut start = 0u32;
+        let mut first = 0u32;
+        let mut high = 0u8;
+        for (i, &b) in body.iter().enumerate() {
+            high |= b;
+            match self.classes[usize::from(b)] {
+                0 => {}
+                1 => {
+                    self.comps.push((start, i as u32));
+                    start = i as u32 + 1;
+                }
+                2 => {
+                    self.comps.push((start, i as u32));
+                    let n = self.comps.len() as u32;
+                    self.elems.push((first, n - first));
+                    first = n;
+                    start = i as u32 + 1;
+                }
+                _ => return None,
+            }
+        }
+        self.comps.push((start, body.len() as u32));
+        let n = self.comps.len() as u32;
+        self.elems.push((first, n - first));
+        Some(high < 0x80)
+    }
+
+    /// Fast path: the bytes of component `c` of element `e` of the cached segment.
+    fn fast_bytes<'a>(&self, seg: &Segment<'a>, e: usize, c: usize) -> &'a [u8] {
+        match self.elems.get(e) {
+            Some(&(first, n)) if c < n as usize => {
+                let (a, b) = self.comps[first as usize + c];
+                seg.body.get(a as usize..b as usize).unwrap_or_default()
+            }
+            _ => &[],
         }
     }
 
     /// Number of data elements of `seg`.
     pub fn element_count(&mut self, seg: &Segment) -> usize {
         self.split(seg);
-        self.ranges.len()
+        match self.split {
+            Split::Fast(_) => self.elems.len(),
+            Split::Slow(_) => self.ranges.len(),
+        }
     }
 
     /// Component `c` of element `e`, raw (still escaped); empty when absent.
     pub fn value<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Value<'a> {
         self.split(seg);
-        match self.ranges.get(e) {
-            Some(&r) if self.plain => seg.plain_element_at(r).component(c),
-            Some(&r) => seg.element_at(r).component(c),
-            None => seg.element_at((0, 0)).component(usize::MAX),
+        match (self.split, self.ranges.get(e)) {
+            (Split::Fast(_), _) => Value::plain(self.fast_bytes(seg, e, c), seg.delims.release),
+            (Split::Slow(true), Some(&r)) => seg.plain_element_at(r).component(c),
+            (Split::Slow(false), Some(&r)) => seg.element_at(r).component(c),
+            (Split::Slow(_), None) => seg.element_at((0, 0)).component(usize::MAX),
         }
     }
 
     /// A code (qualifier, type) without allocating when it is plain ASCII, trimmed.
     pub fn code<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Cow<'a, str> {
+        self.split(seg);
+        if self.split == Split::Fast(true) {
+            // ASCII, so valid UTF-8 and trimmed alike either way.
+            let b = self.fast_bytes(seg, e, c).trim_ascii();
+            return Cow::Borrowed(std::str::from_utf8(b).unwrap_or_default());
+        }
         match self.value(seg, e, c).bytes() {
             Cow::Borrowed(b) => match std::str::from_utf8(b.trim_ascii()) {
                 // Trimming ASCII spaces first gives what `str::trim` would on codes, which are
@@ -90,6 +211,17 @@ impl Reader {
     /// ASCII-compatible repertoire): values that are only looked at (dates, counts, codes) then
     /// cost no allocation.
     pub fn str<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Cow<'a, str> {
+        self.split(seg);
+        if let Split::Fast(ascii) = self.split {
+            let b = self.fast_bytes(seg, e, c);
+            if b.is_empty() {
+                return Cow::Borrowed("");
+            }
+            if ascii {
+                return Cow::Borrowed(trim_ascii_text(std::str::from_utf8(b).unwrap_or_default()));
+            }
+            return self.decode_cow(seg, b);
+        }
         let raw = self.value(seg, e, c);
         if raw.raw.is_empty() {
             return Cow::Borrowed("");
@@ -101,17 +233,40 @@ impl Reader {
     }
     /// Like [`Reader::text`], `None` when empty.
     pub fn opt(&mut self, seg: &Segment, e: usize, c: usize) -> Option<String> {
-        let t = self.text(seg, e, c);
-        (!t.is_empty()).then_some(t)
+        let t = self.str(seg, e, c);
+        (!t.is_empty()).then(|| t.into_owned())
+    }
+
+    /// The last non-empty component of element `e` from `from` on, decoded: the last of
+    /// [`Reader::components`] without collecting the others.
+    pub fn last_component(&mut self, seg: &Segment, e: usize, from: usize) -> Option<String> {
+        self.split(seg);
+        if let Split::Fast(_) = self.split {
+            let n = self.elems.get(e).map_or(0, |&(_, n)| n as usize);
+            return (from..n)
+                .rev()
+                .map(|c| self.str(seg, e, c))
+                .find(|s| !s.is_empty())
+                .map(Cow::into_owned);
+        }
+        self.components(seg, e, from).pop()
     }
 
     /// All non-empty components of element `e` from `from` on, decoded.
     pub fn components(&mut self, seg: &Segment, e: usize, from: usize) -> Vec<String> {
         self.split(seg);
+        if let Split::Fast(_) = self.split {
+            let n = self.elems.get(e).map_or(0, |&(_, n)| n as usize);
+            return (from..n)
+                .map(|c| self.str(seg, e, c))
+                .filter(|s| !s.is_empty())
+                .map(Cow::into_owned)
+                .collect();
+        }
         let Some(&range) = self.ranges.get(e) else {
             return Vec::new();
         };
-        let element = if self.plain {
+        let element = if self.split == Split::Slow(true) {
             seg.plain_element_at(range)
         } else {
             seg.element_at(range)

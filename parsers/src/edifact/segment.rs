@@ -232,6 +232,16 @@ pub struct Value<'a> {
 }
 
 impl<'a> Value<'a> {
+    /// A value known to hold no release character and no line break (see
+    /// [`Segment::split_ranges`]): [`Value::bytes`] borrows it as it is.
+    pub(crate) fn plain(raw: &'a [u8], release: Option<Delim>) -> Self {
+        Value {
+            raw,
+            release,
+            plain: true,
+        }
+    }
+
     /// The value with release characters resolved and line breaks dropped (line breaks inside a
     /// segment are transport artefacts, reference/messages.md §1.4). Borrows when nothing changes.
     pub fn bytes(&self) -> Cow<'a, [u8]> {

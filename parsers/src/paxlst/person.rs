@@ -205,7 +205,11 @@ pub fn apply(r: &mut Reader, seg: &Segment, q: &str, t: &mut Traveller, in_doc: 
                 let tag = r.text(seg, 3, 0);
                 let count = r.text(seg, 3, 1);
                 let n = crate::pnrgov::bag_run(r, seg, &count);
-                t.bag_tags.extend(expand_tags(&tag, n));
+                if n == 1 && !tag.is_empty() {
+                    t.bag_tags.push(tag); // one tag, the usual case: no run to expand
+                } else {
+                    t.bag_tags.extend(expand_tags(&tag, n));
+                }
             } else {
                 r.info(
                     seg,
@@ -225,14 +229,18 @@ pub fn apply(r: &mut Reader, seg: &Segment, q: &str, t: &mut Traveller, in_doc: 
                 }
                 return true;
             }
+            // The code (C517 3225), else the place name (3224); a birth place prefers the name.
             let code = r.opt(seg, 1, 0);
-            let place = code.clone().or_else(|| r.opt(seg, 1, 3));
+            if q == "180" {
+                t.birth_place = r.opt(seg, 1, 3).or(code);
+                return false;
+            }
+            let place = code.or_else(|| r.opt(seg, 1, 3));
             match q {
                 "22" => t.clearance = place,
                 "174" => t.residence = place,
                 "178" => t.embarkation = place,
                 "179" => t.debarkation = place,
-                "180" => t.birth_place = r.opt(seg, 1, 3).or(code),
                 "91" if place.is_some() => r.warn(
                     seg,
                     "LOC 91 (document issuing country) outside a DOC group was ignored.".into(),

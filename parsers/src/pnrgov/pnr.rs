@@ -339,7 +339,8 @@ impl PnrBuilder {
 
     /// Links pending SSR data to travellers and reports what the PNR lacks.
     pub fn finish(mut self, r: &mut Reader) -> Pnr {
-        link::apply(r, &mut self.pnr, std::mem::take(&mut self.pending));
+        let ix = std::mem::take(&mut self.ix);
+        link::apply(r, &mut self.pnr, std::mem::take(&mut self.pending), ix);
         if !self.saw_rci {
             if let Some((position, index)) = self.src {
                 r.diagnostics.push(crate::model::Diagnostic {

@@ -20,9 +20,8 @@ pub fn read(r: &mut Reader, seg: &Segment) -> RawSsr {
     let code = r.str(seg, 0, 0).to_ascii_uppercase();
     let mut text = r.text(seg, 0, 8);
     if text.is_empty() {
-        let comps = r.components(seg, 0, 1);
-        if let Some(last) = comps.last().filter(|l| l.starts_with('/')) {
-            text = last.clone();
+        if let Some(last) = r.last_component(seg, 0, 1).filter(|l| l.starts_with('/')) {
+            text = last;
         }
     }
     let mut targets = Vec::new();

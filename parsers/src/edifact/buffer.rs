@@ -13,6 +13,12 @@ use super::tokenizer::{self, Finding};
 /// Reads every interchange and message in `buf`.
 pub fn read(buf: &[u8]) -> Read<'_> {
     let mut out = Read::default();
+    // One check of the whole buffer (fast on long inputs) spares one per value.
+    let text = if buf.is_ascii() {
+        std::str::from_utf8(buf).ok()
+    } else {
+        None
+    };
     let mut pos = 0;
     let mut first = true;
     loop {
@@ -85,6 +91,9 @@ pub fn read(buf: &[u8]) -> Read<'_> {
         if pos >= buf.len() {
             break;
         }
+    }
+    for m in &mut out.messages {
+        m.buffer_text = text;
     }
     out
 }

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 /// Reading context of one message.
 #[derive(Debug)]
-pub struct Reader {
+pub struct Reader<'a> {
     /// The repertoire values are decoded in.
     pub charset: Charset,
     /// Reference date for the century of two-digit years.
@@ -36,6 +36,12 @@ pub struct Reader {
     /// Byte classes of the fast split, for the separators in `classes_for`.
     classes: [u8; 256],
     classes_for: Option<(u8, u8, u8)>,
+    /// Fast path, all-ASCII segment: its body as text, validated once, so that values are
+    /// slices of it.
+    text: &'a str,
+    /// The whole buffer as text when it is all ASCII ([`super::RawMessage::buffer_text`]):
+    /// segment bodies are then slices of it, with no validation at all.
+    buffer: Option<&'a str>,
 }
 
 /// How the cached segment was split.
@@ -62,7 +68,7 @@ fn trim_ascii_text(s: &str) -> &str {
     s.get(start..end).unwrap_or_default()
 }
 
-impl Reader {
+impl<'a> Reader<'a> {
     /// A reader for values in `charset`, with `today` as reference date.
     pub fn new(charset: Charset, today: NaiveDate, diagnostics: Vec<Diagnostic>) -> Self {
         Reader {
@@ -77,13 +83,40 @@ impl Reader {
             elems: Vec::with_capacity(16),
             classes: [0; 256],
             classes_for: None,
+            text: "",
+            buffer: None,
         }
     }
 
-    fn split(&mut self, seg: &Segment) {
+    /// A reader for the values of `raw`, with `today` as reference date.
+    pub fn for_message(raw: &super::RawMessage<'a>, today: NaiveDate) -> Self {
+        Reader {
+            buffer: raw.buffer_text,
+            ..Reader::new(raw.charset, today, raw.diagnostics.clone())
+        }
+    }
+
+    /// The body of `seg` as text, when it lies inside the ASCII buffer (compared by address,
+    /// so a segment from elsewhere is never mistaken for one of it).
+    fn body_in_buffer(&self, seg: &Segment<'a>) -> Option<&'a str> {
+        let buf = self.buffer?;
+        let off = (seg.body.as_ptr() as usize).checked_sub(buf.as_ptr() as usize)?;
+        let text = buf.get(off..off.checked_add(seg.body.len())?)?;
+        (text.as_ptr() == seg.body.as_ptr()).then_some(text)
+    }
+
+    fn split(&mut self, seg: &Segment<'a>) {
         if self.cached != Some(seg.position) {
             self.split = match self.split_fast(seg) {
-                Some(ascii) => Split::Fast(ascii),
+                Some(true) => {
+                    // ASCII is valid UTF-8: this cannot fail.
+                    self.text = match self.body_in_buffer(seg) {
+                        Some(t) => t,
+                        None => std::str::from_utf8(seg.body).unwrap_or_default(),
+                    };
+                    Split::Fast(true)
+                }
+                Some(false) => Split::Fast(false),
                 None => Split::Slow(seg.split_ranges(&mut self.ranges)),
             };
             self.cached = Some(seg.position);
@@ -151,8 +184,19 @@ impl Reader {
         Some(high < 0x80)
     }
 
+    /// Fast path, ASCII segment: component `c` of element `e`, as text.
+    fn fast_text(&self, e: usize, c: usize) -> &'a str {
+        match self.elems.get(e) {
+            Some(&(first, n)) if c < n as usize => {
+                let (a, b) = self.comps[first as usize + c];
+                self.text.get(a as usize..b as usize).unwrap_or_default()
+            }
+            _ => "",
+        }
+    }
+
     /// Fast path: the bytes of component `c` of element `e` of the cached segment.
-    fn fast_bytes<'a>(&self, seg: &Segment<'a>, e: usize, c: usize) -> &'a [u8] {
+    fn fast_bytes(&self, seg: &Segment<'a>, e: usize, c: usize) -> &'a [u8] {
         match self.elems.get(e) {
             Some(&(first, n)) if c < n as usize => {
                 let (a, b) = self.comps[first as usize + c];
@@ -163,7 +207,7 @@ impl Reader {
     }
 
     /// Number of data elements of `seg`.
-    pub fn element_count(&mut self, seg: &Segment) -> usize {
+    pub fn element_count(&mut self, seg: &Segment<'a>) -> usize {
         self.split(seg);
         match self.split {
             Split::Fast(_) => self.elems.len(),
@@ -172,7 +216,7 @@ impl Reader {
     }
 
     /// Component `c` of element `e`, raw (still escaped); empty when absent.
-    pub fn value<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Value<'a> {
+    pub fn value(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Value<'a> {
         self.split(seg);
         match (self.split, self.ranges.get(e)) {
             (Split::Fast(_), _) => Value::plain(self.fast_bytes(seg, e, c), seg.delims.release),
@@ -183,12 +227,11 @@ impl Reader {
     }
 
     /// A code (qualifier, type) without allocating when it is plain ASCII, trimmed.
-    pub fn code<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Cow<'a, str> {
+    pub fn code(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Cow<'a, str> {
         self.split(seg);
         if self.split == Split::Fast(true) {
-            // ASCII, so valid UTF-8 and trimmed alike either way.
-            let b = self.fast_bytes(seg, e, c).trim_ascii();
-            return Cow::Borrowed(std::str::from_utf8(b).unwrap_or_default());
+            // ASCII: `trim_ascii` on the text is what the byte path below does.
+            return Cow::Borrowed(self.fast_text(e, c).trim_ascii());
         }
         match self.value(seg, e, c).bytes() {
             Cow::Borrowed(b) => match std::str::from_utf8(b.trim_ascii()) {
@@ -203,24 +246,25 @@ impl Reader {
     }
 
     /// Component `c` of element `e`, decoded and trimmed of surrounding spaces.
-    pub fn text(&mut self, seg: &Segment, e: usize, c: usize) -> String {
+    pub fn text(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> String {
         self.str(seg, e, c).into_owned()
     }
 
     /// [`Reader::text`] borrowed from the buffer when nothing had to change (plain value in an
     /// ASCII-compatible repertoire): values that are only looked at (dates, counts, codes) then
     /// cost no allocation.
-    pub fn str<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Cow<'a, str> {
+    pub fn str(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Cow<'a, str> {
         self.split(seg);
-        if let Split::Fast(ascii) = self.split {
-            let b = self.fast_bytes(seg, e, c);
-            if b.is_empty() {
-                return Cow::Borrowed("");
+        match self.split {
+            Split::Fast(true) => return Cow::Borrowed(trim_ascii_text(self.fast_text(e, c))),
+            Split::Fast(false) => {
+                let b = self.fast_bytes(seg, e, c);
+                if b.is_empty() {
+                    return Cow::Borrowed("");
+                }
+                return self.decode_cow(seg, b);
             }
-            if ascii {
-                return Cow::Borrowed(trim_ascii_text(std::str::from_utf8(b).unwrap_or_default()));
-            }
-            return self.decode_cow(seg, b);
+            Split::Slow(_) => {}
         }
         let raw = self.value(seg, e, c);
         if raw.raw.is_empty() {
@@ -232,14 +276,14 @@ impl Reader {
         }
     }
     /// Like [`Reader::text`], `None` when empty.
-    pub fn opt(&mut self, seg: &Segment, e: usize, c: usize) -> Option<String> {
+    pub fn opt(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Option<String> {
         let t = self.str(seg, e, c);
         (!t.is_empty()).then(|| t.into_owned())
     }
 
     /// The last non-empty component of element `e` from `from` on, decoded: the last of
     /// [`Reader::components`] without collecting the others.
-    pub fn last_component(&mut self, seg: &Segment, e: usize, from: usize) -> Option<String> {
+    pub fn last_component(&mut self, seg: &Segment<'a>, e: usize, from: usize) -> Option<String> {
         self.split(seg);
         if let Split::Fast(_) = self.split {
             let n = self.elems.get(e).map_or(0, |&(_, n)| n as usize);
@@ -253,7 +297,7 @@ impl Reader {
     }
 
     /// All non-empty components of element `e` from `from` on, decoded.
-    pub fn components(&mut self, seg: &Segment, e: usize, from: usize) -> Vec<String> {
+    pub fn components(&mut self, seg: &Segment<'a>, e: usize, from: usize) -> Vec<String> {
         self.split(seg);
         if let Split::Fast(_) = self.split {
             let n = self.elems.get(e).map_or(0, |&(_, n)| n as usize);

@@ -8,7 +8,7 @@ use super::travel;
 
 impl PnrBuilder {
     /// TVL: a new itinerary segment (or the codeshare continuation of the last one).
-    pub(super) fn tvl(&mut self, r: &mut Reader, seg: &Segment, pushed: &Pushed) {
+    pub(super) fn tvl<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, pushed: &Pushed) {
         if self.ctx == Ctx::NonAir {
             return; // hotel, car...: not flights
         }
@@ -31,7 +31,7 @@ impl PnrBuilder {
         }
     }
     /// TBD: checked bags of the traveller of the current check-in group.
-    pub(super) fn tbd(&mut self, r: &mut Reader, seg: &Segment) {
+    pub(super) fn tbd<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
         let Some(i) = self.checked_in else { return };
         let count: Option<u32> = r.text(seg, 1, 0).parse().ok();
         let mut tags = Vec::new();
@@ -58,7 +58,7 @@ impl PnrBuilder {
 
 /// The number of consecutive bag tags a run stands for; absurd counts (line-wrap garbage such
 /// as `722356`) are read as one tag and reported.
-pub fn bag_run(r: &mut Reader, seg: &Segment, count: &str) -> u32 {
+pub fn bag_run<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, count: &str) -> u32 {
     match count.trim().parse::<u32>() {
         Ok(n @ 1..=20) => n,
         Ok(0) | Err(_) if count.trim().is_empty() => 1,

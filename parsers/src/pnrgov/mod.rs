@@ -31,7 +31,7 @@ pub fn looks_like(raw: &RawMessage) -> bool {
 
 /// Reads one PNRGOV message. `today` decides the century of two-digit birth years.
 pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
-    let mut r = Reader::new(raw.charset, today, raw.diagnostics.clone());
+    let mut r = Reader::for_message(raw, today);
     let mut push = PnrPush {
         envelope: envelope(raw),
         part: raw.header.as_ref().and_then(|h| h.part),

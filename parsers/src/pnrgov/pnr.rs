@@ -70,7 +70,7 @@ impl PnrBuilder {
     }
 
     /// Handles one segment inside the PNR.
-    pub fn segment(&mut self, r: &mut Reader, seg: &Segment, pushed: &Pushed) {
+    pub fn segment<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, pushed: &Pushed) {
         if self.ctx == Ctx::History && !seg.is("LTS") {
             self.pnr.history.push(raw_text(r, seg));
             return;
@@ -191,7 +191,7 @@ impl PnrBuilder {
         }
     }
 
-    fn rci(&mut self, r: &mut Reader, seg: &Segment) {
+    fn rci<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
         if self.saw_rci || !matches!(self.ctx, Ctx::Header | Ctx::Traveller) {
             return; // flight-level or split-PNR locators
         }
@@ -220,7 +220,7 @@ impl PnrBuilder {
         }
     }
 
-    fn dat(&mut self, r: &mut Reader, seg: &Segment) {
+    fn dat<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
         if matches!(self.ctx, Ctx::Itinerary | Ctx::CheckIn) {
             self.ctx = Ctx::CheckIn; // DAT opens the check-in group
             self.checked_in = None;
@@ -242,7 +242,7 @@ impl PnrBuilder {
         }
     }
 
-    fn ift(&mut self, r: &mut Reader, seg: &Segment) {
+    fn ift<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
         // 4:15 is the fare calculation line: noise for a risk analyst.
         if r.text(seg, 0, 1) == "15" {
             return;
@@ -272,7 +272,7 @@ impl PnrBuilder {
         self.pnr.remarks.push(text);
     }
 
-    fn tif(&mut self, r: &mut Reader, seg: &Segment) {
+    fn tif<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
         let surname = r.text(seg, 0, 0);
         // Borrowed: the given names are only stored after `strip_title`, the rest compared.
         let given = r.str(seg, 1, 0);
@@ -357,7 +357,7 @@ impl PnrBuilder {
 }
 
 /// A segment as text, tag and elements, for raw keeping.
-pub(super) fn raw_text(r: &mut Reader, seg: &Segment) -> String {
+pub(super) fn raw_text<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> String {
     let body = r.decode(seg, seg.body);
     if body.is_empty() {
         seg.tag_str()

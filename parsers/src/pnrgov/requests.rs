@@ -22,7 +22,7 @@ const SEAT_SSRS: &[&str] = &[
 
 impl PnrBuilder {
     /// An SSR anywhere in the PNR (PNR level, traveller group or flight group).
-    pub(super) fn ssr(&mut self, r: &mut Reader, seg: &Segment, _pushed: &Pushed) {
+    pub(super) fn ssr<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, _pushed: &Pushed) {
         let s = ssr::read(r, seg);
         let context = if self.ctx == Ctx::Traveller {
             self.current

@@ -16,7 +16,7 @@ pub struct RawSsr {
 /// Reads `SSR+code:status:qty:company:…:board:off:free text+seat::ref+…`. The free text is the
 /// ninth component; senders that write fewer separators put it last, always starting with `/`
 /// or a letter after the codes, so the last component is taken when there is no ninth.
-pub fn read(r: &mut Reader, seg: &Segment) -> RawSsr {
+pub fn read<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> RawSsr {
     let code = r.str(seg, 0, 0).to_ascii_uppercase();
     let mut text = r.text(seg, 0, 8);
     if text.is_empty() {
@@ -72,7 +72,7 @@ fn fields(text: &str) -> Vec<&str> {
 }
 
 /// Parses DOCS free text; dates that are not `DDMMMYY` are reported and left out.
-pub fn docs(r: &mut Reader, seg: &Segment, text: &str) -> Docs {
+pub fn docs<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, text: &str) -> Docs {
     let f = fields(text);
     let field = |i: usize| f.get(i).copied().unwrap_or_default();
     let get = |i: usize| field(i).to_string();
@@ -117,7 +117,7 @@ pub struct Doco {
 }
 
 /// Parses DOCO free text.
-pub fn doco(r: &mut Reader, seg: &Segment, text: &str) -> Doco {
+pub fn doco<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, text: &str) -> Doco {
     let f = fields(text);
     let field = |i: usize| f.get(i).copied().unwrap_or_default();
     let get = |i: usize| field(i).to_string();
@@ -181,7 +181,11 @@ pub fn frequent_flyer(text: &str) -> String {
 }
 
 /// SSR INFT free text: `SURNAME/GIVEN/DDMMMYY` or `SURNAME/GIVEN DDMMMYY`.
-pub fn inft(r: &mut Reader, seg: &Segment, text: &str) -> (String, String, Option<String>) {
+pub fn inft<'a>(
+    r: &mut Reader<'a>,
+    seg: &Segment<'a>,
+    text: &str,
+) -> (String, String, Option<String>) {
     let f = fields(text);
     let surname = f.first().copied().unwrap_or_default().to_string();
     let mut given = f.get(1).copied().unwrap_or_default();

@@ -40,7 +40,8 @@ fn iso((y, m, d): Ymd) -> String {
     if !(0..=9999).contains(&y) {
         return format!("{y:04}-{m:02}-{d:02}");
     }
-    let mut s = String::with_capacity(10);
+    // Room for a `THH:MM` that callers often append ([`with_time`]).
+    let mut s = String::with_capacity(16);
     let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
     let y = y as u32;
     for n in [y / 1000, y / 100, y / 10, y] {
@@ -155,6 +156,26 @@ pub fn hhmm(s: &str) -> Option<String> {
     Some(out)
 }
 
+/// `date` with `THH:MM` appended when `time` is a valid `HHMM` ([`hhmm`]), else `date` as it is.
+pub fn with_time(mut date: String, time: &str) -> String {
+    let t = time.trim();
+    if hhmm_ok(t) {
+        date.push('T');
+        date.push_str(&t[0..2]);
+        date.push(':');
+        date.push_str(&t[2..4]);
+    }
+    date
+}
+
+fn hhmm_ok(s: &str) -> bool {
+    if !digits(s) || s.len() != 4 {
+        return false;
+    }
+    let b = s.as_bytes();
+    num(&b[0..2]) < 24 && num(&b[2..4]) < 60
+}
+
 /// A DTM C507 value by its format code: `201` `YYMMDDHHMM`, `203` `CCYYMMDDHHMM`, `102`
 /// `CCYYMMDD`, and `204`/`303` (seconds or a time zone after `CCYYMMDDHHMM`, dropped: the
 /// contract keeps local times); without a code the length decides. Result `YYYY-MM-DDTHH:MM` or
@@ -186,7 +207,7 @@ pub fn dtm(value: &str, format: &str, today: NaiveDate) -> Option<String> {
     }
     let d = ymd(&v[..date_len], Pivot::Future, today)?;
     if has_time {
-        Some(format!("{d}T{}", hhmm(&v[date_len..])?))
+        hhmm_ok(&v[date_len..]).then(|| with_time(d, &v[date_len..]))
     } else {
         Some(d)
     }

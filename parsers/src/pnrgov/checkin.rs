@@ -33,13 +33,17 @@ impl PnrBuilder {
     /// TBD: checked bags of the traveller of the current check-in group.
     pub(super) fn tbd<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
         let Some(i) = self.checked_in else { return };
-        let count: Option<u32> = r.text(seg, 1, 0).parse().ok();
+        let count: Option<u32> = r.str(seg, 1, 0).parse().ok();
         let mut tags = Vec::new();
         for e in 4..r.element_count(seg) {
             let tag = r.text(seg, e, 1);
-            let count = r.text(seg, e, 2);
+            let count = r.str(seg, e, 2);
             let n = bag_run(r, seg, &count);
-            tags.extend(crate::paxlst::expand_tags(&tag, n));
+            if n == 1 && !tag.is_empty() {
+                tags.push(tag); // one tag, the usual case: no run to expand
+            } else {
+                tags.extend(crate::paxlst::expand_tags(&tag, n));
+            }
         }
         let t = &mut self.pnr.travellers[i];
         if self.on_pushed || t.bag_count.is_none() {
@@ -47,9 +51,20 @@ impl PnrBuilder {
                 t.bag_count = count;
             }
             if !tags.is_empty() {
-                // Senders repeat overlapping tag runs; each tag counts once.
-                let mut seen = std::collections::HashSet::new();
-                tags.retain(|x| seen.insert(x.clone()));
+                // Senders repeat overlapping tag runs; each tag counts once. A traveller's few
+                // tags are compared directly; only a long list is worth a set.
+                if tags.len() <= 32 {
+                    let mut unique: Vec<String> = Vec::with_capacity(tags.len());
+                    for x in tags {
+                        if !unique.contains(&x) {
+                            unique.push(x);
+                        }
+                    }
+                    tags = unique;
+                } else {
+                    let mut seen = std::collections::HashSet::new();
+                    tags.retain(|x| seen.insert(x.clone()));
+                }
                 t.bag_tags = tags;
             }
         }

@@ -202,7 +202,7 @@ impl PnrBuilder {
         }
         // company:locator:type:date:time, though some senders leave the type out.
         // Borrowed: only the date and time are kept, reformatted.
-        let comps: Vec<_> = (2..6).map(|c| r.str(seg, 0, c)).collect();
+        let comps: [_; 4] = std::array::from_fn(|i| r.str(seg, 0, i + 2));
         if let Some(k) = comps
             .iter()
             .position(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()))
@@ -213,10 +213,8 @@ impl PnrBuilder {
                 crate::edifact::dates::Pivot::Past,
                 "PNR creation date",
             );
-            let time = comps
-                .get(k + 1)
-                .and_then(|t| crate::edifact::dates::hhmm(t.get(..4).unwrap_or(t)));
-            self.pnr.created = date.map(|d| time.map_or(d.clone(), |t| format!("{d}T{t}")));
+            let time = comps.get(k + 1).map_or("", |t| t.get(..4).unwrap_or(t));
+            self.pnr.created = date.map(|d| crate::edifact::dates::with_time(d, time));
         }
     }
 
@@ -235,9 +233,8 @@ impl PnrBuilder {
                     crate::edifact::dates::Pivot::Past,
                     "last PNR transaction date (DAT 700)",
                 );
-                let time = crate::edifact::dates::hhmm(&r.str(seg, e, 2));
-                self.pnr.booking_date =
-                    date.map(|d| time.map_or(d.clone(), |t| format!("{d}T{t}")));
+                let time = r.str(seg, e, 2);
+                self.pnr.booking_date = date.map(|d| crate::edifact::dates::with_time(d, &time));
             }
         }
     }

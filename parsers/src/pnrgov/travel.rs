@@ -19,15 +19,7 @@ pub fn times<'a>(r: &mut Reader<'a>, seg: &Seg<'a>) -> (Option<String>, Option<S
             "The TVL departure date is not a valid DDMMYY date; it was left out.".into(),
         );
     }
-    let join = |d: Option<String>, t: &str| {
-        d.map(|mut d| {
-            if let Some(t) = dates::hhmm(t) {
-                d.push('T');
-                d.push_str(&t);
-            }
-            d
-        })
-    };
+    let join = |d: Option<String>, t: &str| d.map(|d| dates::with_time(d, t));
     let departure = join(dep_date.clone(), &dt);
     let arrival = if ad.len() == 4 && at.is_empty() {
         join(dep_date, &ad)

@@ -285,7 +285,9 @@ impl<'a> Reader<'a> {
     /// [`Reader::components`] without collecting the others.
     pub fn last_component(&mut self, seg: &Segment<'a>, e: usize, from: usize) -> Option<String> {
         self.split(seg);
-        if let Split::Fast(_) = self.split {
+        // Only an ASCII segment can skip decoding the others: elsewhere decoding them may
+        // report the segment's characters, as `components` does.
+        if let Split::Fast(true) = self.split {
             let n = self.elems.get(e).map_or(0, |&(_, n)| n as usize);
             return (from..n)
                 .rev()

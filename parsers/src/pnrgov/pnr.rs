@@ -3,7 +3,7 @@
 //! the check-in groups, history after ABI).
 
 use crate::edifact::{Reader, Segment};
-use crate::model::{Contact, Payment, Pnr, Traveller};
+use crate::model::{Contact, Payment, Pnr, SplitPnr, Traveller};
 
 use super::index::Index;
 use super::link::{self, Pending};
@@ -166,7 +166,13 @@ impl PnrBuilder {
                 }
             }
             b"TBD" => self.tbd(r, seg),
-            b"EQN" => self.ctx = Ctx::Split,
+            b"EQN" => {
+                self.ctx = Ctx::Split;
+                self.pnr.splits.push(SplitPnr {
+                    record_locator: String::new(),
+                    travellers: r.str(seg, 0, 0).parse().ok(),
+                });
+            }
             b"MSG" => self.ctx = Ctx::NonAir,
             b"ABI" | b"SAC" => {
                 self.ctx = Ctx::History;
@@ -192,8 +198,17 @@ impl PnrBuilder {
     }
 
     fn rci<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
+        if self.ctx == Ctx::Split {
+            // The locator of the PNR split from this one (Gr.8).
+            if let (Some(split), Some(l)) = (self.pnr.splits.last_mut(), r.opt(seg, 0, 1)) {
+                if split.record_locator.is_empty() {
+                    split.record_locator = l;
+                }
+            }
+            return;
+        }
         if self.saw_rci || !matches!(self.ctx, Ctx::Header | Ctx::Traveller) {
-            return; // flight-level or split-PNR locators
+            return; // flight-level locators
         }
         self.saw_rci = true;
         self.pnr.record_locator = r.text(seg, 0, 1);

@@ -215,6 +215,18 @@ impl<'a> Element<'a> {
         })
     }
 
+    /// The occurrences of a repeating data element, split on the repetition separator when
+    /// one was asked for ([`super::ReadOptions::repetition`]); otherwise, and for an element
+    /// that does not repeat, the element itself. Release characters escape the separator.
+    pub fn repetitions(&self) -> Vec<Element<'a>> {
+        match self.delims.repetition {
+            None => vec![*self],
+            Some(r) => Splitter::new(self.raw, r, self.delims.release)
+                .map(|raw| Element { raw, ..*self })
+                .collect(),
+        }
+    }
+
     /// Whether the element holds nothing but separators and line breaks.
     pub fn is_empty(&self) -> bool {
         self.components().all(|v| v.is_empty())
@@ -398,6 +410,21 @@ mod tests {
     fn line_breaks_inside_values_are_dropped() {
         let s = seg(b"FL+++VANDENBE\r\nRG:JO");
         assert_eq!(&*s.value(3, 0).bytes(), b"VANDENBERG");
+    }
+
+    #[test]
+    fn repetitions_only_when_asked_for() {
+        let mut s = seg(b"UNOA:4+APIS*ABE+X?*Y");
+        assert_eq!(s.element(1).repetitions().len(), 1, "off by default");
+        assert_eq!(&*s.value(1, 0).bytes(), b"APIS*ABE");
+        s.delims.repetition = Some(Delim::byte(b'*'));
+        let reps: Vec<_> = s.element(1).repetitions();
+        assert_eq!(reps.len(), 2);
+        assert_eq!(&*reps[0].component(0).bytes(), b"APIS");
+        assert_eq!(&*reps[1].component(0).bytes(), b"ABE");
+        // Escaped, the separator is data; and values themselves never split on it.
+        assert_eq!(s.element(2).repetitions().len(), 1);
+        assert_eq!(&*s.value(1, 0).bytes(), b"APIS*ABE");
     }
 
     #[test]

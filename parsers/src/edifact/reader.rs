@@ -105,8 +105,18 @@ impl<'a> Reader<'a> {
         (text.as_ptr() == seg.body.as_ptr()).then_some(text)
     }
 
+    #[inline]
     fn split(&mut self, seg: &Segment<'a>) {
         if self.cached != Some(seg.position) {
+            self.split_new(seg);
+        }
+    }
+
+    /// Splits a segment not seen before (kept out of line: [`Reader::split`] is called for
+    /// every value and nearly always finds the segment cached).
+    #[inline(never)]
+    fn split_new(&mut self, seg: &Segment<'a>) {
+        {
             self.split = match self.split_fast(seg) {
                 Some(true) => {
                     // ASCII is valid UTF-8: this cannot fail.

@@ -6,6 +6,7 @@
 pub mod edifact;
 pub mod generate;
 pub mod model;
+pub mod parts;
 pub mod paxlst;
 pub mod pnrgov;
 pub mod write;

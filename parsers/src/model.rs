@@ -262,6 +262,20 @@ pub struct Pnr {
     /// PNR history as sent (ABI/SAC groups and LTS long text), one entry per segment, raw.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<String>,
+    /// PNRs split from this one (PNRGOV Gr.8, EQN then RCI): travellers who were divided into
+    /// another booking, which links the two records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub splits: Vec<SplitPnr>,
+}
+
+/// A split (divided) PNR named by another one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SplitPnr {
+    /// The other PNR's record locator (RCI), empty when the sender left it out.
+    pub record_locator: String,
+    /// How many travellers were split off (EQN), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub travellers: Option<u32>,
 }
 
 /// An itinerary segment (TVL).

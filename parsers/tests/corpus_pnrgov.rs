@@ -5,7 +5,7 @@
 
 mod support;
 
-use paxrisk_parsers::Severity;
+use paxrisk_parsers::{Severity, SplitPnr};
 use support::{corpus, counts, push};
 
 /// (file under corpus/, PNRs = SRC segments)
@@ -213,6 +213,38 @@ fn pnr_with_history_and_two_travellers() {
     assert_eq!(pnr.payments[0].payment_type, "CC");
     assert_eq!(pnr.payments[0].card.as_deref(), Some("XXXXXXXX1186"));
     assert_eq!(pnr.frequent_flyer, ["DL1234567890", "AF0093789865"]);
+    // Gr.8 `EQN+1'RCI+DL:ABCDEF'`: one traveller was split into PNR ABCDEF.
+    assert_eq!(
+        pnr.splits,
+        [SplitPnr {
+            record_locator: "ABCDEF".into(),
+            travellers: Some(1)
+        }]
+    );
+}
+
+#[test]
+fn split_pnr_names_the_other_record() {
+    let Some(bytes) = read("gtas/gtas-loader/pnr-messages/pnr_split.edi") else {
+        return;
+    };
+    let p = push(&bytes);
+    let locators: Vec<_> = p.pnrs.iter().map(|x| x.record_locator.as_str()).collect();
+    assert_eq!(locators, ["ICOXXX", "BJOXXX"]);
+    // Only the second PNR ends with `EQN+1'RCI+AM:ZLMXXX::110513:114800'`; the RCI segments
+    // inside the flight groups are not splits.
+    assert!(p.pnrs[0].splits.is_empty());
+    assert_eq!(
+        p.pnrs[1].splits,
+        [SplitPnr {
+            record_locator: "ZLMXXX".into(),
+            travellers: Some(1)
+        }]
+    );
+    assert_eq!(
+        p.pnrs[1].record_locator, "BJOXXX",
+        "the split's RCI is not the PNR's"
+    );
 }
 
 #[test]

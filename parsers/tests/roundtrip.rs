@@ -424,6 +424,10 @@ fn pnr(flight: Flight) -> impl Strategy<Value = Pnr> {
         option::of("[A-Z0-9]{4,14}"),
         option::of(1..6usize),
     );
+    let split = (option::of("[A-Z0-9]{6}"), option::of(1..9u32)).prop_map(|(l, n)| SplitPnr {
+        record_locator: l.unwrap_or_default(),
+        travellers: n,
+    });
     let body = (
         vec(contact, 0..3),
         vec(payment, 0..2),
@@ -433,39 +437,42 @@ fn pnr(flight: Flight) -> impl Strategy<Value = Pnr> {
         vec(other_segment(), 0..3),
         option::of("[6-9][0-9][A-K]"),
     );
-    (head, travellers, body).prop_map(move |(h, (travellers, pushed), b)| {
-        let mut itinerary = b.5;
-        itinerary.insert(0, this.clone());
-        // Seats not assigned to anyone ride on the pushed segment too.
-        let seats =
-            b.6.filter(|s| pushed && !travellers.iter().any(|t| t.seat.as_ref() == Some(s)))
-                .into_iter()
-                .collect();
-        let ssrs =
-            b.4.into_iter()
-                .map(|(code, text, who)| Ssr {
-                    code: code.into(),
-                    text,
-                    traveller_ref: who.map(|w| ((w - 1) % travellers.len() + 1).to_string()),
-                })
-                .collect();
-        Pnr {
-            record_locator: h.0,
-            created: h.1,
-            booking_date: h.2,
-            agency: h.3,
-            bag_count: h.4,
-            travellers,
-            itinerary,
-            contacts: b.0,
-            payments: b.1,
-            frequent_flyer: b.2,
-            remarks: b.3,
-            ssrs,
-            seats,
-            ..Pnr::default()
-        }
-    })
+    (head, travellers, body, vec(split, 0..2)).prop_map(
+        move |(h, (travellers, pushed), b, splits)| {
+            let mut itinerary = b.5;
+            itinerary.insert(0, this.clone());
+            // Seats not assigned to anyone ride on the pushed segment too.
+            let seats =
+                b.6.filter(|s| pushed && !travellers.iter().any(|t| t.seat.as_ref() == Some(s)))
+                    .into_iter()
+                    .collect();
+            let ssrs =
+                b.4.into_iter()
+                    .map(|(code, text, who)| Ssr {
+                        code: code.into(),
+                        text,
+                        traveller_ref: who.map(|w| ((w - 1) % travellers.len() + 1).to_string()),
+                    })
+                    .collect();
+            Pnr {
+                record_locator: h.0,
+                created: h.1,
+                booking_date: h.2,
+                agency: h.3,
+                bag_count: h.4,
+                travellers,
+                itinerary,
+                contacts: b.0,
+                payments: b.1,
+                frequent_flyer: b.2,
+                remarks: b.3,
+                ssrs,
+                seats,
+                splits,
+                ..Pnr::default()
+            }
+        },
+    )
 }
 
 fn push() -> impl Strategy<Value = PnrPush> {
@@ -495,6 +502,53 @@ fn canonical(mut p: PnrPush) -> PnrPush {
     p.diagnostics.clear();
     p.envelope = Envelope::default();
     p
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// A push written in parts (each its own interchange, EQN the push's total) and read back
+    /// part by part reassembles, out of order and with a part sent twice, to the whole push.
+    #[test]
+    fn pnrgov_parts_reassemble(p in push(), n in 1..4usize, twice in 0..4usize) {
+        let mut p = p;
+        p.part = None;
+        let total = p.pnrs.len() as u32;
+        let size = p.pnrs.len().div_ceil(n).max(1);
+        let chunks: Vec<Vec<Pnr>> = if p.pnrs.is_empty() {
+            vec![Vec::new()]
+        } else {
+            p.pnrs.chunks(size).map(<[Pnr]>::to_vec).collect()
+        };
+        let k = chunks.len();
+        let mut parsed = Vec::new();
+        for (i, pnrs) in chunks.into_iter().enumerate() {
+            let part = PnrPush {
+                part: Some(Part { sequence: i as u32 + 1, first: i == 0, last: i + 1 == k }),
+                pnrs,
+                ..p.clone()
+            };
+            let opts = WriteOptions { pnr_total: Some(total), ..options() };
+            let Message::Pnrgov(x) = parse_one(&write_pnrgov(&part, &opts)) else {
+                panic!("not PNRGOV")
+            };
+            prop_assert_eq!(x.part, part.part, "each part carries its sequence");
+            prop_assert!(
+                !x.diagnostics.iter().any(|d| d.message.contains("EQN")),
+                "a part's EQN is the push's total, not a mismatch"
+            );
+            parsed.push(x);
+        }
+        parsed.reverse();
+        let again = parsed[twice % parsed.len()].clone();
+        parsed.push(again);
+        let whole = paxrisk_parsers::pnrgov::reassemble(parsed).expect("complete");
+        prop_assert_eq!(whole.part.map(|x| (x.first, x.last)), Some((true, true)));
+        let mut expected = p.clone();
+        expected.part = whole.part;
+        prop_assert_eq!(canonical(whole), canonical(expected));
+    }
+
 }
 
 proptest! {

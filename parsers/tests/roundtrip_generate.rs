@@ -72,7 +72,12 @@ fn generated_traffic_parses_and_agrees_with_itself() {
         let passengers: Vec<&Traveller> = lists
             .iter()
             .flat_map(|m| &m.travellers)
-            .filter(|t| t.kind == TravellerKind::Passenger)
+            .filter(|t| {
+                matches!(
+                    t.kind,
+                    TravellerKind::Passenger | TravellerKind::TransitPassenger
+                )
+            })
             .collect();
         let crew = lists
             .iter()

@@ -14,25 +14,45 @@ pub enum Pivot {
     Future,
 }
 
-/// `YYYY-MM-DD` without going through chrono's formatter (it dominated parse profiles).
-fn iso(d: NaiveDate) -> String {
-    let y = d.year();
+/// A calendar date as year, month and day, checked by [`valid`]. Dates are read and compared
+/// as plain numbers: chrono's constructors and formatter were the largest single cost of a
+/// typed parse, and these few rules (proleptic Gregorian, as chrono) are all a message needs.
+type Ymd = (i32, u32, u32);
+
+fn leap(y: i32) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+}
+
+/// Whether `(y, m, d)` is a day of the proleptic Gregorian calendar.
+fn valid((y, m, d): Ymd) -> Option<Ymd> {
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap(y) => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&d).then_some((y, m, d))
+}
+
+/// `YYYY-MM-DD`.
+fn iso((y, m, d): Ymd) -> String {
     if !(0..=9999).contains(&y) {
-        return format!("{y:04}-{:02}-{:02}", d.month(), d.day());
+        return format!("{y:04}-{m:02}-{d:02}");
     }
-    // Digits pushed by hand: `format!` was the largest single cost of a typed PAXLST parse.
-    let mut s = String::with_capacity(10);
+    // Room for a `THH:MM` that callers often append ([`with_time`]).
+    let mut s = String::with_capacity(16);
     let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
     let y = y as u32;
     for n in [y / 1000, y / 100, y / 10, y] {
         s.push(digit(n));
     }
     s.push('-');
-    s.push(digit(d.month() / 10));
-    s.push(digit(d.month()));
+    s.push(digit(m / 10));
+    s.push(digit(m));
     s.push('-');
-    s.push(digit(d.day() / 10));
-    s.push(digit(d.day()));
+    s.push(digit(d / 10));
+    s.push(digit(d));
     s
 }
 
@@ -40,12 +60,17 @@ fn digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn century(yy: i32, month: u32, day: u32, pivot: Pivot, today: NaiveDate) -> Option<NaiveDate> {
-    let this = NaiveDate::from_ymd_opt(2000 + yy, month, day);
-    let last = NaiveDate::from_ymd_opt(1900 + yy, month, day);
+/// The number written by ASCII digits (checked by the caller with [`digits`]).
+fn num(b: &[u8]) -> u32 {
+    b.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0'))
+}
+
+fn century(yy: i32, month: u32, day: u32, pivot: Pivot, today: NaiveDate) -> Option<Ymd> {
+    let this = valid((2000 + yy, month, day));
+    let last = valid((1900 + yy, month, day));
     match pivot {
         Pivot::Past => match this {
-            Some(d) if d <= today => Some(d),
+            Some(d) if d <= (today.year(), today.month(), today.day()) => Some(d),
             _ => last,
         },
         Pivot::Future => {
@@ -64,20 +89,16 @@ pub fn ymd(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
     if !digits(s) {
         return None;
     }
-    let date = match s.len() {
-        6 => {
-            let (yy, mm, dd) = (
-                s[0..2].parse().ok()?,
-                s[2..4].parse().ok()?,
-                s[4..6].parse().ok()?,
-            );
-            century(yy, mm, dd, pivot, today)?
-        }
-        8 => NaiveDate::from_ymd_opt(
-            s[0..4].parse().ok()?,
-            s[4..6].parse().ok()?,
-            s[6..8].parse().ok()?,
+    let b = s.as_bytes();
+    let date = match b.len() {
+        6 => century(
+            num(&b[0..2]) as i32,
+            num(&b[2..4]),
+            num(&b[4..6]),
+            pivot,
+            today,
         )?,
+        8 => valid((num(&b[0..4]) as i32, num(&b[4..6]), num(&b[6..8])))?,
         _ => return None,
     };
     Some(iso(date))
@@ -89,12 +110,9 @@ pub fn dmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
     if !digits(s) || s.len() != 6 {
         return None;
     }
-    let (dd, mm, yy) = (
-        s[0..2].parse().ok()?,
-        s[2..4].parse().ok()?,
-        s[4..6].parse().ok()?,
-    );
-    Some(iso(century(yy, mm, dd, pivot, today)?))
+    let b = s.as_bytes();
+    let (dd, mm, yy) = (num(&b[0..2]), num(&b[2..4]), num(&b[4..6]));
+    Some(iso(century(yy as i32, mm, dd, pivot, today)?))
 }
 
 const MONTHS: [&str; 12] = [
@@ -103,17 +121,19 @@ const MONTHS: [&str; 12] = [
 
 /// AIRIMP `DDMMMYY` (SSR free text, e.g. `12JUL64`) → `YYYY-MM-DD`. A four-digit year is accepted.
 pub fn dmmmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
-    let s = s.trim().to_ascii_uppercase();
+    let s = s.trim();
     if !s.is_ascii() || !(s.len() == 7 || s.len() == 9) {
         return None;
     }
-    let dd: u32 = s.get(0..2).filter(|d| digits(d))?.parse().ok()?;
-    let mm = MONTHS.iter().position(|m| Some(*m) == s.get(2..5))? as u32 + 1;
+    let dd = s.get(0..2).filter(|d| digits(d))?;
+    let month = s.get(2..5)?;
+    let mm = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as u32 + 1;
     let y = s.get(5..).filter(|d| digits(d))?;
+    let (dd, yn) = (num(dd.as_bytes()), num(y.as_bytes()));
     let date = if y.len() == 2 {
-        century(y.parse().ok()?, mm, dd, pivot, today)?
+        century(yn as i32, mm, dd, pivot, today)?
     } else {
-        NaiveDate::from_ymd_opt(y.parse().ok()?, mm, dd)?
+        valid((yn as i32, mm, dd))?
     };
     Some(iso(date))
 }
@@ -124,8 +144,36 @@ pub fn hhmm(s: &str) -> Option<String> {
     if !digits(s) || s.len() != 4 {
         return None;
     }
-    let (h, m): (u32, u32) = (s[0..2].parse().ok()?, s[2..4].parse().ok()?);
-    (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+    let b = s.as_bytes();
+    let (h, m) = (num(&b[0..2]), num(&b[2..4]));
+    if h >= 24 || m >= 60 {
+        return None;
+    }
+    let mut out = String::with_capacity(5);
+    out.push_str(&s[0..2]);
+    out.push(':');
+    out.push_str(&s[2..4]);
+    Some(out)
+}
+
+/// `date` with `THH:MM` appended when `time` is a valid `HHMM` ([`hhmm`]), else `date` as it is.
+pub fn with_time(mut date: String, time: &str) -> String {
+    let t = time.trim();
+    if hhmm_ok(t) {
+        date.push('T');
+        date.push_str(&t[0..2]);
+        date.push(':');
+        date.push_str(&t[2..4]);
+    }
+    date
+}
+
+fn hhmm_ok(s: &str) -> bool {
+    if !digits(s) || s.len() != 4 {
+        return false;
+    }
+    let b = s.as_bytes();
+    num(&b[0..2]) < 24 && num(&b[2..4]) < 60
 }
 
 /// A DTM C507 value by its format code: `201` `YYMMDDHHMM`, `203` `CCYYMMDDHHMM`, `102`
@@ -159,7 +207,7 @@ pub fn dtm(value: &str, format: &str, today: NaiveDate) -> Option<String> {
     }
     let d = ymd(&v[..date_len], Pivot::Future, today)?;
     if has_time {
-        Some(format!("{d}T{}", hhmm(&v[date_len..])?))
+        hhmm_ok(&v[date_len..]).then(|| with_time(d, &v[date_len..]))
     } else {
         Some(d)
     }

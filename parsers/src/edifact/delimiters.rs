@@ -68,9 +68,10 @@ impl Delim {
 
 /// Separators, release character and terminator in force for one interchange.
 ///
-/// The repetition separator of syntax version 4 is deliberately absent: PAXLST and PNRGOV never
+/// The repetition separator of syntax version 4 is off by default: PAXLST and PNRGOV never
 /// repeat data elements, and the US CBP sender id `APIS*ABE` would be split by a reader that
-/// honoured it (reference/messages.md §1.1).
+/// honoured it (reference/messages.md §1.1). [`super::ReadOptions`] turns it on; even then the
+/// tokenizer and values ignore it and only [`super::Element::repetitions`] splits on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Delimiters {
     /// Component data element separator (default `:`).
@@ -81,6 +82,9 @@ pub struct Delimiters {
     pub release: Option<Delim>,
     /// Segment terminator (default `'`).
     pub terminator: Delim,
+    /// Repetition separator (UNA position 7, syntax version 4); `None` unless asked for with
+    /// [`super::ReadOptions::repetition`].
+    pub repetition: Option<Delim>,
 }
 
 impl Default for Delimiters {
@@ -90,6 +94,7 @@ impl Default for Delimiters {
             element: Delim::byte(b'+'),
             release: Some(Delim::byte(b'?')),
             terminator: Delim::byte(b'\''),
+            repetition: None,
         }
     }
 }

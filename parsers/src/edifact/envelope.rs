@@ -53,6 +53,10 @@ pub struct RawMessage<'a> {
     pub charset: Charset,
     /// What the syntax layer found wrong (envelope counts, missing trailers, junk...).
     pub diagnostics: Vec<Diagnostic>,
+    /// The whole buffer the message was read from, as text, when it is all ASCII (nearly all
+    /// traffic): validated once, so that readers take values as slices of it instead of
+    /// checking each value again.
+    pub buffer_text: Option<&'a str>,
 }
 
 /// Everything found in a buffer.
@@ -127,6 +131,7 @@ pub(super) fn split_messages<'a>(
                 interchange: info.clone(),
                 charset,
                 diagnostics: m.diagnostics,
+                buffer_text: None,
             });
         }
     };
@@ -336,6 +341,7 @@ pub(super) fn split_messages<'a>(
                 interchange: info.clone(),
                 charset,
                 diagnostics: d,
+                buffer_text: None,
             });
         } else {
             for s in &stray {

@@ -16,7 +16,7 @@ pub mod segment;
 pub mod tokenizer;
 pub mod una;
 
-pub use buffer::read;
+pub use buffer::{read, read_with, ReadOptions, Repetition};
 pub use charset::Charset;
 pub use delimiters::{Delim, Delimiters};
 pub use envelope::{InterchangeInfo, MessageHeader, RawMessage, Read};

@@ -11,9 +11,13 @@ use super::diag;
 use super::segment::{Segment, Value};
 use std::borrow::Cow;
 
+use split::{trim_ascii_text, Split};
+
+mod split;
+
 /// Reading context of one message.
 #[derive(Debug)]
-pub struct Reader {
+pub struct Reader<'a> {
     /// The repertoire values are decoded in.
     pub charset: Charset,
     /// Reference date for the century of two-digit years.
@@ -22,15 +26,29 @@ pub struct Reader {
     pub diagnostics: Vec<Diagnostic>,
     /// Index of the last segment a decoding problem was reported for (one report per segment).
     decode_reported: Option<usize>,
-    /// Element ranges of the segment last read, keyed by its position (a reader asks for several
-    /// values of one segment in a row; splitting it once is what keeps parsing fast).
+    /// The segment last split, keyed by its position (a reader asks for several values of one
+    /// segment in a row; splitting it once is what keeps parsing fast).
     cached: Option<usize>,
+    /// How the cached segment was split.
+    split: Split,
+    /// Slow path: element byte ranges ([`Segment::split_ranges`]).
     ranges: Vec<(usize, usize)>,
-    /// Whether the cached segment is plain ([`Segment::split_ranges`]).
-    plain: bool,
+    /// Fast path: byte ranges of every component of every element, in order.
+    comps: Vec<(u32, u32)>,
+    /// Fast path: per element, its first index in `comps` and its number of components.
+    elems: Vec<(u32, u32)>,
+    /// Byte classes of the fast split, for the separators in `classes_for`.
+    classes: [u8; 256],
+    classes_for: Option<(u8, u8, u8)>,
+    /// Fast path, all-ASCII segment: its body as text, validated once, so that values are
+    /// slices of it.
+    text: &'a str,
+    /// The whole buffer as text when it is all ASCII ([`super::RawMessage::buffer_text`]):
+    /// segment bodies are then slices of it, with no validation at all.
+    buffer: Option<&'a str>,
 }
 
-impl Reader {
+impl<'a> Reader<'a> {
     /// A reader for values in `charset`, with `today` as reference date.
     pub fn new(charset: Charset, today: NaiveDate, diagnostics: Vec<Diagnostic>) -> Self {
         Reader {
@@ -39,36 +57,52 @@ impl Reader {
             diagnostics,
             decode_reported: None,
             cached: None,
+            split: Split::Slow(false),
             ranges: Vec::with_capacity(16),
-            plain: false,
+            comps: Vec::with_capacity(32),
+            elems: Vec::with_capacity(16),
+            classes: [0; 256],
+            classes_for: None,
+            text: "",
+            buffer: None,
         }
     }
 
-    fn split(&mut self, seg: &Segment) {
-        if self.cached != Some(seg.position) {
-            self.plain = seg.split_ranges(&mut self.ranges);
-            self.cached = Some(seg.position);
+    /// A reader for the values of `raw`, with `today` as reference date.
+    pub fn for_message(raw: &super::RawMessage<'a>, today: NaiveDate) -> Self {
+        Reader {
+            buffer: raw.buffer_text,
+            ..Reader::new(raw.charset, today, raw.diagnostics.clone())
         }
     }
 
     /// Number of data elements of `seg`.
-    pub fn element_count(&mut self, seg: &Segment) -> usize {
+    pub fn element_count(&mut self, seg: &Segment<'a>) -> usize {
         self.split(seg);
-        self.ranges.len()
+        match self.split {
+            Split::Fast(_) => self.elems.len(),
+            Split::Slow(_) => self.ranges.len(),
+        }
     }
 
     /// Component `c` of element `e`, raw (still escaped); empty when absent.
-    pub fn value<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Value<'a> {
+    pub fn value(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Value<'a> {
         self.split(seg);
-        match self.ranges.get(e) {
-            Some(&r) if self.plain => seg.plain_element_at(r).component(c),
-            Some(&r) => seg.element_at(r).component(c),
-            None => seg.element_at((0, 0)).component(usize::MAX),
+        match (self.split, self.ranges.get(e)) {
+            (Split::Fast(_), _) => Value::plain(self.fast_bytes(seg, e, c), seg.delims.release),
+            (Split::Slow(true), Some(&r)) => seg.plain_element_at(r).component(c),
+            (Split::Slow(false), Some(&r)) => seg.element_at(r).component(c),
+            (Split::Slow(_), None) => seg.element_at((0, 0)).component(usize::MAX),
         }
     }
 
     /// A code (qualifier, type) without allocating when it is plain ASCII, trimmed.
-    pub fn code<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Cow<'a, str> {
+    pub fn code(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Cow<'a, str> {
+        self.split(seg);
+        if self.split == Split::Fast(true) {
+            // ASCII: `trim_ascii` on the text is what the byte path below does.
+            return Cow::Borrowed(self.fast_text(e, c).trim_ascii());
+        }
         match self.value(seg, e, c).bytes() {
             Cow::Borrowed(b) => match std::str::from_utf8(b.trim_ascii()) {
                 // Trimming ASCII spaces first gives what `str::trim` would on codes, which are
@@ -82,14 +116,26 @@ impl Reader {
     }
 
     /// Component `c` of element `e`, decoded and trimmed of surrounding spaces.
-    pub fn text(&mut self, seg: &Segment, e: usize, c: usize) -> String {
+    pub fn text(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> String {
         self.str(seg, e, c).into_owned()
     }
 
     /// [`Reader::text`] borrowed from the buffer when nothing had to change (plain value in an
     /// ASCII-compatible repertoire): values that are only looked at (dates, counts, codes) then
     /// cost no allocation.
-    pub fn str<'a>(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Cow<'a, str> {
+    pub fn str(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Cow<'a, str> {
+        self.split(seg);
+        match self.split {
+            Split::Fast(true) => return Cow::Borrowed(trim_ascii_text(self.fast_text(e, c))),
+            Split::Fast(false) => {
+                let b = self.fast_bytes(seg, e, c);
+                if b.is_empty() {
+                    return Cow::Borrowed("");
+                }
+                return self.decode_cow(seg, b);
+            }
+            Split::Slow(_) => {}
+        }
         let raw = self.value(seg, e, c);
         if raw.raw.is_empty() {
             return Cow::Borrowed("");
@@ -100,18 +146,43 @@ impl Reader {
         }
     }
     /// Like [`Reader::text`], `None` when empty.
-    pub fn opt(&mut self, seg: &Segment, e: usize, c: usize) -> Option<String> {
-        let t = self.text(seg, e, c);
-        (!t.is_empty()).then_some(t)
+    pub fn opt(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Option<String> {
+        let t = self.str(seg, e, c);
+        (!t.is_empty()).then(|| t.into_owned())
+    }
+
+    /// The last non-empty component of element `e` from `from` on, decoded: the last of
+    /// [`Reader::components`] without collecting the others.
+    pub fn last_component(&mut self, seg: &Segment<'a>, e: usize, from: usize) -> Option<String> {
+        self.split(seg);
+        // Only an ASCII segment can skip decoding the others: elsewhere decoding them may
+        // report the segment's characters, as `components` does.
+        if let Split::Fast(true) = self.split {
+            let n = self.elems.get(e).map_or(0, |&(_, n)| n as usize);
+            return (from..n)
+                .rev()
+                .map(|c| self.str(seg, e, c))
+                .find(|s| !s.is_empty())
+                .map(Cow::into_owned);
+        }
+        self.components(seg, e, from).pop()
     }
 
     /// All non-empty components of element `e` from `from` on, decoded.
-    pub fn components(&mut self, seg: &Segment, e: usize, from: usize) -> Vec<String> {
+    pub fn components(&mut self, seg: &Segment<'a>, e: usize, from: usize) -> Vec<String> {
         self.split(seg);
+        if let Split::Fast(_) = self.split {
+            let n = self.elems.get(e).map_or(0, |&(_, n)| n as usize);
+            return (from..n)
+                .map(|c| self.str(seg, e, c))
+                .filter(|s| !s.is_empty())
+                .map(Cow::into_owned)
+                .collect();
+        }
         let Some(&range) = self.ranges.get(e) else {
             return Vec::new();
         };
-        let element = if self.plain {
+        let element = if self.split == Split::Slow(true) {
             seg.plain_element_at(range)
         } else {
             seg.element_at(range)

@@ -215,6 +215,18 @@ impl<'a> Element<'a> {
         })
     }
 
+    /// The occurrences of a repeating data element, split on the repetition separator when
+    /// one was asked for ([`super::ReadOptions::repetition`]); otherwise, and for an element
+    /// that does not repeat, the element itself. Release characters escape the separator.
+    pub fn repetitions(&self) -> Vec<Element<'a>> {
+        match self.delims.repetition {
+            None => vec![*self],
+            Some(r) => Splitter::new(self.raw, r, self.delims.release)
+                .map(|raw| Element { raw, ..*self })
+                .collect(),
+        }
+    }
+
     /// Whether the element holds nothing but separators and line breaks.
     pub fn is_empty(&self) -> bool {
         self.components().all(|v| v.is_empty())
@@ -232,6 +244,16 @@ pub struct Value<'a> {
 }
 
 impl<'a> Value<'a> {
+    /// A value known to hold no release character and no line break (see
+    /// [`Segment::split_ranges`]): [`Value::bytes`] borrows it as it is.
+    pub(crate) fn plain(raw: &'a [u8], release: Option<Delim>) -> Self {
+        Value {
+            raw,
+            release,
+            plain: true,
+        }
+    }
+
     /// The value with release characters resolved and line breaks dropped (line breaks inside a
     /// segment are transport artefacts, reference/messages.md §1.4). Borrows when nothing changes.
     pub fn bytes(&self) -> Cow<'a, [u8]> {
@@ -388,6 +410,21 @@ mod tests {
     fn line_breaks_inside_values_are_dropped() {
         let s = seg(b"FL+++VANDENBE\r\nRG:JO");
         assert_eq!(&*s.value(3, 0).bytes(), b"VANDENBERG");
+    }
+
+    #[test]
+    fn repetitions_only_when_asked_for() {
+        let mut s = seg(b"UNOA:4+APIS*ABE+X?*Y");
+        assert_eq!(s.element(1).repetitions().len(), 1, "off by default");
+        assert_eq!(&*s.value(1, 0).bytes(), b"APIS*ABE");
+        s.delims.repetition = Some(Delim::byte(b'*'));
+        let reps: Vec<_> = s.element(1).repetitions();
+        assert_eq!(reps.len(), 2);
+        assert_eq!(&*reps[0].component(0).bytes(), b"APIS");
+        assert_eq!(&*reps[1].component(0).bytes(), b"ABE");
+        // Escaped, the separator is data; and values themselves never split on it.
+        assert_eq!(s.element(2).repetitions().len(), 1);
+        assert_eq!(&*s.value(1, 0).bytes(), b"APIS*ABE");
     }
 
     #[test]

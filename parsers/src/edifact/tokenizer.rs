@@ -117,6 +117,13 @@ fn body<'a>(input: &'a [u8], d: &Delimiters) -> Scan<'a> {
     let r0 = d.release.map(|r| r.first());
     let mut i = 0;
     while i < input.len() {
+        // Jump to the next byte that can matter (memchr's SIMD search; with no release
+        // character the terminator stands in for it).
+        let rest = &input[i..];
+        let Some(k) = memchr::memchr3(t0, r0.unwrap_or(t0), b'\n', rest) else {
+            break;
+        };
+        i += k;
         let b = input[i];
         if Some(b) == r0 && d.release.is_some_and(|r| r.starts(&input[i..])) {
             i += d.release.map_or(1, |r| r.len()) + 1;

@@ -47,6 +47,7 @@ fn from_six(c: &[&[u8]]) -> Delimiters {
             Some(release)
         },
         terminator: Delim::from_slice(c[5]),
+        repetition: None,
     }
 }
 
@@ -167,6 +168,7 @@ fn repaired(buf: &[u8], at: usize) -> Option<(Delimiters, usize, usize)> {
             element,
             release,
             terminator,
+            repetition: None,
         },
         start + header,
         n,

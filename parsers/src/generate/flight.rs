@@ -10,7 +10,7 @@ use super::people::{self, Context};
 use super::plant::{make_variant, PlantPerson, VariantKind};
 use super::schedule::{schedule, Schedule};
 use super::GenerateOptions;
-use crate::model::{Manifest, Part, PnrPush, Traveller, TravellerKind};
+use crate::model::{Manifest, Part, Pnr, PnrPush, Traveller, TravellerKind};
 use crate::write::{write_paxlst, write_pnrgov, WriteOptions};
 
 /// Passenger lists longer than this are sent in parts, each at most [`PART_SIZE`] travellers.
@@ -178,6 +178,19 @@ pub(crate) fn build(
         }
     }
 
+    // Passengers connecting at the destination to a flight abroad stay airside: the manifest
+    // lists them in transit (NAD DDU), as the API guidelines ask. No random draw is spent, so
+    // everything else a seed gives is unchanged.
+    for (party, pnr) in parties.iter_mut().zip(&pnrs) {
+        if party.planted.is_none() && connects_abroad(pnr, &s) {
+            for t in &mut party.travellers {
+                if t.kind == TravellerKind::Passenger {
+                    t.kind = TravellerKind::TransitPassenger;
+                }
+            }
+        }
+    }
+
     let mut events = Vec::new();
     let flight = s.flight();
     let refs = |n: usize| format!("{:06}{:02}", index + 1, n);
@@ -324,6 +337,21 @@ pub(crate) fn build(
         planted,
         linked,
     }
+}
+
+/// Whether the booking continues from the destination to another country right after this
+/// flight (the onward segments `booking` adds leave within hours; a return goes back to the
+/// origin days later).
+fn connects_abroad(pnr: &Pnr, s: &Schedule) -> bool {
+    let this = pnr.itinerary.iter().position(|seg| {
+        seg.carrier == s.carrier.code && seg.number == s.number && seg.origin == s.origin.code
+    });
+    let Some(next) = this.and_then(|i| pnr.itinerary.get(i + 1)) else {
+        return false;
+    };
+    next.origin == s.destination.code
+        && next.destination != s.origin.code
+        && super::airports::airport(&next.destination).country != s.destination.country
 }
 
 /// True when PNR `i` is a planted traveller's (those are left unchanged, so the ground truth

@@ -139,7 +139,10 @@ fn flights_carry_the_asked_number_of_passengers_and_big_ones_come_in_parts() {
     for f in t.files.iter().filter(|f| f.name.contains("-paxlst-")) {
         let segs = segments(&f.bytes);
         let key = f.name.split('-').nth(1).unwrap().to_string();
-        let travellers = segs.iter().filter(|s| s.starts_with("NAD+FL+")).count();
+        let travellers = segs
+            .iter()
+            .filter(|s| s.starts_with("NAD+FL+") || s.starts_with("NAD+DDU+"))
+            .count();
         let total: usize = segs.iter().find(|s| s.starts_with("CNT+42:")).unwrap()[7..]
             .parse()
             .unwrap();
@@ -264,6 +267,62 @@ fn planted_links_share_a_phone_across_two_bookings_on_the_next_flight() {
     );
 }
 
+#[test]
+fn passengers_connecting_abroad_are_listed_in_transit() {
+    let t = generate(&GenerateOptions::new(12, 3, date()));
+    let (mut transit, mut checked) = (0, 0);
+    for f in t.files.iter().filter(|f| f.name.contains("-paxlst-")) {
+        let key = f.name.split('-').nth(1).unwrap();
+        let push = t
+            .files
+            .iter()
+            .find(|p| p.name.ends_with(&format!("-{key}-pnrgov.edi")))
+            .expect("the flight's PNR push");
+        let pnrs = match &crate::parse(&push.bytes)[0] {
+            crate::Message::Pnrgov(p) => p.pnrs.clone(),
+            other => panic!("not a PNR push: {}", other.type_name()),
+        };
+        let crate::Message::Paxlst(m) = &crate::parse(&f.bytes)[0] else {
+            panic!("not a manifest")
+        };
+        let (from, to) = (&m.flight.legs[0].origin, &m.flight.legs[0].destination);
+        for traveller in &m.travellers {
+            let pnr = pnrs
+                .iter()
+                .find(|p| Some(&p.record_locator) == traveller.record_locator.as_ref())
+                .expect("every passenger has a PNR");
+            let at = pnr
+                .itinerary
+                .iter()
+                .position(|s| &s.origin == from && &s.destination == to)
+                .expect("the flight is in the PNR");
+            let onward = pnr.itinerary.get(at + 1).filter(|s| {
+                &s.origin == to
+                    && &s.destination != from
+                    && super::airports::airport(&s.destination).country
+                        != super::airports::airport(to).country
+            });
+            checked += 1;
+            if traveller.kind == crate::TravellerKind::TransitPassenger {
+                transit += 1;
+                assert!(onward.is_some(), "a transit passenger flies on abroad");
+            } else {
+                assert_eq!(traveller.kind, crate::TravellerKind::Passenger);
+                assert!(
+                    onward.is_none(),
+                    "a passenger flying on abroad is in transit"
+                );
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+    // About a fifth of bookings connect onward, most of them abroad.
+    assert!(
+        transit * 20 > checked && transit * 3 < checked,
+        "{transit} of {checked}"
+    );
+}
+
 /// Throughput check for benchmarks: `cargo test --release -- --ignored generation_speed --nocapture`.
 #[test]
 #[ignore]
@@ -279,7 +338,7 @@ fn generation_speed() {
         .map(|f| {
             segments(&f.bytes)
                 .iter()
-                .filter(|s| s.starts_with("NAD+FL+"))
+                .filter(|s| s.starts_with("NAD+FL+") || s.starts_with("NAD+DDU+"))
                 .count()
         })
         .sum();

@@ -39,7 +39,7 @@ pub struct FlightBuilder {
 
 impl FlightBuilder {
     /// TDT: a new leg with its carrier and number.
-    pub fn tdt(&mut self, r: &mut Reader, seg: &Segment) {
+    pub fn tdt<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
         let id = r.text(seg, 1, 0);
         // C040 carrier: element 5 in the UN directories; the legacy US format has it in element 4.
         let carrier = r.opt(seg, 4, 0).or_else(|| {
@@ -65,7 +65,7 @@ impl FlightBuilder {
     }
 
     /// LOC in the flight block; returns false when the qualifier is not a flight-level one.
-    pub fn loc(&mut self, r: &mut Reader, seg: &Segment, qualifier: &str) -> bool {
+    pub fn loc<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, qualifier: &str) -> bool {
         let place = r.text(seg, 1, 0);
         match qualifier {
             "125" => {
@@ -95,7 +95,7 @@ impl FlightBuilder {
     }
 
     /// DTM in the flight block (189 departure, 232 arrival).
-    pub fn dtm(&mut self, r: &mut Reader, seg: &Segment, qualifier: &str) {
+    pub fn dtm<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, qualifier: &str) {
         let value = r.text(seg, 0, 1);
         let format = r.text(seg, 0, 2);
         let Some(t) = dates::dtm(&value, &format, r.today) else {

@@ -36,7 +36,7 @@ pub struct Legacy {
 
 impl Legacy {
     /// Handles a legacy segment; returns false when the segment is not one of the legacy ones.
-    pub fn segment(&mut self, r: &mut Reader, seg: &Segment, m: &mut Manifest) -> bool {
+    pub fn segment<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, m: &mut Manifest) -> bool {
         match seg.tag {
             b"CTA" => {
                 m.reporting_party = r.opt(seg, 1, 1).or_else(|| r.opt(seg, 1, 0));
@@ -121,7 +121,7 @@ impl Legacy {
 }
 
 /// One PDT person.
-fn pdt(r: &mut Reader, seg: &Segment) -> Traveller {
+fn pdt<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> Traveller {
     let surname = r.text(seg, 1, 0);
     let given: Vec<String> = [1, 2]
         .iter()

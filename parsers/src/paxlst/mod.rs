@@ -55,7 +55,7 @@ pub fn looks_like(raw: &RawMessage) -> bool {
 
 /// Reads one PAXLST message. `today` decides the century of two-digit birth years.
 pub fn read(raw: &RawMessage, today: NaiveDate) -> Manifest {
-    let mut r = Reader::new(raw.charset, today, raw.diagnostics.clone());
+    let mut r = Reader::for_message(raw, today);
     let mut m = Manifest {
         envelope: envelope(raw),
         part: raw.header.as_ref().and_then(|h| h.part),
@@ -159,7 +159,12 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> Manifest {
 }
 
 /// A traveller group closed by something other than NAD/CNT (a TDT after travellers).
-fn close(current: &mut Option<Traveller>, m: &mut Manifest, r: &mut Reader, seg: &Segment) {
+fn close<'a>(
+    current: &mut Option<Traveller>,
+    m: &mut Manifest,
+    r: &mut Reader<'a>,
+    seg: &Segment<'a>,
+) {
     if let Some(t) = current.take() {
         m.travellers.push(t);
         r.warn(
@@ -169,7 +174,7 @@ fn close(current: &mut Option<Traveller>, m: &mut Manifest, r: &mut Reader, seg:
     }
 }
 
-fn header_segment(r: &mut Reader, seg: &Segment, q: &str, m: &mut Manifest) {
+fn header_segment<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, q: &str, m: &mut Manifest) {
     match seg.tag {
         b"RFF" => {
             if let Some(v) = r.opt(seg, 0, 1) {

@@ -3,16 +3,9 @@
 //! the list totals, and each carries a subset of the travellers; they may arrive out of order or
 //! twice.
 
-use crate::model::{Manifest, Part};
+use crate::model::Manifest;
 
-/// What keeps a set of parts from being complete.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Incomplete {
-    /// No part says it is the last (`F`) yet.
-    NoLastPart,
-    /// These sequence numbers, up to the last part's, have not arrived.
-    Missing(Vec<u32>),
-}
+pub use crate::parts::Incomplete;
 
 /// The key parts of one message share: sender, common access reference (the flight) and type.
 pub fn reassembly_key(m: &Manifest) -> (Option<&str>, Option<&str>) {
@@ -25,55 +18,14 @@ pub fn reassembly_key(m: &Manifest) -> (Option<&str>, Option<&str>) {
 /// Merges the parts of one multi-part manifest (all with the same [`reassembly_key`]) into one,
 /// travellers in sequence order. A part sent twice counts once (the copy that came last wins).
 /// A manifest without S010 is complete by itself and is returned as it is.
-pub fn reassemble(mut parts: Vec<Manifest>) -> Result<Manifest, Incomplete> {
-    if parts.len() == 1 && parts[0].part.is_none_or(|p| p.first && p.last) {
-        return Ok(parts.remove(0));
-    }
-    // Latest copy of each sequence number wins: keep the last occurrence.
-    let mut by_seq: Vec<(u32, Manifest)> = Vec::new();
-    for m in parts.drain(..) {
-        let seq = m.part.map_or(1, |p| p.sequence);
-        by_seq.retain(|(s, _)| *s != seq);
-        by_seq.push((seq, m));
-    }
-    by_seq.sort_by_key(|(s, _)| *s);
-    let last = by_seq
-        .iter()
-        .find(|(_, m)| m.part.is_some_and(|p| p.last))
-        .map(|(s, _)| *s);
-    let Some(last) = last else {
-        return Err(Incomplete::NoLastPart);
-    };
-    let missing: Vec<u32> = (1..=last)
-        .filter(|n| !by_seq.iter().any(|(s, _)| s == n))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Incomplete::Missing(missing));
-    }
-    let mut iter = by_seq
-        .into_iter()
-        .filter(|(s, _)| *s <= last)
-        .map(|(_, m)| m);
-    let mut whole = iter.next().ok_or(Incomplete::NoLastPart)?;
-    for m in iter {
-        whole.travellers.extend(m.travellers);
-        whole.diagnostics.extend(m.diagnostics);
-        if !m.totals.is_empty() {
-            whole.totals = m.totals;
-        }
-    }
-    whole.part = Some(Part {
-        sequence: 1,
-        first: true,
-        last: true,
-    });
-    Ok(whole)
+pub fn reassemble(parts: Vec<Manifest>) -> Result<Manifest, Incomplete> {
+    crate::parts::reassemble(parts)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Traveller;
+    use crate::model::{Part, Traveller};
 
     fn part(sequence: u32, first: bool, last: bool, who: &str) -> Manifest {
         Manifest {

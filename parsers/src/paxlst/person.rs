@@ -30,7 +30,7 @@ const RFF_QUALIFIERS: &[&str] = &[
 /// Starts a traveller from NAD. The name is C080: surname, then given names; carriers that put
 /// each given name in its own component get them joined with spaces (the sixth component is a
 /// name format code, not a name).
-pub fn nad(r: &mut Reader, seg: &Segment, kind: TravellerKind) -> Traveller {
+pub fn nad<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, kind: TravellerKind) -> Traveller {
     let surname = r.text(seg, 3, 0);
     // Joined as read: no vector of given names, no copy of each.
     let mut given_names = String::new();
@@ -83,7 +83,13 @@ pub fn nad(r: &mut Reader, seg: &Segment, kind: TravellerKind) -> Traveller {
 /// Applies a segment of SG4/SG5 to the traveller. `in_doc` is true while the last DOC is open;
 /// returns whether the segment opened (true) or closed (false) the document scope.
 /// `q` is the segment's first value (its qualifier), already read by the caller.
-pub fn apply(r: &mut Reader, seg: &Segment, q: &str, t: &mut Traveller, in_doc: bool) -> bool {
+pub fn apply<'a>(
+    r: &mut Reader<'a>,
+    seg: &Segment<'a>,
+    q: &str,
+    t: &mut Traveller,
+    in_doc: bool,
+) -> bool {
     match seg.tag {
         b"ATT" => {
             let g = r.text(seg, 2, 0);
@@ -205,7 +211,11 @@ pub fn apply(r: &mut Reader, seg: &Segment, q: &str, t: &mut Traveller, in_doc: 
                 let tag = r.text(seg, 3, 0);
                 let count = r.text(seg, 3, 1);
                 let n = crate::pnrgov::bag_run(r, seg, &count);
-                t.bag_tags.extend(expand_tags(&tag, n));
+                if n == 1 && !tag.is_empty() {
+                    t.bag_tags.push(tag); // one tag, the usual case: no run to expand
+                } else {
+                    t.bag_tags.extend(expand_tags(&tag, n));
+                }
             } else {
                 r.info(
                     seg,
@@ -225,14 +235,18 @@ pub fn apply(r: &mut Reader, seg: &Segment, q: &str, t: &mut Traveller, in_doc: 
                 }
                 return true;
             }
+            // The code (C517 3225), else the place name (3224); a birth place prefers the name.
             let code = r.opt(seg, 1, 0);
-            let place = code.clone().or_else(|| r.opt(seg, 1, 3));
+            if q == "180" {
+                t.birth_place = r.opt(seg, 1, 3).or(code);
+                return false;
+            }
+            let place = code.or_else(|| r.opt(seg, 1, 3));
             match q {
                 "22" => t.clearance = place,
                 "174" => t.residence = place,
                 "178" => t.embarkation = place,
                 "179" => t.debarkation = place,
-                "180" => t.birth_place = r.opt(seg, 1, 3).or(code),
                 "91" if place.is_some() => r.warn(
                     seg,
                     "LOC 91 (document issuing country) outside a DOC group was ignored.".into(),
@@ -296,7 +310,7 @@ pub fn apply(r: &mut Reader, seg: &Segment, q: &str, t: &mut Traveller, in_doc: 
 }
 
 /// DOC: a new travel document; returns whether a document was opened.
-fn doc(r: &mut Reader, seg: &Segment, t: &mut Traveller) -> bool {
+fn doc<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, t: &mut Traveller) -> bool {
     let doc_type = r.text(seg, 0, 0);
     let number = r.text(seg, 1, 0);
     if doc_type.is_empty() && number.is_empty() {

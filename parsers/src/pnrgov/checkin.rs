@@ -8,7 +8,7 @@ use super::travel;
 
 impl PnrBuilder {
     /// TVL: a new itinerary segment (or the codeshare continuation of the last one).
-    pub(super) fn tvl(&mut self, r: &mut Reader, seg: &Segment, pushed: &Pushed) {
+    pub(super) fn tvl<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, pushed: &Pushed) {
         if self.ctx == Ctx::NonAir {
             return; // hotel, car...: not flights
         }
@@ -31,15 +31,19 @@ impl PnrBuilder {
         }
     }
     /// TBD: checked bags of the traveller of the current check-in group.
-    pub(super) fn tbd(&mut self, r: &mut Reader, seg: &Segment) {
+    pub(super) fn tbd<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
         let Some(i) = self.checked_in else { return };
-        let count: Option<u32> = r.text(seg, 1, 0).parse().ok();
+        let count: Option<u32> = r.str(seg, 1, 0).parse().ok();
         let mut tags = Vec::new();
         for e in 4..r.element_count(seg) {
             let tag = r.text(seg, e, 1);
-            let count = r.text(seg, e, 2);
+            let count = r.str(seg, e, 2);
             let n = bag_run(r, seg, &count);
-            tags.extend(crate::paxlst::expand_tags(&tag, n));
+            if n == 1 && !tag.is_empty() {
+                tags.push(tag); // one tag, the usual case: no run to expand
+            } else {
+                tags.extend(crate::paxlst::expand_tags(&tag, n));
+            }
         }
         let t = &mut self.pnr.travellers[i];
         if self.on_pushed || t.bag_count.is_none() {
@@ -47,9 +51,20 @@ impl PnrBuilder {
                 t.bag_count = count;
             }
             if !tags.is_empty() {
-                // Senders repeat overlapping tag runs; each tag counts once.
-                let mut seen = std::collections::HashSet::new();
-                tags.retain(|x| seen.insert(x.clone()));
+                // Senders repeat overlapping tag runs; each tag counts once. A traveller's few
+                // tags are compared directly; only a long list is worth a set.
+                if tags.len() <= 32 {
+                    let mut unique: Vec<String> = Vec::with_capacity(tags.len());
+                    for x in tags {
+                        if !unique.contains(&x) {
+                            unique.push(x);
+                        }
+                    }
+                    tags = unique;
+                } else {
+                    let mut seen = std::collections::HashSet::new();
+                    tags.retain(|x| seen.insert(x.clone()));
+                }
                 t.bag_tags = tags;
             }
         }
@@ -58,7 +73,7 @@ impl PnrBuilder {
 
 /// The number of consecutive bag tags a run stands for; absurd counts (line-wrap garbage such
 /// as `722356`) are read as one tag and reported.
-pub fn bag_run(r: &mut Reader, seg: &Segment, count: &str) -> u32 {
+pub fn bag_run<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, count: &str) -> u32 {
     match count.trim().parse::<u32>() {
         Ok(n @ 1..=20) => n,
         Ok(0) | Err(_) if count.trim().is_empty() => 1,

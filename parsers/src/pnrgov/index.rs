@@ -21,15 +21,6 @@ pub struct Index {
 }
 
 impl Index {
-    /// An index over `travellers`.
-    pub fn build(travellers: &[Traveller]) -> Self {
-        let mut ix = Index::default();
-        for (i, t) in travellers.iter().enumerate() {
-            ix.add(i, t);
-        }
-        ix
-    }
-
     /// Records traveller `i`.
     pub fn add(&mut self, i: usize, t: &Traveller) {
         if let Some(r) = &t.traveller_ref {

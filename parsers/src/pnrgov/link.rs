@@ -46,8 +46,8 @@ fn by_ref(pnr: &Pnr, ix: &Index, r: &str, infant: bool) -> Option<usize> {
 }
 
 /// Applies every pending item to the travellers of `pnr`.
-pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>) {
-    let mut ix = Index::build(&pnr.travellers);
+/// `ix` indexes `pnr.travellers` as they are (the builder keeps it in step).
+pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>, mut ix: Index) {
     for p in pending {
         let Pending {
             item,
@@ -241,8 +241,9 @@ fn docs_into(t: &mut Traveller, d: Docs) {
     // A title glued to the booking name (`KAYLAMS`) shows once the document names `KAYLA`.
     let doc_given = key(&d.given_names);
     if !doc_given.is_empty() {
+        let booked = key(&t.given_names);
         for title in ["MS", "MISS", "DR", "MRS", "MR", "MSTR"] {
-            if key(&t.given_names) == format!("{doc_given}{title}") {
+            if booked.strip_prefix(doc_given.as_str()) == Some(title) {
                 if let Some(g) = t.given_names.trim_end().strip_suffix(title) {
                     t.given_names = g.trim_end().to_string();
                 }

@@ -14,6 +14,7 @@ mod requests;
 mod ssr;
 mod travel;
 
+pub use crate::parts::Incomplete;
 pub use checkin::bag_run;
 pub use names::strip_title;
 
@@ -31,7 +32,7 @@ pub fn looks_like(raw: &RawMessage) -> bool {
 
 /// Reads one PNRGOV message. `today` decides the century of two-digit birth years.
 pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
-    let mut r = Reader::new(raw.charset, today, raw.diagnostics.clone());
+    let mut r = Reader::for_message(raw, today);
     let mut push = PnrPush {
         envelope: envelope(raw),
         part: raw.header.as_ref().and_then(|h| h.part),
@@ -144,6 +145,21 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
     }
     push.diagnostics = r.diagnostics;
     push
+}
+
+/// The key the parts of one push share: sender and common access reference (the flight).
+pub fn reassembly_key(p: &PnrPush) -> (Option<&str>, Option<&str>) {
+    (
+        p.envelope.sender.as_deref(),
+        p.envelope.common_access_ref.as_deref(),
+    )
+}
+
+/// Merges the parts of one multi-part push (all with the same [`reassembly_key`]) into one,
+/// PNRs in sequence order. A part sent twice counts once (the copy that came last wins); a
+/// push without S010 is complete by itself and is returned as it is.
+pub fn reassemble(parts: Vec<PnrPush>) -> Result<PnrPush, Incomplete> {
+    crate::parts::reassemble(parts)
 }
 
 fn envelope(raw: &RawMessage) -> Envelope {

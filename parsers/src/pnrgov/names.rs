@@ -30,6 +30,14 @@ pub fn strip_title(given: &str) -> String {
 
 /// Letters only, upper case: `PA RK` and `PARK` compare equal.
 pub fn key(s: &str) -> String {
+    if s.is_ascii() {
+        // Names are nearly always ASCII: the same letters, without the Unicode case tables.
+        return s
+            .bytes()
+            .filter(u8::is_ascii_alphabetic)
+            .map(|b| char::from(b.to_ascii_uppercase()))
+            .collect();
+    }
     s.chars()
         .filter(|c| c.is_alphabetic())
         .flat_map(char::to_uppercase)

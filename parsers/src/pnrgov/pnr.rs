@@ -3,7 +3,7 @@
 //! the check-in groups, history after ABI).
 
 use crate::edifact::{Reader, Segment};
-use crate::model::{Contact, Payment, Pnr, Traveller};
+use crate::model::{Contact, Payment, Pnr, SplitPnr, Traveller};
 
 use super::index::Index;
 use super::link::{self, Pending};
@@ -70,7 +70,7 @@ impl PnrBuilder {
     }
 
     /// Handles one segment inside the PNR.
-    pub fn segment(&mut self, r: &mut Reader, seg: &Segment, pushed: &Pushed) {
+    pub fn segment<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, pushed: &Pushed) {
         if self.ctx == Ctx::History && !seg.is("LTS") {
             self.pnr.history.push(raw_text(r, seg));
             return;
@@ -166,7 +166,13 @@ impl PnrBuilder {
                 }
             }
             b"TBD" => self.tbd(r, seg),
-            b"EQN" => self.ctx = Ctx::Split,
+            b"EQN" => {
+                self.ctx = Ctx::Split;
+                self.pnr.splits.push(SplitPnr {
+                    record_locator: String::new(),
+                    travellers: r.str(seg, 0, 0).parse().ok(),
+                });
+            }
             b"MSG" => self.ctx = Ctx::NonAir,
             b"ABI" | b"SAC" => {
                 self.ctx = Ctx::History;
@@ -191,9 +197,18 @@ impl PnrBuilder {
         }
     }
 
-    fn rci(&mut self, r: &mut Reader, seg: &Segment) {
+    fn rci<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
+        if self.ctx == Ctx::Split {
+            // The locator of the PNR split from this one (Gr.8).
+            if let (Some(split), Some(l)) = (self.pnr.splits.last_mut(), r.opt(seg, 0, 1)) {
+                if split.record_locator.is_empty() {
+                    split.record_locator = l;
+                }
+            }
+            return;
+        }
         if self.saw_rci || !matches!(self.ctx, Ctx::Header | Ctx::Traveller) {
-            return; // flight-level or split-PNR locators
+            return; // flight-level locators
         }
         self.saw_rci = true;
         self.pnr.record_locator = r.text(seg, 0, 1);
@@ -202,7 +217,7 @@ impl PnrBuilder {
         }
         // company:locator:type:date:time, though some senders leave the type out.
         // Borrowed: only the date and time are kept, reformatted.
-        let comps: Vec<_> = (2..6).map(|c| r.str(seg, 0, c)).collect();
+        let comps: [_; 4] = std::array::from_fn(|i| r.str(seg, 0, i + 2));
         if let Some(k) = comps
             .iter()
             .position(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()))
@@ -213,14 +228,12 @@ impl PnrBuilder {
                 crate::edifact::dates::Pivot::Past,
                 "PNR creation date",
             );
-            let time = comps
-                .get(k + 1)
-                .and_then(|t| crate::edifact::dates::hhmm(t.get(..4).unwrap_or(t)));
-            self.pnr.created = date.map(|d| time.map_or(d.clone(), |t| format!("{d}T{t}")));
+            let time = comps.get(k + 1).map_or("", |t| t.get(..4).unwrap_or(t));
+            self.pnr.created = date.map(|d| crate::edifact::dates::with_time(d, time));
         }
     }
 
-    fn dat(&mut self, r: &mut Reader, seg: &Segment) {
+    fn dat<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
         if matches!(self.ctx, Ctx::Itinerary | Ctx::CheckIn) {
             self.ctx = Ctx::CheckIn; // DAT opens the check-in group
             self.checked_in = None;
@@ -235,14 +248,13 @@ impl PnrBuilder {
                     crate::edifact::dates::Pivot::Past,
                     "last PNR transaction date (DAT 700)",
                 );
-                let time = crate::edifact::dates::hhmm(&r.str(seg, e, 2));
-                self.pnr.booking_date =
-                    date.map(|d| time.map_or(d.clone(), |t| format!("{d}T{t}")));
+                let time = r.str(seg, e, 2);
+                self.pnr.booking_date = date.map(|d| crate::edifact::dates::with_time(d, &time));
             }
         }
     }
 
-    fn ift(&mut self, r: &mut Reader, seg: &Segment) {
+    fn ift<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
         // 4:15 is the fare calculation line: noise for a risk analyst.
         if r.text(seg, 0, 1) == "15" {
             return;
@@ -272,7 +284,7 @@ impl PnrBuilder {
         self.pnr.remarks.push(text);
     }
 
-    fn tif(&mut self, r: &mut Reader, seg: &Segment) {
+    fn tif<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
         let surname = r.text(seg, 0, 0);
         // Borrowed: the given names are only stored after `strip_title`, the rest compared.
         let given = r.str(seg, 1, 0);
@@ -339,7 +351,8 @@ impl PnrBuilder {
 
     /// Links pending SSR data to travellers and reports what the PNR lacks.
     pub fn finish(mut self, r: &mut Reader) -> Pnr {
-        link::apply(r, &mut self.pnr, std::mem::take(&mut self.pending));
+        let ix = std::mem::take(&mut self.ix);
+        link::apply(r, &mut self.pnr, std::mem::take(&mut self.pending), ix);
         if !self.saw_rci {
             if let Some((position, index)) = self.src {
                 r.diagnostics.push(crate::model::Diagnostic {
@@ -356,7 +369,7 @@ impl PnrBuilder {
 }
 
 /// A segment as text, tag and elements, for raw keeping.
-pub(super) fn raw_text(r: &mut Reader, seg: &Segment) -> String {
+pub(super) fn raw_text<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> String {
     let body = r.decode(seg, seg.body);
     if body.is_empty() {
         seg.tag_str()

@@ -22,7 +22,7 @@ const SEAT_SSRS: &[&str] = &[
 
 impl PnrBuilder {
     /// An SSR anywhere in the PNR (PNR level, traveller group or flight group).
-    pub(super) fn ssr(&mut self, r: &mut Reader, seg: &Segment, _pushed: &Pushed) {
+    pub(super) fn ssr<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, _pushed: &Pushed) {
         let s = ssr::read(r, seg);
         let context = if self.ctx == Ctx::Traveller {
             self.current
@@ -30,37 +30,46 @@ impl PnrBuilder {
             None
         };
         let reference = s.reference();
-        let pend = |item| Pending {
+        // One pending item per SSR at most: the reference moves into it.
+        let pend = |item, reference| Pending {
             item,
             context,
-            reference: reference.clone(),
+            reference,
             position: seg.position,
             index: seg.index,
         };
-        match s.code.as_str() {
-            "DOCS" => {
-                let d = ssr::docs(r, seg, &s.text);
-                self.pending.push(pend(Item::Docs(d)));
-            }
-            "DOCO" => {
-                let d = ssr::doco(r, seg, &s.text);
-                self.pending.push(pend(Item::Doco(d)));
-            }
-            "DOCA" => self.pending.push(pend(Item::Doca(ssr::doca(&s.text)))),
-            "CTCE" => self.pending.push(pend(Item::Email(ssr::email(&s.text)))),
-            "CTCM" | "CTCH" => self.pending.push(pend(Item::Phone(ssr::phone(&s.text)))),
+        // The typed codes are neither seat requests nor kept in `ssrs`: done once pending.
+        let item = match s.code.as_str() {
+            "DOCS" => Item::Docs(ssr::docs(r, seg, &s.text)),
+            "DOCO" => Item::Doco(ssr::doco(r, seg, &s.text)),
+            "DOCA" => Item::Doca(ssr::doca(&s.text)),
+            "CTCE" => Item::Email(ssr::email(&s.text)),
+            "CTCM" | "CTCH" => Item::Phone(ssr::phone(&s.text)),
             "FQTV" => {
                 let ff = ssr::frequent_flyer(&s.text);
                 if !ff.is_empty() && !self.pnr.frequent_flyer.contains(&ff) {
                     self.pnr.frequent_flyer.push(ff);
                 }
+                return;
             }
             "INFT" => {
                 let (surname, given, dob) = ssr::inft(r, seg, &s.text);
-                self.pending.push(pend(Item::Infant(surname, given, dob)));
+                let item = Item::Infant(surname, given, dob);
+                self.pending.push(pend(item, reference.clone()));
+                self.keep(s, reference, context);
+                return;
             }
-            _ => {}
-        }
+            _ => {
+                self.seats(&s);
+                self.keep(s, reference, context);
+                return;
+            }
+        };
+        self.pending.push(pend(item, reference));
+    }
+
+    /// Seats of a seat request SSR (C332 seat per traveller reference).
+    fn seats(&mut self, s: &ssr::RawSsr) {
         if SEAT_SSRS.contains(&s.code.as_str()) {
             for (seat, reference) in &s.targets {
                 if seat.is_empty() {
@@ -82,6 +91,10 @@ impl PnrBuilder {
                 }
             }
         }
+    }
+
+    /// An SSR of a code not read into typed fields, kept as sent.
+    fn keep(&mut self, s: ssr::RawSsr, reference: Option<String>, context: Option<usize>) {
         if !TYPED_SSRS.contains(&s.code.as_str()) && !s.code.is_empty() {
             let traveller_ref = reference
                 .or_else(|| context.and_then(|i| self.pnr.travellers[i].traveller_ref.clone()));

@@ -16,13 +16,12 @@ pub struct RawSsr {
 /// Reads `SSR+code:status:qty:company:…:board:off:free text+seat::ref+…`. The free text is the
 /// ninth component; senders that write fewer separators put it last, always starting with `/`
 /// or a letter after the codes, so the last component is taken when there is no ninth.
-pub fn read(r: &mut Reader, seg: &Segment) -> RawSsr {
+pub fn read<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> RawSsr {
     let code = r.str(seg, 0, 0).to_ascii_uppercase();
     let mut text = r.text(seg, 0, 8);
     if text.is_empty() {
-        let comps = r.components(seg, 0, 1);
-        if let Some(last) = comps.last().filter(|l| l.starts_with('/')) {
-            text = last.clone();
+        if let Some(last) = r.last_component(seg, 0, 1).filter(|l| l.starts_with('/')) {
+            text = last;
         }
     }
     let mut targets = Vec::new();
@@ -73,37 +72,43 @@ fn fields(text: &str) -> Vec<&str> {
 }
 
 /// Parses DOCS free text; dates that are not `DDMMMYY` are reported and left out.
-pub fn docs(r: &mut Reader, seg: &Segment, text: &str) -> Docs {
-    let f = fields(text);
-    let field = |i: usize| f.get(i).copied().unwrap_or_default();
-    let get = |i: usize| field(i).to_string();
-    let gender_raw = field(5).to_ascii_uppercase();
+pub fn docs<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, text: &str) -> Docs {
+    // The fields one by one, borrowed, each copied at most once into the model.
+    let t = text.strip_prefix('/').unwrap_or(text);
+    let mut f = t.split('/').map(str::trim);
+    let mut next = || f.next().unwrap_or_default();
+    let (doc_type, issuing_country, number, nationality) = (next(), next(), next(), next());
+    let (dob, gender_raw, expiry, surname) = (next(), next(), next(), next());
+    let gender_raw = gender_raw.to_ascii_uppercase();
     let infant = gender_raw.len() == 2 && gender_raw.ends_with('I');
     let gender = if infant {
         gender_raw[..1].to_string()
     } else {
         gender_raw
     };
-    let given: Vec<&str> = (8..f.len())
-        .map(field)
-        .filter(|g| !g.is_empty() && *g != "H")
-        .collect();
+    let mut given_names = String::new();
+    for g in f.filter(|g| !g.is_empty() && *g != "H") {
+        if !given_names.is_empty() {
+            given_names.push(' ');
+        }
+        given_names.push_str(g);
+    }
     Docs {
-        doc_type: get(0),
-        issuing_country: get(1),
-        number: get(2),
-        nationality: get(3),
-        date_of_birth: r.dmmmy(seg, field(4), Pivot::Past, "date of birth in SSR DOCS"),
+        doc_type: doc_type.to_string(),
+        issuing_country: issuing_country.to_string(),
+        number: number.to_string(),
+        nationality: nationality.to_string(),
+        date_of_birth: r.dmmmy(seg, dob, Pivot::Past, "date of birth in SSR DOCS"),
         gender,
         infant,
         expiry: r.dmmmy(
             seg,
-            field(6),
+            expiry,
             Pivot::Future,
             "document expiry date in SSR DOCS",
         ),
-        surname: get(7),
-        given_names: given.join(" "),
+        surname: surname.to_string(),
+        given_names,
     }
 }
 
@@ -118,7 +123,7 @@ pub struct Doco {
 }
 
 /// Parses DOCO free text.
-pub fn doco(r: &mut Reader, seg: &Segment, text: &str) -> Doco {
+pub fn doco<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, text: &str) -> Doco {
     let f = fields(text);
     let field = |i: usize| f.get(i).copied().unwrap_or_default();
     let get = |i: usize| field(i).to_string();
@@ -182,7 +187,11 @@ pub fn frequent_flyer(text: &str) -> String {
 }
 
 /// SSR INFT free text: `SURNAME/GIVEN/DDMMMYY` or `SURNAME/GIVEN DDMMMYY`.
-pub fn inft(r: &mut Reader, seg: &Segment, text: &str) -> (String, String, Option<String>) {
+pub fn inft<'a>(
+    r: &mut Reader<'a>,
+    seg: &Segment<'a>,
+    text: &str,
+) -> (String, String, Option<String>) {
     let f = fields(text);
     let surname = f.first().copied().unwrap_or_default().to_string();
     let mut given = f.get(1).copied().unwrap_or_default();

@@ -6,7 +6,7 @@ use crate::model::{Leg, Segment};
 
 /// Departure and arrival of a TVL C310 (`DDMMYY:HHMM:DDMMYY:HHMM`); senders also write the
 /// arrival time alone in the third place (`280918:1220:1505`) or leave the arrival date out.
-pub fn times(r: &mut Reader, seg: &Seg) -> (Option<String>, Option<String>) {
+pub fn times<'a>(r: &mut Reader<'a>, seg: &Seg<'a>) -> (Option<String>, Option<String>) {
     // Borrowed: only the reformatted dates are kept.
     let dd = r.str(seg, 0, 0);
     let dt = r.str(seg, 0, 1);
@@ -19,15 +19,7 @@ pub fn times(r: &mut Reader, seg: &Seg) -> (Option<String>, Option<String>) {
             "The TVL departure date is not a valid DDMMYY date; it was left out.".into(),
         );
     }
-    let join = |d: Option<String>, t: &str| {
-        d.map(|mut d| {
-            if let Some(t) = dates::hhmm(t) {
-                d.push('T');
-                d.push_str(&t);
-            }
-            d
-        })
-    };
+    let join = |d: Option<String>, t: &str| d.map(|d| dates::with_time(d, t));
     let departure = join(dep_date.clone(), &dt);
     let arrival = if ad.len() == 4 && at.is_empty() {
         join(dep_date, &ad)
@@ -45,7 +37,7 @@ pub fn times(r: &mut Reader, seg: &Seg) -> (Option<String>, Option<String>) {
 
 /// A TVL as an itinerary segment; `None` for a TVL without airports (the ≤13.1 codeshare
 /// continuation `TVL+++++972:M`, OPEN and ARNK segments).
-pub fn segment(r: &mut Reader, seg: &Seg) -> Option<Segment> {
+pub fn segment<'a>(r: &mut Reader<'a>, seg: &Seg<'a>) -> Option<Segment> {
     let origin = r.text(seg, 1, 0);
     let destination = r.text(seg, 2, 0);
     if origin.is_empty() && destination.is_empty() {
@@ -64,7 +56,7 @@ pub fn segment(r: &mut Reader, seg: &Seg) -> Option<Segment> {
 }
 
 /// The level-0 TVL (the flight being pushed) as a leg plus its carrier and number.
-pub fn pushed(r: &mut Reader, seg: &Seg) -> Option<(Leg, String, String)> {
+pub fn pushed<'a>(r: &mut Reader<'a>, seg: &Seg<'a>) -> Option<(Leg, String, String)> {
     let s = segment(r, seg)?;
     Some((
         Leg {

@@ -224,6 +224,14 @@ fn write_pnr(b: &mut MessageBody, pnr: &Pnr, flight: &Flight) {
     for seg in &pnr.itinerary {
         itinerary_segment(b, seg, pnr, &refs, flight);
     }
+    // Gr.8: PNRs split from this one.
+    for split in &pnr.splits {
+        let n = split.travellers.map(|n| n.to_string()).unwrap_or_default();
+        b.seg("EQN").e(&n);
+        if !split.record_locator.is_empty() {
+            b.seg("RCI").e(carrier).c(&split.record_locator);
+        }
+    }
 }
 
 fn itinerary_segment(

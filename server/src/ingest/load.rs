@@ -357,11 +357,14 @@ pub(super) fn kind_str(t: &Traveller) -> &'static str {
 }
 
 /// Queues a screening job for a flight unless one is already waiting (a unique index keeps one
-/// queued job per flight, also when several workers enqueue at once).
+/// queued job per flight, also when several workers enqueue at once). The waiting job is touched,
+/// not just found: that locks it until this transaction commits, so no worker can claim it and
+/// read the flight before what this transaction loaded is visible (it would be left unscreened).
 pub fn enqueue_screening(conn: &mut DbConnection, flight_id: &str) -> QueryResult<()> {
     let now = now_ms();
     let sql = "INSERT INTO jobs (id, kind, flight_id, state, run_after, attempts, created_at) \
-               VALUES ($1, 'screen', $2, 'queued', $3, 0, $3) ON CONFLICT DO NOTHING";
+               VALUES ($1, 'screen', $2, 'queued', $3, 0, $3) \
+               ON CONFLICT (flight_id) WHERE state = 'queued' DO UPDATE SET run_after = jobs.run_after";
     use diesel::sql_types::{BigInt, Text};
     match conn {
         DbConnection::Pg(c) => diesel::sql_query(sql)

@@ -64,6 +64,9 @@ pub struct Roster<'a> {
     origin: &'a Origin<'a>,
     /// identity key → (traveller id, current source, position in `new` when not stored yet).
     known: HashMap<String, (String, String, Option<usize>)>,
+    /// identity key → the date of birth last put under it (stored or from this message), to tell
+    /// namesakes apart.
+    born: HashMap<String, Option<String>>,
     new: Vec<NewTraveller>,
     new_docs: Vec<(usize, Vec<NewDocument>)>,
     versions: Vec<NewVersion>,
@@ -82,16 +85,25 @@ impl<'a> Roster<'a> {
         flight_id: &str,
         origin: &'a Origin<'a>,
     ) -> QueryResult<Roster<'a>> {
-        let rows: Vec<(String, String, String)> = travellers::table
+        let rows: Vec<(String, String, String, Option<String>)> = travellers::table
             .filter(travellers::flight_id.eq(flight_id))
-            .select((travellers::identity_key, travellers::id, travellers::source))
+            .select((
+                travellers::identity_key,
+                travellers::id,
+                travellers::source,
+                travellers::date_of_birth,
+            ))
             .load(conn)?;
         Ok(Roster {
             flight_id: flight_id.to_string(),
             origin,
+            born: rows
+                .iter()
+                .map(|(k, _, _, dob)| (k.clone(), dob.clone()))
+                .collect(),
             known: rows
                 .into_iter()
-                .map(|(k, id, s)| (k, (id, s, None)))
+                .map(|(k, id, s, _)| (k, (id, s, None)))
                 .collect(),
             new: Vec::new(),
             new_docs: Vec::new(),
@@ -110,7 +122,7 @@ impl<'a> Roster<'a> {
         locator: Option<&str>,
         source: DataSource,
     ) -> QueryResult<String> {
-        let key = flight_identity_key(t);
+        let key = self.identity_key(t);
         let data = serde_json::to_string(t).unwrap_or_default();
         let id = match self.known.get(&key).cloned() {
             Some((id, current, pending)) => {
@@ -187,6 +199,27 @@ impl<'a> Roster<'a> {
             received_at: self.origin.received_at,
         });
         Ok(id)
+    }
+
+    /// The traveller's identity key on this flight: surname and first given name, refined with
+    /// the date of birth for a namesake, that is, when the plain key already belongs to someone
+    /// born on another day (two people called HU XIA ZHEN on one flight stay two travellers).
+    fn identity_key(&mut self, t: &Traveller) -> String {
+        let base = flight_identity_key(t);
+        let Some(dob) = t.date_of_birth.clone().filter(|d| !d.is_empty()) else {
+            return base;
+        };
+        let refined = format!("{base}|{dob}");
+        let key = if self.known.contains_key(&refined) {
+            refined
+        } else {
+            match self.born.get(&base) {
+                Some(Some(other)) if *other != dob => refined,
+                _ => base,
+            }
+        };
+        self.born.insert(key.clone(), Some(dob));
+        key
     }
 
     fn row(

@@ -1,6 +1,8 @@
 //! Namesakes on one flight: two people with the same surname and given names but different dates
 //! of birth stay two travellers, in one message and across messages (they were merged into one,
-//! the later overwriting the earlier, until session 2 found it).
+//! the later overwriting the earlier, until session 2 found it). Without dates of birth (PNR
+//! travellers without DOCS), namesakes in different bookings, or in one booking with different
+//! further given names or traveller references, stay apart too (session 3).
 
 mod common;
 
@@ -99,6 +101,158 @@ fn run(backend: Backend) {
     let second = flight_travellers(&app, &officer, 3);
     assert_eq!(second.len(), 3, "{second:?}");
     assert_eq!(births(&second), ["1980-01-01", "1992-06-15"]);
+}
+
+/// A PNRGOV push for flight ZZ777 SIN→DXB with the given bookings: (locator, [(surname, given
+/// names, traveller reference)]), no DOCS, so no dates of birth.
+fn push(bookings: &[(&str, &[(&str, &str, &str)])], reference: &str) -> Vec<u8> {
+    use paxrisk_parsers::{Flight, Leg, Pnr, PnrPush, Segment, Traveller};
+    let leg = Leg {
+        origin: "SIN".into(),
+        destination: "DXB".into(),
+        departure_local: Some("2026-12-02T10:00".into()),
+        arrival_local: Some("2026-12-02T13:00".into()),
+    };
+    let flight = Flight {
+        carrier: "ZZ".into(),
+        number: "777".into(),
+        legs: vec![leg.clone()],
+    };
+    let pnrs = bookings
+        .iter()
+        .map(|(locator, people)| Pnr {
+            record_locator: locator.to_string(),
+            travellers: people
+                .iter()
+                .map(|(surname, given, tif)| Traveller {
+                    surname: surname.to_string(),
+                    given_names: given.to_string(),
+                    traveller_ref: Some(tif.to_string()),
+                    ..Traveller::default()
+                })
+                .collect(),
+            itinerary: vec![Segment {
+                carrier: "ZZ".into(),
+                number: "777".into(),
+                origin: leg.origin.clone(),
+                destination: leg.destination.clone(),
+                departure_local: leg.departure_local.clone(),
+                arrival_local: leg.arrival_local.clone(),
+                operating_carrier: None,
+            }],
+            ..Pnr::default()
+        })
+        .collect();
+    let p = PnrPush {
+        flight,
+        pnrs,
+        ..PnrPush::default()
+    };
+    paxrisk_parsers::write::write_pnrgov(
+        &p,
+        &paxrisk_parsers::write::WriteOptions {
+            interchange_ref: Some(reference.into()),
+            ..Default::default()
+        },
+    )
+}
+
+fn run_pnr(backend: Backend) {
+    let Some(mut app) = TestApp::new(backend) else {
+        return;
+    };
+    app.user("carrier", "airline", Some("ZZ"));
+    app.user("officer", "officer", None);
+    app.start();
+    let (carrier, officer) = (app.login("carrier"), app.login("officer"));
+    let post = |body: Vec<u8>| {
+        let (s, b) = app.http(
+            "POST",
+            "/api/v1/messages",
+            Some(&carrier),
+            Some((&body, "application/edifact")),
+        );
+        assert_eq!(s, 202, "{}", String::from_utf8_lossy(&b));
+    };
+    // Two JOHN NAMESAKEs in two bookings; in one booking a father and son PAWEL TOMASZ and PAWEL
+    // WOJCIECH KOWALSKI, and two ANNA NOWAKs told apart only by their traveller references.
+    let first: &[(&str, &[(&str, &str, &str)])] = &[
+        (
+            "AAA111",
+            &[
+                ("NAMESAKE", "JOHN", "1"),
+                ("KOWALSKI", "PAWEL TOMASZ", "2"),
+                ("KOWALSKI", "PAWEL WOJCIECH", "3"),
+                ("NOWAK", "ANNA", "4"),
+                ("NOWAK", "ANNA", "5"),
+            ],
+        ),
+        ("BBB222", &[("NAMESAKE", "JOHN", "1")]),
+    ];
+    post(push(first, "1"));
+    let list = flight_travellers(&app, &officer, 6);
+    assert_eq!(list.len(), 6, "{list:?}");
+    // The update lists the bookings and their people in the other order.
+    let second: &[(&str, &[(&str, &str, &str)])] = &[
+        ("BBB222", &[("NAMESAKE", "JOHN", "1")]),
+        (
+            "AAA111",
+            &[
+                ("NOWAK", "ANNA", "5"),
+                ("NOWAK", "ANNA", "4"),
+                ("KOWALSKI", "PAWEL WOJCIECH", "3"),
+                ("KOWALSKI", "PAWEL TOMASZ", "2"),
+                ("NAMESAKE", "JOHN", "1"),
+            ],
+        ),
+    ];
+    post(push(second, "2"));
+    let t0 = Instant::now();
+    loop {
+        let (s, m) = app.json("GET", "/api/v1/messages", Some(&officer), None);
+        assert_eq!(s, 200, "{m}");
+        let done = m["messages"].as_array().is_some_and(|m| {
+            m.len() == 2
+                && m.iter()
+                    .all(|x| x["status"] != "received" && x["status"] != "processing")
+        });
+        if done {
+            break;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(30), "{m}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let list = flight_travellers(&app, &officer, 6);
+    assert_eq!(list.len(), 6, "nobody added by the update: {list:?}");
+    // Each traveller has exactly one version from each push, and keeps their own given names.
+    for t in &list {
+        let path = format!("/api/v1/travellers/{}", t["id"].as_str().unwrap());
+        let (s, view) = app.json("GET", &path, Some(&officer), None);
+        assert_eq!(s, 200, "{view}");
+        let versions = view["versions"].as_array().expect("versions");
+        assert_eq!(versions.len(), 2, "{view}");
+        let messages: std::collections::BTreeSet<String> = versions
+            .iter()
+            .map(|v| v["message_id"].as_str().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(messages.len(), 2, "one version per message: {view}");
+        for v in versions {
+            assert_eq!(
+                v["data"]["given_names"], t["given_names"],
+                "versions of one traveller name one person: {view}"
+            );
+        }
+    }
+}
+
+#[test]
+fn pnr_namesakes_without_dates_of_birth_stay_apart_on_sqlite() {
+    run_pnr(Backend::Sqlite);
+}
+
+#[test]
+fn pnr_namesakes_without_dates_of_birth_stay_apart_on_postgres() {
+    run_pnr(Backend::Postgres);
 }
 
 #[test]

@@ -302,7 +302,7 @@ pub fn load_pnrs(
             }
         }
         for t in &pnr.travellers {
-            let id = roster.put(t, Some(&pnr.record_locator), DataSource::Pnr)?;
+            let id = roster.put(t, Some(pnr), DataSource::Pnr)?;
             links.traveller(&id, t, Some((pnr, &flight.carrier)));
         }
     }

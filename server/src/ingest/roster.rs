@@ -2,10 +2,10 @@
 //! are collected and inserted in batches (a message of 400 travellers is a handful of statements,
 //! not thousands).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
-use paxrisk_parsers::Traveller;
+use paxrisk_parsers::{Pnr, Traveller};
 
 use super::load::{flight_identity_key, kind_str, person_key, DataSource, Origin};
 use crate::db::schema::{documents, traveller_versions, travellers};
@@ -58,15 +58,41 @@ struct NewDocument {
 /// Rows per multi-row INSERT: well under SQLite's bound-parameter limit.
 const CHUNK: usize = 400;
 
+/// One person already on the flight (stored, or added by this message), as far as telling
+/// namesakes apart needs.
+struct Person {
+    id: String,
+    /// Where the current view comes from (`api` or `pnr`).
+    source: String,
+    /// Position in `Roster::new` when this message adds them.
+    pending: Option<usize>,
+    born: Option<String>,
+    locator: Option<String>,
+    /// Normalised given names.
+    given: String,
+    /// How this message listed them, once it has.
+    listed: Option<Listing>,
+}
+
+/// How a message lists a traveller: a message names each person once, so a second person with
+/// the same key in one message is another person unless it is the very same entry again.
+#[derive(Clone, PartialEq)]
+struct Listing {
+    /// The PNR's record locator, empty for a manifest.
+    booking: String,
+    traveller_ref: Option<String>,
+    /// Normalised full name and date of birth.
+    signature: String,
+}
+
 /// The travellers of one flight, as known before and during the load of one message.
 pub struct Roster<'a> {
     flight_id: String,
     origin: &'a Origin<'a>,
-    /// identity key → (traveller id, current source, position in `new` when not stored yet).
-    known: HashMap<String, (String, String, Option<usize>)>,
-    /// identity key → the date of birth last put under it (stored or from this message), to tell
-    /// namesakes apart.
-    born: HashMap<String, Option<String>>,
+    /// Surname + first given name → everyone on the flight under that name, in creation order.
+    people: HashMap<String, Vec<Person>>,
+    /// Identity keys in use on the flight (unique per flight in the store).
+    keys: HashSet<String>,
     new: Vec<NewTraveller>,
     new_docs: Vec<(usize, Vec<NewDocument>)>,
     versions: Vec<NewVersion>,
@@ -78,6 +104,16 @@ pub struct Roster<'a> {
     locators: Vec<serde_json::Value>,
 }
 
+type StoredRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
 impl<'a> Roster<'a> {
     /// Reads the flight's existing travellers.
     pub fn load(
@@ -85,26 +121,49 @@ impl<'a> Roster<'a> {
         flight_id: &str,
         origin: &'a Origin<'a>,
     ) -> QueryResult<Roster<'a>> {
-        let rows: Vec<(String, String, String, Option<String>)> = travellers::table
+        let rows: Vec<StoredRow> = travellers::table
             .filter(travellers::flight_id.eq(flight_id))
             .select((
                 travellers::identity_key,
                 travellers::id,
                 travellers::source,
                 travellers::date_of_birth,
+                travellers::record_locator,
+                travellers::surname,
+                travellers::given_names,
             ))
+            .order(travellers::id)
             .load(conn)?;
+        let mut people: HashMap<String, Vec<Person>> = HashMap::new();
+        let mut keys = HashSet::with_capacity(rows.len());
+        for (key, id, source, born, locator, surname, given) in rows {
+            // Masked travellers (past retention) are nobody a new message can name.
+            if !key.starts_with("masked:") {
+                let t = Traveller {
+                    surname,
+                    given_names: given,
+                    ..Traveller::default()
+                };
+                people
+                    .entry(flight_identity_key(&t))
+                    .or_default()
+                    .push(Person {
+                        id,
+                        source,
+                        pending: None,
+                        born,
+                        locator,
+                        given: normalised_given(&t),
+                        listed: None,
+                    });
+            }
+            keys.insert(key);
+        }
         Ok(Roster {
             flight_id: flight_id.to_string(),
             origin,
-            born: rows
-                .iter()
-                .map(|(k, _, _, dob)| (k.clone(), dob.clone()))
-                .collect(),
-            known: rows
-                .into_iter()
-                .map(|(k, id, s, _)| (k, (id, s, None)))
-                .collect(),
+            people,
+            keys,
             new: Vec::new(),
             new_docs: Vec::new(),
             versions: Vec::new(),
@@ -114,22 +173,36 @@ impl<'a> Roster<'a> {
         })
     }
 
-    /// Adds or updates one traveller; PNR data never replace API identity data. Returns the
-    /// traveller's id.
+    /// Adds or updates one traveller, from a manifest (`pnr` is `None`) or from the PNR that
+    /// books them; PNR data never replace API identity data. Returns the traveller's id.
     pub fn put(
         &mut self,
         t: &Traveller,
-        locator: Option<&str>,
+        pnr: Option<&Pnr>,
         source: DataSource,
     ) -> QueryResult<String> {
-        let key = self.identity_key(t);
+        let locator = pnr.map(|p| p.record_locator.as_str());
+        let base = flight_identity_key(t);
+        let listing = Listing {
+            booking: locator.unwrap_or_default().to_string(),
+            traveller_ref: t.traveller_ref.clone(),
+            signature: format!(
+                "{base}|{}|{}",
+                normalised_given(t),
+                t.date_of_birth.as_deref().unwrap_or_default()
+            ),
+        };
         let data = serde_json::to_string(t).unwrap_or_default();
-        let id = match self.known.get(&key).cloned() {
-            Some((id, current, pending)) => {
+        let id = match self.choose(&base, t, pnr, &listing) {
+            Some(at) => {
+                let person = &self.people[&base][at];
+                let (id, current, pending) =
+                    (person.id.clone(), person.source.clone(), person.pending);
                 let keep_identity = current == "api" && source == DataSource::Pnr;
                 match (pending, keep_identity) {
                     (Some(i), false) => {
-                        // Seen earlier in this same message: the later occurrence wins.
+                        // Listed earlier in this same message: the later entry wins.
+                        let key = self.new[i].identity_key.clone();
                         let replacement = self.row(&id, &key, t, locator, source, data.clone());
                         self.new[i] = replacement;
                         self.new_docs.retain(|(p, _)| *p != i);
@@ -168,24 +241,32 @@ impl<'a> Roster<'a> {
                         }
                     }
                 }
+                let person = &mut self.people.get_mut(&base).expect("chosen above")[at];
                 if !keep_identity {
-                    self.known
-                        .insert(key, (id.clone(), source.as_str().to_string(), pending));
+                    person.source = source.as_str().to_string();
+                    person.born = t.date_of_birth.clone();
+                    person.given = normalised_given(t);
                 }
+                if let Some(l) = locator.or(t.record_locator.as_deref()) {
+                    person.locator = Some(l.to_string());
+                }
+                person.listed = Some(listing);
                 id
             }
             None => {
                 let id = new_id();
+                let key = self.fresh_key(&base, t, locator);
                 let row = self.row(&id, &key, t, locator, source, data.clone());
                 self.new_docs.push((self.new.len(), docs(&id, t)));
-                self.known.insert(
-                    key,
-                    (
-                        id.clone(),
-                        source.as_str().to_string(),
-                        Some(self.new.len()),
-                    ),
-                );
+                self.people.entry(base).or_default().push(Person {
+                    id: id.clone(),
+                    source: source.as_str().to_string(),
+                    pending: Some(self.new.len()),
+                    born: t.date_of_birth.clone(),
+                    locator: row.record_locator.clone(),
+                    given: normalised_given(t),
+                    listed: Some(listing),
+                });
                 self.new.push(row);
                 id
             }
@@ -201,24 +282,89 @@ impl<'a> Roster<'a> {
         Ok(id)
     }
 
-    /// The traveller's identity key on this flight: surname and first given name, refined with
-    /// the date of birth for a namesake, that is, when the plain key already belongs to someone
-    /// born on another day (two people called HU XIA ZHEN on one flight stay two travellers).
-    fn identity_key(&mut self, t: &Traveller) -> String {
-        let base = flight_identity_key(t);
-        let Some(dob) = t.date_of_birth.clone().filter(|d| !d.is_empty()) else {
-            return base;
-        };
-        let refined = format!("{base}|{dob}");
-        let key = if self.known.contains_key(&refined) {
-            refined
-        } else {
-            match self.born.get(&base) {
-                Some(Some(other)) if *other != dob => refined,
-                _ => base,
+    /// Who, of the people already on the flight under the same surname and first given name, `t`
+    /// is; `None` for someone new. Namesakes are told apart by what is known of both: a
+    /// different date of birth, given names that differ beyond the first (PAWEL TOMASZ is not
+    /// PAWEL WOJCIECH, PAWEL may be either), a different booking when no date of birth says they
+    /// are one person (a PNR split from the other's booking is the same booking), or a second
+    /// entry in the same message. Among those left, the one agreeing on most wins (date of
+    /// birth, then booking, then full given names), the earliest on a tie.
+    fn choose(
+        &self,
+        base: &str,
+        t: &Traveller,
+        pnr: Option<&Pnr>,
+        listing: &Listing,
+    ) -> Option<usize> {
+        let people = self.people.get(base)?;
+        let born = t.date_of_birth.as_deref().filter(|d| !d.is_empty());
+        let given = normalised_given(t);
+        let booking = pnr
+            .map(|p| p.record_locator.as_str())
+            .filter(|l| !l.is_empty());
+        let mut best: Option<(u32, usize)> = None;
+        for (at, p) in people.iter().enumerate() {
+            if let Some(l) = &p.listed {
+                let same_entry = l.booking == listing.booking
+                    && l.signature == listing.signature
+                    && (l.traveller_ref.is_none()
+                        || listing.traveller_ref.is_none()
+                        || l.traveller_ref == listing.traveller_ref);
+                if !same_entry {
+                    continue;
+                }
             }
-        };
-        self.born.insert(key.clone(), Some(dob));
+            let same_birth = match (born, p.born.as_deref().filter(|d| !d.is_empty())) {
+                (Some(a), Some(b)) if a != b => continue,
+                (Some(_), Some(_)) => true,
+                _ => false,
+            };
+            if !given_compatible(&given, &p.given) {
+                continue;
+            }
+            let same_booking = match (booking, p.locator.as_deref()) {
+                (Some(l), Some(other)) => {
+                    let same = l == other
+                        || pnr.is_some_and(|p| p.splits.iter().any(|s| s.record_locator == other));
+                    if !same && !same_birth {
+                        continue;
+                    }
+                    same
+                }
+                // A manifest entry naming its booking (RFF) prefers that booking's traveller.
+                (None, Some(other)) => t.record_locator.as_deref() == Some(other),
+                _ => false,
+            };
+            let score = 8 * u32::from(same_birth)
+                + 4 * u32::from(same_booking)
+                + 2 * u32::from(given == p.given);
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, at));
+            }
+        }
+        best.map(|(_, at)| at)
+    }
+
+    /// An identity key for a new traveller, unique on the flight: surname and first given name,
+    /// refined by date of birth, booking or a counter for a namesake.
+    fn fresh_key(&mut self, base: &str, t: &Traveller, locator: Option<&str>) -> String {
+        let mut tries = vec![base.to_string()];
+        if let Some(d) = t.date_of_birth.as_deref().filter(|d| !d.is_empty()) {
+            tries.push(format!("{base}|{d}"));
+        }
+        if let Some(l) = locator.filter(|l| !l.is_empty()) {
+            tries.push(format!("{base}|@{l}"));
+        }
+        let key = tries
+            .into_iter()
+            .find(|k| !self.keys.contains(k))
+            .unwrap_or_else(|| {
+                (2..)
+                    .map(|n| format!("{base}|#{n}"))
+                    .find(|k| !self.keys.contains(k))
+                    .expect("an unused counter")
+            });
+        self.keys.insert(key.clone());
         key
     }
 
@@ -374,6 +520,22 @@ pub(super) fn set_based_update(
         }
     }
     Ok(())
+}
+
+/// Given names normalised (case, diacritics, spacing) for comparing namesakes.
+fn normalised_given(t: &Traveller) -> String {
+    paxrisk_screening::names::normalise(&t.given_names)
+}
+
+/// Whether two normalised given-name lists can name one person: equal, or one the start of the
+/// other (a manifest may leave out middle names a booking has), or either unknown.
+fn given_compatible(a: &str, b: &str) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return true;
+    }
+    let (x, y): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
+    let n = x.len().min(y.len());
+    x[..n] == y[..n]
 }
 
 fn docs(traveller_id: &str, t: &Traveller) -> Vec<NewDocument> {

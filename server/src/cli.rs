@@ -136,6 +136,10 @@ enum RulesCommand {
         /// Last departure date, YYYY-MM-DD (default: today, UTC).
         #[arg(long)]
         to: Option<String>,
+        /// Smallest group (screened records) shown on its own by nationality or sex; smaller
+        /// groups are pooled into `other`.
+        #[arg(long, default_value_t = crate::analytics::effectiveness::MIN_GROUP)]
+        min_group: u64,
     },
     /// Backtest a rule body (JSON file) over stored history; prints the result as JSON.
     Backtest {
@@ -395,7 +399,12 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             args.plant_links,
         )?,
         Command::Rules {
-            command: RulesCommand::Report { from, to },
+            command:
+                RulesCommand::Report {
+                    from,
+                    to,
+                    min_group,
+                },
         } => {
             let today = chrono::Utc::now().date_naive();
             let range = crate::screening::rules::backtest::Range::parse(
@@ -405,7 +414,7 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             )
             .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let mut conn = connect(&config)?;
-            let report = crate::analytics::effectiveness::report(&mut conn, range)?;
+            let report = crate::analytics::effectiveness::report(&mut conn, range, min_group)?;
             cli_audit(
                 &mut conn,
                 "admin",

@@ -467,7 +467,7 @@ fn lifecycle(backend: Backend) {
     let (s, r) = app.json(
         "GET",
         &format!(
-            "/api/v1/rules/report?from={}",
+            "/api/v1/rules/report?from={}&min_group=1",
             range["from"].as_str().unwrap()
         ),
         Some(&officer),
@@ -487,6 +487,29 @@ fn lifecycle(backend: Backend) {
     assert_eq!(mine["by_nationality"][0]["value"], "ISL");
     assert_eq!(mine["by_nationality"][0]["hit_rate"], 1.0);
     assert_eq!(mine["by_nationality"].as_array().unwrap().len(), 1);
+    // By default groups under 10 screened records are pooled: eight travellers name no group.
+    let (s, pooled) = app.json(
+        "GET",
+        &format!(
+            "/api/v1/rules/report?from={}",
+            range["from"].as_str().unwrap()
+        ),
+        Some(&officer),
+        None,
+    );
+    assert_eq!(s, 200, "{pooled}");
+    let mine_pooled = pooled["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id.as_str())
+        .unwrap();
+    for breakdown in ["by_nationality", "by_sex"] {
+        let groups = mine_pooled[breakdown].as_array().unwrap();
+        assert_eq!(groups.len(), 1, "{mine_pooled}");
+        assert_eq!(groups[0]["value"], "other", "{mine_pooled}");
+        assert_eq!(groups[0]["flagged"], 4, "{mine_pooled}");
+    }
     let out = app.cli(
         &["rules", "report", "--from", range["from"].as_str().unwrap()],
         None,

@@ -2,6 +2,10 @@
 //! share reviewed, precision (resultant among decided reviews), median review time, and hit
 //! rates by nationality and sex of the flagged population against everyone screened, so that
 //! analysts see a rule that falls on one group before it harms anyone (PNR Directive Art. 6(4)).
+//!
+//! Groups smaller than the report's minimum group size (screened records, default
+//! [`MIN_GROUP`]) are not shown on their own: a rate over a handful of people says little and can
+//! point at one person. They are pooled into one `other` row that says how many groups it holds.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,11 +16,16 @@ use crate::db::schema::{flights, hits, review_items, rules, travellers};
 use crate::db::{DbConnection, DbError};
 use crate::screening::rules::backtest::Range;
 
+/// Smallest group (screened records) shown on its own in the hit-rate breakdowns.
+pub const MIN_GROUP: u64 = 10;
+
 /// The report.
 #[derive(Debug, Serialize)]
 pub struct Report {
     #[serde(flatten)]
     pub range: Range,
+    /// Groups with fewer screened records than this are pooled into `other`.
+    pub min_group: u64,
     /// Traveller records on flights in the range.
     pub screened: u64,
     pub rules: Vec<RuleReport>,
@@ -71,6 +80,9 @@ pub struct Group {
     /// The group's hit rate over the rule's overall hit rate: 1 is proportionate; far above 1
     /// means the rule falls on this group more than on others.
     pub disparity: Option<f64>,
+    /// On the pooled `other` row only: how many groups below the minimum size it holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pooled_groups: Option<u64>,
 }
 
 /// What one flagged record contributes.
@@ -89,8 +101,10 @@ type Review = (Option<String>, i64, i64);
 
 const UNKNOWN: &str = "unknown";
 
-/// Builds the report over flights departing in `range`.
-pub fn report(conn: &mut DbConnection, range: Range) -> Result<Report, DbError> {
+/// Builds the report over flights departing in `range`; groups of fewer than `min_group`
+/// screened records are pooled (at least 1).
+pub fn report(conn: &mut DbConnection, range: Range, min_group: u64) -> Result<Report, DbError> {
+    let min_group = min_group.max(1);
     let (lo, hi) = range.bounds_ms();
     let flight_ids: Vec<String> = flights::table
         .filter(flights::etd.ge(lo).and(flights::etd.lt(hi)))
@@ -153,13 +167,17 @@ pub fn report(conn: &mut DbConnection, range: Range) -> Result<Report, DbError> 
         .into_iter()
         .map(|(id, name, state, version)| {
             let flags = by_rule.remove(&id).unwrap_or_default();
-            rule_report(
-                id, name, state, version, &flags, &reviews, &pop_nat, &pop_sex,
-            )
+            let population = Population {
+                nationality: &pop_nat,
+                sex: &pop_sex,
+                min_group,
+            };
+            rule_report(id, name, state, version, &flags, &reviews, &population)
         })
         .collect();
     Ok(Report {
         range,
+        min_group,
         screened,
         rules,
     })
@@ -191,7 +209,13 @@ fn reviews_of(
     Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The screened population, by nationality and by sex.
+struct Population<'a> {
+    nationality: &'a HashMap<String, u64>,
+    sex: &'a HashMap<String, u64>,
+    min_group: u64,
+}
+
 fn rule_report(
     id: String,
     name: String,
@@ -199,8 +223,7 @@ fn rule_report(
     version: i32,
     flags: &[Flag],
     reviews: &HashMap<String, Review>,
-    pop_nat: &HashMap<String, u64>,
-    pop_sex: &HashMap<String, u64>,
+    population: &Population<'_>,
 ) -> RuleReport {
     let mut weeks: BTreeMap<String, u64> = BTreeMap::new();
     let (mut queued, mut reviewed, mut resultant, mut decided) = (0, 0, 0, 0);
@@ -228,7 +251,7 @@ fn rule_report(
         }
     }
     let hits = flags.len() as u64;
-    let screened: u64 = pop_nat.values().sum();
+    let screened: u64 = population.nationality.values().sum();
     let overall = ratio(hits, screened);
     RuleReport {
         id,
@@ -251,8 +274,8 @@ fn rule_report(
             .filter_map(|f| f.etd)
             .max()
             .map(crate::api::rfc3339),
-        by_nationality: groups(&nat, pop_nat, overall),
-        by_sex: groups(&sex, pop_sex, overall),
+        by_nationality: groups(&nat, population.nationality, overall, population.min_group),
+        by_sex: groups(&sex, population.sex, overall, population.min_group),
     }
 }
 
@@ -260,31 +283,50 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
 
-/// Every group of the population the rule matched at least once, highest hit rate first.
+/// Every group of the population the rule matched at least once, highest hit rate first, those
+/// of fewer than `min_group` screened records pooled into one `other` row at the end.
 fn groups(
     flagged: &HashMap<&str, u64>,
     population: &HashMap<String, u64>,
     overall: Option<f64>,
+    min_group: u64,
 ) -> Vec<Group> {
-    let mut out: Vec<Group> = flagged
-        .iter()
-        .map(|(value, n)| {
-            let screened = population.get(*value).copied().unwrap_or(0).max(*n);
-            let hit_rate = *n as f64 / screened as f64;
-            Group {
-                value: (*value).to_string(),
-                flagged: *n,
-                screened,
-                hit_rate,
-                disparity: overall.filter(|o| *o > 0.0).map(|o| hit_rate / o),
-            }
-        })
-        .collect();
+    let group = |value: String, flagged: u64, screened: u64, pooled_groups: Option<u64>| {
+        let hit_rate = flagged as f64 / screened.max(1) as f64;
+        Group {
+            value,
+            flagged,
+            screened,
+            hit_rate,
+            disparity: overall.filter(|o| *o > 0.0).map(|o| hit_rate / o),
+            pooled_groups,
+        }
+    };
+    let (mut out, mut pooled) = (Vec::new(), (0, 0, 0));
+    for (value, n) in flagged {
+        let screened = population.get(*value).copied().unwrap_or(0).max(*n);
+        if screened < min_group {
+            pooled = (pooled.0 + n, pooled.1 + screened, pooled.2 + 1);
+        } else {
+            out.push(group((*value).to_string(), *n, screened, None));
+        }
+    }
     out.sort_by(|a, b| {
         b.hit_rate
             .total_cmp(&a.hit_rate)
             .then_with(|| a.value.cmp(&b.value))
     });
+    if pooled.2 > 0 {
+        // The pool's population is every small group, matched or not, so its rate is not
+        // inflated by leaving out the small groups the rule never matched.
+        let all_small: u64 = population.values().filter(|n| **n < min_group).sum();
+        out.push(group(
+            "other".to_string(),
+            pooled.0,
+            all_small.max(pooled.1),
+            Some(pooled.2),
+        ));
+    }
     out
 }
 
@@ -320,10 +362,35 @@ mod tests {
             .into_iter()
             .collect();
         let flagged: HashMap<&str, u64> = [("ISL", 5), ("GBR", 5)].into_iter().collect();
-        let g = groups(&flagged, &population, ratio(10, 100));
+        let g = groups(&flagged, &population, ratio(10, 100), MIN_GROUP);
         assert_eq!(g[0].value, "ISL");
         assert!((g[0].hit_rate - 0.5).abs() < 1e-9);
         assert!((g[0].disparity.unwrap() - 5.0).abs() < 1e-9);
         assert!(g[1].disparity.unwrap() < 1.0);
+    }
+
+    #[test]
+    fn small_groups_are_pooled_not_shown() {
+        let population: HashMap<String, u64> = [
+            ("ISL".to_string(), 3),
+            ("LUX".to_string(), 5),
+            ("MLT".to_string(), 4),
+            ("GBR".to_string(), 88),
+        ]
+        .into_iter()
+        .collect();
+        let flagged: HashMap<&str, u64> =
+            [("ISL", 1), ("LUX", 2), ("GBR", 7)].into_iter().collect();
+        let g = groups(&flagged, &population, ratio(10, 100), 10);
+        let values: Vec<&str> = g.iter().map(|g| g.value.as_str()).collect();
+        assert_eq!(values, ["GBR", "other"], "no small group is named");
+        let other = &g[1];
+        assert_eq!((other.flagged, other.screened), (3, 12));
+        assert_eq!(other.pooled_groups, Some(2));
+        assert!((other.hit_rate - 0.25).abs() < 1e-9);
+        // With a minimum of 1 every group stands alone.
+        let g = groups(&flagged, &population, ratio(10, 100), 1);
+        assert_eq!(g.len(), 3);
+        assert!(g.iter().all(|g| g.pooled_groups.is_none()));
     }
 }

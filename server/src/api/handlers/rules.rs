@@ -484,11 +484,14 @@ pub struct ReportQuery {
     pub from: Option<String>,
     /// Last departure date, `YYYY-MM-DD`.
     pub to: Option<String>,
+    /// Smallest group (screened records) shown on its own by nationality or sex; smaller ones are
+    /// pooled into `other` (default 10).
+    pub min_group: Option<u64>,
 }
 
-/// `GET /api/v1/rules/report?from=YYYY-MM-DD&to=YYYY-MM-DD` (default: the last 90 days): per
-/// rule hits per week, share reviewed, precision, median review time, and hit rates by
-/// nationality and sex of the flagged population.
+/// `GET /api/v1/rules/report?from=YYYY-MM-DD&to=YYYY-MM-DD&min_group=N` (default: the last 90
+/// days, groups of 10): per rule hits per week, share reviewed, precision, median review time,
+/// and hit rates by nationality and sex of the flagged population.
 pub async fn report(
     state: web::Data<AppState>,
     caller: Caller,
@@ -499,8 +502,11 @@ pub async fn report(
     let today = chrono::Utc::now().date_naive();
     let range = backtest::Range::parse(q.from.as_deref(), q.to.as_deref(), today)
         .map_err(|e| ApiError::bad_request(e.message))?;
+    let min_group = q
+        .min_group
+        .unwrap_or(crate::analytics::effectiveness::MIN_GROUP);
     let out = crate::api::db(&state, move |conn, _| {
-        let report = crate::analytics::effectiveness::report(conn, range)?;
+        let report = crate::analytics::effectiveness::report(conn, range, min_group)?;
         record(
             conn,
             &p,

@@ -286,6 +286,41 @@ pub fn reopen(
     .map_or_else(|| why_not(conn, item_id), |()| Ok(Outcome::Done))
 }
 
+/// Reopens a closed item because screening found new evidence after its disposition (a list
+/// entry or rule that had not hit when it was decided); inside the caller's transaction. The note
+/// names the sources by id. Returns whether the item was closed.
+pub fn reopen_for_new_hits(
+    conn: &mut DbConnection,
+    item_id: &str,
+    sources: &[String],
+) -> QueryResult<bool> {
+    let was: Option<Option<String>> = review_items::table
+        .filter(
+            review_items::id
+                .eq(item_id)
+                .and(review_items::status.eq("closed")),
+        )
+        .select(review_items::disposition)
+        .first(conn)
+        .optional()?;
+    let Some(was) = was else { return Ok(false) };
+    diesel::update(review_items::table.filter(review_items::id.eq(item_id)))
+        .set((
+            review_items::status.eq("reopened"),
+            review_items::assignee.eq(None::<String>),
+            review_items::disposition.eq(None::<String>),
+            review_items::updated_at.eq(now_ms()),
+        ))
+        .execute(conn)?;
+    let body = format!(
+        "Reopened by screening (disposition was {}): new hits after the disposition from {}",
+        was.as_deref().unwrap_or("none"),
+        sources.join(", ")
+    );
+    super::notes::insert(conn, item_id, "system", &body, "reopen")?;
+    Ok(true)
+}
+
 /// Why an action changed nothing: no such item, or its state.
 fn why_not(conn: &mut DbConnection, item_id: &str) -> Result<Outcome, DbError> {
     let status: Option<String> = review_items::table

@@ -1,7 +1,7 @@
 //! Screening of one flight: every traveller against every list's current version and every
 //! live or shadow rule; hits are replaced, review items created, rescored or withdrawn.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 use paxrisk_parsers::{Pnr, Traveller};
@@ -283,16 +283,95 @@ pub fn screen_flight(
         .load::<String>(conn)?
         .into_iter()
         .collect();
+    let screened_count = results.len();
     crate::db::transaction(conn, |conn| {
-        // Every traveller of the flight was screened: their hits are replaced at once.
-        diesel::delete(hits::table.filter(hits::flight_id.eq(flight_id))).execute(conn)?;
+        // A closed item keeps the hits it was decided on, at the list and rule versions of the
+        // time; only evidence from a source that had not hit is added, and reopens the item.
+        let closed: HashMap<String, String> = review_items::table
+            .filter(
+                review_items::flight_id
+                    .eq(flight_id)
+                    .and(review_items::status.eq("closed")),
+            )
+            .select((review_items::traveller_id, review_items::id))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect();
+        let mut decided_on: HashMap<String, HashSet<String>> = HashMap::new();
+        if !closed.is_empty() {
+            let ids: Vec<&String> = closed.keys().collect();
+            for chunk in ids.chunks(400) {
+                let kept: Vec<(String, String, String, String)> = hits::table
+                    .filter(
+                        hits::flight_id
+                            .eq(flight_id)
+                            .and(hits::traveller_id.eq_any(chunk)),
+                    )
+                    .select((
+                        hits::traveller_id,
+                        hits::kind,
+                        hits::source_id,
+                        hits::detail,
+                    ))
+                    .load(conn)?;
+                for (traveller, kind, source, detail) in kept {
+                    let detail = serde_json::from_str(&detail).unwrap_or_default();
+                    decided_on
+                        .entry(traveller)
+                        .or_default()
+                        .insert(evidence(&kind, &source, &detail));
+                }
+            }
+        }
+        // Every other traveller of the flight was screened: their hits are replaced at once.
+        let keep: Vec<&String> = closed.keys().collect();
+        diesel::delete(
+            hits::table.filter(
+                hits::flight_id
+                    .eq(flight_id)
+                    .and(hits::traveller_id.ne_all(keep)),
+            ),
+        )
+        .execute(conn)?;
+        let mut reopened: HashSet<&String> = HashSet::new();
+        let results: Vec<(&String, Vec<&NewHit>)> = results
+            .iter()
+            .filter_map(|(traveller_id, found)| {
+                let Some(old) = decided_on
+                    .get(traveller_id.as_str())
+                    .or_else(|| closed.contains_key(traveller_id.as_str()).then_some(&EMPTY))
+                else {
+                    return Some((traveller_id, found.iter().collect()));
+                };
+                let new: Vec<&NewHit> = found
+                    .iter()
+                    .filter(|h| !old.contains(&evidence(h.kind, &h.source_id, &h.detail)))
+                    .collect();
+                if new.iter().any(|h| h.live) {
+                    reopened.insert(traveller_id);
+                }
+                (!new.is_empty()).then_some((traveller_id, new))
+            })
+            .collect();
+        for traveller_id in &reopened {
+            let sources: Vec<String> = results
+                .iter()
+                .filter(|(t, _)| t == traveller_id)
+                .flat_map(|(_, found)| found.iter().map(|h| format!("{} {}", h.kind, h.source_id)))
+                .collect();
+            crate::review::items::reopen_for_new_hits(
+                conn,
+                &closed[traveller_id.as_str()],
+                &sources,
+            )?;
+        }
         let now = now_ms();
         let rows: Vec<NewHitRow> = results
             .iter()
             .flat_map(|(traveller_id, found)| {
                 found.iter().map(move |h| NewHitRow {
                     id: new_id(),
-                    traveller_id: traveller_id.clone(),
+                    traveller_id: traveller_id.to_string(),
                     flight_id: flight_id.to_string(),
                     kind: h.kind,
                     source_id: h.source_id.clone(),
@@ -321,6 +400,10 @@ pub fn screen_flight(
             .into_iter()
             .collect();
         for (traveller_id, found) in &results {
+            if closed.contains_key(traveller_id.as_str()) && !reopened.contains(traveller_id) {
+                // Decided and nothing new: the item stays as it was closed.
+                continue;
+            }
             let watchlisted = found.iter().any(|h| h.kind == "watchlist");
             let rule_score = paxrisk_screening::rules::score(
                 found
@@ -345,7 +428,7 @@ pub fn screen_flight(
                     i32::from(rule_score),
                     band.as_str(),
                 )?;
-            } else if with_items.contains(traveller_id) {
+            } else if with_items.contains(traveller_id.as_str()) {
                 items::withdraw(conn, traveller_id)?;
             }
         }
@@ -363,5 +446,17 @@ pub fn screen_flight(
             .collect();
         crate::links::screen::rescreen_linked(conn, Some(flight_id), &changed, link_hops)?;
     }
-    Ok(results.len())
+    Ok(screened_count)
+}
+
+/// No hits (a closed item decided without any, e.g. a manual flag).
+static EMPTY: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(HashSet::new);
+
+/// What a hit is evidence of, whatever the version of its source: a rule, or one entry of a
+/// list. A new version of a rule that hits the same traveller is not new evidence.
+fn evidence(kind: &str, source_id: &str, detail: &serde_json::Value) -> String {
+    match detail["entry"]["id"].as_str() {
+        Some(entry) if kind == "watchlist" => format!("{kind}:{source_id}:{entry}"),
+        _ => format!("{kind}:{source_id}"),
+    }
 }

@@ -157,6 +157,7 @@ pub(super) fn audit(
             action,
             object,
             outcome,
+            purpose: None,
         },
     )?;
     Ok(())

@@ -83,7 +83,7 @@ impl FromRequest for Purpose {
         let stated = match req.headers().get(PURPOSE_HEADER) {
             None => Ok(None),
             Some(v) => std::str::from_utf8(v.as_bytes())
-                .map(|s| crate::audit::purpose(s))
+                .map(crate::audit::purpose)
                 .map_err(|_| ApiError::bad_request("the X-Purpose header must be UTF-8 text")),
         };
         std::future::ready(stated.map(Purpose))

@@ -50,6 +50,35 @@ fn page_with_cookie(app: &TestApp, path: &str, token: &str) -> (u16, String) {
     (r.status().as_u16(), r.text().unwrap())
 }
 
+/// Posts a form as a page of this site would (Origin set, session cookie if any); status,
+/// Location and body.
+fn post_form(
+    app: &TestApp,
+    path: &str,
+    token: Option<&str>,
+    form: &[(&str, &str)],
+) -> (u16, String, String) {
+    let c = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut req = c
+        .post(format!("{}{path}", app.base))
+        .header("Origin", &app.base)
+        .form(form);
+    if let Some(t) = token {
+        req = req.header("Cookie", format!("paxrisk_session={t}"));
+    }
+    let r = req.send().unwrap();
+    let location = r
+        .headers()
+        .get("Location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (r.status().as_u16(), location, r.text().unwrap())
+}
+
 fn login_as(app: &TestApp, name: &str, password: &str) -> String {
     let (s, b) = app.try_login(name, password);
     assert_eq!(s, 200, "{b}");
@@ -280,6 +309,63 @@ fn groups_scope(backend: Backend) {
         None,
     );
     assert_eq!(b["total"], 0, "a filter does not widen the scope: {b}");
+
+    // The admin page lists the groups and makes new ones.
+    let (s, html) = page_with_cookie(&app, "/admin", &admin);
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("terror-desk") && html.contains("terror-officer"),
+        "{html}"
+    );
+    let (s, location, _) = post_form(
+        &app,
+        "/admin/groups",
+        Some(&admin),
+        &[
+            ("name", "docs-desk"),
+            ("categories", "forged_documents, visa_fraud"),
+        ],
+    );
+    assert_eq!((s, location.as_str()), (303, "/admin?m=group_created"));
+    let (s, location, _) = post_form(
+        &app,
+        "/admin/groups",
+        Some(&admin),
+        &[("name", "empty-desk"), ("categories", " , ")],
+    );
+    assert_eq!((s, location.as_str()), (303, "/admin?m=group_refused"));
+    let (_, b) = app.json("GET", "/api/v1/groups", Some(&admin), None);
+    let docs = b["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "docs-desk")
+        .expect("the group made on the page")
+        .clone();
+    assert_eq!(
+        docs["categories"],
+        json!(["forged_documents", "visa_fraud"])
+    );
+    let (s, location, _) = post_form(
+        &app,
+        &format!("/admin/groups/{}", docs["id"].as_str().unwrap()),
+        Some(&admin),
+        &[("action", "members"), ("members", "free-officer")],
+    );
+    assert_eq!((s, location.as_str()), (303, "/admin?m=group_changed"));
+    assert_eq!(
+        queue(&app, &free_t),
+        Vec::<String>::new(),
+        "no hit in docs-desk's categories"
+    );
+    let (s, location, _) = post_form(
+        &app,
+        &format!("/admin/groups/{}", docs["id"].as_str().unwrap()),
+        Some(&admin),
+        &[("action", "delete")],
+    );
+    assert_eq!((s, location.as_str()), (303, "/admin?m=group_deleted"));
+    assert_eq!(queue(&app, &free_t), ["ARNADOTTIR", "TUILAGI"]);
 
     // The e-mail notices of the two high items (recipients are chosen when a notice is sent, so
     // before the groups change below): the free officer and the one in scope each.
@@ -691,4 +777,54 @@ fn setup_locks_out_guessing_and_keeps_one_token_on_sqlite() {
 #[test]
 fn setup_locks_out_guessing_and_keeps_one_token_on_postgres() {
     setup_lockout_and_one_token(Backend::Postgres);
+}
+
+fn setup_page(backend: Backend) {
+    let Some(mut app) = TestApp::new(backend) else {
+        return;
+    };
+    app.start();
+    let token = printed_token(&app);
+    let (s, html) = page_with_cookie(&app, "/setup", "none");
+    assert_eq!(s, 200);
+    assert!(html.contains("name=\"token\""), "{html}");
+    let strong = "Harbour-Lantern-58-Quay";
+    let (s, _, html) = post_form(
+        &app,
+        "/setup",
+        None,
+        &[
+            ("token", "wrong"),
+            ("username", "chief"),
+            ("password", strong),
+        ],
+    );
+    assert_eq!(s, 401);
+    assert!(html.contains("setup token is wrong"), "{html}");
+    assert!(!html.contains("wrong\""), "the typed token is not echoed");
+    let (s, _, html) = post_form(
+        &app,
+        "/setup",
+        None,
+        &[
+            ("token", &token),
+            ("username", "chief"),
+            ("password", strong),
+        ],
+    );
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("Setup is complete"), "{html}");
+    login_as(&app, "chief", strong);
+    let (_, html) = page_with_cookie(&app, "/setup", "none");
+    assert!(html.contains("Setup is complete") && !html.contains("name=\"token\""));
+}
+
+#[test]
+fn the_setup_page_makes_the_first_admin_on_sqlite() {
+    setup_page(Backend::Sqlite);
+}
+
+#[test]
+fn the_setup_page_makes_the_first_admin_on_postgres() {
+    setup_page(Backend::Postgres);
 }

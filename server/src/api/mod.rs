@@ -13,6 +13,7 @@ use actix_web::web;
 pub use caller::{Caller, Purpose, CALLER_COOKIE};
 pub use error::{ApiError, Code};
 pub use handlers::auth::do_login as handlers_login;
+pub use handlers::setup::do_setup as handlers_setup;
 
 use crate::auth::{Keys, Role};
 use crate::config::Config;

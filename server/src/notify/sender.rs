@@ -233,7 +233,7 @@ fn handle(
             for (user, role, email) in subscribed {
                 let role = crate::auth::Role::parse(&role).unwrap_or(crate::auth::Role::Officer);
                 let scope = crate::auth::groups::scope(conn, &user, role)?;
-                if crate::review::queue::visible(conn, object, &scope)? {
+                if crate::review::scope::visible(conn, object, &scope)? {
                     to.push(email);
                 }
             }

@@ -148,7 +148,7 @@ pub fn claim(
     user: &str,
     scope: &Scope,
 ) -> Result<Outcome, DbError> {
-    if !super::queue::visible(conn, item_id, scope)? {
+    if !super::scope::visible(conn, item_id, scope)? {
         return Ok(Outcome::NotFound);
     }
     let n = diesel::update(
@@ -218,7 +218,7 @@ pub fn close(
     disposition: &str,
     scope: &Scope,
 ) -> Result<Outcome, DbError> {
-    if !super::queue::visible(conn, item_id, scope)? {
+    if !super::scope::visible(conn, item_id, scope)? {
         return Ok(Outcome::NotFound);
     }
     let out = dispose(conn, item_id, user, disposition)?;
@@ -264,7 +264,7 @@ pub fn reopen(
     reason: &str,
     scope: &Scope,
 ) -> Result<Outcome, DbError> {
-    if !super::queue::visible(conn, item_id, scope)? {
+    if !super::scope::visible(conn, item_id, scope)? {
         return Ok(Outcome::NotFound);
     }
     crate::db::transaction(conn, |conn| {

@@ -55,7 +55,7 @@ pub fn add(
     body: &str,
     scope: &crate::auth::Scope,
 ) -> Result<(Outcome, Option<String>), DbError> {
-    if !super::queue::visible(conn, item_id, scope)? {
+    if !super::scope::visible(conn, item_id, scope)? {
         return Ok((Outcome::NotFound, None));
     }
     Ok(crate::db::transaction(conn, |conn| {

@@ -170,7 +170,7 @@ pub async fn list_notes(
     let id = id.into_inner();
     let list = crate::api::db(&state, move |conn, _| {
         let scope = groups::scope(conn, &p.user_id, p.role)?;
-        if !queue::visible(conn, &id, &scope)? {
+        if !crate::review::scope::visible(conn, &id, &scope)? {
             return Err(ApiError::not_found("queue item"));
         }
         let list = notes::list(conn, &id)?;

@@ -549,6 +549,11 @@ fn groups_scope(backend: Backend) {
     let long = b["entries"][0]["purpose"].as_str().unwrap();
     assert_eq!(long.len(), 200, "purposes are cut at 200 characters");
     assert_eq!(b["verification"]["broken_at"], Value::Null);
+    let (_, html) = page_with_cookie(&app, "/audit", &admin);
+    assert!(
+        html.contains("case NARC-2026-7 secondary check"),
+        "the audit page shows purposes"
+    );
     app.stop();
     let out = app.cli(&["audit", "verify"], None);
     assert!(

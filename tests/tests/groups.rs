@@ -310,6 +310,30 @@ fn groups_scope(backend: Backend) {
     );
     assert_eq!(b["total"], 0, "a filter does not widen the scope: {b}");
 
+    // The e-mail notices of the two high items (recipients are chosen when a notice is sent, so
+    // before the groups change below): the free officer and the one in scope each.
+    let mut store = Store::open(&app);
+    let t0 = Instant::now();
+    let details = loop {
+        let d = store.pairs(
+            "SELECT object_id AS k, detail AS v FROM notify_events WHERE kind = 'high_item' AND state = 'sent'",
+        );
+        if d.len() >= 2 || t0.elapsed() > Duration::from_secs(30) {
+            break d;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(
+        details.get(&narc_item).map(String::as_str),
+        Some("2 recipient(s)"),
+        "{details:?}"
+    );
+    assert_eq!(
+        details.get(&terror_item).map(String::as_str),
+        Some("2 recipient(s)"),
+        "{details:?}"
+    );
+
     // The admin page lists the groups and makes new ones.
     let (s, html) = page_with_cookie(&app, "/admin", &admin);
     assert_eq!(s, 200);
@@ -366,30 +390,6 @@ fn groups_scope(backend: Backend) {
     );
     assert_eq!((s, location.as_str()), (303, "/admin?m=group_deleted"));
     assert_eq!(queue(&app, &free_t), ["ARNADOTTIR", "TUILAGI"]);
-
-    // The e-mail notices of the two high items (recipients are chosen when a notice is sent, so
-    // before the groups change below): the free officer and the one in scope each.
-    let mut store = Store::open(&app);
-    let t0 = Instant::now();
-    let details = loop {
-        let d = store.pairs(
-            "SELECT object_id AS k, detail AS v FROM notify_events WHERE kind = 'high_item' AND state = 'sent'",
-        );
-        if d.len() >= 2 || t0.elapsed() > Duration::from_secs(30) {
-            break d;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    assert_eq!(
-        details.get(&narc_item).map(String::as_str),
-        Some("2 recipient(s)"),
-        "{details:?}"
-    );
-    assert_eq!(
-        details.get(&terror_item).map(String::as_str),
-        Some("2 recipient(s)"),
-        "{details:?}"
-    );
 
     // Outside the scope an item does not exist: read, notes, claim, dispose, reopen.
     let out_of_scope = [

@@ -79,6 +79,7 @@ pub fn serve(config: Config, role: ServerRole) -> anyhow::Result<()> {
         }
     }
     let keys = load_keys(&pool, &config)?;
+    let setup_pool = pool.clone();
     let state = web::Data::new(AppState {
         pool,
         config: config.clone(),
@@ -119,6 +120,54 @@ pub fn serve(config: Config, role: ServerRole) -> anyhow::Result<()> {
         for a in server.addrs() {
             eprintln!("paxrisk listening on http://{a}");
         }
+        if let Some(a) = server.addrs().first() {
+            first_admin_banner(&setup_pool, &format!("http://{a}"))?;
+        }
         server.run().await.context("the HTTP server stopped")
     })
+}
+
+/// On a store with no administrator, issues the one-time setup token and prints it, once, on
+/// stdout with the URL to use: the operator's console is where it belongs. It goes through
+/// `println!`, never through `tracing`, so log collectors do not keep it.
+fn first_admin_banner(pool: &DbPool, base: &str) -> anyhow::Result<()> {
+    use crate::auth::setup::{issue_if_needed, Issue};
+    let mut conn = pool.get()?;
+    let expiry = |ms: i64| crate::api::rfc3339(ms);
+    match issue_if_needed(&mut conn, crate::db::now_ms())? {
+        Issue::NotNeeded => {}
+        Issue::Issued { token, expires_at } => {
+            crate::audit::record(
+                &mut conn,
+                crate::audit::Event {
+                    actor: "system",
+                    role: "system",
+                    action: "setup.token",
+                    object: "setup",
+                    outcome: "issued",
+                    purpose: None,
+                },
+            )?;
+            println!(
+                "\n==== paxrisk first-admin setup ====\n\
+                 No administrator exists. Create the first one, once, before {expires}:\n  \
+                 in a browser: {base}/setup\n  \
+                 or: curl -X POST {base}/api/v1/setup -H 'Content-Type: application/json' \\\n      \
+                 -d '{{\"token\":\"{token}\",\"username\":\"...\",\"password\":\"...\"}}'\n\
+                 setup token: {token}\n\
+                 (or run `paxrisk user add --role admin`.)\n\
+                 ===================================\n",
+                expires = expiry(expires_at),
+            );
+        }
+        Issue::Outstanding { expires_at } => {
+            println!(
+                "No administrator exists; a setup token printed earlier (by this or another \
+                 server) is valid until {}. Lost it? Create the admin with `paxrisk user add \
+                 --role admin`, or restart after it expires.",
+                expiry(expires_at)
+            );
+        }
+    }
+    Ok(())
 }

@@ -59,6 +59,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage user groups (review scoped by hit category).
+    Group {
+        #[command(subcommand)]
+        command: GroupCommand,
+    },
     /// Store and process message files or folders.
     Ingest { paths: Vec<PathBuf> },
     /// Parse messages and print their content as JSON, one object per file.
@@ -164,6 +169,20 @@ enum UserCommand {
         role: String,
         #[arg(long)]
         carrier: Option<String>,
+        /// Put the user in this group (by name; repeat for several).
+        #[arg(long = "group")]
+        groups: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum GroupCommand {
+    /// Create a group covering hit categories (of lists, rules or manual hits).
+    Add {
+        name: String,
+        /// Comma-separated categories, e.g. terrorism,narcotics.
+        #[arg(long, value_delimiter = ',', required = true)]
+        categories: Vec<String>,
     },
 }
 
@@ -315,14 +334,50 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                     username,
                     role,
                     carrier,
+                    groups,
                 },
         } => {
             let password = read_password()?;
             let mut conn = connect(&config)?;
+            // Every group must exist before the account is made.
+            let groups = groups
+                .iter()
+                .map(|g| {
+                    crate::auth::groups::by_name(&mut conn, g)
+                        .with_context(|| format!("group {g:?}"))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
             let id =
                 crate::auth::add_user(&mut conn, &username, &role, carrier.as_deref(), &password)?;
             cli_audit(&mut conn, "admin", "user.create", &format!("user:{id}"))?;
+            for g in &groups {
+                crate::auth::groups::add_member(&mut conn, &g.id, &id)?;
+                cli_audit(
+                    &mut conn,
+                    "admin",
+                    "group.members",
+                    &format!("group:{} users:+{id}", g.id),
+                )?;
+            }
             println!("user {username} added with role {role}");
+        }
+        Command::Group {
+            command: GroupCommand::Add { name, categories },
+        } => {
+            let mut conn = connect(&config)?;
+            let g = crate::auth::groups::create(&mut conn, &name, &categories)?;
+            cli_audit(
+                &mut conn,
+                "admin",
+                "group.create",
+                &format!("group:{}", g.id),
+            )?;
+            println!(
+                "group {} added (id {}) covering {}",
+                g.name,
+                g.id,
+                g.categories.join(", ")
+            );
         }
         Command::Ingest { paths } => return crate::ingest::cli::ingest(&config, &paths),
         Command::Parse { files } => return parse(&files),
@@ -551,6 +606,7 @@ fn cli_audit(
         action,
         object,
         outcome: "ok",
+        purpose: None,
     };
     Ok(crate::audit::record(conn, event)?)
 }

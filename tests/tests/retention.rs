@@ -439,6 +439,31 @@ fn lifecycle(backend: Backend) {
         403,
         "an expired grant shows nothing"
     );
+    // The grant's purpose is on the rows of the request and of each read under it.
+    let (s, b) = app.json(
+        "GET",
+        "/api/v1/audit?purpose=ref%202026-114",
+        Some(&dpo),
+        None,
+    );
+    assert_eq!(s, 200, "{b}");
+    let with_purpose: Vec<(&str, &str)> = b["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["purpose"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    for action in ["unmask.request", "unmask.read"] {
+        assert!(
+            with_purpose.contains(&(action, "6(2)(b) ref 2026-114")),
+            "{action} without the grant's purpose: {with_purpose:?}"
+        );
+    }
     app.stop();
 
     // The audit log records it all, with ids only (checked before five years prune it).

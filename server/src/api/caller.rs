@@ -59,3 +59,33 @@ impl FromRequest for Caller {
         })
     }
 }
+
+/// The request header in which a caller states why they read personal data.
+pub const PURPOSE_HEADER: &str = "X-Purpose";
+
+/// The purpose a request states in `X-Purpose` (trimmed, control characters removed, at most
+/// 200 characters: see [`crate::audit::purpose`]), recorded on the audit row of the read.
+/// A header that is not UTF-8 text is refused with 400.
+pub struct Purpose(pub Option<String>);
+
+impl Purpose {
+    /// The purpose as an audit event takes it.
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl FromRequest for Purpose {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let stated = match req.headers().get(PURPOSE_HEADER) {
+            None => Ok(None),
+            Some(v) => std::str::from_utf8(v.as_bytes())
+                .map(crate::audit::purpose)
+                .map_err(|_| ApiError::bad_request("the X-Purpose header must be UTF-8 text")),
+        };
+        std::future::ready(stated.map(Purpose))
+    }
+}

@@ -26,6 +26,10 @@ pub enum Code {
     Internal,
     /// A closed review item: locked until reopened with a reason.
     ItemClosed,
+    /// `POST /setup` once an administrator exists: setup is done.
+    SetupComplete,
+    /// `POST /setup` with a wrong, used or expired setup token.
+    SetupTokenInvalid,
 }
 
 /// An error an API handler returns.
@@ -280,6 +284,10 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&[Code::ItemClosed, Code::WeakPassword, Code::Locked]).unwrap(),
             r#"["item_closed","weak_password","locked"]"#
+        );
+        assert_eq!(
+            serde_json::to_string(&[Code::SetupComplete, Code::SetupTokenInvalid]).unwrap(),
+            r#"["setup_complete","setup_token_invalid"]"#
         );
     }
 }

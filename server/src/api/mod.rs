@@ -10,9 +10,10 @@ pub mod openapi;
 
 use actix_web::web;
 
-pub use caller::{Caller, CALLER_COOKIE};
+pub use caller::{Caller, Purpose, CALLER_COOKIE};
 pub use error::{ApiError, Code};
 pub use handlers::auth::do_login as handlers_login;
+pub use handlers::setup::do_setup as handlers_setup;
 
 use crate::auth::{Keys, Role};
 use crate::config::Config;
@@ -70,6 +71,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/auth/login", web::post().to(auth::login))
                 .route("/auth/logout", web::post().to(auth::logout))
                 .route("/auth/me", web::get().to(auth::me))
+                // no token: the one-time first-admin setup (issue 7)
+                .route("/setup", web::post().to(setup::setup))
                 // airline (own carrier only) and staff
                 .route("/messages", web::post().to(messages::post))
                 .route("/messages", web::get().to(messages::list))
@@ -168,6 +171,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/users/{id}/keys", web::post().to(keys::issue))
                 .route("/keys", web::get().to(keys::list))
                 .route("/keys/{id}", web::delete().to(keys::revoke))
+                .route("/groups", web::get().to(groups::list))
+                .route("/groups", web::post().to(groups::create))
+                .route("/groups/{id}", web::get().to(groups::get))
+                .route("/groups/{id}", web::patch().to(groups::update))
+                .route("/groups/{id}", web::delete().to(groups::delete))
+                .route("/groups/{id}/members", web::put().to(groups::set_members))
                 // REVIEWERS read and note; officers and admins act; admins assign
                 .route("/queue/{id}", web::get().to(queue::get))
                 .route("/queue/{id}/notes", web::get().to(queue::list_notes))

@@ -1,4 +1,4 @@
-//! Searching the audit log: by actor, action, object, outcome and time, newest first, paged by
+//! Searching the audit log: by actor, action, object, outcome, purpose and time, newest first, paged by
 //! sequence number (`before`), so a reader walks back through any length of log.
 
 use diesel::prelude::*;
@@ -18,6 +18,8 @@ pub struct Query {
     /// An object such as `item:ID`; matches rows whose object contains it.
     pub object: Option<String>,
     pub outcome: Option<String>,
+    /// Rows whose stated purpose contains this text.
+    pub purpose: Option<String>,
     /// RFC 3339 bounds on the time of the event.
     pub from: Option<String>,
     pub to: Option<String>,
@@ -88,6 +90,9 @@ pub fn search(conn: &mut DbConnection, q: &Query) -> Result<Vec<Row>, QueryError
     }
     if let Some(o) = &q.outcome {
         sql = sql.filter(audit_log::outcome.eq(o.clone()));
+    }
+    if let Some(p) = &q.purpose {
+        sql = sql.filter(audit_log::purpose.like(like_literal(p)).escape('\\'));
     }
     if let Some(t) = from {
         sql = sql.filter(audit_log::at.ge(t));

@@ -3,13 +3,16 @@
 //! Tokens are HS256 JWTs with issuer, audience, `exp` and `nbf` checked, and a server-side
 //! session row each, so logout and revocation take effect at once.
 
+pub mod groups;
 pub mod keys;
 pub mod password;
 pub mod serde_time;
 mod session;
+pub mod setup;
 mod token;
 mod users;
 
+pub use groups::Scope;
 pub use session::{authenticate, login, logout, refresh, LoginOutcome, LoginPolicy};
 pub use token::{Keys, Principal};
 pub use users::{

@@ -245,6 +245,7 @@ diesel::table! {
         outcome -> Text,
         prev_hash -> Text,
         hash -> Text,
+        purpose -> Nullable<Text>,
     }
 }
 
@@ -477,3 +478,36 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(links, link_nodes);
 diesel::allow_tables_to_appear_in_same_query!(links, travellers);
 diesel::allow_tables_to_appear_in_same_query!(links, flights);
+
+// User groups, the first-admin setup token (issue 7).
+
+diesel::table! {
+    user_groups (id) {
+        id -> Text,
+        name -> Text,
+        categories -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    group_members (group_id, user_id) {
+        group_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    setup_tokens (id) {
+        id -> Text,
+        token_sha256 -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+        failed_attempts -> Integer,
+        locked_until -> Nullable<BigInt>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(user_groups, group_members, users);

@@ -218,7 +218,7 @@ fn handle(
             if !mail::is_soon(f.when, now_ms(), config.notify_horizon_hours * 3_600_000) {
                 return Ok(("skipped", "flight not arriving soon".into()));
             }
-            let to: Vec<String> = users::table
+            let subscribed: Vec<(String, String, String)> = users::table
                 .filter(
                     users::active
                         .eq(true)
@@ -226,8 +226,17 @@ fn handle(
                         .and(users::role.eq_any(SUBSCRIBERS)),
                 )
                 .filter(users::email.is_not_null())
-                .select(users::email.assume_not_null())
+                .select((users::id, users::role, users::email.assume_not_null()))
                 .load(conn)?;
+            // Only those whose groups cover a category of the item's hits hear of it.
+            let mut to = Vec::new();
+            for (user, role, email) in subscribed {
+                let role = crate::auth::Role::parse(&role).unwrap_or(crate::auth::Role::Officer);
+                let scope = crate::auth::groups::scope(conn, &user, role)?;
+                if crate::review::scope::visible(conn, object, &scope)? {
+                    to.push(email);
+                }
+            }
             (mail::high_item(object, &f), to)
         }
         _ => {

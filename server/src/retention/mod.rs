@@ -61,6 +61,18 @@ impl Actor<'_> {
         object: &str,
         outcome: &str,
     ) -> Result<(), DbError> {
+        self.audit_for(conn, action, object, outcome, None)
+    }
+
+    /// Records an audit event by this actor with the purpose it serves (an unmask grant's).
+    pub fn audit_for(
+        &self,
+        conn: &mut DbConnection,
+        action: &str,
+        object: &str,
+        outcome: &str,
+        purpose: Option<&str>,
+    ) -> Result<(), DbError> {
         crate::audit::record(
             conn,
             crate::audit::Event {
@@ -69,6 +81,7 @@ impl Actor<'_> {
                 action,
                 object,
                 outcome,
+                purpose,
             },
         )
     }

@@ -216,11 +216,12 @@ pub fn create(
             unmask_requests::created_at.eq(now),
         ))
         .execute(conn)?;
-    actor.audit(
+    actor.audit_for(
         conn,
         "unmask.request",
         &format!("unmask_request:{id}"),
         "ok",
+        Some(r.purpose.trim()),
     )?;
     get(conn, &id)?.ok_or(RetentionError::NotFound("unmask request"))
 }
@@ -350,11 +351,12 @@ pub fn read(
         .filter(|r| r.requester_id == actor.id)
         .ok_or(RetentionError::NotFound("unmask request"))?;
     if req.status != "approved" {
-        actor.audit(
+        actor.audit_for(
             conn,
             "unmask.read",
             &format!("unmask_request:{id}"),
             "denied",
+            Some(&req.purpose),
         )?;
         return Err(RetentionError::NoGrant(format!(
             "the request is {}; no clear data without an approved grant",
@@ -365,11 +367,12 @@ pub fn read(
     let mut out = Vec::new();
     for tid in &req.traveller_ids {
         let item = clear_fields(conn, &master, tid, &req.fields)?;
-        actor.audit(
+        actor.audit_for(
             conn,
             "unmask.read",
             &format!("unmask_request:{id}/traveller:{tid}"),
             "ok",
+            Some(&req.purpose),
         )?;
         out.push(item);
     }

@@ -4,6 +4,7 @@
 
 use diesel::prelude::*;
 
+use crate::auth::Scope;
 use crate::db::schema::{manual_hits, review_items, review_notes};
 use crate::db::{new_id, now_ms, DbConnection, DbError};
 
@@ -139,8 +140,17 @@ pub enum Outcome {
     Conflict,
 }
 
-/// Claims an item for `user`: exactly one of two concurrent claimers wins.
-pub fn claim(conn: &mut DbConnection, item_id: &str, user: &str) -> Result<Outcome, DbError> {
+/// Claims an item for `user`: exactly one of two concurrent claimers wins. An item outside the
+/// user's `scope` is `NotFound`, like one that does not exist.
+pub fn claim(
+    conn: &mut DbConnection,
+    item_id: &str,
+    user: &str,
+    scope: &Scope,
+) -> Result<Outcome, DbError> {
+    if !super::scope::visible(conn, item_id, scope)? {
+        return Ok(Outcome::NotFound);
+    }
     let n = diesel::update(
         review_items::table.filter(
             review_items::id
@@ -199,14 +209,18 @@ pub fn dispose(
 
 /// Closes an item as [`dispose`] does and, for a false match, silences the matched list
 /// entries for this person in later screenings (audited with `role`). The API and the pages both
-/// close items through here.
+/// close items through here. An item outside the user's `scope` is `NotFound`.
 pub fn close(
     conn: &mut DbConnection,
     item_id: &str,
     user: &str,
     role: &str,
     disposition: &str,
+    scope: &Scope,
 ) -> Result<Outcome, DbError> {
+    if !super::scope::visible(conn, item_id, scope)? {
+        return Ok(Outcome::NotFound);
+    }
     let out = dispose(conn, item_id, user, disposition)?;
     if out == Outcome::Done && disposition == "false_match" {
         crate::screening::suppress::record(conn, item_id, user, role)?;
@@ -241,13 +255,18 @@ pub fn assign(conn: &mut DbConnection, item_id: &str, assignee: &str) -> Result<
 }
 
 /// Reopens a closed item for `user` with a reason (kept as a `reopen` note that also records the
-/// disposition being set aside). The only way to change a closed item.
+/// disposition being set aside). The only way to change a closed item. An item outside the
+/// user's `scope` is `NotFound`.
 pub fn reopen(
     conn: &mut DbConnection,
     item_id: &str,
     user: &str,
     reason: &str,
+    scope: &Scope,
 ) -> Result<Outcome, DbError> {
+    if !super::scope::visible(conn, item_id, scope)? {
+        return Ok(Outcome::NotFound);
+    }
     crate::db::transaction(conn, |conn| {
         let was: Option<Option<String>> = review_items::table
             .filter(

@@ -6,3 +6,4 @@ pub mod lookouts;
 pub mod manual;
 pub mod notes;
 pub mod queue;
+pub mod scope;

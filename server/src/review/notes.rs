@@ -45,14 +45,19 @@ pub(super) fn insert(
     Ok(id)
 }
 
-/// Adds a general note to an open item (`Conflict` when it is closed). The status check and the insert share a transaction so
+/// Adds a general note to an open item (`Conflict` when it is closed, `NotFound` outside the
+/// author's `scope`). The status check and the insert share a transaction so
 /// a note cannot slip onto an item being closed.
 pub fn add(
     conn: &mut DbConnection,
     item_id: &str,
     author: &str,
     body: &str,
+    scope: &crate::auth::Scope,
 ) -> Result<(Outcome, Option<String>), DbError> {
+    if !super::scope::visible(conn, item_id, scope)? {
+        return Ok((Outcome::NotFound, None));
+    }
     Ok(crate::db::transaction(conn, |conn| {
         let status: Option<String> = review_items::table
             .filter(review_items::id.eq(item_id))

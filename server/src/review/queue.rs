@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::api::rfc3339;
+use crate::auth::Scope;
 use crate::db::schema::{flights, hits, manual_hits, review_items, rules, travellers, watchlists};
 use crate::db::{DbConnection, DbError};
 
@@ -155,7 +156,7 @@ type Row = (
 
 /// Applies a filter to a boxed queue query (the page and its count share it).
 macro_rules! filtered {
-    ($q:expr, $f:expr, $now:expr, $open_ms:expr, $window:expr, $sources:expr) => {{
+    ($q:expr, $f:expr, $now:expr, $open_ms:expr, $window:expr, $sources:expr, $scope:expr) => {{
         let (f, mut q) = ($f, $q);
         let (from, to): (Option<i64>, Option<i64>) = $window;
         if let Some(id) = &f.id {
@@ -212,9 +213,27 @@ macro_rules! filtered {
                     .or(review_items::traveller_id.eq_any(by_hand)),
             );
         }
+        // A caller in groups sees only items with a live hit (or a manual hit) in a category of
+        // one of their groups.
+        if let Some((sources, cats)) = $scope {
+            let (sources, cats): (Vec<String>, Vec<String>) = (sources, cats);
+            let by_hits = hits::table
+                .filter(hits::live.eq(true).and(hits::source_id.eq_any(sources)))
+                .select(hits::traveller_id);
+            let by_hand = manual_hits::table
+                .filter(lower(manual_hits::category).eq_any(cats))
+                .select(manual_hits::traveller_id);
+            q = q.filter(
+                review_items::traveller_id
+                    .eq_any(by_hits)
+                    .or(review_items::traveller_id.eq_any(by_hand)),
+            );
+        }
         q
     }};
 }
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 /// Soonest first: arrival for inbound flights, departure for outbound (unknown times last);
 /// then band, then score.
@@ -230,8 +249,9 @@ pub fn list(
     now: i64,
     open_ms: i64,
     f: &Filter,
+    scope: &Scope,
 ) -> Result<Vec<Item>, DbError> {
-    match page(conn, now, open_ms, f) {
+    match page(conn, now, open_ms, f, scope) {
         Ok(p) => Ok(p.items),
         Err(PageError::Filter(_)) => Ok(Vec::new()),
         Err(PageError::Db(d)) => Err(d),
@@ -254,12 +274,14 @@ impl From<diesel::result::Error> for PageError {
 }
 
 /// A page of the queue at `now`: by default open items of flights landing after
-/// `now - open_ms` (or with no known arrival), in countdown order.
+/// `now - open_ms` (or with no known arrival), in countdown order; only the items in the
+/// caller's `scope` (see `auth::groups`).
 pub fn page(
     conn: &mut DbConnection,
     now: i64,
     open_ms: i64,
     f: &Filter,
+    scope: &Scope,
 ) -> Result<Page, PageError> {
     let window = f.validate()?;
     let (limit, offset) = (f.limit.unwrap_or(500), f.offset.unwrap_or(0));
@@ -273,6 +295,18 @@ pub fn page(
             .map(|(id, _)| id.clone())
             .collect()
     };
+    let in_scope = || -> Option<(Vec<String>, Vec<String>)> {
+        let Scope::Categories(cats) = scope else {
+            return None;
+        };
+        let ids = list_cat
+            .iter()
+            .chain(rule_cat.iter())
+            .filter(|(_, cat)| scope.covers(cat))
+            .map(|(id, _)| id.clone())
+            .collect();
+        Some((ids, cats.clone()))
+    };
     let base = review_items::table
         .inner_join(travellers::table.on(travellers::id.eq(review_items::traveller_id)))
         .inner_join(flights::table.on(flights::id.eq(review_items::flight_id)));
@@ -282,7 +316,8 @@ pub fn page(
         now,
         open_ms,
         window,
-        sources()
+        sources(),
+        in_scope()
     )
     .first(conn)?;
     let q = base
@@ -314,7 +349,7 @@ pub fn page(
             ),
         ))
         .into_boxed();
-    let rows: Vec<Row> = filtered!(q, f, now, open_ms, window, sources())
+    let rows: Vec<Row> = filtered!(q, f, now, open_ms, window, sources(), in_scope())
         .order_by(diesel::dsl::sql::<diesel::sql_types::BigInt>(COUNTDOWN))
         .then_order_by(diesel::dsl::sql::<diesel::sql_types::Integer>(BAND_ORDER))
         .then_order_by(review_items::score.desc())
@@ -405,14 +440,14 @@ pub fn page(
     })
 }
 
-/// One item by id, whatever its status or flight.
-pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<Item>, PageError> {
+/// One item by id, whatever its status or flight; `None` also when it is outside `scope`.
+pub fn get(conn: &mut DbConnection, id: &str, scope: &Scope) -> Result<Option<Item>, PageError> {
     let f = Filter {
         id: Some(id.to_string()),
         limit: Some(1),
         ..Default::default()
     };
-    Ok(page(conn, 0, 0, &f)?.items.into_iter().next())
+    Ok(page(conn, 0, 0, &f, scope)?.items.into_iter().next())
 }
 
 /// The item of a traveller, if they have one.

@@ -89,6 +89,7 @@ pub fn record(
                 action: "suppression.create",
                 object: &format!("item:{item_id} entries:{added}"),
                 outcome: "ok",
+                purpose: None,
             },
         )?;
     }

@@ -17,6 +17,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(account::login_form))
         .route("/login", web::post().to(account::login_submit))
         .route("/logout", web::post().to(account::logout))
+        // no session: the first administrator, with the setup token
+        .route("/setup", web::get().to(account::setup_form))
+        .route("/setup", web::post().to(account::setup_submit))
         // REVIEWERS read; officers and admins act (any reviewer may note)
         .route("/queue", web::get().to(queue::queue))
         .route("/queue/{id}/claim", web::post().to(items::claim))
@@ -50,5 +53,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin", web::get().to(admin::admin))
         .route("/admin/users", web::post().to(admin::create))
         .route("/admin/users/{id}", web::post().to(admin::change))
+        .route("/admin/groups", web::post().to(admin::create_group))
+        .route("/admin/groups/{id}", web::post().to(admin::change_group))
         .route("/static/{file}", web::get().to(render::asset));
 }

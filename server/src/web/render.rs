@@ -55,6 +55,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../frontend/templates/links.html"),
     ),
     (
+        "setup.html",
+        include_str!("../../../frontend/templates/setup.html"),
+    ),
+    (
         "error.html",
         include_str!("../../../frontend/templates/error.html"),
     ),

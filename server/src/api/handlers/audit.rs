@@ -7,7 +7,7 @@ use crate::api::{ApiError, AppState, Caller, AUDITORS};
 use crate::audit;
 
 /// `GET /api/v1/audit` with filters (`actor`, `action` — a prefix when it ends in `.` —,
-/// `object`, `outcome`, `from`, `to`) and paging (`before`, `limit`): rows newest first, whether
+/// `object`, `outcome`, `purpose` — rows whose purpose contains it —, `from`, `to`) and paging (`before`, `limit`): rows newest first, whether
 /// the chain holds, and `next_before` for the next page. Reading the log is itself logged.
 pub async fn list(
     state: web::Data<AppState>,

@@ -31,6 +31,19 @@ pub fn record(
     object: &str,
     outcome: &str,
 ) -> Result<(), ApiError> {
+    record_read(conn, p, action, object, outcome, None)
+}
+
+/// Records one audit row for a principal's read of personal data, with the purpose the caller
+/// stated (`X-Purpose`), if any.
+pub fn record_read(
+    conn: &mut crate::db::DbConnection,
+    p: &Principal,
+    action: &str,
+    object: &str,
+    outcome: &str,
+    purpose: Option<&str>,
+) -> Result<(), ApiError> {
     audit::record(
         conn,
         Event {
@@ -39,6 +52,7 @@ pub fn record(
             action,
             object,
             outcome,
+            purpose,
         },
     )?;
     Ok(())
@@ -58,7 +72,7 @@ pub async fn login(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpR
     })))
 }
 
-fn policy(st: &AppState) -> LoginPolicy {
+pub(crate) fn policy(st: &AppState) -> LoginPolicy {
     let c = &st.config;
     LoginPolicy {
         token_ms: c.token_minutes * 60_000,
@@ -98,6 +112,7 @@ pub fn do_login(
                 } else {
                     "denied"
                 },
+                purpose: None,
             },
         )?,
     }

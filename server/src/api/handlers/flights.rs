@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::api::{ApiError, AppState, Caller, REVIEWERS};
+use crate::api::{ApiError, AppState, Caller, Purpose, REVIEWERS};
 use crate::audit::{self, Event};
 use crate::ingest::views;
 
@@ -34,6 +34,7 @@ pub async fn list(
 pub async fn travellers(
     state: web::Data<AppState>,
     caller: Caller,
+    purpose: Purpose,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let p = caller.require(REVIEWERS)?.clone();
@@ -51,6 +52,7 @@ pub async fn travellers(
                 action: "travellers.read",
                 object: &format!("flight:{id}"),
                 outcome: "ok",
+                purpose: purpose.as_deref(),
             },
         )?;
         Ok(list)
@@ -63,6 +65,7 @@ pub async fn travellers(
 pub async fn traveller(
     state: web::Data<AppState>,
     caller: Caller,
+    purpose: Purpose,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let p = caller.require(REVIEWERS)?.clone();
@@ -78,6 +81,7 @@ pub async fn traveller(
                 action: "traveller.read",
                 object: &format!("traveller:{id}"),
                 outcome: "ok",
+                purpose: purpose.as_deref(),
             },
         )?;
         Ok(t)

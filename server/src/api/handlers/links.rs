@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::api::{ApiError, AppState, Caller, REVIEWERS};
+use crate::api::{ApiError, AppState, Caller, Purpose, REVIEWERS};
 use crate::audit::{self, Event};
 use crate::links::graph;
 use crate::links::params::Params;
@@ -13,6 +13,7 @@ use crate::links::params::Params;
 pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,
+    purpose: Purpose,
     id: web::Path<String>,
     q: web::Query<Params>,
 ) -> Result<HttpResponse, ApiError> {
@@ -29,6 +30,7 @@ pub async fn get(
                 action: "traveller.links.read",
                 object: &format!("traveller:{id}"),
                 outcome: "ok",
+                purpose: purpose.as_deref(),
             },
         )?;
         Ok(g)

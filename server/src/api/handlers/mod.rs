@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod flights;
+pub mod groups;
 pub mod keys;
 pub mod links;
 pub mod lookouts;
@@ -10,6 +11,7 @@ pub mod messages;
 pub mod queue;
 pub mod retention;
 pub mod rules;
+pub mod setup;
 pub mod system;
 pub mod unmask;
 pub mod users;

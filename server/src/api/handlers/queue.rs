@@ -5,9 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::auth::{json_body, record};
-use crate::api::{ApiError, AppState, Caller, Code, REVIEWERS};
-use crate::auth::{Principal, Role};
+use super::auth::{json_body, record, record_read};
+use crate::api::{ApiError, AppState, Caller, Code, Purpose, REVIEWERS};
+use crate::auth::{groups, Principal, Role};
 use crate::review::items::{self, Outcome};
 use crate::review::{manual, notes, queue};
 
@@ -17,24 +17,28 @@ pub const ACTORS: &[Role] = &[Role::Officer, Role::Admin];
 const MAX_REASON_CHARS: usize = 2000;
 
 /// `GET /api/v1/queue` with filters (`flight`, `band`, `status`, `assignee`, `category`, `from`,
-/// `to`, `all`) and paging (`limit`, `offset`) → `{"items", "total", "offset", "limit"}`.
+/// `to`, `all`) and paging (`limit`, `offset`) → `{"items", "total", "offset", "limit"}`. A
+/// member of user groups sees only the items in his groups' categories.
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
+    purpose: Purpose,
     f: web::Query<queue::Filter>,
 ) -> Result<HttpResponse, ApiError> {
     let p = caller.require(REVIEWERS)?.clone();
     let mut f = f.into_inner();
     f.me = Some(p.user_id.clone());
     let page = crate::api::db(&state, move |conn, st| {
+        let scope = groups::scope(conn, &p.user_id, p.role)?;
         let page = queue::page(
             conn,
             crate::db::now_ms(),
             st.config.open_flight_hours * 3_600_000,
             &f,
+            &scope,
         )
         .map_err(page_error)?;
-        record(conn, &p, "queue.read", "queue", "ok")?;
+        record_read(conn, &p, "queue.read", "queue", "ok", purpose.as_deref())?;
         Ok(page)
     })
     .await?;
@@ -48,20 +52,23 @@ fn page_error(e: queue::PageError) -> ApiError {
     }
 }
 
-/// `GET /api/v1/queue/{id}`: the item with its notes.
+/// `GET /api/v1/queue/{id}`: the item with its notes (404 outside the caller's groups).
 pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,
+    purpose: Purpose,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let p = caller.require(REVIEWERS)?.clone();
     let id = id.into_inner();
     let (item, notes) = crate::api::db(&state, move |conn, _| {
-        let item = queue::get(conn, &id)
+        let scope = groups::scope(conn, &p.user_id, p.role)?;
+        let item = queue::get(conn, &id, &scope)
             .map_err(page_error)?
             .ok_or_else(|| ApiError::not_found("queue item"))?;
         let notes = notes::list(conn, &id)?;
-        record(conn, &p, "item.read", &format!("item:{id}"), "ok")?;
+        let object = format!("item:{id}");
+        record_read(conn, &p, "item.read", &object, "ok", purpose.as_deref())?;
         Ok((item, notes))
     })
     .await?;
@@ -79,7 +86,8 @@ pub async fn claim(
     let p = caller.require(ACTORS)?.clone();
     let id = id.into_inner();
     crate::api::db(&state, move |conn, _| {
-        let out = items::claim(conn, &id, &p.user_id)?;
+        let scope = groups::scope(conn, &p.user_id, p.role)?;
+        let out = items::claim(conn, &id, &p.user_id, &scope)?;
         finish(conn, &p, "item.claim", &format!("item:{id}"), out)
     })
     .await?;
@@ -112,7 +120,15 @@ pub async fn dispose(
     }
     let id = id.into_inner();
     crate::api::db(&state, move |conn, _| {
-        let out = items::close(conn, &id, &p.user_id, p.role.as_str(), &body.disposition)?;
+        let scope = groups::scope(conn, &p.user_id, p.role)?;
+        let out = items::close(
+            conn,
+            &id,
+            &p.user_id,
+            p.role.as_str(),
+            &body.disposition,
+            &scope,
+        )?;
         finish(
             conn,
             &p,
@@ -153,7 +169,8 @@ pub async fn list_notes(
     let p = caller.require(REVIEWERS)?.clone();
     let id = id.into_inner();
     let list = crate::api::db(&state, move |conn, _| {
-        if items::status(conn, &id)?.is_none() {
+        let scope = groups::scope(conn, &p.user_id, p.role)?;
+        if !crate::review::scope::visible(conn, &id, &scope)? {
             return Err(ApiError::not_found("queue item"));
         }
         let list = notes::list(conn, &id)?;
@@ -175,7 +192,8 @@ pub async fn add_note(
     let text = text(&body, "body", notes::MAX_NOTE_CHARS)?;
     let id = id.into_inner();
     let note = crate::api::db(&state, move |conn, _| {
-        let (out, note) = notes::add(conn, &id, &p.user_id, &text)?;
+        let scope = groups::scope(conn, &p.user_id, p.role)?;
+        let (out, note) = notes::add(conn, &id, &p.user_id, &text, &scope)?;
         let object = format!("item:{id} note:{}", note.as_deref().unwrap_or("-"));
         finish(conn, &p, "item.note", &object, out)?;
         Ok(note)
@@ -195,7 +213,8 @@ pub async fn reopen(
     let reason = text(&body, "reason", MAX_REASON_CHARS)?;
     let id = id.into_inner();
     crate::api::db(&state, move |conn, _| {
-        let out = items::reopen(conn, &id, &p.user_id, &reason)?;
+        let scope = groups::scope(conn, &p.user_id, p.role)?;
+        let out = items::reopen(conn, &id, &p.user_id, &reason, &scope)?;
         finish(conn, &p, "item.reopen", &format!("item:{id}"), out)
     })
     .await?;

@@ -43,7 +43,7 @@ fn view(u: &auth::UserView) -> serde_json::Value {
     v
 }
 
-/// `GET /api/v1/users/{id}`.
+/// `GET /api/v1/users/{id}`, with the user's groups (`[{"id", "name"}]`).
 pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,
@@ -51,13 +51,19 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let p = caller.require(ADMINS)?.clone();
     let id = id.into_inner();
-    let u = crate::api::db(&state, move |conn, _| {
+    let (u, groups) = crate::api::db(&state, move |conn, _| {
         let u = auth::get_user(conn, &id)?;
+        let groups = auth::groups::of_user(conn, &id)?;
         record(conn, &p, "user.read", &format!("user:{id}"), "ok")?;
-        Ok(u)
+        Ok((u, groups))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(&u)))
+    let mut v = view(&u);
+    v["groups"] = groups
+        .into_iter()
+        .map(|(id, name)| serde_json::json!({ "id": id, "name": name }))
+        .collect();
+    Ok(HttpResponse::Ok().json(v))
 }
 
 /// `POST /api/v1/users` → `201 {"id"}`; a weak password → `422 weak_password`.

@@ -46,6 +46,7 @@ fn changed(
             action,
             object,
             outcome: "ok",
+            purpose: None,
         },
     )?;
     jobs::rescreen_open(conn, st.config.open_flight_hours * 3_600_000)?;

@@ -84,3 +84,43 @@ pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> HttpRespons
         .insert_header((header::LOCATION, "/login"))
         .finish()
 }
+
+/// `GET /setup`: the first-admin form while no administrator exists.
+pub async fn setup_form(state: web::Data<AppState>) -> HttpResponse {
+    let done = crate::api::db(&state, |conn, _| Ok(auth::setup::admin_exists(conn)?))
+        .await
+        .unwrap_or(true);
+    page("setup.html", context! { done })
+}
+
+/// The setup form.
+#[derive(Deserialize)]
+pub struct SetupForm {
+    token: String,
+    username: String,
+    password: String,
+}
+
+/// `POST /setup`: creates the first administrator with the setup token, as the API does.
+pub async fn setup_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<SetupForm>,
+) -> HttpResponse {
+    if !same_origin(&req) {
+        return HttpResponse::Forbidden().body("cross-site form post refused");
+    }
+    let SetupForm {
+        token,
+        username,
+        password,
+    } = form.into_inner();
+    let result = crate::api::db(&state, move |conn, st| {
+        crate::api::handlers_setup(conn, st, &token, username.trim(), &password)
+    })
+    .await;
+    match result {
+        Ok(_) => page("setup.html", context! { done => true }),
+        Err(e) => page_with_status(e.status, "setup.html", context! { error => e.message }),
+    }
+}

@@ -1,5 +1,6 @@
 //! Users and settings for administrators: list accounts, create one (the password policy
-//! applies and its refusal is shown on the form), disable, enable, unlock.
+//! applies and its refusal is shown on the form), disable, enable, unlock; user groups (create,
+//! set members, delete).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -34,14 +35,31 @@ async fn render(
     let p2 = p.clone();
     let r = crate::api::db(state, move |conn, _| {
         let users = auth::list_users(conn)?;
+        let groups = auth::groups::list(conn)?;
         audit(conn, &p2, "users.read", "users", "ok")?;
-        Ok(users)
+        Ok((users, groups))
     })
     .await;
-    let users = match r {
+    let (users, groups) = match r {
         Ok(u) => u,
         Err(e) => return failure(p, e),
     };
+    let name_of = |id: &String| {
+        users
+            .iter()
+            .find(|u| &u.id == id)
+            .map(|u| u.username.clone())
+            .unwrap_or_else(|| id.clone())
+    };
+    let groups: Vec<minijinja::Value> = groups
+        .iter()
+        .map(|g| {
+            context! {
+                id => g.id, name => g.name, categories => g.categories.join(", "),
+                members => g.members.iter().map(name_of).collect::<Vec<_>>().join(", "),
+            }
+        })
+        .collect();
     let users: Vec<minijinja::Value> = users
         .iter()
         .map(|u| {
@@ -72,7 +90,7 @@ async fn render(
         "admin.html",
         context! {
             user => user_ctx(p), active => "admin", flash => flash, error => error,
-            typed => typed, users => users, settings => settings,
+            typed => typed, users => users, settings => settings, groups => groups,
             roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
         },
     )
@@ -218,6 +236,95 @@ pub async fn change(
     .await;
     match r {
         Ok(()) => redirect("/admin?m=user_changed"),
+        Err(e) => failure(&p, e),
+    }
+}
+
+/// The create-group form: categories comma-separated.
+#[derive(Deserialize)]
+pub struct NewGroupForm {
+    name: String,
+    categories: String,
+}
+
+fn split(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `POST /admin/groups`.
+pub async fn create_group(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<NewGroupForm>,
+) -> HttpResponse {
+    let p = match form_session(&req, &state, ADMINS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let f = form.into_inner();
+    let p2 = p.clone();
+    let r = crate::api::db(&state, move |conn, _| {
+        let g = auth::groups::create(conn, &f.name, &split(&f.categories))?;
+        audit(conn, &p2, "group.create", &format!("group:{}", g.id), "ok")?;
+        Ok(())
+    })
+    .await;
+    match r {
+        Ok(()) => redirect("/admin?m=group_created"),
+        Err(e) if e.status.is_client_error() => redirect("/admin?m=group_refused"),
+        Err(e) => failure(&p, e),
+    }
+}
+
+/// The group buttons: `members` (usernames, comma-separated, replace the members) or `delete`.
+#[derive(Deserialize)]
+pub struct GroupForm {
+    action: String,
+    #[serde(default)]
+    members: String,
+}
+
+/// `POST /admin/groups/{id}`.
+pub async fn change_group(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<GroupForm>,
+) -> HttpResponse {
+    let p = match form_session(&req, &state, ADMINS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (id, f, p2) = (id.into_inner(), form.into_inner(), p.clone());
+    let r = crate::api::db(&state, move |conn, _| match f.action.as_str() {
+        "delete" => {
+            auth::groups::delete(conn, &id)?;
+            audit(conn, &p2, "group.delete", &format!("group:{id}"), "ok")?;
+            Ok("group_deleted")
+        }
+        "members" => {
+            let users = auth::list_users(conn)?;
+            let mut ids = Vec::new();
+            for name in split(&f.members) {
+                match users.iter().find(|u| u.username == name) {
+                    Some(u) => ids.push(u.id.clone()),
+                    None => return Ok("group_refused"),
+                }
+            }
+            let g = auth::groups::set_members(conn, &id, &ids)?;
+            let object = format!("group:{id} users:{}", g.members.join(","));
+            audit(conn, &p2, "group.members", &object, "ok")?;
+            Ok("group_changed")
+        }
+        _ => Err(ApiError::bad_request("unknown group action")),
+    })
+    .await;
+    match r {
+        Ok(flash) => redirect(&format!("/admin?m={flash}")),
         Err(e) => failure(&p, e),
     }
 }

@@ -15,6 +15,7 @@ use crate::web::times::at_airport;
 fn load_by_hour(
     conn: &mut crate::db::DbConnection,
     now: i64,
+    scope: &crate::auth::Scope,
 ) -> Result<minijinja::Value, ApiError> {
     let start = chart::hour_start(now);
     let f = queue::Filter {
@@ -23,7 +24,7 @@ fn load_by_hour(
         limit: Some(5000),
         ..Default::default()
     };
-    let items = queue::list(conn, now, 0, &f)?;
+    let items = queue::list(conn, now, 0, &f, scope)?;
     let due = items.iter().filter_map(|i| {
         let t = if i.direction == "outbound" {
             &i.etd
@@ -44,11 +45,14 @@ pub async fn flights(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         Ok(p) => p,
         Err(r) => return r,
     };
-    let r = crate::api::db(&state, |conn, st| {
+    let (user, role) = (p.user_id.clone(), p.role);
+    let r = crate::api::db(&state, move |conn, st| {
         let now = crate::db::now_ms();
         let since = now - st.config.open_flight_hours * 3_600_000;
         let flights = views::flights(conn, Some(since), 500)?;
-        Ok((flights, load_by_hour(conn, now)?))
+        // The chart counts the items this user would see in the queue.
+        let scope = crate::auth::groups::scope(conn, &user, role)?;
+        Ok((flights, load_by_hour(conn, now, &scope)?))
     })
     .await;
     match r {

@@ -75,7 +75,8 @@ pub async fn claim(
     };
     let (id, p2) = (id.into_inner(), p.clone());
     let r = crate::api::db(&state, move |conn, _| {
-        let out = items::claim(conn, &id, &p2.user_id)?;
+        let scope = crate::auth::groups::scope(conn, &p2.user_id, p2.role)?;
+        let out = items::claim(conn, &id, &p2.user_id, &scope)?;
         settle(
             conn,
             &p2,
@@ -111,7 +112,8 @@ pub async fn dispose(
     }
     let (id, p2) = (id.into_inner(), p.clone());
     let r = crate::api::db(&state, move |conn, _| {
-        let out = items::close(conn, &id, &p2.user_id, p2.role.as_str(), &d)?;
+        let scope = crate::auth::groups::scope(conn, &p2.user_id, p2.role)?;
+        let out = items::close(conn, &id, &p2.user_id, p2.role.as_str(), &d, &scope)?;
         let object = format!("item:{id} disposition:{d}");
         settle(conn, &p2, "item.dispose", &id, &object, out, "closed")
     })
@@ -138,7 +140,8 @@ pub async fn add_note(
     };
     let (id, p2) = (id.into_inner(), p.clone());
     let r = crate::api::db(&state, move |conn, _| {
-        let (out, note) = notes::add(conn, &id, &p2.user_id, &body)?;
+        let scope = crate::auth::groups::scope(conn, &p2.user_id, p2.role)?;
+        let (out, note) = notes::add(conn, &id, &p2.user_id, &body, &scope)?;
         let object = format!("item:{id} note:{}", note.as_deref().unwrap_or("-"));
         settle(conn, &p2, "item.note", &id, &object, out, "noted")
     })
@@ -165,7 +168,8 @@ pub async fn reopen(
     };
     let (id, p2) = (id.into_inner(), p.clone());
     let r = crate::api::db(&state, move |conn, _| {
-        let out = items::reopen(conn, &id, &p2.user_id, &reason)?;
+        let scope = crate::auth::groups::scope(conn, &p2.user_id, p2.role)?;
+        let out = items::reopen(conn, &id, &p2.user_id, &reason, &scope)?;
         settle(
             conn,
             &p2,

@@ -157,6 +157,7 @@ pub(super) fn audit(
             action,
             object,
             outcome,
+            purpose: None,
         },
     )?;
     Ok(())
@@ -202,6 +203,13 @@ pub(super) fn flash(code: &str) -> Option<(&'static str, &'static str)> {
         ),
         "user_created" => ("ok", "The account is created."),
         "user_changed" => ("ok", "The account is changed."),
+        "group_created" => ("ok", "The group is created."),
+        "group_changed" => ("ok", "The group's members are set."),
+        "group_deleted" => ("ok", "The group is deleted."),
+        "group_refused" => (
+            "error",
+            "Nothing was saved: a group needs a unique name and at least one category, and members must be existing usernames.",
+        ),
         "self_disable" => (
             "error",
             "An administrator cannot disable their own account.",

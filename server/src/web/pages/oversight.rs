@@ -185,6 +185,7 @@ pub async fn audit(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
                     "Action",
                     "Object",
                     "Outcome",
+                    "Purpose",
                 ],
                 rows.into_iter()
                     .map(|r| {
@@ -196,6 +197,7 @@ pub async fn audit(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
                             r.action,
                             r.object,
                             r.outcome,
+                            r.purpose.unwrap_or_default(),
                         ]
                     })
                     .collect(),

@@ -85,7 +85,8 @@ pub async fn queue(
     let p2 = p.clone();
     let r = crate::api::db(&state, move |conn, st| {
         let open_ms = st.config.open_flight_hours * 3_600_000;
-        let found = match queue::page(conn, crate::db::now_ms(), open_ms, &f) {
+        let scope = crate::auth::groups::scope(conn, &p2.user_id, p2.role)?;
+        let found = match queue::page(conn, crate::db::now_ms(), open_ms, &f, &scope) {
             Ok(found) => Ok(found),
             Err(queue::PageError::Filter(e)) => Err(e.to_string()),
             Err(queue::PageError::Db(d)) => return Err(ApiError::from(d)),

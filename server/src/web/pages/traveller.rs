@@ -51,8 +51,10 @@ pub async fn traveller(
             .next()
             .ok_or_else(|| ApiError::not_found("traveller"))?;
         let flight = views::flight(conn, &t.flight_id)?;
+        // An item outside the user's groups does not show (nor its notes, nor its actions).
+        let scope = crate::auth::groups::scope(conn, &p2.user_id, p2.role)?;
         let item = match queue::item_of_traveller(conn, &id)? {
-            Some(item_id) => queue::get(conn, &item_id).map_err(|e| match e {
+            Some(item_id) => queue::get(conn, &item_id, &scope).map_err(|e| match e {
                 queue::PageError::Db(d) => ApiError::from(d),
                 queue::PageError::Filter(f) => ApiError::internal(f),
             })?,

@@ -1,0 +1,56 @@
+//! Which review items a user may see: those with a hit in a category of one of his groups
+//! (see `auth::groups`). Item actions (claim, disposition, notes, reopen), item reads and
+//! notifications all ask here; the queue applies the same rule in its query.
+
+use diesel::prelude::*;
+
+use crate::auth::Scope;
+use crate::db::schema::{hits, manual_hits, review_items, rules, watchlists};
+use crate::db::{DbConnection, DbError};
+
+/// Whether the item `id` exists and is in `scope`: its traveller has a live hit of a list or
+/// rule, or a manual hit, in one of the scope's categories.
+pub fn visible(conn: &mut DbConnection, id: &str, scope: &Scope) -> Result<bool, DbError> {
+    let traveller: Option<String> = review_items::table
+        .filter(review_items::id.eq(id))
+        .select(review_items::traveller_id)
+        .first(conn)
+        .optional()?;
+    let Some(traveller) = traveller else {
+        return Ok(false);
+    };
+    if *scope == Scope::All {
+        return Ok(true);
+    }
+    Ok(categories_of_traveller(conn, &traveller)?
+        .iter()
+        .any(|c| scope.covers(c)))
+}
+
+/// The categories of a traveller's live hits (of the list or rule behind each) and manual hits.
+pub fn categories_of_traveller(
+    conn: &mut DbConnection,
+    traveller_id: &str,
+) -> Result<Vec<String>, DbError> {
+    let sources: Vec<String> = hits::table
+        .filter(hits::traveller_id.eq(traveller_id).and(hits::live.eq(true)))
+        .select(hits::source_id)
+        .load(conn)?;
+    let mut cats: Vec<String> = watchlists::table
+        .filter(watchlists::id.eq_any(&sources))
+        .select(watchlists::category)
+        .load(conn)?;
+    cats.extend(
+        rules::table
+            .filter(rules::id.eq_any(&sources))
+            .select(rules::category)
+            .load::<String>(conn)?,
+    );
+    cats.extend(
+        manual_hits::table
+            .filter(manual_hits::traveller_id.eq(traveller_id))
+            .select(manual_hits::category)
+            .load::<String>(conn)?,
+    );
+    Ok(cats)
+}

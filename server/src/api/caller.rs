@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use super::{ApiError, AppState};
 use crate::auth::{self, Principal, Role};
@@ -40,22 +40,31 @@ pub fn token_of(req: &HttpRequest) -> Option<String> {
     bearer.or_else(|| req.cookie(CALLER_COOKIE).map(|c| c.value().to_string()))
 }
 
+/// The caller of a request from its token, checked against its live session: 401
+/// `unauthorized` without a token or with one that is not good.
+pub async fn resolve(req: &HttpRequest) -> Result<Principal, ApiError> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let token = token_of(req);
+    let (Some(state), Some(token)) = (state, token) else {
+        return Err(ApiError::unauthorized());
+    };
+    crate::api::db(&state, move |conn, st| {
+        auth::authenticate(conn, &st.keys, &token).map_err(ApiError::from)
+    })
+    .await
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = token_of(req);
-        Box::pin(async move {
-            let (Some(state), Some(token)) = (state, token) else {
-                return Err(ApiError::unauthorized());
-            };
-            let p = crate::api::db(&state, move |conn, st| {
-                auth::authenticate(conn, &st.keys, &token).map_err(ApiError::from)
-            })
-            .await?;
-            Ok(Caller(p))
-        })
+        // The route table's role check already found the caller: no second look-up.
+        if let Some(p) = req.extensions().get::<Principal>() {
+            let p = p.clone();
+            return Box::pin(async move { Ok(Caller(p)) });
+        }
+        let req = req.clone();
+        Box::pin(async move { resolve(&req).await.map(Caller) })
     }
 }

@@ -8,7 +8,7 @@ use crate::audit::{self, Event};
 use crate::auth::{self, LoginPolicy, Principal, Role};
 
 /// Login body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginBody {
     username: String,
     password: String,
@@ -145,7 +145,7 @@ pub async fn me(caller: Caller) -> HttpResponse {
 }
 
 /// What a person may change about themselves.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MyChange {
     email: Option<String>,
@@ -182,7 +182,7 @@ pub async fn update_me(
 }
 
 /// Body of a password change.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct PasswordBody {
     current: String,
     new: String,

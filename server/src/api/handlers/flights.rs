@@ -7,10 +7,11 @@ use crate::audit::{self, Event};
 use crate::ingest::views;
 
 /// Query of `GET /api/v1/flights`.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
 pub struct FlightQuery {
     /// Include flights that landed long ago.
     #[serde(default)]
+    #[param(required = false)]
     all: bool,
 }
 

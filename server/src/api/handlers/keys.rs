@@ -10,11 +10,12 @@ use crate::auth::keys;
 use crate::notify::{self, Kind};
 
 /// Body of `POST /api/v1/users/{id}/keys`.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueBody {
     /// What the key is for, e.g. "production feed".
     #[serde(default)]
+    #[schema(required = false)]
     label: String,
 }
 

@@ -11,7 +11,7 @@ use crate::api::{ApiError, AppState, Caller, Code, REVIEWERS};
 use crate::review::lookouts::{self, Change, Status};
 
 /// Body of `POST /api/v1/lookouts`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewLookout {
     traveller_id: String,
     reason: String,
@@ -64,8 +64,9 @@ pub async fn create(
 }
 
 /// Query of `GET /api/v1/lookouts`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
+    /// One status; default every status but inactive.
     status: Option<String>,
 }
 
@@ -92,8 +93,10 @@ pub async fn list(
 }
 
 /// Body of a status change.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct StatusBody {
+    /// active, enroute, encountered, missed, did_not_board, referred, positive, negative or
+    /// inactive.
     status: String,
 }
 

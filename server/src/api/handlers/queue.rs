@@ -87,8 +87,9 @@ pub async fn claim(
 }
 
 /// Body of a disposition.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct DispositionBody {
+    #[schema(value_type = crate::api::schemas::Disposition)]
     disposition: String,
 }
 
@@ -126,8 +127,9 @@ pub async fn dispose(
 }
 
 /// Body of a note, a reopen or a manual hit.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct TextBody {
+    /// The text (`reason` is accepted as another name for it).
     #[serde(alias = "reason")]
     body: String,
 }
@@ -203,7 +205,7 @@ pub async fn reopen(
 }
 
 /// Body of an assignment.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct AssignBody {
     user_id: String,
 }
@@ -243,11 +245,13 @@ pub async fn assign(
 }
 
 /// Body of a manual hit.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ManualBody {
     category: String,
     reason: String,
+    /// `high`, `medium` (default) or `low`.
     #[serde(default = "default_band")]
+    #[schema(required = false)]
     band: String,
 }
 

@@ -48,11 +48,12 @@ pub async fn put_policy(
 }
 
 /// Body of `POST /api/v1/retention/run`.
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RunBody {
     /// Report what would change without changing it.
     #[serde(default)]
+    #[schema(required = false)]
     dry_run: bool,
 }
 

@@ -118,8 +118,9 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[derive(Deserialize)]
-struct StateBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct StateBody {
+    #[schema(value_type = crate::api::schemas::RuleState)]
     state: String,
 }
 
@@ -239,12 +240,13 @@ pub async fn versions(
     Ok(HttpResponse::Ok().json(json!({ "versions": all })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TestBody {
+pub struct TestBody {
     traveller_id: String,
     version: Option<i32>,
     /// For `POST /rules/test`: the rule body not yet saved.
+    #[schema(value_type = Option<crate::api::schemas::Rule>)]
     rule: Option<Value>,
 }
 
@@ -314,13 +316,22 @@ async fn run_test(
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct BacktestBody {
+pub struct BacktestBody {
+    /// First departure date, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     from: Option<String>,
+    /// Last departure date, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     to: Option<String>,
+    /// A stored version (default: the current one).
     version: Option<i32>,
+    /// `/rules/backtest`: the unsaved rule.
+    #[schema(value_type = Option<crate::api::schemas::Rule>)]
     rule: Option<Value>,
+    /// `/rules/backtest`: a bare condition instead of a rule.
+    #[schema(value_type = Option<Object>)]
     condition: Option<Value>,
 }
 
@@ -436,10 +447,11 @@ pub async fn suggestion(
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AcceptBody {
+pub struct AcceptBody {
     /// The suggested weight the admin saw; refused with 409 if the suggestion has moved.
+    #[schema(minimum = 0, maximum = 100)]
     weight: Option<u8>,
 }
 
@@ -478,11 +490,13 @@ pub async fn accept(
 }
 
 /// The report's range.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct ReportQuery {
     /// First departure date, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Last departure date, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub to: Option<String>,
 }
 

@@ -12,15 +12,18 @@ use crate::notify::{self, Kind};
 pub const ADMINS: &[Role] = &[Role::Admin];
 
 /// Body of `POST /api/v1/users`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserBody {
     username: String,
     password: String,
+    /// One of the roles of DESIGN.md.
     role: String,
+    /// The carrier an airline account speaks for (airline only).
     carrier: Option<String>,
     email: Option<String>,
     #[serde(default)]
+    #[schema(required = false)]
     notify_high_hits: bool,
 }
 

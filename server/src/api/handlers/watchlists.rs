@@ -22,12 +22,14 @@ pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResp
 }
 
 /// Query of an import.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct ImportQuery {
     /// `csv` or `json` (OFAC folders are imported with the CLI).
+    #[param(value_type = crate::api::schemas::ImportFormat, inline)]
     format: String,
     /// Import nothing if any row fails.
     #[serde(default)]
+    #[param(required = false)]
     strict: bool,
 }
 
@@ -125,10 +127,13 @@ fn import_error(e: lists::ImportError) -> ApiError {
 }
 
 /// Paging of entries.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct Page {
+    /// Entries to skip.
     #[serde(default)]
+    #[param(required = false)]
     offset: i64,
+    /// Page size (default 100).
     limit: Option<i64>,
 }
 
@@ -151,11 +156,13 @@ pub async fn entries(
 }
 
 /// Body of a settings change.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
+    /// Match threshold in [0, 1].
     threshold: Option<f64>,
     category: Option<String>,
+    #[schema(value_type = Option<crate::api::schemas::Severity>)]
     severity: Option<String>,
 }
 
@@ -219,14 +226,16 @@ pub async fn update(
 }
 
 /// Body of an entry edit.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntryEdit {
     /// Entries to add, in the JSON import shape.
     #[serde(default)]
+    #[schema(value_type = Vec<Object>, required = false)]
     add: Vec<serde_json::Value>,
     /// Ids of entries to remove.
     #[serde(default)]
+    #[schema(required = false)]
     remove: Vec<String>,
 }
 

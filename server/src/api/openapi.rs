@@ -161,6 +161,10 @@ fn operation(e: &Endpoint) -> utoipa::openapi::path::Operation {
         .iter()
         .map(|(s, d)| (*s, d.unwrap_or("error")))
         .collect();
+    // A query or a body that does not parse is 400 on every route.
+    if !e.doc.params.is_empty() || e.doc.body.is_some() {
+        errors.push((400, "error"));
+    }
     match e.access {
         Access::Public => {}
         Access::SignedIn => errors.push((401, "no, or no valid, credentials")),

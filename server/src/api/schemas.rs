@@ -153,7 +153,8 @@ pub struct UserChange {
     email: Option<String>,
     notify_high_hits: Option<bool>,
     /// Lifts a lockout at once.
-    unlock: Option<bool>,
+    #[schema(required = false)]
+    unlock: bool,
 }
 
 /// `POST /rules/test`.
@@ -256,4 +257,41 @@ pub enum Disposition {
 pub enum ImportFormat {
     Csv,
     Json,
+}
+
+/// A risk band.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Band {
+    High,
+    Medium,
+    Low,
+}
+
+/// A lookout's status.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum LookoutStatus {
+    Active,
+    Enroute,
+    Encountered,
+    Missed,
+    DidNotBoard,
+    Referred,
+    Positive,
+    Negative,
+    Inactive,
+}
+
+/// A role (DESIGN.md; the list is closed).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum RoleName {
+    Airline,
+    Officer,
+    Analyst,
+    Admin,
+    Dpo,
+    Approver,
+    Auditor,
 }

@@ -9,7 +9,7 @@ use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, FromRequest, Handler, HttpMessage, Responder, Route};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::request_body::RequestBodyBuilder;
-use utoipa::openapi::schema::{Object, Schema, Type};
+use utoipa::openapi::schema::{Object, ObjectBuilder, Schema, Type};
 use utoipa::openapi::{Content, RefOr, Required};
 use utoipa::{IntoParams, ToSchema};
 
@@ -205,6 +205,48 @@ impl Endpoint {
                 .required(Required::False)
                 .description(Some(description))
                 .schema(Some(Object::with_type(ty)))
+                .build(),
+        );
+        self
+    }
+    /// One optional integer query parameter within `min..=max`.
+    pub fn int_param(
+        mut self,
+        name: &'static str,
+        min: i64,
+        max: Option<i64>,
+        description: &'static str,
+    ) -> Self {
+        let mut schema = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(min as f64));
+        if let Some(max) = max {
+            schema = schema.maximum(Some(max as f64));
+        }
+        self.doc.params.push(
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(description))
+                .schema(Some(schema.build()))
+                .build(),
+        );
+        self
+    }
+    /// One optional query parameter of the named enum type `T` (inlined).
+    pub fn enum_param<T: ToSchema>(
+        mut self,
+        name: &'static str,
+        description: &'static str,
+    ) -> Self {
+        self.doc.params.push(
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(description))
+                .schema(Some(T::schema()))
                 .build(),
         );
         self

@@ -14,6 +14,7 @@ use crate::review::lookouts::{self, Change, Status};
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewLookout {
     traveller_id: String,
+    #[schema(min_length = 1, max_length = 2000)]
     reason: String,
 }
 
@@ -67,6 +68,7 @@ pub async fn create(
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
     /// One status; default every status but inactive.
+    #[param(value_type = Option<crate::api::schemas::LookoutStatus>, inline)]
     status: Option<String>,
 }
 
@@ -97,6 +99,7 @@ pub async fn list(
 pub struct StatusBody {
     /// active, enroute, encountered, missed, did_not_board, referred, positive, negative or
     /// inactive.
+    #[schema(value_type = crate::api::schemas::LookoutStatus)]
     status: String,
 }
 

@@ -129,8 +129,10 @@ pub async fn dispose(
 /// Body of a note, a reopen or a manual hit.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct TextBody {
-    /// The text (`reason` is accepted as another name for it).
+    /// The text (`reason` is accepted as another name for it): a note up to 4000 characters,
+    /// a reason up to 2000.
     #[serde(alias = "reason")]
+    #[schema(min_length = 1, max_length = 4000)]
     body: String,
 }
 
@@ -247,11 +249,13 @@ pub async fn assign(
 /// Body of a manual hit.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ManualBody {
+    #[schema(min_length = 1, max_length = 80)]
     category: String,
+    #[schema(min_length = 1, max_length = 2000)]
     reason: String,
     /// `high`, `medium` (default) or `low`.
     #[serde(default = "default_band")]
-    #[schema(required = false)]
+    #[schema(required = false, value_type = crate::api::schemas::Band)]
     band: String,
 }
 

@@ -16,8 +16,10 @@ pub const ADMINS: &[Role] = &[Role::Admin];
 #[serde(deny_unknown_fields)]
 pub struct NewUserBody {
     username: String,
+    /// At least 12 characters, not containing the username, not a common password.
+    #[schema(min_length = 12)]
     password: String,
-    /// One of the roles of DESIGN.md.
+    #[schema(value_type = crate::api::schemas::RoleName)]
     role: String,
     /// The carrier an airline account speaks for (airline only).
     carrier: Option<String>,

@@ -159,7 +159,8 @@ pub async fn entries(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
-    /// Match threshold in [0, 1].
+    /// Match threshold in (0, 1].
+    #[schema(exclusive_minimum = 0.0, maximum = 1.0)]
     threshold: Option<f64>,
     category: Option<String>,
     #[schema(value_type = Option<crate::api::schemas::Severity>)]

@@ -81,8 +81,9 @@ function render(doc) {
       const ul = el("ul");
       for (const [code, r] of Object.entries(op.responses)) {
         const c = r.content && r.content["application/json"];
-        ul.append(el("li", code + " " + (r.description || "") +
-          (c ? " — " + schemaText(doc, c.schema, 1) : "")));
+        // Errors all share the Error body: name it rather than spell it out each time.
+        const shape = !c ? "" : code >= "400" ? " — Error" : " — " + schemaText(doc, c.schema, 1);
+        ul.append(el("li", code + " " + (r.description || "") + shape));
       }
       d.append(el("h3", "Responses"), ul);
       section.append(d);

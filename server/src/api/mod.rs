@@ -441,7 +441,8 @@ pub fn endpoints() -> Vec<Endpoint> {
             .summary("Change one's own password; other sessions end")
             .json::<auth::PasswordBody>()
             .ok(204, "changed")
-            .errors(&[400, 422]),
+            .errors(&[400, 422])
+            .error(403, "an API key has no password to change"),
         ep(Patch, "/api/v1/auth/me", Roles(STAFF), auth::update_me)
             .tag("auth")
             .summary("Set one's own e-mail and high-band subscription")

@@ -6,13 +6,11 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::auth::{json_body, record};
-use crate::api::{ApiError, AppState, Caller, Code, REVIEWERS};
-use crate::auth::{Principal, Role};
+use crate::api::{ApiError, AppState, Caller, Code};
+use crate::auth::Principal;
 use crate::review::items::{self, Outcome};
 use crate::review::{manual, notes, queue};
 
-/// Who acts on items: claims, disposes, reopens, flags by hand.
-pub const ACTORS: &[Role] = &[Role::Officer, Role::Admin];
 /// Longest reason accepted (reopen, manual hit), in characters.
 const MAX_REASON_CHARS: usize = 2000;
 
@@ -23,7 +21,7 @@ pub async fn list(
     caller: Caller,
     f: web::Query<queue::Filter>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(REVIEWERS)?.clone();
+    let p = caller.0;
     let mut f = f.into_inner();
     f.me = Some(p.user_id.clone());
     let page = crate::api::db(&state, move |conn, st| {
@@ -54,7 +52,7 @@ pub async fn get(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(REVIEWERS)?.clone();
+    let p = caller.0;
     let id = id.into_inner();
     let (item, notes) = crate::api::db(&state, move |conn, _| {
         let item = queue::get(conn, &id)
@@ -76,7 +74,7 @@ pub async fn claim(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ACTORS)?.clone();
+    let p = caller.0;
     let id = id.into_inner();
     crate::api::db(&state, move |conn, _| {
         let out = items::claim(conn, &id, &p.user_id)?;
@@ -100,7 +98,7 @@ pub async fn dispose(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ACTORS)?.clone();
+    let p = caller.0;
     let body: DispositionBody = json_body(&body, "{\"disposition\": …}")?;
     if !items::DISPOSITIONS.contains(&body.disposition.as_str()) {
         return Err(ApiError::unprocessable(
@@ -154,7 +152,7 @@ pub async fn list_notes(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(REVIEWERS)?.clone();
+    let p = caller.0;
     let id = id.into_inner();
     let list = crate::api::db(&state, move |conn, _| {
         if items::status(conn, &id)?.is_none() {
@@ -175,7 +173,7 @@ pub async fn add_note(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(REVIEWERS)?.clone();
+    let p = caller.0;
     let text = text(&body, "body", notes::MAX_NOTE_CHARS)?;
     let id = id.into_inner();
     let note = crate::api::db(&state, move |conn, _| {
@@ -195,7 +193,7 @@ pub async fn reopen(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ACTORS)?.clone();
+    let p = caller.0;
     let reason = text(&body, "reason", MAX_REASON_CHARS)?;
     let id = id.into_inner();
     crate::api::db(&state, move |conn, _| {
@@ -220,7 +218,7 @@ pub async fn assign(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(&[Role::Admin])?.clone();
+    let p = caller.0;
     let b: AssignBody = json_body(&body, "{\"user_id\": …}")?;
     let assignee = b.user_id.clone();
     let id = id.into_inner();
@@ -271,7 +269,7 @@ pub async fn manual_hit(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ACTORS)?.clone();
+    let p = caller.0;
     let b: ManualBody = json_body(
         &body,
         "{\"category\": …, \"reason\": …, \"band\": \"medium\"|\"high\"}",

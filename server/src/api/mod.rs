@@ -14,26 +14,29 @@
 //! segment must win over `{id}`, e.g. `/rules/fields` before `/rules/{id}`):
 //!
 //! ```ignore
-//! ep(Get, "/api/v1/groups/{id}", Access::Roles(ADMIN), groups::get)
+//! ep(Get, "/api/v1/groups/{id}", Roles(ADMIN), groups::get)
 //!     .tag("groups")
 //!     .summary("One user group")
-//!     .ok(200, "the group")
+//!     .ok_json::<groups::GroupView>(200, "the group")
 //!     .errors(&[404]),
 //! ```
 //!
-//! - `Access::Public` (no credentials), `Access::SignedIn` (any role), or
-//!   `Access::Roles(LIST)` with a list below (or a new `const` one).
+//! - Access: `Public` (no credentials), `SignedIn` (any role), or `Roles(LIST)` with a list
+//!   below (or a new `const` one, or `&[Role::Dpo]`).
 //! - Doc: `.summary` (required), `.about` (longer text), `.query::<T>()` for a query type that
-//!   derives `utoipa::IntoParams`, `.param(..)` for one query parameter, `.json::<T>()` for a
-//!   JSON body type that derives `utoipa::ToSchema`, `.raw(content_type, schema)` for other
-//!   bodies, `.ok(status, text)` / `.ok_json::<T>(status, text)`, `.errors(&[400, 404, ..])` for
-//!   what the handler itself answers (401/403 follow from the access). `{name}` path parameters
-//!   are documented from the path.
-//! - The handler needs no role check of its own; it may keep finer ones (a carrier sees only its
-//!   own messages, an admin and an officer do different things in one route). A `Caller`
-//!   argument gives it the caller the check found.
-//! - Then add a sample body for the route to `tests/tests/authz_matrix.rs` if a body is needed
-//!   to get past 400 (the test fails, naming the route, if a documented route answers 5xx).
+//!   derives `utoipa::IntoParams`, `.param` / `.int_param` / `.enum_param` for one query
+//!   parameter, `.json::<T>()` / `.optional_json::<T>()` for a JSON body type that derives
+//!   `utoipa::ToSchema`, `.raw(content_type, schema)` for other bodies, `.ok(status, text)` /
+//!   `.ok_json::<T>(status, text)`, `.errors(&[404, 409, ..])` / `.error(status, text)` for what
+//!   the handler itself answers. 401 and 403 follow from the access, 400 from having a query or
+//!   a body; `{name}` path parameters are documented from the path.
+//! - The handler needs no role check of its own: the table's is the truth. It may add finer
+//!   ones (a carrier sees only its own messages, overseers see every unmask request); a
+//!   `Caller` argument gives it the caller the check found, without a second look-up.
+//! - Tests: `cargo test -p paxrisk-server api::` checks the row is in the document with its
+//!   roles and answers 401 without credentials; `authz_matrix` then calls it as every role.
+//!   If the route needs a body to get past 400, give it a sample in that test's `BODIES`; if
+//!   it is sensitive, pin its roles in `PINNED`.
 
 mod caller;
 mod docs;

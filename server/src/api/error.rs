@@ -9,7 +9,7 @@ use crate::auth::AuthError;
 use crate::db::DbError;
 
 /// Machine-readable error codes; the JSON spelling is pinned by a test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
     BadRequest,

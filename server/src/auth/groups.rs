@@ -50,7 +50,7 @@ pub struct GroupView {
 }
 
 /// A group's name and categories, as a caller gives them.
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupChange {
     pub name: Option<String>,

@@ -6,14 +6,14 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::auth::{json_body, record};
-use super::queue::ACTORS;
-use crate::api::{ApiError, AppState, Caller, Code, REVIEWERS};
+use crate::api::{ApiError, AppState, Caller, Code};
 use crate::review::lookouts::{self, Change, Status};
 
 /// Body of `POST /api/v1/lookouts`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewLookout {
     traveller_id: String,
+    #[schema(min_length = 1, max_length = 2000)]
     reason: String,
 }
 
@@ -23,7 +23,7 @@ pub async fn create(
     caller: Caller,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ACTORS)?.clone();
+    let p = caller.0;
     let b: NewLookout = json_body(&body, "{\"traveller_id\": …, \"reason\": …}")?;
     let reason = b.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 2000 {
@@ -64,8 +64,10 @@ pub async fn create(
 }
 
 /// Query of `GET /api/v1/lookouts`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
+    /// One status; default every status but inactive.
+    #[param(value_type = Option<crate::api::schemas::LookoutStatus>, inline)]
     status: Option<String>,
 }
 
@@ -75,7 +77,7 @@ pub async fn list(
     caller: Caller,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(REVIEWERS)?.clone();
+    let p = caller.0;
     let status = match q.status.as_deref() {
         None => None,
         Some(s) => {
@@ -92,8 +94,11 @@ pub async fn list(
 }
 
 /// Body of a status change.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct StatusBody {
+    /// active, enroute, encountered, missed, did_not_board, referred, positive, negative or
+    /// inactive.
+    #[schema(value_type = crate::api::schemas::LookoutStatus)]
     status: String,
 }
 
@@ -105,7 +110,7 @@ pub async fn set_status(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ACTORS)?.clone();
+    let p = caller.0;
     let b: StatusBody = json_body(&body, "{\"status\": …}")?;
     let to = Status::parse(&b.status).ok_or_else(|| {
         let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();

@@ -6,13 +6,11 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::auth::{json_body, record, record_read};
-use crate::api::{ApiError, AppState, Caller, Code, Purpose, REVIEWERS};
-use crate::auth::{groups, Principal, Role};
+use crate::api::{ApiError, AppState, Caller, Code, Purpose};
+use crate::auth::{groups, Principal};
 use crate::review::items::{self, Outcome};
 use crate::review::{manual, notes, queue};
 
-/// Who acts on items: claims, disposes, reopens, flags by hand.
-pub const ACTORS: &[Role] = &[Role::Officer, Role::Admin];
 /// Longest reason accepted (reopen, manual hit), in characters.
 const MAX_REASON_CHARS: usize = 2000;
 
@@ -25,7 +23,7 @@ pub async fn list(
     purpose: Purpose,
     f: web::Query<queue::Filter>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(REVIEWERS)?.clone();
+    let p = caller.0;
     let mut f = f.into_inner();
     f.me = Some(p.user_id.clone());
     let page = crate::api::db(&state, move |conn, st| {
@@ -59,7 +57,7 @@ pub async fn get(
     purpose: Purpose,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(REVIEWERS)?.clone();
+    let p = caller.0;
     let id = id.into_inner();
     let (item, notes) = crate::api::db(&state, move |conn, _| {
         let scope = groups::scope(conn, &p.user_id, p.role)?;
@@ -83,7 +81,7 @@ pub async fn claim(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ACTORS)?.clone();
+    let p = caller.0;
     let id = id.into_inner();
     crate::api::db(&state, move |conn, _| {
         let scope = groups::scope(conn, &p.user_id, p.role)?;
@@ -95,8 +93,9 @@ pub async fn claim(
 }
 
 /// Body of a disposition.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct DispositionBody {
+    #[schema(value_type = crate::api::schemas::Disposition)]
     disposition: String,
 }
 
@@ -107,7 +106,7 @@ pub async fn dispose(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ACTORS)?.clone();
+    let p = caller.0;
     let body: DispositionBody = json_body(&body, "{\"disposition\": …}")?;
     if !items::DISPOSITIONS.contains(&body.disposition.as_str()) {
         return Err(ApiError::unprocessable(
@@ -142,9 +141,12 @@ pub async fn dispose(
 }
 
 /// Body of a note, a reopen or a manual hit.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct TextBody {
+    /// The text (`reason` is accepted as another name for it): a note up to 4000 characters,
+    /// a reason up to 2000.
     #[serde(alias = "reason")]
+    #[schema(min_length = 1, max_length = 4000)]
     body: String,
 }
 
@@ -166,7 +168,7 @@ pub async fn list_notes(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(REVIEWERS)?.clone();
+    let p = caller.0;
     let id = id.into_inner();
     let list = crate::api::db(&state, move |conn, _| {
         let scope = groups::scope(conn, &p.user_id, p.role)?;
@@ -188,7 +190,7 @@ pub async fn add_note(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(REVIEWERS)?.clone();
+    let p = caller.0;
     let text = text(&body, "body", notes::MAX_NOTE_CHARS)?;
     let id = id.into_inner();
     let note = crate::api::db(&state, move |conn, _| {
@@ -209,7 +211,7 @@ pub async fn reopen(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ACTORS)?.clone();
+    let p = caller.0;
     let reason = text(&body, "reason", MAX_REASON_CHARS)?;
     let id = id.into_inner();
     crate::api::db(&state, move |conn, _| {
@@ -222,7 +224,7 @@ pub async fn reopen(
 }
 
 /// Body of an assignment.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct AssignBody {
     user_id: String,
 }
@@ -235,7 +237,7 @@ pub async fn assign(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(&[Role::Admin])?.clone();
+    let p = caller.0;
     let b: AssignBody = json_body(&body, "{\"user_id\": …}")?;
     let assignee = b.user_id.clone();
     let id = id.into_inner();
@@ -262,11 +264,15 @@ pub async fn assign(
 }
 
 /// Body of a manual hit.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ManualBody {
+    #[schema(min_length = 1, max_length = 80)]
     category: String,
+    #[schema(min_length = 1, max_length = 2000)]
     reason: String,
+    /// `high`, `medium` (default) or `low`.
     #[serde(default = "default_band")]
+    #[schema(required = false, value_type = crate::api::schemas::Band)]
     band: String,
 }
 
@@ -282,7 +288,7 @@ pub async fn manual_hit(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ACTORS)?.clone();
+    let p = caller.0;
     let b: ManualBody = json_body(
         &body,
         "{\"category\": …, \"reason\": …, \"band\": \"medium\"|\"high\"}",

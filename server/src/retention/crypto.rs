@@ -337,6 +337,86 @@ mod tests {
         assert!(open_with(&SecretKey::random(), "traveller:1", &sealed).is_err());
     }
 
+    /// An install of before the keyring: a master key generated into the settings table, another
+    /// given as `PAXRISK_RETENTION_KEY`, each wrapping a data key that names no epoch.
+    #[test]
+    fn legacy_master_keys_move_into_the_keyring_and_out_of_the_database() {
+        use super::super::keyring::{self, Keyring};
+        let dir = std::env::temp_dir().join(format!("paxrisk-legacy-{}", crate::db::new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut config = crate::config::Config::from_env();
+        config.data_dir = dir.clone();
+        config.database_url = format!("sqlite://{}", dir.join("p.db").display());
+        config.keyring = None;
+        let (stored, given) = (SecretKey::random(), SecretKey::random());
+        config.retention_key = Some(given.to_hex());
+        let pool = crate::db::open(&config.database_url, 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        diesel::insert_into(settings::table)
+            .values((
+                settings::key.eq(LEGACY_SETTING),
+                settings::value.eq(stored.to_hex()),
+            ))
+            .execute(&mut *conn)
+            .unwrap();
+        for (subject, master) in [("traveller:1", &stored), ("traveller:2", &given)] {
+            let key = SecretKey::random();
+            diesel::insert_into(retention_keys::table)
+                .values((
+                    retention_keys::subject.eq(subject),
+                    retention_keys::wrapped_key.eq(seal_with(
+                        master,
+                        &format!("key:{subject}"),
+                        &key.0,
+                    )
+                    .unwrap()),
+                    retention_keys::created_at.eq(0),
+                ))
+                .execute(&mut *conn)
+                .unwrap();
+            diesel::insert_into(sealed_originals::table)
+                .values((
+                    sealed_originals::subject.eq(subject),
+                    sealed_originals::sealed.eq(seal_with(&key, subject, b"ORIGINAL").unwrap()),
+                    sealed_originals::sealed_at.eq(0),
+                ))
+                .execute(&mut *conn)
+                .unwrap();
+        }
+        let now = 1_800_000_000_000;
+        let mut ring = keyring::prepare(&mut conn, &config, now).unwrap();
+        assert!(dir.join("keyring").exists());
+        assert_eq!(
+            crate::db::get_setting(&mut conn, LEGACY_SETTING).unwrap(),
+            None,
+            "the stored master key left the database"
+        );
+        let epochs: Vec<Option<i64>> = retention_keys::table
+            .select(retention_keys::epoch)
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(epochs, vec![Some(keyring::epoch_of(now)); 2]);
+        for subject in ["traveller:1", "traveller:2"] {
+            assert_eq!(
+                open(&mut conn, &ring, subject).unwrap().as_deref(),
+                Some(&b"ORIGINAL"[..])
+            );
+        }
+        // Destroying the epoch shreds both.
+        let later = keyring::epoch_of(now) + 40;
+        assert_eq!(ring.destroy_before(later - 30, later).unwrap(), 1);
+        assert_eq!(open(&mut conn, &ring, "traveller:1").unwrap(), None);
+        // The keyring gone: an error naming it, and no new one.
+        std::fs::remove_file(dir.join("keyring")).unwrap();
+        let err = Keyring::open(&mut conn, &config, true)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("is missing"), "{err}");
+        assert!(!dir.join("keyring").exists());
+        drop(conn);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn keys_never_print() {
         assert_eq!(format!("{:?}", SecretKey::random()), "SecretKey(..)");

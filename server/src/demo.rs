@@ -152,6 +152,7 @@ pub fn run(mut config: Config, ofac: Option<PathBuf>, flights: usize) -> anyhow:
     for f in &traffic.files {
         crate::ingest::intake::accept(
             &mut conn,
+            &config,
             &f.bytes,
             None,
             None,

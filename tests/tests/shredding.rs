@@ -4,8 +4,11 @@
 //! originals; after a run past the window (a later `--now`) the same backup, restored with the
 //! current keyring, opens nothing. Unmask grants on the live database work across rotations, and
 //! a missing or corrupt keyring stops `serve` with a clear error instead of being made anew.
+//! Raw message bytes are sealed the same way, so the old backup's raw messages go with them.
 
 mod common;
+#[path = "common/store.rs"]
+mod store;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -224,9 +227,14 @@ fn backups_are_shredded(backend: Backend) {
     };
     let (held_id, gone_id) = (id_of(HELD.0), id_of(GONE[0].0));
     app.stop();
+    // The raw bytes were sealed at intake: the keyring exists, and no raw message is in clear.
+    assert!(keyring_of(&app).exists(), "intake made the keyring");
+    let raw = store::raw_messages(&app);
+    assert_eq!(raw.len(), 1);
     assert!(
-        !keyring_of(&app).exists(),
-        "no keyring before anything is sealed"
+        raw.iter()
+            .all(|r| !contains_secret(r, GONE[0].4) && !contains_secret(r, "PAXLST")),
+        "raw bytes are stored sealed"
     );
 
     // Day 2: everyone masked, originals sealed under the epoch of day 2.
@@ -262,8 +270,8 @@ fn backups_are_shredded(backend: Backend) {
     assert_eq!(r["travellers_deleted"], 2, "{r}");
     assert_eq!(
         (r["keys_rewrapped"].as_i64(), r["epochs_destroyed"].as_i64()),
-        (Some(1), Some(0)),
-        "{r}"
+        (Some(2), Some(0)),
+        "the held traveller's and the raw message's data keys: {r}"
     );
     let within = keyring_of(&app).with_extension("day10");
     std::fs::copy(keyring_of(&app), &within).unwrap();
@@ -274,7 +282,7 @@ fn backups_are_shredded(backend: Backend) {
     let s = cli_json(&old, &["retention", "keyring"]);
     assert_eq!(
         (s["data_keys"].as_i64(), s["openable"].as_i64()),
-        (Some(3), Some(3)),
+        (Some(4), Some(4)),
         "{s}"
     );
     old.start();
@@ -284,16 +292,16 @@ fn backups_are_shredded(backend: Backend) {
     old.stop();
     drop(old);
 
-    // Day 45: a run past the window destroys the master keys of days 2 and 10.
+    // Day 45: a run past the window destroys the master keys of days 0 (intake), 2 and 10.
     let r = cli_json(&app, &["retention", "run", "--now", &at(45)]);
     assert_eq!(
         (r["keys_rewrapped"].as_i64(), r["epochs_destroyed"].as_i64()),
-        (Some(1), Some(2)),
+        (Some(2), Some(3)),
         "{r}"
     );
     let s = cli_json(&app, &["retention", "keyring"]);
     assert_eq!(s["epochs"], json!([date(45)]), "{s}");
-    assert_eq!(s["openable"], 1, "{s}");
+    assert_eq!(s["openable"], 2, "{s}");
 
     // The same backup with the current keyring: nothing of the deleted travellers opens.
     let mut late = restore(&app, &backup, &keyring_of(&app));
@@ -304,9 +312,22 @@ fn backups_are_shredded(backend: Backend) {
             s["openable"].as_i64(),
             s["shredded"].as_i64()
         ),
-        (Some(3), Some(0), Some(3)),
+        (Some(4), Some(0), Some(4)),
         "{s}"
     );
+    // Sealed originals and raw bytes alike: nothing of anyone is in clear in the restored copy.
+    let restored_db = database_bytes(&late);
+    // (The held traveller's name is on the watchlist, which is not traveller data: her passport.)
+    for secret in GONE
+        .iter()
+        .flat_map(|(s, g, _, _, p)| [*s, *g, *p])
+        .chain([HELD.4])
+    {
+        assert!(
+            !contains_secret(&restored_db, secret),
+            "{secret} is readable in the restored backup"
+        );
+    }
     late.start();
     let person = unmask(&late, &gone_id);
     assert_eq!(person["masked"], true, "{person}");

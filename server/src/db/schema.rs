@@ -52,6 +52,7 @@ diesel::table! {
         updated_at -> BigInt,
         order_key -> Nullable<Text>,
         load_order -> Nullable<BigInt>,
+        raw_sealed -> Bool,
     }
 }
 

@@ -176,6 +176,50 @@ pub fn open(
     open_with(&key, subject, &sealed).map(Some)
 }
 
+/// Seals `clear` under a new data key of `subject` (replacing any it had), for data stored in its
+/// owner's table rather than in `sealed_originals` (raw message bytes); returns the sealed bytes.
+pub fn seal_bytes(
+    conn: &mut DbConnection,
+    sealing: &SealingKey,
+    subject: &str,
+    clear: &[u8],
+) -> Result<Vec<u8>, RetentionError> {
+    let key = SecretKey::random();
+    let wrapped = seal_with(&sealing.key, &format!("key:{subject}"), &key.0)?;
+    diesel::delete(retention_keys::table.filter(retention_keys::subject.eq(subject)))
+        .execute(conn)?;
+    diesel::insert_into(retention_keys::table)
+        .values((
+            retention_keys::subject.eq(subject),
+            retention_keys::wrapped_key.eq(wrapped),
+            retention_keys::created_at.eq(now_ms()),
+            retention_keys::epoch.eq(Some(sealing.epoch)),
+        ))
+        .execute(conn)?;
+    seal_with(&key, subject, clear)
+}
+
+/// Opens bytes that `seal_bytes` sealed for `subject`; `None` when its data key is gone.
+pub fn open_bytes(
+    conn: &mut DbConnection,
+    ring: &Keyring,
+    subject: &str,
+    sealed: &[u8],
+) -> Result<Option<Vec<u8>>, RetentionError> {
+    let wrapped: Option<(Vec<u8>, Option<i64>)> = retention_keys::table
+        .filter(retention_keys::subject.eq(subject))
+        .select((retention_keys::wrapped_key, retention_keys::epoch))
+        .first(conn)
+        .optional()?;
+    let Some((wrapped, epoch)) = wrapped else {
+        return Ok(None);
+    };
+    let Some(key) = unwrap_key(ring, subject, epoch, &wrapped)? else {
+        return Ok(None);
+    };
+    open_with(&key, subject, sealed).map(Some)
+}
+
 /// Destroys the data keys of `subjects` (crypto-shredding), then their sealed originals.
 pub fn shred(conn: &mut DbConnection, subjects: &[String]) -> QueryResult<usize> {
     let n = diesel::delete(retention_keys::table.filter(retention_keys::subject.eq_any(subjects)))

@@ -275,9 +275,8 @@ pub fn run(
         system.audit(conn, "retention.mask", &format!("pnr:{id}"), "ok")?;
     }
     for chunk in plan.raw.chunks(500) {
-        diesel::update(messages::table.filter(messages::id.eq_any(chunk)))
-            .set(messages::raw.eq(None::<Vec<u8>>))
-            .execute(conn)?;
+        // The bytes and their data keys go together.
+        crate::db::transaction(conn, |c| crate::ingest::raw::delete(c, chunk))?;
         for id in chunk {
             system.audit(conn, "retention.delete_raw", &format!("message:{id}"), "ok")?;
         }

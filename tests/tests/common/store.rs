@@ -97,6 +97,23 @@ impl Store {
     }
 }
 
+#[derive(QueryableByName)]
+struct Raw {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Binary>)]
+    raw: Option<Vec<u8>>,
+}
+
+/// The raw bytes of every message as stored (sealed, or as received for older rows).
+pub fn raw_messages(app: &TestApp) -> Vec<Vec<u8>> {
+    let q = diesel::sql_query("SELECT raw FROM messages WHERE raw IS NOT NULL");
+    let rows: Vec<Raw> = match Store::open(app) {
+        Store::Lite(mut c) => q.load(&mut c),
+        Store::Pg(mut c) => q.load(&mut c),
+    }
+    .expect("read raw messages");
+    rows.into_iter().filter_map(|r| r.raw).collect()
+}
+
 /// The bytes of test message `i` (its own flight ZZ`i`, `travellers(i)` travellers with made-up
 /// names and passports); `tag` keeps the bytes of different tests apart.
 pub fn message(i: usize, tag: &str) -> String {

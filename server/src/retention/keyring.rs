@@ -123,8 +123,11 @@ pub fn path(config: &Config) -> PathBuf {
         .unwrap_or_else(|| config.data_dir.join("keyring"))
 }
 
+/// A keyring's id and its master keys by epoch.
+type Contents = (String, BTreeMap<i64, SecretKey>);
+
 /// Reads the file; `None` when it does not exist. Unreadable or corrupt is an error.
-fn read(path: &Path) -> Result<Option<(String, BTreeMap<i64, SecretKey>)>, RetentionError> {
+fn read(path: &Path) -> Result<Option<Contents>, RetentionError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -240,13 +240,18 @@ pub struct Rotation {
     pub unopened: usize,
 }
 
-/// Wraps every data key not yet under `sealing`'s epoch (with `legacy_only`, only those of before
-/// the keyring) under it, in batches; data keys whose master key is gone are shredded.
+/// Wraps under `sealing`'s epoch, in batches, the data keys of before the keyring and those of
+/// epochs before `before` (the ones whose master keys are about to be destroyed; `None`: only
+/// those of before the keyring). Data keys whose master key is gone already are shredded.
+///
+/// Moving a data key only when its epoch expires keeps the guarantee (a backup of day T holds
+/// data keys of epochs up to T, all destroyed after T + window) while each key is re-wrapped once
+/// per window, not once a day.
 pub fn rotate(
     conn: &mut DbConnection,
     ring: &Keyring,
     sealing: &SealingKey,
-    legacy_only: bool,
+    before: Option<i64>,
 ) -> Result<Rotation, RetentionError> {
     let mut out = Rotation::default();
     let mut after = String::new();
@@ -261,14 +266,13 @@ pub fn rotate(
             .order(retention_keys::subject)
             .limit(500)
             .into_boxed();
-        q = if legacy_only {
-            q.filter(retention_keys::epoch.is_null())
-        } else {
-            q.filter(
-                retention_keys::epoch
-                    .is_null()
-                    .or(retention_keys::epoch.ne(sealing.epoch)),
-            )
+        q = match before {
+            None => q.filter(retention_keys::epoch.is_null()),
+            Some(b) => q.filter(
+                retention_keys::epoch.is_null().or(retention_keys::epoch
+                    .lt(b)
+                    .and(retention_keys::epoch.ne(sealing.epoch))),
+            ),
         };
         let rows: Vec<(String, Option<i64>, Vec<u8>)> = q.load(conn)?;
         let Some(last) = rows.last().map(|r| r.0.clone()) else {

@@ -4,11 +4,12 @@
 //! - A master key belongs to an *epoch*: the UTC day of the retention run that made it (the run's
 //!   own notion of now, so `paxrisk retention run --now` time travel moves epochs too). Every data
 //!   key in `retention_keys` is wrapped under one epoch's master key and names that epoch.
-//! - Each retention run wraps the surviving data keys under the current epoch's key, then destroys
-//!   the master keys of epochs older than `PAXRISK_BACKUP_RETENTION_DAYS` (default 30). A backup
-//!   taken on day T holds data keys wrapped under epochs up to T only; once every one of those is
-//!   destroyed (the first run after T + window) the backup opens nothing sealed, and a subject
-//!   deleted on day T is unrecoverable from every backup after T + window.
+//! - New data keys are wrapped under the current epoch's key. Each retention run re-wraps the
+//!   surviving data keys of epochs older than `PAXRISK_BACKUP_RETENTION_DAYS` (default 30) under
+//!   the current epoch, then destroys those epochs' master keys. A backup taken on day T holds
+//!   data keys wrapped under epochs up to T only; once every one of those is destroyed (the first
+//!   run after T + window) the backup opens nothing sealed, and a subject deleted on day T is
+//!   unrecoverable from every backup after T + window. Each data key moves once per window.
 //! - The file (`PAXRISK_KEYRING`, default `DATA_DIR/keyring`) is JSON with a random id and a
 //!   SHA-256 checksum, mode 0600, rewritten atomically (temporary file, fsync, rename) under an
 //!   advisory lock on `KEYRING.lock`, so several processes never lose each other's keys. The
@@ -418,7 +419,7 @@ pub fn prepare(
     let mut ring = Keyring::open(conn, config, legacy_rows > 0 || stored)?;
     if legacy_rows > 0 || stored {
         let sealing = ring.sealing_key(now)?;
-        let r = super::crypto::rotate(conn, &ring, &sealing, true)?;
+        let r = super::crypto::rotate(conn, &ring, &sealing, None)?;
         if super::crypto::drop_legacy_setting(conn)? {
             super::Actor::system().audit(
                 conn,

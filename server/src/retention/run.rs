@@ -1,6 +1,7 @@
 //! One retention run as of a given time: delete what is due, mask what is kept, drop raw bytes,
-//! expire grants, rotate the keyring (surviving data keys re-wrapped under the epoch of `now`,
-//! master keys older than the backup window destroyed), then leave nothing readable behind.
+//! expire grants, rotate the keyring (master keys older than the backup window destroyed, once the
+//! surviving data keys they wrapped are re-wrapped under the epoch of `now`), then leave nothing
+//! readable behind.
 //! Idempotent: a second run at the same time finds nothing to do.
 
 use std::collections::HashSet;
@@ -45,7 +46,7 @@ pub struct Report {
     pub audit_rows_deleted: usize,
     /// The keyring epoch (UTC date of `as_of`) that data keys are wrapped under after the run.
     pub key_epoch: Option<String>,
-    /// Data keys re-wrapped under that epoch's master key.
+    /// Data keys re-wrapped under that epoch's master key (those of epochs past the window).
     pub keys_rewrapped: usize,
     /// Data keys found under a destroyed master key (a restored old backup): removed.
     pub keys_dead: usize,
@@ -309,9 +310,9 @@ pub fn run(
     Ok(report)
 }
 
-/// Re-wraps the surviving data keys under the run's epoch, then destroys the master keys older
-/// than the backup window (never the current one). The order matters: a key is destroyed only
-/// after every data key of the live database has left it.
+/// Re-wraps the surviving data keys of epochs older than the backup window under the run's epoch,
+/// then destroys those epochs' master keys (never the current one). The order matters: a master
+/// key is destroyed only after every data key of the live database has left it.
 fn rotate(
     conn: &mut DbConnection,
     config: &Config,
@@ -319,7 +320,8 @@ fn rotate(
     sealing: &keyring::SealingKey,
     report: &mut Report,
 ) -> Result<(), RetentionError> {
-    let r = crypto::rotate(conn, ring, sealing, false)?;
+    let before = sealing.epoch - config.backup_retention_days;
+    let r = crypto::rotate(conn, ring, sealing, Some(before))?;
     report.keys_rewrapped = r.rewrapped;
     report.keys_dead = r.dead;
     if crypto::drop_legacy_setting(conn)? {
@@ -330,7 +332,6 @@ fn rotate(
             "ok",
         )?;
     }
-    let before = sealing.epoch - config.backup_retention_days;
     let destroyed_epochs: Vec<i64> = ring
         .epochs()
         .into_iter()

@@ -236,10 +236,24 @@ fn backups_are_shredded(backend: Backend) {
             .all(|r| !contains_secret(r, GONE[0].4) && !contains_secret(r, "PAXLST")),
         "raw bytes are stored sealed"
     );
+    // As an install from before sealing left them: the first retention run seals them.
+    store::set_raw_in_clear(&app, text.as_bytes());
+    assert!(contains_secret(&store::raw_messages(&app)[0], GONE[0].4));
 
     // Day 2: everyone masked, originals sealed under the epoch of day 2.
     let r = cli_json(&app, &["retention", "run", "--now", &at(2)]);
-    assert_eq!(r["travellers_masked"], 3, "{r}");
+    assert_eq!(
+        (
+            r["travellers_masked"].as_i64(),
+            r["raw_messages_sealed"].as_i64()
+        ),
+        (Some(3), Some(1)),
+        "{r}"
+    );
+    assert!(
+        !contains_secret(&store::raw_messages(&app)[0], GONE[0].4),
+        "the raw bytes stored in clear were sealed"
+    );
     assert_eq!(r["key_epoch"], date(2), "{r}");
     #[cfg(unix)]
     {

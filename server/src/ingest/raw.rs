@@ -81,6 +81,49 @@ pub fn rewrite(
     Ok(())
 }
 
+/// Seals the raw bytes of messages stored before sealing existed, in batches (retention runs call
+/// it, so an upgraded install's raw messages are sealed by its first run). Returns how many.
+pub fn seal_stored(conn: &mut DbConnection, sealing: &SealingKey) -> Result<usize, DbError> {
+    let mut n = 0;
+    loop {
+        let ids: Vec<String> = messages::table
+            .filter(
+                messages::raw_sealed
+                    .eq(false)
+                    .and(messages::raw.is_not_null()),
+            )
+            .select(messages::id)
+            .order(messages::id)
+            .limit(200)
+            .load(conn)?;
+        if ids.is_empty() {
+            return Ok(n);
+        }
+        for id in &ids {
+            crate::db::transaction(conn, |c| {
+                // Claim the row first, so a concurrent writer of the same bytes waits for us.
+                let claimed = diesel::update(
+                    messages::table.filter(messages::id.eq(id).and(messages::raw_sealed.eq(false))),
+                )
+                .set(messages::raw_sealed.eq(true))
+                .execute(c)?;
+                let clear: Option<Vec<u8>> = messages::table
+                    .filter(messages::id.eq(id))
+                    .select(messages::raw)
+                    .first(c)?;
+                if let (1, Some(clear)) = (claimed, clear) {
+                    let sealed = seal(c, sealing, id, &clear)?;
+                    diesel::update(messages::table.filter(messages::id.eq(id)))
+                        .set(messages::raw.eq(sealed))
+                        .execute(c)?;
+                    n += 1;
+                }
+                Ok::<_, DbError>(())
+            })?;
+        }
+    }
+}
+
 /// Deletes the raw bytes of `ids` and destroys their data keys (retention).
 pub fn delete(conn: &mut DbConnection, ids: &[String]) -> QueryResult<usize> {
     let subjects: Vec<String> = ids.iter().map(|id| subject(id)).collect();

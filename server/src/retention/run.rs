@@ -48,6 +48,8 @@ pub struct Report {
     pub key_epoch: Option<String>,
     /// Data keys re-wrapped under that epoch's master key (those of epochs past the window).
     pub keys_rewrapped: usize,
+    /// Raw messages stored in clear before sealing existed, sealed by this run.
+    pub raw_messages_sealed: usize,
     /// Data keys found under a destroyed master key (a restored old backup): removed.
     pub keys_dead: usize,
     /// Master keys destroyed because they are older than the backup retention window.
@@ -225,7 +227,16 @@ pub fn run(
     let needs_keys = !plan.mask.is_empty()
         || !plan.pnr_mask.is_empty()
         || retention_keys::table.count().get_result::<i64>(conn)? > 0
-        || crate::db::get_setting(conn, keyring::LEGACY_SETTING)?.is_some();
+        || crate::db::get_setting(conn, keyring::LEGACY_SETTING)?.is_some()
+        || messages::table
+            .filter(
+                messages::raw_sealed
+                    .eq(false)
+                    .and(messages::raw.is_not_null()),
+            )
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
     let mut ring = Keyring::open(conn, config, needs_keys)?;
     let sealing = if ring.exists() {
         let s = ring.sealing_key(now)?;
@@ -285,6 +296,7 @@ pub fn run(
     report.grants_expired = unmask::expire(conn, now)?;
     report.audit_rows_deleted = crate::audit::prune_before(conn, audit_cutoff, false)?;
     if let Some(s) = &sealing {
+        report.raw_messages_sealed = crate::ingest::raw::seal_stored(conn, s)?;
         rotate(conn, config, &mut ring, s, &mut report)?;
     }
     let changed = report.travellers_deleted
@@ -294,6 +306,7 @@ pub fn run(
         + report.raw_messages_deleted
         + report.grants_expired
         + report.audit_rows_deleted
+        + report.raw_messages_sealed
         + report.keys_rewrapped
         + report.keys_dead
         + report.epochs_destroyed;

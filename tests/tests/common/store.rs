@@ -114,6 +114,21 @@ pub fn raw_messages(app: &TestApp) -> Vec<Vec<u8>> {
     rows.into_iter().filter_map(|r| r.raw).collect()
 }
 
+/// Stores `bytes` in clear as every message's raw bytes, as an install before sealing did.
+pub fn set_raw_in_clear(app: &TestApp, bytes: &[u8]) {
+    use diesel::sql_types::Binary;
+    let n = match Store::open(app) {
+        Store::Lite(mut c) => diesel::sql_query("UPDATE messages SET raw = ?, raw_sealed = FALSE")
+            .bind::<Binary, _>(bytes)
+            .execute(&mut c),
+        Store::Pg(mut c) => diesel::sql_query("UPDATE messages SET raw = $1, raw_sealed = FALSE")
+            .bind::<Binary, _>(bytes)
+            .execute(&mut c),
+    }
+    .expect("store raw bytes in clear");
+    assert!(n > 0);
+}
+
 /// The bytes of test message `i` (its own flight ZZ`i`, `travellers(i)` travellers with made-up
 /// names and passports); `tag` keeps the bytes of different tests apart.
 pub fn message(i: usize, tag: &str) -> String {

@@ -15,7 +15,9 @@
 //!   advisory lock on `KEYRING.lock`, so several processes never lose each other's keys. The
 //!   database records the keyring's id (`settings.retention_keyring_id`, not a secret).
 //! - Missing or corrupt: an error that names the file, never a silently regenerated keyring. A new
-//!   keyring is made only for a database that never had one (no recorded id, nothing wrapped).
+//!   keyring is made only for a database that never had one (no recorded id, nothing wrapped),
+//!   and a keyring holding keys is never taken over by a database that did not record it (two
+//!   databases sharing one keyring would destroy each other's keys in rotation).
 //! - Several servers on PostgreSQL: `PAXRISK_KEYRING` names one file on storage every server
 //!   mounts (NFS or similar, readable by the paxrisk user only). Readers open it afresh for each
 //!   use; writers (retention runs) take the lock.
@@ -272,8 +274,24 @@ impl Keyring {
                      PAXRISK_KEYRING at the keyring kept with this database",
                     ))
                 }
-                (Some((id, keys)), None) => {
-                    record_id(conn, &path, &id)?;
+                (Some(_), None) => {
+                    // Another process of this database may be making it right now: look again
+                    // under the lock. A keyring with keys that this database never recorded is
+                    // another database's; adopting it would let that one's rotation destroy ours.
+                    let _guard = lock(&path)?;
+                    let (id, keys) =
+                        read(&path)?.ok_or_else(|| problem(&path, "disappeared while in use"))?;
+                    match get_setting(conn, ID_SETTING)? {
+                        Some(rec) if rec == id => {}
+                        None if keys.is_empty() => record_id(conn, &path, &id)?,
+                        _ => {
+                            return Err(problem(
+                                &path,
+                                "belongs to another database (this one never used it); give \
+                                 this database a keyring of its own with PAXRISK_KEYRING",
+                            ))
+                        }
+                    }
                     (id, keys)
                 }
                 (None, Some(_)) => {
@@ -516,6 +534,45 @@ mod tests {
         assert!(err.contains("corrupt"), "{err}");
         std::fs::write(&path, b"not json").unwrap();
         assert!(read(&path).unwrap_err().to_string().contains("corrupt"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Two databases in one data folder: the second may not take over the first one's keyring
+    /// (its rotation would destroy the first one's keys), but an empty keyring is anyone's.
+    #[test]
+    fn a_keyring_with_keys_is_never_taken_over_by_another_database() {
+        let dir = std::env::temp_dir().join(format!("paxrisk-adopt-{}", crate::db::new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let config_of = |name: &str| {
+            let mut c = Config::from_env();
+            c.data_dir = dir.clone();
+            c.database_url = format!("sqlite://{}", dir.join(name).display());
+            c.keyring = None;
+            c.retention_key = None;
+            c
+        };
+        let (one, two) = (config_of("one.db"), config_of("two.db"));
+        let (p1, p2) = (
+            crate::db::open(&one.database_url, 1).unwrap(),
+            crate::db::open(&two.database_url, 1).unwrap(),
+        );
+        let (mut c1, mut c2) = (p1.get().unwrap(), p2.get().unwrap());
+        let mut ring = Keyring::open(&mut c1, &one, true).unwrap();
+        // Still empty: the second database may use it too.
+        Keyring::open(&mut c2, &two, true).unwrap();
+        ring.sealing_key(0).unwrap();
+        let three = config_of("three.db");
+        let p3 = crate::db::open(&three.database_url, 1).unwrap();
+        let err = Keyring::open(&mut p3.get().unwrap(), &three, true)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("belongs to another database"), "{err}");
+        // The first database still opens it.
+        assert_eq!(
+            Keyring::open(&mut c1, &one, false).unwrap().epochs(),
+            vec![0]
+        );
+        drop((c1, c2));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

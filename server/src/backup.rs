@@ -5,6 +5,12 @@
 //! checked (`PRAGMA integrity_check`). Restoring is copying the file back while the server is
 //! stopped. PostgreSQL: `pg_dump -Fc` (a snapshot too), restored with `pg_restore` into a new
 //! database; README "Backup and restore" gives the commands.
+//!
+//! The retention keyring (master keys by epoch, see `retention::keyring`) lives outside the
+//! database and is never in a backup: it is backed up on its own, kept no longer than
+//! `PAXRISK_BACKUP_RETENTION_DAYS`, and that is what makes old backups shreddable. An install of
+//! before the keyring first has its stored master key moved out of the database, so the copy
+//! never holds one.
 
 use std::path::Path;
 
@@ -12,6 +18,7 @@ use anyhow::{bail, Context};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
+use crate::config::Config;
 use crate::db::{parse_url, Backend};
 
 /// What a backup wrote.
@@ -23,7 +30,17 @@ pub struct Report {
     /// Messages and travellers in the copy (SQLite; PostgreSQL dumps are not opened).
     pub messages: Option<i64>,
     pub travellers: Option<i64>,
+    /// The retention keyring, which the backup does not hold.
+    pub keyring: String,
+    /// Always false: the keyring is never in the backup.
+    pub keyring_included: bool,
+    /// What to do about the keyring.
+    pub note: &'static str,
 }
+
+const NOTE: &str =
+    "the retention keyring is not in this backup: back it up separately, on its own \
+                    short retention (PAXRISK_BACKUP_RETENTION_DAYS); restore it with the database";
 
 #[derive(QueryableByName)]
 struct Count {
@@ -37,8 +54,9 @@ struct Check {
     integrity_check: String,
 }
 
-/// Writes a backup of the database at `url` to `out`, which must not exist yet.
-pub fn run(url: &str, out: &Path) -> anyhow::Result<Report> {
+/// Writes a backup of the database of `config` to `out`, which must not exist yet.
+pub fn run(config: &Config, out: &Path) -> anyhow::Result<Report> {
+    let url = config.database_url.as_str();
     if out.exists() {
         bail!(
             "{} exists already; a backup never overwrites a file",
@@ -50,18 +68,30 @@ pub fn run(url: &str, out: &Path) -> anyhow::Result<Report> {
             .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     }
     let (backend, target) = parse_url(url);
-    match backend {
-        Backend::Sqlite => sqlite(&target, out),
-        Backend::Postgres => postgres(&target, out),
+    if backend == Backend::Sqlite && !Path::new(&target).exists() {
+        bail!("there is no SQLite database at {target}");
     }
+    // The store is opened (and migrated) the usual way, so the copy has the current schema; a
+    // master key of before the keyring leaves the database before the copy is taken.
+    let pool = crate::db::open(url, 1)?;
+    {
+        let mut conn = pool.get()?;
+        if crate::db::get_setting(&mut conn, crate::retention::keyring::LEGACY_SETTING)?.is_some() {
+            crate::retention::keyring::prepare(&mut conn, config, crate::db::now_ms())
+                .context("the master key stored in the database cannot be moved to the keyring")?;
+        }
+    }
+    let mut report = match backend {
+        Backend::Sqlite => sqlite(&pool, out),
+        Backend::Postgres => postgres(&target, out),
+    }?;
+    report.keyring = crate::retention::keyring::path(config)
+        .display()
+        .to_string();
+    Ok(report)
 }
 
-fn sqlite(path: &str, out: &Path) -> anyhow::Result<Report> {
-    if !Path::new(path).exists() {
-        bail!("there is no SQLite database at {path}");
-    }
-    // The store is opened (and migrated) the usual way, so the copy has the current schema.
-    let pool = crate::db::open(&format!("sqlite://{path}"), 1)?;
+fn sqlite(pool: &crate::db::DbPool, out: &Path) -> anyhow::Result<Report> {
     let mut conn = pool.get()?;
     let dest = out
         .to_str()
@@ -93,6 +123,9 @@ fn sqlite(path: &str, out: &Path) -> anyhow::Result<Report> {
         bytes: std::fs::metadata(out)?.len(),
         messages: Some(messages),
         travellers: Some(travellers),
+        keyring: String::new(),
+        keyring_included: false,
+        note: NOTE,
     })
 }
 
@@ -119,5 +152,8 @@ fn postgres(url: &str, out: &Path) -> anyhow::Result<Report> {
         bytes: std::fs::metadata(out)?.len(),
         messages: None,
         travellers: None,
+        keyring: String::new(),
+        keyring_included: false,
+        note: NOTE,
     })
 }

@@ -225,6 +225,8 @@ enum RetentionCommand {
     Stats,
     /// Print the retention policy in force.
     Policy,
+    /// Print the keyring's epochs and how many data keys it still opens (no keys).
+    Keyring,
 }
 
 #[derive(Subcommand)]
@@ -325,7 +327,7 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             println!("schema is up to date");
         }
         Command::Backup { out } => {
-            let report = crate::backup::run(&config.database_url, &out)?;
+            let report = crate::backup::run(&config, &out)?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
         Command::User {
@@ -438,6 +440,12 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
         } => {
             let stats = crate::retention::stats::report(&mut *connect(&config)?)?;
             println!("{}", serde_json::to_string_pretty(&stats)?);
+        }
+        Command::Retention {
+            command: RetentionCommand::Keyring,
+        } => {
+            let status = crate::retention::keyring::status(&mut *connect(&config)?, &config)?;
+            println!("{}", serde_json::to_string_pretty(&status)?);
         }
         Command::Retention {
             command: RetentionCommand::Policy,

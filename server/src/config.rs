@@ -43,9 +43,15 @@ pub struct Config {
     pub open_flight_hours: i64,
     /// Retention profile: `eu-cjeu` (default), `eu-directive` or `custom`.
     pub retention_profile: String,
-    /// Master key (64 hex digits) wrapping retention's data keys; generated and stored in the
-    /// database when unset. Keep it outside the database's backups to make them shreddable too.
+    /// Legacy master key (64 hex digits) of installs before the keyring: still opens the data
+    /// keys it wrapped (backups of before the upgrade); new data keys go under the keyring.
     pub retention_key: Option<String>,
+    /// The keyring file (master keys by epoch, outside the database). Default `DATA_DIR/keyring`;
+    /// several servers name one file on shared storage.
+    pub keyring: Option<PathBuf>,
+    /// Days backups are kept: master keys older than this are destroyed by retention runs, so
+    /// older backups can no longer open sealed originals.
+    pub backup_retention_days: i64,
     /// Minutes between scheduled retention runs in `serve` (0: no schedule).
     pub retention_interval_minutes: u64,
     /// Longest an approved unmask grant may last, in hours.
@@ -86,6 +92,8 @@ impl Config {
             open_flight_hours: parse_env("OPEN_FLIGHT_HOURS", 24),
             retention_profile: env("RETENTION_PROFILE").unwrap_or_else(|| "eu-cjeu".into()),
             retention_key: env("RETENTION_KEY"),
+            keyring: env("KEYRING").map(PathBuf::from),
+            backup_retention_days: parse_env("BACKUP_RETENTION_DAYS", 30i64).max(0),
             retention_interval_minutes: parse_env("RETENTION_INTERVAL_MINUTES", 60),
             unmask_max_hours: parse_env("UNMASK_MAX_HOURS", 72),
             smtp_host: env("SMTP_HOST"),
@@ -117,6 +125,8 @@ impl Config {
         "PAXRISK_OPEN_FLIGHT_HOURS",
         "PAXRISK_RETENTION_PROFILE",
         "PAXRISK_RETENTION_KEY",
+        "PAXRISK_KEYRING",
+        "PAXRISK_BACKUP_RETENTION_DAYS",
         "PAXRISK_RETENTION_INTERVAL_MINUTES",
         "PAXRISK_UNMASK_MAX_HOURS",
         "PAXRISK_SMTP_HOST",

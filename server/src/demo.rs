@@ -112,6 +112,12 @@ pub fn run(mut config: Config, ofac: Option<PathBuf>, flights: usize) -> anyhow:
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
         config.database_url = format!("sqlite://{}", path.display());
+        // Nor the main database's keyring: the fresh demo database gets a fresh one of its own.
+        if config.keyring.is_none() {
+            let ring = config.data_dir.join("demo.keyring");
+            let _ = std::fs::remove_file(&ring);
+            config.keyring = Some(ring);
+        }
     }
     let pool = crate::db::open(&config.database_url, config.pool_size)?;
     let mut conn = pool.get()?;
@@ -152,6 +158,7 @@ pub fn run(mut config: Config, ofac: Option<PathBuf>, flights: usize) -> anyhow:
     for f in &traffic.files {
         crate::ingest::intake::accept(
             &mut conn,
+            &config,
             &f.bytes,
             None,
             None,

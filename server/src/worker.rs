@@ -48,7 +48,7 @@ impl Worker {
                     .pool
                     .get()
                     .map_err(crate::db::DbError::from)
-                    .and_then(|mut c| crate::ingest::folder::sweep(&mut c, f));
+                    .and_then(|mut c| crate::ingest::folder::sweep(&mut c, &self.config, f));
                 if let Err(e) = swept {
                     tracing::warn!(error = %e, "intake folder sweep failed; retrying");
                 }
@@ -77,8 +77,7 @@ impl Worker {
         if let Some(claim) = crate::ingest::process::claim_next(&mut conn)? {
             let span = tracing::info_span!("message", id = %claim.id);
             let _g = span.enter();
-            let home = self.config.home_country.as_deref();
-            match crate::ingest::process::process(&mut conn, &claim, home) {
+            match crate::ingest::process::process(&mut conn, &claim, &self.config) {
                 Ok(()) => self.metrics.messages_processed.inc(),
                 Err(e) if lease_lost(&e) => {
                     tracing::warn!("lease ran out while processing; another worker took over")

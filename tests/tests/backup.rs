@@ -117,6 +117,13 @@ fn backup_and_restore(backend: Backend) {
             );
         }
     }
+    // The keyring goes back beside the database (it is never in the backup; README "Backup and
+    // restore"): the raw bytes and any sealed originals are wrapped with its keys.
+    std::fs::copy(
+        app.dir.path().join("keyring"),
+        restored.dir.path().join("keyring"),
+    )
+    .expect("put the keyring in place");
     restored.passwords = app.passwords.clone();
     // A message that was being processed when the copy was taken is taken over when its lease
     // runs out (2 s here, 60 s by default).

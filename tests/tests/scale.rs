@@ -25,7 +25,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(database: &str, role: &str) -> Server {
+    fn start(database: &str, role: &str, keyring: &std::path::Path) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -37,6 +37,8 @@ impl Server {
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .args(["--database", database, "--role", role])
             .env("PAXRISK_DATA_DIR", dir.path())
+            // Several servers share one keyring file (README "Backup and restore").
+            .env("PAXRISK_KEYRING", keyring)
             .env("PAXRISK_WORKER_IDLE_MS", "20")
             .stdout(log.try_clone().unwrap())
             .stderr(log)
@@ -102,19 +104,20 @@ fn two_servers_process_every_message_once_in_flight_order() {
         return;
     };
     app.user("carrier", "airline", Some("ZZ"));
+    let keyring = app.dir.path().join("keyring");
     // First both servers only take messages (role `api`), so that a backlog builds up; then both
     // restart with every role and share the backlog and further messages posted meanwhile.
     let mut servers = [
-        Server::start(&app.database, "api"),
-        Server::start(&app.database, "api"),
+        Server::start(&app.database, "api", &keyring),
+        Server::start(&app.database, "api", &keyring),
     ];
     app.base = servers[0].base.clone();
     let token = app.login("carrier");
     let backlog = VERSIONS * 4 / 5;
     let mut accepted = post_versions(&servers, &token, 0..backlog);
     servers = [
-        Server::start(&app.database, "all"),
-        Server::start(&app.database, "all"),
+        Server::start(&app.database, "all", &keyring),
+        Server::start(&app.database, "all", &keyring),
     ];
     accepted.extend(post_versions(&servers, &token, backlog..VERSIONS));
     let total = FLIGHTS * VERSIONS;

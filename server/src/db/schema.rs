@@ -52,6 +52,7 @@ diesel::table! {
         updated_at -> BigInt,
         order_key -> Nullable<Text>,
         load_order -> Nullable<BigInt>,
+        raw_sealed -> Bool,
     }
 }
 
@@ -293,6 +294,7 @@ diesel::table! {
         subject -> Text,
         wrapped_key -> Binary,
         created_at -> BigInt,
+        epoch -> Nullable<BigInt>,
     }
 }
 

@@ -53,7 +53,7 @@ pub fn ingest(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     for f in &files {
         match std::fs::read(f) {
             Ok(bytes) if !bytes.is_empty() => {
-                let a = intake::accept(&mut conn, &bytes, None, None, Source::Cli)?;
+                let a = intake::accept(&mut conn, config, &bytes, None, None, Source::Cli)?;
                 if a.duplicate {
                     duplicates += 1;
                 } else {

@@ -75,7 +75,11 @@ fn move_to(path: &Path, rel: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 /// Takes every settled file in `incoming`; returns how many were stored.
-pub fn sweep(conn: &mut DbConnection, folders: &Folders) -> Result<usize, DbError> {
+pub fn sweep(
+    conn: &mut DbConnection,
+    config: &crate::config::Config,
+    folders: &Folders,
+) -> Result<usize, DbError> {
     let mut found = Vec::new();
     files(&folders.incoming, &mut found);
     found.sort();
@@ -96,7 +100,14 @@ pub fn sweep(conn: &mut DbConnection, folders: &Folders) -> Result<usize, DbErro
         match std::fs::read(&path) {
             Ok(bytes) if !bytes.iter().all(u8::is_ascii_whitespace) => {
                 let carrier = carrier_of(&rel);
-                let a = intake::accept(conn, &bytes, carrier.as_deref(), None, Source::Folder)?;
+                let a = intake::accept(
+                    conn,
+                    config,
+                    &bytes,
+                    carrier.as_deref(),
+                    None,
+                    Source::Folder,
+                )?;
                 tracing::info!(message_id = %a.id, duplicate = a.duplicate, "intake folder file stored");
                 if let Err(e) = move_to(&path, &rel, &folders.done) {
                     tracing::warn!(error = %e, "stored file could not be moved to done/");

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::config::Config;
 use crate::db::schema::messages;
 use crate::db::{new_id, now_ms, DbConnection, DbError};
 
@@ -35,9 +36,11 @@ pub struct Accepted {
     pub duplicate: bool,
 }
 
-/// Stores a message's raw bytes (state `received`) and returns its id.
+/// Stores a message's raw bytes (state `received`), sealed under a data key of its own (see
+/// `raw`), and returns its id.
 pub fn accept(
     conn: &mut DbConnection,
+    config: &Config,
     bytes: &[u8],
     carrier: Option<&str>,
     account_id: Option<&str>,
@@ -50,9 +53,11 @@ pub fn accept(
     let id = new_id();
     let order_key = super::process::order_key(bytes);
     let now = now_ms();
+    let sealing = super::raw::sealing_key(conn, config)?;
     // The 202 promises the bytes are on disk: on SQLite this commit waits for it.
     crate::db::sqlite_full_sync(conn, true)?;
     let inserted = crate::db::transaction(conn, |conn| {
+        let sealed = super::raw::seal(conn, &sealing, &id, bytes)?;
         diesel::insert_into(messages::table)
             .values((
                 messages::id.eq(&id),
@@ -63,13 +68,15 @@ pub fn accept(
                 messages::received_at.eq(now),
                 messages::state.eq("received"),
                 messages::diagnostics.eq("[]"),
-                messages::raw.eq(Some(bytes)),
+                messages::raw.eq(Some(sealed)),
+                messages::raw_sealed.eq(true),
                 messages::size.eq(bytes.len() as i64),
                 messages::attempts.eq(0),
                 messages::updated_at.eq(now),
                 messages::order_key.eq(&order_key),
             ))
             .execute(conn)
+            .map_err(DbError::from)
     });
     crate::db::sqlite_full_sync(conn, false)?;
     match inserted {
@@ -79,13 +86,13 @@ pub fn accept(
             duplicate: false,
         }),
         // Another request stored the same bytes between our look-up and insert.
-        Err(diesel::result::Error::DatabaseError(
+        Err(DbError::Query(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
-        )) => {
+        ))) => {
             find_by_sha(conn, &sha)?.ok_or_else(|| DbError::Unavailable("message vanished".into()))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 

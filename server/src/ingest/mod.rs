@@ -6,5 +6,6 @@ pub mod folder;
 pub mod intake;
 pub mod load;
 pub mod process;
+pub mod raw;
 pub mod roster;
 pub mod views;

@@ -81,13 +81,14 @@ pub fn order_key(bytes: &[u8]) -> Option<String> {
 pub fn process(
     conn: &mut DbConnection,
     claim: &Claim,
-    home_country: Option<&str>,
+    config: &crate::config::Config,
 ) -> Result<(), DbError> {
     let id = claim.id.as_str();
-    let (raw, received_at): (Option<Vec<u8>>, i64) = messages::table
+    let received_at: i64 = messages::table
         .filter(messages::id.eq(id))
-        .select((messages::raw, messages::received_at))
+        .select(messages::received_at)
         .first(conn)?;
+    let raw = super::raw::read(conn, config, id)?;
     let Some(raw) = raw else {
         return set_state(
             conn,
@@ -110,14 +111,14 @@ pub fn process(
     }
     let parsed = paxrisk_parsers::parse(&raw);
     // Sensitive data (religion, health, ...) never reach the store: filtered here, before loading.
-    let parsed = crate::retention::sensitive::filter_messages(conn, id, parsed)?;
+    let parsed = crate::retention::sensitive::filter_messages(conn, config, id, parsed)?;
     let mut diagnostics = Vec::new();
     let mut message_type = None;
     let mut loaded_any = false;
     let origin = Origin {
         message_id: id,
         received_at,
-        home_country,
+        home_country: config.home_country.as_deref(),
     };
     crate::db::transaction(conn, |conn| {
         for m in &parsed {

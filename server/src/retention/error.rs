@@ -24,6 +24,10 @@ pub enum RetentionError {
     /// Sealing or opening failed (a destroyed or wrong key): 500, detail to the log only.
     #[error("sealed data could not be opened: {0}")]
     Crypto(&'static str),
+    /// The keyring is missing, corrupt or not this database's: 500 (the message names the file and
+    /// what to do; it holds no key material).
+    #[error("{0}")]
+    Keyring(String),
     /// The store failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -42,7 +46,7 @@ impl From<RetentionError> for ApiError {
             RetentionError::NotFound(what) => ApiError::not_found(what),
             RetentionError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, Code::Conflict, m),
             RetentionError::NoGrant(m) => ApiError::new(StatusCode::FORBIDDEN, Code::Forbidden, m),
-            RetentionError::Crypto(_) => ApiError::internal(e),
+            RetentionError::Crypto(_) | RetentionError::Keyring(_) => ApiError::internal(e),
             RetentionError::Db(d) => d.into(),
         }
     }

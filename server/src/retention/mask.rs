@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::crypto::{self, SecretKey};
+use super::crypto;
+use super::keyring::SealingKey;
 use super::policy::DataClass;
 use super::RetentionError;
 use crate::db::schema::{
@@ -120,7 +121,7 @@ pub fn scrub_text(text: &str, secrets: &[String]) -> String {
 /// or gone. Runs inside the caller's transaction.
 pub fn mask_traveller(
     conn: &mut DbConnection,
-    master: &SecretKey,
+    sealing: &SealingKey,
     id: &str,
 ) -> Result<bool, RetentionError> {
     type Row = (
@@ -192,7 +193,7 @@ pub fn mask_traveller(
     };
     let clear = serde_json::to_vec(&original)
         .map_err(|_| RetentionError::Crypto("cannot encode the original"))?;
-    crypto::seal(conn, master, &format!("traveller:{id}"), &clear)?;
+    crypto::seal(conn, sealing, &format!("traveller:{id}"), &clear)?;
 
     diesel::update(travellers::table.filter(travellers::id.eq(id)))
         .set((
@@ -300,12 +301,12 @@ pub fn masked_classes(data: &str) -> Vec<DataClass> {
 /// Masks the named classes of a PNR (sealing the clear original first); returns the new JSON.
 pub fn mask_pnr(
     conn: &mut DbConnection,
-    master: &SecretKey,
+    sealing: &SealingKey,
     pnr_id: &str,
     data: &str,
     classes: &[DataClass],
 ) -> Result<String, RetentionError> {
-    crypto::seal(conn, master, &format!("pnr:{pnr_id}"), data.as_bytes())?;
+    crypto::seal(conn, sealing, &format!("pnr:{pnr_id}"), data.as_bytes())?;
     let mut v: Value = serde_json::from_str(data).unwrap_or_else(|_| json!({}));
     let mut done = masked_classes(data);
     if let Value::Object(m) = &mut v {

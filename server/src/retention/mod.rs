@@ -7,6 +7,8 @@
 //! - `holds`: open review items hold data from deletion (never from masking).
 //! - `mask`, `crypto`, `purge`: masking with originals sealed under per-subject data keys that
 //!   deletion destroys (crypto-shredding); deletion of travellers and everything derived.
+//! - `keyring`: the master keys that wrap the data keys, by epoch, in a file outside the
+//!   database; each run rotates them so backups older than the backup window open nothing.
 //! - `unmask`: re-personalisation requests, independent approval, time-boxed personal grants.
 //! - `sensitive`, `redact`: the intake filter of sensitive SSR codes and free text.
 //! - `stats`: Art. 20 statistics.
@@ -14,6 +16,7 @@
 pub mod crypto;
 mod error;
 pub mod holds;
+pub mod keyring;
 pub mod mask;
 pub mod policy;
 mod purge;

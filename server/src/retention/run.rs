@@ -1,6 +1,8 @@
 //! One retention run as of a given time: delete what is due, mask what is kept, drop raw bytes,
-//! expire grants, then leave nothing readable behind. Idempotent: a second run at the same time
-//! finds nothing to do.
+//! expire grants, rotate the keyring (master keys older than the backup window destroyed, once the
+//! surviving data keys they wrapped are re-wrapped under the epoch of `now`), then leave nothing
+//! readable behind.
+//! Idempotent: a second run at the same time finds nothing to do.
 
 use std::collections::HashSet;
 
@@ -8,10 +10,11 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::keyring::{self, Keyring};
 use super::policy::{self, DataClass, RetentionPolicy, Source, DAY_MS};
 use super::{crypto, holds, mask, purge, unmask, Actor, RetentionError};
 use crate::config::Config;
-use crate::db::schema::{messages, pnrs, retention_runs, travellers};
+use crate::db::schema::{messages, pnrs, retention_keys, retention_runs, travellers};
 use crate::db::{new_id, now_ms, DbConnection};
 
 /// What a run did (or, dry, would do). Counts only: no personal data.
@@ -41,6 +44,16 @@ pub struct Report {
     pub grants_expired: usize,
     /// Audit-log rows past the audit class's deletion age (the chain stays verifiable).
     pub audit_rows_deleted: usize,
+    /// The keyring epoch (UTC date of `as_of`) that data keys are wrapped under after the run.
+    pub key_epoch: Option<String>,
+    /// Data keys re-wrapped under that epoch's master key (those of epochs past the window).
+    pub keys_rewrapped: usize,
+    /// Raw messages stored in clear before sealing existed, sealed by this run.
+    pub raw_messages_sealed: usize,
+    /// Data keys found under a destroyed master key (a restored old backup): removed.
+    pub keys_dead: usize,
+    /// Master keys destroyed because they are older than the backup retention window.
+    pub epochs_destroyed: usize,
 }
 
 /// What is due, computed before anything changes.
@@ -200,6 +213,7 @@ pub fn run(
         raw_messages_deleted: plan.raw.len(),
         grants_expired: unmask::count_expiring(conn, now)?,
         audit_rows_deleted: 0,
+        ..Report::default()
     };
     let audit_cutoff = now
         - p.schedule(policy::DataClass::AuditLog, policy::Source::Api)
@@ -209,7 +223,28 @@ pub fn run(
         report.audit_rows_deleted = crate::audit::prune_before(conn, audit_cutoff, true)?;
         return Ok(report);
     }
-    let master = crypto::master_key(conn, config)?;
+    // The keyring is made on first need only, so a database that never sealed anything needs none.
+    let needs_keys = !plan.mask.is_empty()
+        || !plan.pnr_mask.is_empty()
+        || retention_keys::table.count().get_result::<i64>(conn)? > 0
+        || crate::db::get_setting(conn, keyring::LEGACY_SETTING)?.is_some()
+        || messages::table
+            .filter(
+                messages::raw_sealed
+                    .eq(false)
+                    .and(messages::raw.is_not_null()),
+            )
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+    let mut ring = Keyring::open(conn, config, needs_keys)?;
+    let sealing = if ring.exists() {
+        let s = ring.sealing_key(now)?;
+        report.key_epoch = Some(keyring::epoch_date(s.epoch));
+        Some(s)
+    } else {
+        None
+    };
     let system = Actor::system();
     for chunk in plan.delete.chunks(200) {
         crate::db::transaction(conn, |c| purge::delete_travellers(c, chunk))?;
@@ -217,8 +252,14 @@ pub fn run(
             system.audit(conn, "retention.delete", &format!("traveller:{id}"), "ok")?;
         }
     }
+    let seal_key = || {
+        sealing
+            .clone()
+            .ok_or_else(|| RetentionError::Keyring("no keyring to seal with".into()))
+    };
     for id in &plan.mask {
-        crate::db::transaction(conn, |c| mask::mask_traveller(c, &master, id))?;
+        let s = seal_key()?;
+        crate::db::transaction(conn, |c| mask::mask_traveller(c, &s, id))?;
         system.audit(conn, "retention.mask", &format!("traveller:{id}"), "ok")?;
     }
     for chunk in plan.pnr_delete.chunks(200) {
@@ -228,8 +269,9 @@ pub fn run(
         }
     }
     for (id, data, classes) in &plan.pnr_mask {
+        let s = seal_key()?;
         crate::db::transaction(conn, |c| {
-            let masked = mask::mask_pnr(c, &master, id, data, classes)?;
+            let masked = mask::mask_pnr(c, &s, id, data, classes)?;
             // Links derived from the masked classes go with them.
             let on_it = crate::links::store::travellers_of_pnrs(c, std::slice::from_ref(id))?;
             let kinds: Vec<&str> = classes
@@ -245,22 +287,29 @@ pub fn run(
         system.audit(conn, "retention.mask", &format!("pnr:{id}"), "ok")?;
     }
     for chunk in plan.raw.chunks(500) {
-        diesel::update(messages::table.filter(messages::id.eq_any(chunk)))
-            .set(messages::raw.eq(None::<Vec<u8>>))
-            .execute(conn)?;
+        // The bytes and their data keys go together.
+        crate::db::transaction(conn, |c| crate::ingest::raw::delete(c, chunk))?;
         for id in chunk {
             system.audit(conn, "retention.delete_raw", &format!("message:{id}"), "ok")?;
         }
     }
     report.grants_expired = unmask::expire(conn, now)?;
     report.audit_rows_deleted = crate::audit::prune_before(conn, audit_cutoff, false)?;
+    if let Some(s) = &sealing {
+        report.raw_messages_sealed = crate::ingest::raw::seal_stored(conn, s)?;
+        rotate(conn, config, &mut ring, s, &mut report)?;
+    }
     let changed = report.travellers_deleted
         + report.travellers_masked
         + report.pnrs_deleted
         + report.pnrs_masked
         + report.raw_messages_deleted
         + report.grants_expired
-        + report.audit_rows_deleted;
+        + report.audit_rows_deleted
+        + report.raw_messages_sealed
+        + report.keys_rewrapped
+        + report.keys_dead
+        + report.epochs_destroyed;
     if changed > 0 {
         let run_id = record(conn, &report, now)?;
         system.audit(
@@ -272,6 +321,45 @@ pub fn run(
         scrub(conn)?;
     }
     Ok(report)
+}
+
+/// Re-wraps the surviving data keys of epochs older than the backup window under the run's epoch,
+/// then destroys those epochs' master keys (never the current one). The order matters: a master
+/// key is destroyed only after every data key of the live database has left it.
+fn rotate(
+    conn: &mut DbConnection,
+    config: &Config,
+    ring: &mut Keyring,
+    sealing: &keyring::SealingKey,
+    report: &mut Report,
+) -> Result<(), RetentionError> {
+    let before = sealing.epoch - config.backup_retention_days;
+    let r = crypto::rotate(conn, ring, sealing, Some(before))?;
+    report.keys_rewrapped = r.rewrapped;
+    report.keys_dead = r.dead;
+    if crypto::drop_legacy_setting(conn)? {
+        Actor::system().audit(
+            conn,
+            "retention.legacy_key_removed",
+            "setting:retention_master_key",
+            "ok",
+        )?;
+    }
+    let destroyed_epochs: Vec<i64> = ring
+        .epochs()
+        .into_iter()
+        .filter(|e| *e < before && *e != sealing.epoch)
+        .collect();
+    report.epochs_destroyed = ring.destroy_before(before, sealing.epoch)?;
+    for e in destroyed_epochs {
+        Actor::system().audit(
+            conn,
+            "retention.key_destroyed",
+            &format!("keyring_epoch:{}", keyring::epoch_date(e)),
+            "ok",
+        )?;
+    }
+    Ok(())
 }
 
 fn record(conn: &mut DbConnection, r: &Report, now: i64) -> Result<String, RetentionError> {
@@ -301,7 +389,8 @@ fn scrub(conn: &mut DbConnection) -> Result<(), RetentionError> {
         DbConnection::Sqlite(_) => "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);",
         DbConnection::Pg(_) => {
             "VACUUM travellers, traveller_versions, documents, hits, manual_hits, lookouts, review_items, \
-             review_notes, pnrs, messages, retention_keys, sealed_originals, links, link_nodes;"
+             review_notes, pnrs, messages, retention_keys, sealed_originals, links, link_nodes, \
+             settings;"
         }
     };
     conn.batch_execute(sql)

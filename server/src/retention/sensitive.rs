@@ -8,7 +8,7 @@ use paxrisk_parsers::{Message, PnrPush};
 use serde::{Deserialize, Serialize};
 
 use super::{Actor, RetentionError};
-use crate::db::schema::{messages, sensitive_lists, sensitive_removals};
+use crate::db::schema::{sensitive_lists, sensitive_removals};
 use crate::db::{now_ms, DbConnection, DbError};
 
 /// Religious and special meals, medical and assistance requests (IATA SSR codes).
@@ -260,6 +260,7 @@ fn carrier_of(push: &PnrPush) -> String {
 /// removed per carrier, and masks the same segments in the stored raw bytes.
 pub fn filter_messages(
     conn: &mut DbConnection,
+    config: &crate::config::Config,
     message_id: &str,
     mut parsed: Vec<Message>,
 ) -> Result<Vec<Message>, DbError> {
@@ -297,21 +298,13 @@ pub fn filter_messages(
                     .execute(conn)?;
             }
         }
-        let raw: Option<Vec<u8>> = messages::table
-            .filter(messages::id.eq(message_id))
-            .select(messages::raw)
-            .first(conn)
-            .optional()?
-            .flatten();
-        if let Some(raw) = raw {
+        if let Some(raw) = crate::ingest::raw::read(conn, config, message_id)? {
             let redacted = super::redact::redact_raw(&raw, &list);
             if redacted != raw {
-                diesel::update(messages::table.filter(messages::id.eq(message_id)))
-                    .set(messages::raw.eq(redacted))
-                    .execute(conn)?;
+                crate::ingest::raw::rewrite(conn, config, message_id, &redacted)?;
             }
         }
-        Ok::<_, diesel::result::Error>(())
+        Ok::<_, DbError>(())
     })?;
     tracing::info!(message_id = %message_id, removed = counts.iter().map(|c| c.1).sum::<i64>(), "sensitive-data filter removed entries");
     Ok(parsed)

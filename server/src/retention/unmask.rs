@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::crypto;
+use super::keyring::Keyring;
 use super::mask::SealedTraveller;
 use super::{Actor, RetentionError};
 use crate::config::Config;
@@ -363,10 +364,10 @@ pub fn read(
             req.status
         )));
     }
-    let master = crypto::master_key(conn, config)?;
+    let ring = Keyring::open(conn, config, false)?;
     let mut out = Vec::new();
     for tid in &req.traveller_ids {
-        let item = clear_fields(conn, &master, tid, &req.fields)?;
+        let item = clear_fields(conn, &ring, tid, &req.fields)?;
         actor.audit_for(
             conn,
             "unmask.read",
@@ -381,7 +382,7 @@ pub fn read(
 
 fn clear_fields(
     conn: &mut DbConnection,
-    master: &crypto::SecretKey,
+    ring: &Keyring,
     tid: &str,
     fields: &[String],
 ) -> Result<Value, RetentionError> {
@@ -401,7 +402,7 @@ fn clear_fields(
     m.insert("id".into(), json!(tid));
     // A traveller not yet masked has nothing sealed: the store holds them in clear.
     let original: Option<SealedTraveller> =
-        match crypto::open(conn, master, &format!("traveller:{tid}"))? {
+        match crypto::open(conn, ring, &format!("traveller:{tid}"))? {
             Some(bytes) => serde_json::from_slice(&bytes).ok(),
             None => None,
         };
@@ -435,7 +436,7 @@ fn clear_fields(
                 .first(conn)
                 .optional()?;
             if let Some((pid, data)) = pnr {
-                let clear = crypto::open(conn, master, &format!("pnr:{pid}"))?
+                let clear = crypto::open(conn, ring, &format!("pnr:{pid}"))?
                     .unwrap_or_else(|| data.into_bytes());
                 m.insert(
                     "pnr".into(),

@@ -97,6 +97,38 @@ impl Store {
     }
 }
 
+#[derive(QueryableByName)]
+struct Raw {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Binary>)]
+    raw: Option<Vec<u8>>,
+}
+
+/// The raw bytes of every message as stored (sealed, or as received for older rows).
+pub fn raw_messages(app: &TestApp) -> Vec<Vec<u8>> {
+    let q = diesel::sql_query("SELECT raw FROM messages WHERE raw IS NOT NULL");
+    let rows: Vec<Raw> = match Store::open(app) {
+        Store::Lite(mut c) => q.load(&mut c),
+        Store::Pg(mut c) => q.load(&mut c),
+    }
+    .expect("read raw messages");
+    rows.into_iter().filter_map(|r| r.raw).collect()
+}
+
+/// Stores `bytes` in clear as every message's raw bytes, as an install before sealing did.
+pub fn set_raw_in_clear(app: &TestApp, bytes: &[u8]) {
+    use diesel::sql_types::Binary;
+    let n = match Store::open(app) {
+        Store::Lite(mut c) => diesel::sql_query("UPDATE messages SET raw = ?, raw_sealed = FALSE")
+            .bind::<Binary, _>(bytes)
+            .execute(&mut c),
+        Store::Pg(mut c) => diesel::sql_query("UPDATE messages SET raw = $1, raw_sealed = FALSE")
+            .bind::<Binary, _>(bytes)
+            .execute(&mut c),
+    }
+    .expect("store raw bytes in clear");
+    assert!(n > 0);
+}
+
 /// The bytes of test message `i` (its own flight ZZ`i`, `travellers(i)` travellers with made-up
 /// names and passports); `tag` keeps the bytes of different tests apart.
 pub fn message(i: usize, tag: &str) -> String {

@@ -31,9 +31,10 @@ pub async fn post(
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ApiError::bad_request("the message body is empty"));
     }
-    let accepted = crate::api::db(&state, move |conn, _| {
+    let accepted = crate::api::db(&state, move |conn, st| {
         intake::accept(
             conn,
+            &st.config,
             &body,
             p.carrier.as_deref(),
             Some(&p.user_id),

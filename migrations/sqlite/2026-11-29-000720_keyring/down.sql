@@ -1,0 +1,3 @@
+ALTER TABLE messages DROP COLUMN raw_sealed;
+DROP INDEX retention_keys_epoch;
+ALTER TABLE retention_keys DROP COLUMN epoch;

@@ -15,6 +15,8 @@ const ACTORS: &[&str] = &["officer", "admin"];
 const STAFF: &[&str] = &["officer", "analyst", "admin", "dpo", "approver", "auditor"];
 const OVERSIGHT: &[&str] = &["admin", "dpo", "auditor"];
 const ADMIN: &[&str] = &["admin"];
+/// The carrier data quality report: staff who follow carriers, and airlines (own carrier).
+const QUALITY_READERS: &[&str] = &["airline", "officer", "analyst", "admin", "dpo", "auditor"];
 const WRITERS: &[&str] = &["analyst", "admin"];
 /// Any signed-in account.
 const ANY: &[&str] = &ROLES;
@@ -95,6 +97,7 @@ const TABLE: &[Route] = &[
     r("GET", "/flights/{id}/travellers", REVIEWERS, None),
     r("GET", "/travellers/{id}", REVIEWERS, None),
     r("GET", "/travellers/{id}/links", REVIEWERS, None),
+    r("GET", "/carriers/quality", QUALITY_READERS, None),
     r(
         "POST",
         "/travellers/{id}/manual-hits",

@@ -13,6 +13,7 @@ use actix_web::web;
 pub use caller::{Caller, CALLER_COOKIE};
 pub use error::{ApiError, Code};
 pub use handlers::auth::do_login as handlers_login;
+pub use handlers::carriers as handlers_carriers;
 
 use crate::auth::{Keys, Role};
 use crate::config::Config;
@@ -81,6 +82,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::get().to(flights::travellers),
                 )
                 .route("/travellers/{id}", web::get().to(flights::traveller))
+                // staff who follow carriers, and airlines (own carrier only)
+                .route("/carriers/quality", web::get().to(carriers::quality))
                 .route("/travellers/{id}/links", web::get().to(links::get))
                 .route("/queue", web::get().to(queue::list))
                 .route("/queue/{id}/claim", web::post().to(queue::claim))

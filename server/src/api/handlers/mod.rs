@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod carriers;
 pub mod flights;
 pub mod keys;
 pub mod links;

@@ -259,6 +259,23 @@ fn run(backend: Backend) {
     let (item, _) = flight_state(&app, &officer, "301");
     assert_eq!(item["manifest_parts"][0]["state"], "timed_out", "{item}");
     assert_eq!(item["manifest_parts"][0]["parts_seen"], 2, "{item}");
+    // The flight page tells the officer too.
+    let html = reqwest::blocking::Client::new()
+        .get(format!(
+            "{}/flights/{}",
+            app.base,
+            item["id"].as_str().unwrap()
+        ))
+        .header("Cookie", format!("paxrisk_session={officer}"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(html.contains("2 of 3 parts received · timed out"), "{html}");
+    assert!(
+        html.contains("still incomplete after the part timeout"),
+        "{html}"
+    );
     // The flight of the complete set was not touched.
     let (item, _) = flight_state(&app, &officer, "300");
     assert_eq!(item["manifest_parts"][0]["state"], "complete", "{item}");

@@ -259,6 +259,18 @@ fn run(backend: Backend) {
     let (item, _) = flight_state(&app, &officer, "301");
     assert_eq!(item["manifest_parts"][0]["state"], "timed_out", "{item}");
     assert_eq!(item["manifest_parts"][0]["parts_seen"], 2, "{item}");
+    // The carrier's quality report counts the partial manifest.
+    let quality = |token: &str| {
+        let (s, r) = app.json("GET", "/api/v1/carriers/quality", Some(token), None);
+        assert_eq!(s, 200, "{r}");
+        r["totals"].clone()
+    };
+    let totals = quality(&carrier);
+    assert_eq!(
+        (&totals["part_sets"], &totals["part_sets_timed_out"]),
+        (&Value::from(2), &Value::from(1)),
+        "{totals}"
+    );
     // The flight page tells the officer too.
     let html = reqwest::blocking::Client::new()
         .get(format!(
@@ -295,6 +307,7 @@ fn run(backend: Backend) {
     );
     let (item, names) = flight_state(&app, &officer, "301");
     assert_eq!(item["manifest_parts"][0]["state"], "complete", "{item}");
+    assert_eq!(quality(&officer)["part_sets_timed_out"], 0);
     assert_eq!(
         names,
         ["TESTPART1A", "TESTPART1B", "TESTPART2A", "TESTPART3A"]

@@ -286,6 +286,7 @@ fn run(backend: Backend) {
         assert_eq!(qx_total[field], want, "QX {field}: {qx_total}");
     }
     assert_eq!(qx_total["on_time_rate"], 0.5);
+    assert_eq!(qx_total["part_sets"], 0, "no manifest came in parts");
     assert_eq!(qx_total["missing_document_share"], 0.25);
     assert_eq!(qx_total["pnr_match_rate"], 0.3333);
     assert!(

@@ -6,7 +6,7 @@
 //! The store is read with diesel (both backends) into two polars DataFrames, one row per message
 //! and one per API traveller version; polars joins and aggregates them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -15,7 +15,7 @@ use polars::prelude::*;
 use polars::prelude::Column;
 use serde::Serialize;
 
-use crate::db::schema::{flights, messages, traveller_versions};
+use crate::db::schema::{flights, message_parts, messages, part_sets, traveller_versions};
 use crate::db::{DbConnection, DbError};
 
 /// An API manifest is on time when received at least this many minutes before the flight's
@@ -147,6 +147,10 @@ pub struct Figures {
     pub pnr_matched: i64,
     /// `pnr_matched / api_passengers`.
     pub pnr_match_rate: Option<f64>,
+    /// Manifests sent in parts (part sets), counted with their first part.
+    pub part_sets: i64,
+    /// Of those, marked timed out: still missing parts after `PAXRISK_PART_TIMEOUT_SECONDS`.
+    pub part_sets_timed_out: i64,
 }
 
 /// Diagnostics by severity.
@@ -171,8 +175,19 @@ pub struct Report {
 }
 
 /// The counted columns, in the order of [`Figures`].
-const MESSAGE_SUMS: [&str; 10] = [
-    "api", "pnr", "failed", "timed", "on_time", "late", "error", "warning", "info", "one",
+const MESSAGE_SUMS: [&str; 12] = [
+    "api",
+    "pnr",
+    "failed",
+    "timed",
+    "on_time",
+    "late",
+    "error",
+    "warning",
+    "info",
+    "one",
+    "part_sets",
+    "part_sets_timed_out",
 ];
 const TRAVELLER_SUMS: [&str; 6] = [
     "traveller",
@@ -275,8 +290,35 @@ fn message_frame(
             flights::etd.nullable(),
         ))
         .load(conn)?;
+    // Multi-part manifests: each part set counts once, with the first of its parts received in
+    // the range (its carrier and day), as timed out if it is so now.
+    let parts: Vec<(String, String, String, i64)> = message_parts::table
+        .inner_join(part_sets::table.on(part_sets::id.eq(message_parts::set_id)))
+        .inner_join(messages::table.on(messages::id.eq(message_parts::message_id)))
+        .filter(messages::received_at.ge(start))
+        .filter(messages::received_at.lt(end))
+        .select((
+            message_parts::message_id,
+            part_sets::id,
+            part_sets::state,
+            messages::received_at,
+        ))
+        .load(conn)?;
+    let mut first_parts: HashMap<String, (i64, String, String)> = HashMap::new();
+    for (message, set, state, at) in parts {
+        let e = first_parts
+            .entry(set)
+            .or_insert((at, message.clone(), state.clone()));
+        if (at, &message) < (e.0, &e.1) {
+            *e = (at, message, state);
+        }
+    }
+    let set_starts: HashMap<String, bool> = first_parts
+        .into_values()
+        .map(|(_, message, state)| (message, state == "timed_out"))
+        .collect();
     let lead_ms = q.on_time_minutes * 60_000;
-    let mut cols: [Vec<i64>; 10] = Default::default();
+    let mut cols: [Vec<i64>; 12] = Default::default();
     let (mut ids, mut carriers, mut days) = (Vec::new(), Vec::new(), Vec::new());
     for (id, sender, flight_carrier, received, state, ty, diags, etd) in rows {
         let carrier = sender.or(flight_carrier).unwrap_or_else(|| "??".into());
@@ -306,6 +348,8 @@ fn message_frame(
             by_severity[1],
             by_severity[2],
             1,
+            set_starts.contains_key(&id) as i64,
+            set_starts.get(&id).is_some_and(|t| *t) as i64,
         ];
         for (c, v) in cols.iter_mut().zip(values) {
             c.push(v);
@@ -560,6 +604,8 @@ fn figures(df: &DataFrame) -> Result<Vec<Figures>, QualityError> {
                 api_passengers: t[4][i],
                 pnr_matched: t[5][i],
                 pnr_match_rate: rate(t[5][i], t[4][i]),
+                part_sets: m[10][i],
+                part_sets_timed_out: m[11][i],
             }
         })
         .collect())
@@ -573,12 +619,12 @@ pub fn to_csv(r: &Report) -> String {
          on_time_rate,diagnostics_error,diagnostics_warning,diagnostics_info,api_travellers,\
          missing_document,missing_date_of_birth,missing_nationality,missing_document_share,\
          missing_date_of_birth_share,missing_nationality_share,api_passengers,pnr_matched,\
-         pnr_match_rate\n",
+         pnr_match_rate,part_sets,part_sets_timed_out\n",
     );
     let rate = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
     for f in r.rows.iter().chain(&r.carriers).chain([&r.totals]) {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             f.carrier.as_deref().unwrap_or("total"),
             f.day.as_deref().unwrap_or("total"),
             f.messages,
@@ -602,6 +648,8 @@ pub fn to_csv(r: &Report) -> String {
             f.api_passengers,
             f.pnr_matched,
             rate(f.pnr_match_rate),
+            f.part_sets,
+            f.part_sets_timed_out,
         ));
     }
     out
@@ -615,7 +663,7 @@ pub fn to_table(r: &Report) -> String {
     };
     let mut out = format!(
         "Carrier data quality {} to {} (on time: API manifest ≥ {} min before departure)\n\
-         {:<7} {:<10} {:>6} {:>5} {:>5} {:>6} {:>8} {:>6} {:>6} {:>7} {:>6} {:>6} {:>6} {:>7}\n",
+         {:<7} {:<10} {:>6} {:>5} {:>5} {:>6} {:>8} {:>6} {:>6} {:>7} {:>6} {:>6} {:>6} {:>9} {:>9}\n",
         r.from,
         r.to,
         r.on_time_minutes,
@@ -633,10 +681,11 @@ pub fn to_table(r: &Report) -> String {
         "no dob",
         "no nat",
         "PNR match",
+        "parts t/o",
     );
     for f in r.rows.iter().chain(&r.carriers).chain([&r.totals]) {
         out.push_str(&format!(
-            "{:<7} {:<10} {:>6} {:>5} {:>5} {:>6} {:>8} {:>6} {:>6} {:>7} {:>6} {:>6} {:>6} {:>7}\n",
+            "{:<7} {:<10} {:>6} {:>5} {:>5} {:>6} {:>8} {:>6} {:>6} {:>7} {:>6} {:>6} {:>6} {:>9} {:>9}\n",
             f.carrier.as_deref().unwrap_or("total"),
             f.day.as_deref().unwrap_or("total"),
             f.messages,
@@ -651,6 +700,7 @@ pub fn to_table(r: &Report) -> String {
             pct(f.missing_date_of_birth_share),
             pct(f.missing_nationality_share),
             pct(f.pnr_match_rate),
+            format!("{}/{}", f.part_sets_timed_out, f.part_sets),
         ));
     }
     out

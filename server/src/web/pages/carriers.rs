@@ -77,6 +77,7 @@ pub async fn quality(
                         pct(f.missing_date_of_birth_share),
                         pct(f.missing_nationality_share),
                         pct(f.pnr_match_rate),
+                        format!("{} of {}", f.part_sets_timed_out, f.part_sets),
                     ]
                 })
                 .collect();
@@ -98,6 +99,7 @@ pub async fn quality(
                     "No date of birth",
                     "No nationality",
                     "PNR match",
+                    "Manifests in parts timed out",
                 ],
                 rows,
             )

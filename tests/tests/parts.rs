@@ -313,6 +313,19 @@ fn run(backend: Backend) {
         ["TESTPART1A", "TESTPART1B", "TESTPART2A", "TESTPART3A"]
     );
 
+    // One file holding a whole set (parts 1 and 2 of 2, two interchanges): one message, complete.
+    let c = flight("303");
+    let mut both = part(&c, 1, 2, travellers(1, 2, "NLD"), "51");
+    both.extend(part(&c, 2, 2, travellers(2, 1, "NLD"), "52"));
+    let id = post(&app, &carrier, &both);
+    wait_loaded(&app, &carrier, &[&id]);
+    let m = message(&app, &carrier, &id);
+    assert_eq!(m["parts"]["set_state"], "complete", "{m}");
+    assert_eq!(m["parts"]["of"], 2, "{m}");
+    let (item, names) = flight_state(&app, &officer, "303");
+    assert_eq!(item["manifest_parts"][0]["parts_seen"], 2, "{item}");
+    assert_eq!(names, ["TESTPART1A", "TESTPART1B", "TESTPART2A"]);
+
     // A manifest sent whole has no part set.
     let whole = Manifest {
         flight: flight("302"),

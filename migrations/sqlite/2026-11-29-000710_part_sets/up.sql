@@ -21,10 +21,12 @@ CREATE TABLE part_sets (
 CREATE UNIQUE INDEX part_sets_key ON part_sets(flight_id, document, reference);
 CREATE INDEX part_sets_open ON part_sets(state, first_part_at);
 
+-- One row per part a message carried (a file may hold several parts, even a whole set).
 CREATE TABLE message_parts (
-    message_id TEXT PRIMARY KEY REFERENCES messages(id),
+    message_id TEXT NOT NULL REFERENCES messages(id),
     set_id TEXT NOT NULL REFERENCES part_sets(id),
     sequence INTEGER NOT NULL,
-    last BOOLEAN NOT NULL
+    last BOOLEAN NOT NULL,
+    PRIMARY KEY (message_id, set_id, sequence)
 );
 CREATE INDEX message_parts_set ON message_parts(set_id, sequence);

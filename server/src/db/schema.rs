@@ -497,7 +497,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    message_parts (message_id) {
+    message_parts (message_id, set_id, sequence) {
         message_id -> Text,
         set_id -> Text,
         sequence -> Integer,

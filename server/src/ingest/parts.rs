@@ -114,19 +114,23 @@ pub fn record(
             (id, SetState::Incomplete.as_str().to_string())
         }
     };
-    let already: i64 = message_parts::table
+    let copies: Vec<String> = message_parts::table
         .filter(message_parts::set_id.eq(&set_id))
         .filter(message_parts::sequence.eq(sequence))
-        .count()
-        .get_result(conn)?;
-    diesel::insert_into(message_parts::table)
-        .values((
-            message_parts::message_id.eq(origin.message_id),
-            message_parts::set_id.eq(&set_id),
-            message_parts::sequence.eq(sequence),
-            message_parts::last.eq(part.last),
-        ))
-        .execute(conn)?;
+        .select(message_parts::message_id)
+        .load(conn)?;
+    let already = copies.len();
+    // The same part twice in one message (one file) is recorded once, and still a duplicate.
+    if !copies.iter().any(|m| m == origin.message_id) {
+        diesel::insert_into(message_parts::table)
+            .values((
+                message_parts::message_id.eq(origin.message_id),
+                message_parts::set_id.eq(&set_id),
+                message_parts::sequence.eq(sequence),
+                message_parts::last.eq(part.last),
+            ))
+            .execute(conn)?;
+    }
     let parts: Vec<(i32, bool)> = message_parts::table
         .filter(message_parts::set_id.eq(&set_id))
         .select((message_parts::sequence, message_parts::last))
@@ -256,7 +260,8 @@ pub fn expire(conn: &mut DbConnection, timeout_ms: i64) -> Result<usize, DbError
                  travellers of the parts received are loaded, the others are missing",
                 timeout_ms / 1000
             ));
-            for (message_id, _, _) in &parts {
+            let warned: BTreeSet<&String> = parts.iter().map(|(m, _, _)| m).collect();
+            for message_id in warned {
                 let diags: String = messages::table
                     .filter(messages::id.eq(message_id))
                     .select(messages::diagnostics)
@@ -298,6 +303,7 @@ pub fn of_message(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Messa
     let row: Option<(i32, Option<i32>, i32, String)> = message_parts::table
         .inner_join(part_sets::table.on(part_sets::id.eq(message_parts::set_id)))
         .filter(message_parts::message_id.eq(id))
+        .order(message_parts::sequence.asc())
         .select((
             message_parts::sequence,
             part_sets::parts_expected,

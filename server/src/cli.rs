@@ -106,6 +106,11 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Carrier tools.
+    Carriers {
+        #[command(subcommand)]
+        command: CarriersCommand,
+    },
     /// Link analysis tools.
     Links {
         #[command(subcommand)]
@@ -127,6 +132,30 @@ enum LinksCommand {
         /// this many flights.
         #[arg(long)]
         screen_flights: Option<usize>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CarriersCommand {
+    /// Print the carrier data quality report: per carrier and day of receipt, messages, API
+    /// manifests on time, failures, diagnostics, missing document/date of birth/nationality,
+    /// PNR-to-manifest match rate. Counts and rates only.
+    Quality {
+        /// First day of receipt, YYYY-MM-DD (default: 6 days before --to).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day of receipt, YYYY-MM-DD (default: today, UTC).
+        #[arg(long)]
+        to: Option<String>,
+        /// One carrier (IATA code).
+        #[arg(long)]
+        carrier: Option<String>,
+        /// An API manifest is on time when received at least this many minutes before departure.
+        #[arg(long)]
+        on_time_minutes: Option<i64>,
+        /// `table`, `json` or `csv`.
+        #[arg(long, default_value = "table")]
+        format: String,
     },
 }
 
@@ -461,6 +490,36 @@ fn dispatch(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             args.plant,
             args.plant_links,
         )?,
+        Command::Carriers {
+            command:
+                CarriersCommand::Quality {
+                    from,
+                    to,
+                    carrier,
+                    on_time_minutes,
+                    format,
+                },
+        } => {
+            if !matches!(format.as_str(), "table" | "json" | "csv") {
+                bail!("--format is table, json or csv");
+            }
+            let today = chrono::Utc::now().date_naive();
+            let query = crate::analytics::quality::Query::parse(
+                from.as_deref(),
+                to.as_deref(),
+                carrier.as_deref(),
+                on_time_minutes,
+                today,
+            )
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let mut conn = connect(&config)?;
+            let report = crate::analytics::quality::report(&mut conn, &query)?;
+            match format.as_str() {
+                "json" => println!("{}", serde_json::to_string_pretty(&report)?),
+                "csv" => print!("{}", crate::analytics::quality::to_csv(&report)),
+                _ => print!("{}", crate::analytics::quality::to_table(&report)),
+            }
+        }
         Command::Rules {
             command:
                 RulesCommand::Report {

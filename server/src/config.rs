@@ -67,6 +67,9 @@ pub struct Config {
     /// Officers subscribed to high-band items are e-mailed when the flight lands (or departs,
     /// outbound) within this many hours.
     pub notify_horizon_hours: i64,
+    /// Seconds a multi-part manifest may stay incomplete after its first part arrived before the
+    /// worker marks its part set `timed_out` and warns on its messages (its parts stay loaded).
+    pub part_timeout_seconds: u64,
 }
 
 impl Config {
@@ -101,6 +104,7 @@ impl Config {
             smtp_from: env("SMTP_FROM").unwrap_or_else(|| "paxrisk@localhost".into()),
             mail_dir: env("MAIL_DIR").map(PathBuf::from),
             notify_horizon_hours: parse_env("NOTIFY_HORIZON_HOURS", 12),
+            part_timeout_seconds: parse_env("PART_TIMEOUT_SECONDS", 900),
             data_dir,
         }
     }
@@ -134,6 +138,7 @@ impl Config {
         "PAXRISK_SMTP_FROM",
         "PAXRISK_MAIL_DIR",
         "PAXRISK_NOTIFY_HORIZON_HOURS",
+        "PAXRISK_PART_TIMEOUT_SECONDS",
         // read by `lease_ms`
         "PAXRISK_LEASE_SECONDS",
     ];

@@ -38,7 +38,14 @@ impl Worker {
             }
         };
         let mut last_sweep = std::time::Instant::now() - Duration::from_secs(10);
+        let mut last_expiry = std::time::Instant::now();
         while !self.stop.load(Ordering::Relaxed) {
+            // Thread 0 marks multi-part manifests that stayed incomplete too long (idempotent, so
+            // several processes may all do it).
+            if sweep_folder && last_expiry.elapsed() >= self.part_check_every() {
+                last_expiry = std::time::Instant::now();
+                self.expire_part_sets();
+            }
             if let Some(f) = folders
                 .as_ref()
                 .filter(|_| last_sweep.elapsed() >= Duration::from_secs(1))
@@ -61,6 +68,24 @@ impl Worker {
                     std::thread::sleep(Duration::from_millis(1000));
                 }
             }
+        }
+    }
+
+    /// How often incomplete part sets are checked: a tenth of the timeout, between 1 s and 30 s.
+    fn part_check_every(&self) -> Duration {
+        Duration::from_secs((self.config.part_timeout_seconds / 10).clamp(1, 30))
+    }
+
+    /// Marks part sets incomplete past `PAXRISK_PART_TIMEOUT_SECONDS` as timed out.
+    pub fn expire_part_sets(&self) {
+        let timeout_ms = self.config.part_timeout_seconds as i64 * 1000;
+        let expired = self
+            .pool
+            .get()
+            .map_err(crate::db::DbError::from)
+            .and_then(|mut c| crate::ingest::parts::expire(&mut c, timeout_ms));
+        if let Err(e) = expired {
+            tracing::warn!(error = %e, "checking multi-part manifests for timeouts failed; retrying");
         }
     }
 

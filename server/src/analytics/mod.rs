@@ -1,8 +1,9 @@
-//! Statistics over the store for the people who tune the system: the per-rule effectiveness
-//! report. Reports are counts and rates, never people.
+//! Statistics over the store: the per-rule effectiveness report for the people who tune the
+//! system, and the carrier data quality report for carriers and the unit. Reports are counts and
+//! rates, never people.
 //!
-//! Plain Rust rather than polars: at a unit's volumes (10⁵ travellers a day) the report is a
-//! few grouped scans, and polars would add minutes to every cold build (see the report of
-//! issue 6 and BENCHMARKS.md, "Targeting rules").
+//! The effectiveness report is plain Rust (a few grouped scans; see the report of issue 6 and
+//! BENCHMARKS.md, "Targeting rules"); the carrier quality report aggregates polars DataFrames.
 
 pub mod effectiveness;
+pub mod quality;

@@ -51,6 +51,7 @@ use actix_web::web;
 pub use caller::{Caller, Purpose, CALLER_COOKIE};
 pub use error::{ApiError, Code};
 pub use handlers::auth::do_login as handlers_login;
+pub use handlers::carriers as handlers_carriers;
 pub use handlers::setup::do_setup as handlers_setup;
 use table::ep;
 pub use table::{Access, Endpoint, Verb};
@@ -263,6 +264,14 @@ pub fn endpoints() -> Vec<Endpoint> {
             .tag("rules")
             .summary("The field catalogue and operators rules may use (no sensitive field exists)")
             .ok(200, "OK"),
+        // staff who follow carriers, and airlines (own carrier only)
+        ep(Get, "/api/v1/carriers/quality", Roles(carriers::QUALITY_READERS), carriers::quality)
+            .tag("carriers")
+            .summary("Carrier data quality per carrier and day (a carrier sees its own)")
+            .about("Messages received, API manifests on time (received at least `on_time_minutes`, default 30, before scheduled departure), failed messages, diagnostics by severity, share of API travellers missing document, date of birth or nationality, PNR-to-manifest match rate, multi-part sets timed out. Counts and rates only. An airline account naming another carrier gets an empty report.")
+            .query::<carriers::QualityQuery>()
+            .ok(200, "rows per carrier and day, per-carrier totals and the grand total")
+            .errors(&[400]),
         ep(Get, "/api/v1/rules/report", Roles(REVIEWERS), rules::report)
             .tag("rules")
             .summary("Rule effectiveness: hits per week, share reviewed, precision, median review time, hit rates by nationality and sex (default: last 90 days)")

@@ -513,3 +513,35 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(user_groups, group_members, users);
+
+diesel::table! {
+    part_sets (id) {
+        id -> Text,
+        flight_id -> Text,
+        carrier -> Text,
+        document -> Text,
+        reference -> Text,
+        parts_expected -> Nullable<Integer>,
+        parts_seen -> Integer,
+        duplicates -> Integer,
+        state -> Text,
+        first_part_at -> BigInt,
+        last_part_at -> BigInt,
+        completed_at -> Nullable<BigInt>,
+        timed_out_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    message_parts (message_id, set_id, sequence) {
+        message_id -> Text,
+        set_id -> Text,
+        sequence -> Integer,
+        last -> Bool,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(part_sets, message_parts);
+diesel::allow_tables_to_appear_in_same_query!(part_sets, flights);
+diesel::allow_tables_to_appear_in_same_query!(part_sets, messages);
+diesel::allow_tables_to_appear_in_same_query!(message_parts, messages);

@@ -120,6 +120,9 @@ pub struct MessageStatus {
     pub received_at: String,
     pub size: i64,
     pub diagnostics: serde_json::Value,
+    /// For a part of a multi-part manifest: its number, the set's size and state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<super::parts::MessagePart>,
 }
 
 /// Reads a message's state. `carrier` set (an airline caller) hides other carriers' messages.
@@ -150,7 +153,7 @@ pub fn status(
         ))
         .first(conn)
         .optional()?;
-    Ok(row.and_then(
+    let Some(mut status) = row.and_then(
         |(id, status, message_type, msg_carrier, received, size, diags)| {
             if carrier.is_some() && carrier != msg_carrier.as_deref() {
                 return None;
@@ -163,9 +166,14 @@ pub fn status(
                 received_at: crate::api::rfc3339(received),
                 size,
                 diagnostics: serde_json::from_str(&diags).unwrap_or_default(),
+                parts: None,
             })
         },
-    ))
+    ) else {
+        return Ok(None);
+    };
+    status.parts = super::parts::of_message(conn, &status.id)?;
+    Ok(Some(status))
 }
 
 /// The latest messages, newest first; `carrier` set shows only that carrier's.

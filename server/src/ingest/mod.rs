@@ -5,6 +5,7 @@ pub mod cli;
 pub mod folder;
 pub mod intake;
 pub mod load;
+pub mod parts;
 pub mod process;
 pub mod raw;
 pub mod roster;

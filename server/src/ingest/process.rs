@@ -126,8 +126,17 @@ pub fn process(
                 Message::Paxlst(manifest) => {
                     message_type.get_or_insert("PAXLST");
                     diagnostics.extend(manifest.diagnostics.iter().cloned());
-                    if load::load_manifest(conn, manifest, &origin)?.is_some() {
+                    if let Some(flight_id) = load::load_manifest(conn, manifest, &origin)? {
                         loaded_any = true;
+                        // A part loads at once; its set is tracked until complete or timed out.
+                        super::parts::record(
+                            conn,
+                            manifest,
+                            &flight_id,
+                            &manifest.flight.carrier,
+                            &origin,
+                            &mut diagnostics,
+                        )?;
                     } else {
                         diagnostics.push(no_flight());
                     }

@@ -25,6 +25,9 @@ pub struct FlightView {
     pub direction: String,
     pub travellers: i64,
     pub flagged: i64,
+    /// Multi-part manifests of the flight and whether each is complete (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub manifest_parts: Vec<super::parts::FlightPartSet>,
 }
 
 type FlightRow = (
@@ -92,11 +95,18 @@ pub fn flights(
         .group_by(review_items::flight_id)
         .select((review_items::flight_id, diesel::dsl::count_star()))
         .load(conn)?;
+    let mut parts = super::parts::of_flights(conn, &ids)?;
     let counts: HashMap<_, _> = counts.into_iter().collect();
     let flagged: HashMap<_, _> = flagged.into_iter().collect();
     Ok(rows
         .into_iter()
-        .map(|r| to_view(r, &counts, &flagged))
+        .map(|r| {
+            let sets = parts.remove(&r.0).unwrap_or_default();
+            FlightView {
+                manifest_parts: sets,
+                ..to_view(r, &counts, &flagged)
+            }
+        })
         .collect())
 }
 
@@ -116,9 +126,15 @@ pub fn flight(conn: &mut DbConnection, id: &str) -> Result<Option<FlightView>, D
         .filter(review_items::flight_id.eq(id))
         .count()
         .get_result(conn)?;
+    let sets = super::parts::of_flights(conn, &[&row.0])?
+        .remove(&row.0)
+        .unwrap_or_default();
     let counts = HashMap::from([(row.0.clone(), n)]);
     let flagged = HashMap::from([(row.0.clone(), f)]);
-    Ok(Some(to_view(row, &counts, &flagged)))
+    Ok(Some(FlightView {
+        manifest_parts: sets,
+        ..to_view(row, &counts, &flagged)
+    }))
 }
 
 fn to_view(
@@ -139,6 +155,7 @@ fn to_view(
         departure_local: r.7,
         arrival_local: r.8,
         direction: r.9,
+        manifest_parts: Vec::new(),
     }
 }
 

@@ -9,7 +9,9 @@ mod times;
 
 use actix_web::web;
 
-use pages::{account, admin, flights, items, links, messages, oversight, queue, traveller};
+use pages::{
+    account, admin, carriers, flights, items, links, messages, oversight, queue, traveller,
+};
 
 /// Registers the pages and static assets (called from the one route table in `api`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -48,6 +50,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/messages", web::get().to(messages::messages))
         .route("/messages/{id}", web::get().to(messages::message))
         .route("/retention", web::get().to(oversight::retention))
+        // staff who follow carriers, and airlines (own carrier)
+        .route("/carriers", web::get().to(carriers::quality))
         .route("/audit", web::get().to(oversight::audit))
         // admin
         .route("/admin", web::get().to(admin::admin))

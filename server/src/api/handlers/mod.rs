@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod carriers;
 pub mod flights;
 pub mod groups;
 pub mod keys;

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod carriers;
 mod compare;
 pub mod flights;
 pub mod items;
@@ -92,6 +93,9 @@ fn nav(role: Role) -> Vec<(&'static str, &'static str, &'static str)> {
     }
     if STAFF.contains(&role) {
         out.push(("messages", "/messages", "Intake"));
+    }
+    if crate::api::handlers_carriers::QUALITY_READERS.contains(&role) {
+        out.push(("carriers", "/carriers", "Carriers"));
     }
     if matches!(
         role,

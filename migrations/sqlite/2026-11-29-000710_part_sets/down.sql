@@ -1,0 +1,2 @@
+DROP TABLE message_parts;
+DROP TABLE part_sets;

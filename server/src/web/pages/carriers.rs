@@ -1,0 +1,109 @@
+//! `GET /carriers`: the carrier data quality report as a table, with the API's roles (an
+//! airline account sees its own carrier).
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::{failure, session, table};
+use crate::analytics::quality::{self, Query};
+use crate::api::{ApiError, AppState};
+use crate::auth::Role;
+
+/// `GET /carriers?from=&to=&carrier=`: per carrier and day, then per carrier, then everyone.
+pub async fn quality(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<crate::api::handlers_carriers::QualityQuery>,
+) -> HttpResponse {
+    let p = match session(&req, &state, crate::api::handlers_carriers::QUALITY_READERS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let today = chrono::Utc::now().date_naive();
+    let carrier = if p.role == Role::Airline {
+        p.carrier.clone()
+    } else {
+        q.carrier.clone()
+    };
+    let query = match Query::parse(
+        q.from.as_deref(),
+        q.to.as_deref(),
+        carrier.as_deref(),
+        q.on_time_minutes
+            .as_deref()
+            .and_then(|m| m.trim().parse().ok()),
+        today,
+    ) {
+        Ok(query) => query,
+        Err(e) => return failure(&p, ApiError::bad_request(e.message)),
+    };
+    let intro = format!(
+        "Days of receipt {} to {} (UTC). On time: an API manifest received at least {} minutes \
+         before scheduled departure. Shares are of the travellers the API manifests carried; the \
+         PNR match is the share of API passengers a PNR of the flight names. Counts and rates \
+         only. As JSON or CSV: GET /api/v1/carriers/quality, `paxrisk carriers quality`.",
+        query.from, query.to, query.on_time_minutes
+    );
+    match crate::api::db(&state, move |conn, _| {
+        quality::report(conn, &query).map_err(ApiError::from)
+    })
+    .await
+    {
+        Ok(r) => {
+            let pct = |x: Option<f64>| {
+                x.map(|v| format!("{:.1}%", v * 100.0))
+                    .unwrap_or_else(|| "–".into())
+            };
+            let rows = r
+                .rows
+                .iter()
+                .chain(&r.carriers)
+                .chain(std::iter::once(&r.totals).filter(|t| t.messages > 0))
+                .map(|f| {
+                    vec![
+                        f.carrier.clone().unwrap_or_else(|| "all".into()),
+                        f.day.clone().unwrap_or_else(|| "total".into()),
+                        f.messages.to_string(),
+                        format!("{} / {}", f.api_messages, f.pnr_messages),
+                        f.failed.to_string(),
+                        format!(
+                            "{} of {} ({})",
+                            f.api_on_time,
+                            f.api_timed,
+                            pct(f.on_time_rate)
+                        ),
+                        format!("{} / {}", f.diagnostics.error, f.diagnostics.warning),
+                        f.api_travellers.to_string(),
+                        pct(f.missing_document_share),
+                        pct(f.missing_date_of_birth_share),
+                        pct(f.missing_nationality_share),
+                        pct(f.pnr_match_rate),
+                        format!("{} of {}", f.part_sets_timed_out, f.part_sets),
+                    ]
+                })
+                .collect();
+            table(
+                &p,
+                "carriers",
+                "Carrier data quality",
+                &intro,
+                &[
+                    "Carrier",
+                    "Day",
+                    "Messages",
+                    "API / PNR",
+                    "Failed",
+                    "API on time",
+                    "Errors / warnings",
+                    "API travellers",
+                    "No document",
+                    "No date of birth",
+                    "No nationality",
+                    "PNR match",
+                    "Manifests in parts timed out",
+                ],
+                rows,
+            )
+        }
+        Err(e) => failure(&p, e),
+    }
+}

@@ -30,7 +30,7 @@ impl Dob {
         })
     }
 
-    fn year(self) -> i32 {
+    pub(crate) fn year(self) -> i32 {
         match self {
             Dob::Date(d) => d.year(),
             Dob::Year(y, _) => y,

@@ -84,6 +84,10 @@ pub struct Index {
     meaningful: Vec<u8>,
     postings: Postings,
     facts: Vec<EntryFacts>,
+    /// Each entry's earliest and latest year of birth, when it has a date: a traveller born two
+    /// or more years outside it is ruled out by the date of birth whatever the name, so the
+    /// name need not be scored (namesakes are most of the candidates on a large list).
+    birth_years: Vec<Option<(i16, i16)>>,
     /// Normalised document number → (entry, issuing country).
     documents: QuickMap<String, Vec<(u32, Option<String>)>>,
     /// Each name as `SURNAME, Given`, for reasons and [`Match::matched_name`].
@@ -105,7 +109,9 @@ impl Index {
         let mut interner = Interner::default();
         let mut postings = PostingsBuilder::default();
         for (e, entry) in entries.iter().enumerate() {
-            index.facts.push(EntryFacts::of(entry));
+            let facts = EntryFacts::of(entry);
+            index.birth_years.push(facts.birth_years());
+            index.facts.push(facts);
             for doc in &entry.documents {
                 let number = qualifiers::document_key(&doc.number);
                 if number.len() >= 4 {
@@ -158,6 +164,7 @@ impl Index {
         index.vocabulary.shrink();
         index.postings = postings.finish(&index.vocabulary);
         index.names.shrink_to_fit();
+        index.birth_years.shrink_to_fit();
         index.name_words.shrink_to_fit();
         index.meaningful.shrink_to_fit();
         index.display.shrink();
@@ -234,6 +241,7 @@ impl Index {
                 self.retrieve(&query, floor, &mut sims, &mut ids);
                 // Entries holding the traveller's document number: their names are always
                 // scored.
+                let mut documented = Vec::new();
                 for doc in &traveller.documents {
                     for (entry, _) in self
                         .documents
@@ -241,17 +249,28 @@ impl Index {
                         .into_iter()
                         .flatten()
                     {
+                        documented.push(*entry);
                         ids.extend(self.names_of_entry(*entry));
                     }
                 }
+                let born = traveller
+                    .date_of_birth
+                    .as_deref()
+                    .and_then(Dob::parse)
+                    .map(|d| d.year());
                 let ta: Vec<&Token> = query.tokens.iter().collect();
                 let ja: Vec<&Token> = query.joined.iter().collect();
                 for id in ids {
+                    let entry = self.names[id as usize].entry;
+                    if born.is_some_and(|y| self.born_apart(entry, y))
+                        && !documented.contains(&entry)
+                    {
+                        continue;
+                    }
                     let s = self.score_name(&ta, &ja, id, &mut sims);
                     if s < floor {
                         continue;
                     }
-                    let entry = self.names[id as usize].entry;
                     let slot = best.entry(entry).or_insert((s, id));
                     if s > slot.0 {
                         *slot = (s, id);
@@ -263,6 +282,13 @@ impl Index {
             .into_iter()
             .map(|(entry, (score, id))| (entry, score, id));
         self.finish(traveller, name_hits, threshold)
+    }
+
+    /// Whether a traveller born in `year` is ruled out of `entry` by its dates of birth alone
+    /// (every one two or more years away: the qualifiers' `Contradicts`).
+    fn born_apart(&self, entry: u32, year: i32) -> bool {
+        self.birth_years[entry as usize]
+            .is_some_and(|(lo, hi)| year < i32::from(lo) - 1 || year > i32::from(hi) + 1)
     }
 
     /// The name score of the traveller's tokens `ta` (joined pairs `ja`) against name `id`.

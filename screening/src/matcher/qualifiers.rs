@@ -26,6 +26,14 @@ pub(crate) struct EntryFacts {
 }
 
 impl EntryFacts {
+    /// The earliest and latest year of the entry's dates of birth, when it has any (and they
+    /// fit in an `i16`).
+    pub(crate) fn birth_years(&self) -> Option<(i16, i16)> {
+        let years = self.dobs.iter().map(|(d, _)| d.year());
+        let (lo, hi) = (years.clone().min()?, years.max()?);
+        Some((i16::try_from(lo).ok()?, i16::try_from(hi).ok()?))
+    }
+
     pub(crate) fn of(entry: &Entry) -> EntryFacts {
         EntryFacts {
             dobs: entry

@@ -692,6 +692,93 @@ fn policy_and_sensitive_list(backend: Backend) {
     assert_eq!(retention(&app, &["policy"])["profile"], "eu-directive");
 }
 
+/// Under a policy that masks identities before raw messages are due, masking a traveller drops
+/// the raw bytes of every message that names them (issue 8: "raw messages of masked travellers
+/// are deleted"), and nothing else.
+fn masking_drops_raw_messages(backend: Backend) {
+    let Some(mut app) = TestApp::new(backend) else {
+        return;
+    };
+    app.user("zz-carrier", "airline", Some("ZZ"));
+    app.user("admin-one", "admin", None);
+    app.start();
+    let (carrier, admin) = (app.login("zz-carrier"), app.login("admin-one"));
+    let custom = json!({"profile": "custom", "classes": {"identity": {"api": {"mask_after_days": 1, "delete_after_days": 30, "delete_retained_after_days": 60}}}});
+    let (s, p) = app.json(
+        "PUT",
+        "/api/v1/retention/policy",
+        Some(&admin),
+        Some(&custom),
+    );
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(
+        p["classes"]["raw_messages"]["api"]["delete_after_days"], 183,
+        "raw messages themselves are not due for months: {p}"
+    );
+    let now = Utc::now().naive_utc();
+    let text = manifest(
+        "883",
+        now - Duration::hours(2),
+        now + Duration::hours(3),
+        &UNLINKED,
+        "01:F",
+        "83",
+    );
+    let (s, b) = app.http(
+        "POST",
+        "/api/v1/messages",
+        Some(&carrier),
+        Some((text.as_bytes(), "application/edifact")),
+    );
+    assert_eq!(s, 202);
+    let id = serde_json::from_slice::<Value>(&b).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let t0 = std::time::Instant::now();
+    while app
+        .json(
+            "GET",
+            &format!("/api/v1/messages/{id}"),
+            Some(&carrier),
+            None,
+        )
+        .1["status"]
+        != "screened"
+    {
+        assert!(t0.elapsed() < std::time::Duration::from_secs(30));
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let early = retention(&app, &["run", "--now", &at(0, 12)]);
+    assert_eq!(
+        (
+            early["travellers_masked"].as_i64(),
+            early["raw_messages_deleted"].as_i64()
+        ),
+        (Some(0), Some(0)),
+        "nothing is due after half a day: {early}"
+    );
+    let report = retention(&app, &["run", "--now", &at(1, 12)]);
+    assert_eq!(
+        (
+            report["travellers_masked"].as_i64(),
+            report["raw_messages_deleted"].as_i64()
+        ),
+        (Some(2), Some(1)),
+        "the message naming the masked travellers loses its raw bytes: {report}"
+    );
+}
+
+#[test]
+fn masking_drops_raw_messages_on_sqlite() {
+    masking_drops_raw_messages(Backend::Sqlite);
+}
+
+#[test]
+fn masking_drops_raw_messages_on_postgres() {
+    masking_drops_raw_messages(Backend::Postgres);
+}
+
 #[test]
 fn policy_and_sensitive_list_on_sqlite() {
     policy_and_sensitive_list(Backend::Sqlite);

@@ -14,7 +14,9 @@ use super::keyring::{self, Keyring};
 use super::policy::{self, DataClass, RetentionPolicy, Source, DAY_MS};
 use super::{crypto, holds, mask, purge, unmask, Actor, RetentionError};
 use crate::config::Config;
-use crate::db::schema::{messages, pnrs, retention_keys, retention_runs, travellers};
+use crate::db::schema::{
+    messages, pnrs, retention_keys, retention_runs, traveller_versions, travellers,
+};
 use crate::db::{new_id, now_ms, DbConnection};
 
 /// What a run did (or, dry, would do). Counts only: no personal data.
@@ -123,6 +125,26 @@ fn plan(conn: &mut DbConnection, p: &RetentionPolicy, now: i64) -> Result<Plan, 
             .min(s.delete_after_days);
         if due(now - received, first) {
             out.raw.push(id);
+        }
+    }
+    // The raw bytes of every message that names a traveller being masked go too: masking keeps
+    // the clear data only sealed, and the raw message would hold it in clear for the system.
+    let mut raw: HashSet<String> = out.raw.iter().cloned().collect();
+    for chunk in out.mask.chunks(500) {
+        let carrying: Vec<String> = traveller_versions::table
+            .inner_join(messages::table.on(messages::id.eq(traveller_versions::message_id)))
+            .filter(
+                traveller_versions::traveller_id
+                    .eq_any(chunk)
+                    .and(messages::raw.is_not_null()),
+            )
+            .select(messages::id)
+            .distinct()
+            .load(conn)?;
+        for id in carrying {
+            if raw.insert(id.clone()) {
+                out.raw.push(id);
+            }
         }
     }
     Ok(out)

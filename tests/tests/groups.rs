@@ -420,6 +420,44 @@ fn groups_scope(backend: Backend) {
             "{method} {path}: {b}"
         );
     }
+    // The traveller view and link graph follow the same scope: a traveller flagged only outside
+    // it is not found; one flagged inside it, or not flagged at all, is readable.
+    let traveller_of = |surname: &str| -> String {
+        items
+            .iter()
+            .find(|i| i["traveller"]["surname"] == surname)
+            .unwrap()["traveller"]["id"]
+            .as_str()
+            .expect("the item names its traveller")
+            .to_string()
+    };
+    let (terror_traveller, narc_traveller) = (traveller_of("TUILAGI"), traveller_of("ARNADOTTIR"));
+    for path in [
+        format!("/api/v1/travellers/{terror_traveller}"),
+        format!("/api/v1/travellers/{terror_traveller}/links"),
+    ] {
+        let (s, b) = app.json("GET", &path, Some(&narc_t), None);
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (404, Some("not_found")),
+            "{path}: {b}"
+        );
+        assert_eq!(
+            app.json("GET", &path, Some(&terror_t), None).0,
+            200,
+            "{path}"
+        );
+    }
+    let page = format!("/travellers/{terror_traveller}");
+    assert_eq!(page_with_cookie(&app, &page, &narc_t).0, 404, "{page}");
+    assert_eq!(page_with_cookie(&app, &page, &terror_t).0, 200, "{page}");
+    let (s, b) = app.json(
+        "GET",
+        &format!("/api/v1/travellers/{narc_traveller}"),
+        Some(&narc_t),
+        None,
+    );
+    assert_eq!(s, 200, "{b}");
     // ...and the same calls on an id that does not exist answer alike.
     let (s, b) = app.json(
         "GET",

@@ -27,6 +27,21 @@ pub fn visible(conn: &mut DbConnection, id: &str, scope: &Scope) -> Result<bool,
         .any(|c| scope.covers(c)))
 }
 
+/// Whether a member of `scope` may read traveller `traveller_id`: a traveller flagged only in
+/// categories outside the scope is as hidden as their review item; one flagged in none (every
+/// other passenger, co-travellers) is not.
+pub fn traveller_visible(
+    conn: &mut DbConnection,
+    traveller_id: &str,
+    scope: &Scope,
+) -> Result<bool, DbError> {
+    if *scope == Scope::All {
+        return Ok(true);
+    }
+    let cats = categories_of_traveller(conn, traveller_id)?;
+    Ok(cats.is_empty() || cats.iter().any(|c| scope.covers(c)))
+}
+
 /// The categories of a traveller's live hits (of the list or rule behind each) and manual hits.
 pub fn categories_of_traveller(
     conn: &mut DbConnection,

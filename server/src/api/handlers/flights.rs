@@ -70,6 +70,11 @@ pub async fn traveller(
     let p = caller.0;
     let id = id.into_inner();
     let t = crate::api::db(&state, move |conn, _| {
+        // A member of user groups reads a flagged traveller only within his groups' categories.
+        let scope = crate::auth::groups::scope(conn, &p.user_id, p.role)?;
+        if !crate::review::scope::traveller_visible(conn, &id, &scope)? {
+            return Err(ApiError::not_found("traveller"));
+        }
         let t =
             views::traveller_detail(conn, &id)?.ok_or_else(|| ApiError::not_found("traveller"))?;
         audit::record(

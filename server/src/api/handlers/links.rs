@@ -21,6 +21,11 @@ pub async fn get(
     let query = q.parse().map_err(ApiError::bad_request)?;
     let id = id.into_inner();
     let g = crate::api::db(&state, move |conn, _| {
+        // A member of user groups reads a flagged traveller only within his groups' categories.
+        let scope = crate::auth::groups::scope(conn, &p.user_id, p.role)?;
+        if !crate::review::scope::traveller_visible(conn, &id, &scope)? {
+            return Err(ApiError::not_found("traveller"));
+        }
         let g = graph::graph(conn, &id, &query)?.ok_or_else(|| ApiError::not_found("traveller"))?;
         audit::record(
             conn,

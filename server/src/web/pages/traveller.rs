@@ -53,6 +53,10 @@ pub async fn traveller(
         let flight = views::flight(conn, &t.flight_id)?;
         // An item outside the user's groups does not show (nor its notes, nor its actions).
         let scope = crate::auth::groups::scope(conn, &p2.user_id, p2.role)?;
+        // A traveller flagged only outside the user's groups does not show at all (the API alike).
+        if !crate::review::scope::traveller_visible(conn, &id, &scope)? {
+            return Err(ApiError::not_found("traveller"));
+        }
         let item = match queue::item_of_traveller(conn, &id)? {
             Some(item_id) => queue::get(conn, &item_id, &scope).map_err(|e| match e {
                 queue::PageError::Db(d) => ApiError::from(d),

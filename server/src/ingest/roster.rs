@@ -68,7 +68,7 @@ struct Person {
     pending: Option<usize>,
     born: Option<String>,
     locator: Option<String>,
-    /// Normalised given names.
+    /// Given names as stored (normalised only when a namesake needs comparing).
     given: String,
     /// How this message listed them, once it has.
     listed: Option<Listing>,
@@ -111,7 +111,6 @@ type StoredRow = (
     Option<String>,
     Option<String>,
     String,
-    String,
 );
 
 impl<'a> Roster<'a> {
@@ -129,33 +128,26 @@ impl<'a> Roster<'a> {
                 travellers::source,
                 travellers::date_of_birth,
                 travellers::record_locator,
-                travellers::surname,
                 travellers::given_names,
             ))
             .order(travellers::id)
             .load(conn)?;
         let mut people: HashMap<String, Vec<Person>> = HashMap::new();
         let mut keys = HashSet::with_capacity(rows.len());
-        for (key, id, source, born, locator, surname, given) in rows {
+        for (key, id, source, born, locator, given) in rows {
             // Masked travellers (past retention) are nobody a new message can name.
             if !key.starts_with("masked:") {
-                let t = Traveller {
-                    surname,
-                    given_names: given,
-                    ..Traveller::default()
-                };
-                people
-                    .entry(flight_identity_key(&t))
-                    .or_default()
-                    .push(Person {
-                        id,
-                        source,
-                        pending: None,
-                        born,
-                        locator,
-                        given: normalised_given(&t),
-                        listed: None,
-                    });
+                // The key starts with the surname and first given name it was made from.
+                let base = key.splitn(3, '|').take(2).collect::<Vec<_>>().join("|");
+                people.entry(base).or_default().push(Person {
+                    id,
+                    source,
+                    pending: None,
+                    born,
+                    locator,
+                    given,
+                    listed: None,
+                });
             }
             keys.insert(key);
         }
@@ -245,7 +237,7 @@ impl<'a> Roster<'a> {
                 if !keep_identity {
                     person.source = source.as_str().to_string();
                     person.born = t.date_of_birth.clone();
-                    person.given = normalised_given(t);
+                    person.given = t.given_names.clone();
                 }
                 if let Some(l) = locator.or(t.record_locator.as_deref()) {
                     person.locator = Some(l.to_string());
@@ -264,7 +256,7 @@ impl<'a> Roster<'a> {
                     pending: Some(self.new.len()),
                     born: t.date_of_birth.clone(),
                     locator: row.record_locator.clone(),
-                    given: normalised_given(t),
+                    given: t.given_names.clone(),
                     listed: Some(listing),
                 });
                 self.new.push(row);
@@ -319,7 +311,8 @@ impl<'a> Roster<'a> {
                 (Some(_), Some(_)) => true,
                 _ => false,
             };
-            if !given_compatible(&given, &p.given) {
+            let theirs = paxrisk_screening::names::normalise(&p.given);
+            if !given_compatible(&given, &theirs) {
                 continue;
             }
             let same_booking = match (booking, p.locator.as_deref()) {
@@ -337,7 +330,7 @@ impl<'a> Roster<'a> {
             };
             let score = 8 * u32::from(same_birth)
                 + 4 * u32::from(same_booking)
-                + 2 * u32::from(given == p.given);
+                + 2 * u32::from(given == theirs);
             if best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, at));
             }

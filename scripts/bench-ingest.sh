@@ -14,6 +14,9 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(uname 
 echo "traffic: $flights flights, $(ls "$work/traffic" | wc -l) files, $(du -sh "$work/traffic" | cut -f1)"
 run() {
   local name=$1 url=$2
+  # Each database has its own data directory, hence its own keyring (a keyring belongs to one
+  # database).
+  export PAXRISK_DATA_DIR="$work/data-$name"
   if [[ -d $ofac ]]; then RUST_LOG=warn "$bin" watchlist import --name ofac --format ofac "$ofac" --database "$url" >/dev/null 2>&1; fi
   echo "== $name"
   RUST_LOG=warn "$bin" ingest "$work/traffic" --database "$url" 2>/dev/null | tail -1

@@ -768,6 +768,9 @@ fn setup_lockout_and_one_token(backend: Backend) {
             &app.database,
         ])
         .env("PAXRISK_DATA_DIR", app.dir.path())
+        // Each test database has its keyring beside it (PostgreSQL ones would default to the
+        // user's data directory).
+        .env("PAXRISK_KEYRING", app.dir.path().join("keyring"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()

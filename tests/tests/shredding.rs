@@ -134,6 +134,9 @@ fn serve_fails(app: &TestApp) -> String {
             &app.database,
         ])
         .env("PAXRISK_DATA_DIR", app.dir.path())
+        // Each test database has its keyring beside it (PostgreSQL ones would default to the
+        // user's data directory).
+        .env("PAXRISK_KEYRING", app.dir.path().join("keyring"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -118,12 +118,46 @@ fn problem(path: &Path, what: &str) -> RetentionError {
     RetentionError::Keyring(format!("the keyring {}: {what}", path.display()))
 }
 
-/// The keyring's path: `PAXRISK_KEYRING`, else `DATA_DIR/keyring`.
+/// The keyring's path: `PAXRISK_KEYRING`; else, for a PostgreSQL database, one file per database
+/// in the user's data directory (`$XDG_DATA_HOME` or `~/.local/share`, then
+/// `paxrisk/keyrings/HOST_PORT_DATABASE`), so that every server of one database on this machine
+/// shares it whatever its own data directory; else `DATA_DIR/keyring` (the embedded SQLite file
+/// lives there too).
 pub fn path(config: &Config) -> PathBuf {
-    config
-        .keyring
-        .clone()
-        .unwrap_or_else(|| config.data_dir.join("keyring"))
+    if let Some(p) = &config.keyring {
+        return p.clone();
+    }
+    match (postgres_name(&config.database_url), user_keyrings()) {
+        (Some(name), Some(dir)) => dir.join(name),
+        _ => config.data_dir.join("keyring"),
+    }
+}
+
+/// Where per-database keyrings of PostgreSQL databases live by default.
+fn user_keyrings() -> Option<PathBuf> {
+    std::env::var_os("XDG_DATA_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(".local").join("share"))
+        })
+        .map(|d| d.join("paxrisk").join("keyrings"))
+}
+
+/// `host_port_database` of a PostgreSQL URL (no user, password or parameters), as a file name.
+fn postgres_name(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))?;
+    let rest = rest.split('?').next().unwrap_or_default();
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    let name: String = rest
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    (!name.is_empty()).then_some(name)
 }
 
 /// A keyring's id and its master keys by epoch.
@@ -503,6 +537,23 @@ fn record_id(conn: &mut DbConnection, path: &Path, id: &str) -> Result<(), Reten
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn postgres_keyrings_are_named_by_server_and_database() {
+        assert_eq!(
+            super::postgres_name(
+                "postgres://postgres:secret@127.0.0.1:5432/paxrisk?sslmode=disable"
+            )
+            .as_deref(),
+            Some("127_0_0_1_5432_paxrisk")
+        );
+        assert_eq!(
+            super::postgres_name("postgresql://db.example:6432/pax").as_deref(),
+            Some("db_example_6432_pax")
+        );
+        assert_eq!(super::postgres_name("sqlite:///tmp/x.db"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -115,6 +115,9 @@ impl TestApp {
             .arg("--database")
             .arg(&self.database)
             .env("PAXRISK_DATA_DIR", self.dir.path())
+            // Each test database has its keyring beside it (PostgreSQL ones would default to the
+            // user's data directory).
+            .env("PAXRISK_KEYRING", self.dir.path().join("keyring"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -161,6 +164,9 @@ impl TestApp {
                 &self.database,
             ])
             .env("PAXRISK_DATA_DIR", self.dir.path())
+            // Each test database has its keyring beside it (PostgreSQL ones would default to the
+            // user's data directory).
+            .env("PAXRISK_KEYRING", self.dir.path().join("keyring"))
             .env("PAXRISK_WORKER_IDLE_MS", "50")
             .stdout(log.try_clone().unwrap())
             .stderr(log)
@@ -369,6 +375,9 @@ impl TestApp {
             &self.database,
         ])
         .env("PAXRISK_DATA_DIR", self.dir.path())
+        // Each test database has its keyring beside it (PostgreSQL ones would default to the
+        // user's data directory).
+        .env("PAXRISK_KEYRING", self.dir.path().join("keyring"))
         .env("PAXRISK_WORKER_IDLE_MS", "50")
         .stdout(log.try_clone().unwrap())
         .stderr(log);

@@ -533,3 +533,127 @@ fn link_analysis_on_sqlite() {
 fn link_analysis_on_postgres() {
     scenario(Backend::Postgres);
 }
+
+/// A PNRGOV push for ZZ778 SIN→DXB with one booking of one traveller and one phone number.
+fn phone_push(phone: &str, reference: &str) -> Vec<u8> {
+    use paxrisk_parsers::{Contact, Flight, Leg, Pnr, PnrPush, Segment, Traveller};
+    let leg = Leg {
+        origin: "SIN".into(),
+        destination: "DXB".into(),
+        departure_local: Some("2026-12-03T10:00".into()),
+        arrival_local: Some("2026-12-03T13:00".into()),
+    };
+    let pnr = Pnr {
+        record_locator: "LNK111".into(),
+        travellers: vec![Traveller {
+            surname: "CHANGEWELL".into(),
+            given_names: "ALEXA".into(),
+            traveller_ref: Some("1".into()),
+            ..Traveller::default()
+        }],
+        itinerary: vec![Segment {
+            carrier: "ZZ".into(),
+            number: "778".into(),
+            origin: leg.origin.clone(),
+            destination: leg.destination.clone(),
+            departure_local: leg.departure_local.clone(),
+            arrival_local: leg.arrival_local.clone(),
+            operating_carrier: None,
+        }],
+        contacts: vec![Contact {
+            kind: "phone".into(),
+            value: phone.into(),
+        }],
+        ..Pnr::default()
+    };
+    let push = PnrPush {
+        flight: Flight {
+            carrier: "ZZ".into(),
+            number: "778".into(),
+            legs: vec![leg],
+        },
+        pnrs: vec![pnr],
+        ..PnrPush::default()
+    };
+    paxrisk_parsers::write::write_pnrgov(
+        &push,
+        &paxrisk_parsers::write::WriteOptions {
+            interchange_ref: Some(reference.into()),
+            ..Default::default()
+        },
+    )
+}
+
+/// Link rows follow what each message gives: an update with the same values leaves them as they
+/// are, a changed phone number replaces its link and leaves no orphan node.
+fn links_follow_updates(backend: Backend) {
+    let Some(mut app) = TestApp::new(backend) else {
+        return;
+    };
+    app.user("carrier", "airline", Some("ZZ"));
+    app.user("officer", "officer", None);
+    app.start();
+    let (carrier, officer) = (app.login("carrier"), app.login("officer"));
+    let mut sent = 0;
+    let mut post = |body: Vec<u8>| {
+        let (s, b) = app.http(
+            "POST",
+            "/api/v1/messages",
+            Some(&carrier),
+            Some((&body, "application/edifact")),
+        );
+        assert_eq!(s, 202, "{}", String::from_utf8_lossy(&b));
+        sent += 1;
+        let t0 = Instant::now();
+        loop {
+            let (_, m) = app.json("GET", "/api/v1/messages", Some(&officer), None);
+            let list = m["messages"].as_array().cloned().unwrap_or_default();
+            if list.len() == sent
+                && list
+                    .iter()
+                    .all(|x| x["status"] != "received" && x["status"] != "processing")
+            {
+                break;
+            }
+            assert!(t0.elapsed() < Duration::from_secs(30), "{m}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let phone_links = |app: &TestApp| {
+        sql(
+            app,
+            "SELECT node || ' ' || at FROM links WHERE kind = 'phone' ORDER BY node",
+        )
+    };
+    post(phone_push("+6591234567", "1"));
+    let first = phone_links(&app);
+    assert_eq!(first.lines().count(), 1, "{first}");
+    post(phone_push("+6591234567", "2"));
+    assert_eq!(
+        phone_links(&app),
+        first,
+        "the same value again changes nothing"
+    );
+    post(phone_push("+6598765432", "3"));
+    let changed = phone_links(&app);
+    assert_eq!(changed.lines().count(), 1, "{changed}");
+    assert_ne!(changed, first, "the new number replaced the old one");
+    assert_eq!(
+        sql(
+            &app,
+            "SELECT count(*) FROM link_nodes WHERE node NOT IN (SELECT node FROM links)"
+        ),
+        "0",
+        "no orphan node"
+    );
+}
+
+#[test]
+fn links_follow_updates_on_sqlite() {
+    links_follow_updates(Backend::Sqlite);
+}
+
+#[test]
+fn links_follow_updates_on_postgres() {
+    links_follow_updates(Backend::Postgres);
+}

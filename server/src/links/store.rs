@@ -100,30 +100,46 @@ impl Batch {
         }
     }
 
-    /// Writes the batch: old links of the named travellers from this source go, new ones come.
-    pub fn write(self, conn: &mut DbConnection) -> QueryResult<()> {
+    /// Writes the batch: the named travellers' links from this source become exactly the batch's.
+    /// Only what changed is written (most messages are updates that give the same values again):
+    /// links no longer given go, new ones come, and a link whose flight time moved is rewritten.
+    pub fn write(mut self, conn: &mut DbConnection) -> QueryResult<()> {
         let ids: Vec<&String> = self.travellers.iter().collect();
-        let mut old: BTreeSet<String> = BTreeSet::new();
+        let mut removed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut kept: BTreeSet<(String, String)> = BTreeSet::new();
         for chunk in ids.chunks(CHUNK) {
-            old.extend(
-                links::table
-                    .filter(
-                        links::traveller_id
-                            .eq_any(chunk)
-                            .and(links::source.eq(self.source)),
-                    )
-                    .select(links::node)
-                    .load::<String>(conn)?,
-            );
-            diesel::delete(
-                links::table.filter(
+            let old: Vec<(String, String, i64)> = links::table
+                .filter(
                     links::traveller_id
                         .eq_any(chunk)
                         .and(links::source.eq(self.source)),
-                ),
-            )
-            .execute(conn)?;
+                )
+                .select((links::node, links::traveller_id, links::at))
+                .load(conn)?;
+            for (node, traveller, at) in old {
+                let pair = (node, traveller);
+                if at == self.at && self.rows.contains(&pair) {
+                    kept.insert(pair);
+                } else {
+                    removed.entry(pair.1).or_default().push(pair.0);
+                }
+            }
         }
+        for (traveller, nodes) in &removed {
+            for chunk in nodes.chunks(CHUNK) {
+                diesel::delete(
+                    links::table.filter(
+                        links::traveller_id
+                            .eq(traveller)
+                            .and(links::source.eq(self.source))
+                            .and(links::node.eq_any(chunk)),
+                    ),
+                )
+                .execute(conn)?;
+            }
+        }
+        let old: BTreeSet<String> = removed.into_values().flatten().collect();
+        self.rows.retain(|pair| !kept.contains(pair));
         #[derive(Insertable)]
         #[diesel(table_name = link_nodes)]
         struct NewNode<'a> {
@@ -140,9 +156,12 @@ impl Batch {
             kind: &'a str,
             at: i64,
         }
+        // Nodes of kept links exist already; only those of new links may be missing.
+        let needed: BTreeSet<&String> = self.rows.iter().map(|(n, _)| n).collect();
         let nodes: Vec<NewNode<'_>> = self
             .nodes
             .iter()
+            .filter(|(n, _)| needed.contains(n))
             .map(|(n, (k, l))| NewNode {
                 node: n,
                 kind: k,

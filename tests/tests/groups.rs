@@ -451,6 +451,33 @@ fn groups_scope(backend: Backend) {
     let page = format!("/travellers/{terror_traveller}");
     assert_eq!(page_with_cookie(&app, &page, &narc_t).0, 404, "{page}");
     assert_eq!(page_with_cookie(&app, &page, &terror_t).0, 200, "{page}");
+    // The flight's traveller list leaves out travellers flagged only outside the scope.
+    let flight_id = items[0]["flight"]["id"].as_str().unwrap().to_string();
+    let listed = |token: &str| -> Vec<String> {
+        let (s, b) = app.json(
+            "GET",
+            &format!("/api/v1/flights/{flight_id}/travellers"),
+            Some(token),
+            None,
+        );
+        assert_eq!(s, 200, "{b}");
+        let mut names: Vec<String> = b["travellers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["surname"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(listed(&narc_t), ["ARNADOTTIR", "BERGSTROM"]);
+    assert_eq!(listed(&free_t), ["ARNADOTTIR", "BERGSTROM", "TUILAGI"]);
+    let (s, html) = page_with_cookie(&app, &format!("/flights/{flight_id}"), &narc_t);
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("ARNADOTTIR") && !html.contains("TUILAGI"),
+        "{html}"
+    );
     let (s, b) = app.json(
         "GET",
         &format!("/api/v1/travellers/{narc_traveller}"),

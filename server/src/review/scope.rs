@@ -42,6 +42,58 @@ pub fn traveller_visible(
     Ok(cats.is_empty() || cats.iter().any(|c| scope.covers(c)))
 }
 
+/// Of `travellers` (ids), those a member of `scope` may not read: flagged, but only in
+/// categories outside the scope (see [`traveller_visible`]). Empty for `Scope::All`.
+pub fn hidden_travellers(
+    conn: &mut DbConnection,
+    travellers: &[&str],
+    scope: &Scope,
+) -> Result<std::collections::HashSet<String>, DbError> {
+    use std::collections::{HashMap, HashSet};
+    let mut hidden = HashSet::new();
+    if *scope == Scope::All {
+        return Ok(hidden);
+    }
+    let mut cats: HashMap<String, Vec<String>> = HashMap::new();
+    for chunk in travellers.chunks(500) {
+        let live: Vec<(String, String)> = hits::table
+            .filter(hits::traveller_id.eq_any(chunk).and(hits::live.eq(true)))
+            .select((hits::traveller_id, hits::source_id))
+            .load(conn)?;
+        let sources: HashSet<&String> = live.iter().map(|(_, s)| s).collect();
+        let mut category: HashMap<String, String> = watchlists::table
+            .filter(watchlists::id.eq_any(&sources))
+            .select((watchlists::id, watchlists::category))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect();
+        category.extend(
+            rules::table
+                .filter(rules::id.eq_any(&sources))
+                .select((rules::id, rules::category))
+                .load::<(String, String)>(conn)?,
+        );
+        for (traveller, source) in &live {
+            if let Some(c) = category.get(source) {
+                cats.entry(traveller.clone()).or_default().push(c.clone());
+            }
+        }
+        for (traveller, c) in manual_hits::table
+            .filter(manual_hits::traveller_id.eq_any(chunk))
+            .select((manual_hits::traveller_id, manual_hits::category))
+            .load::<(String, String)>(conn)?
+        {
+            cats.entry(traveller).or_default().push(c);
+        }
+    }
+    for (traveller, c) in cats {
+        if !c.iter().any(|c| scope.covers(c)) {
+            hidden.insert(traveller);
+        }
+    }
+    Ok(hidden)
+}
+
 /// The categories of a traveller's live hits (of the list or rule behind each) and manual hits.
 pub fn categories_of_traveller(
     conn: &mut DbConnection,

@@ -42,7 +42,12 @@ pub async fn travellers(
         if views::flight(conn, &id)?.is_none() {
             return Err(ApiError::not_found("flight"));
         }
-        let list = views::travellers(conn, Some(&id), None)?;
+        let mut list = views::travellers(conn, Some(&id), None)?;
+        // A member of user groups does not see travellers flagged only outside his categories.
+        let scope = crate::auth::groups::scope(conn, &p.user_id, p.role)?;
+        let ids: Vec<&str> = list.iter().map(|t| t.id.as_str()).collect();
+        let hidden = crate::review::scope::hidden_travellers(conn, &ids, &scope)?;
+        list.retain(|t| !hidden.contains(&t.id));
         audit::record(
             conn,
             Event {

@@ -90,7 +90,11 @@ pub async fn flight(
     let p2 = p.clone();
     let r = crate::api::db(&state, move |conn, _| {
         let f = views::flight(conn, &id)?.ok_or_else(|| ApiError::not_found("flight"))?;
-        let t = views::travellers(conn, Some(&id), None)?;
+        let mut t = views::travellers(conn, Some(&id), None)?;
+        let scope = crate::auth::groups::scope(conn, &p2.user_id, p2.role)?;
+        let ids: Vec<&str> = t.iter().map(|t| t.id.as_str()).collect();
+        let hidden = crate::review::scope::hidden_travellers(conn, &ids, &scope)?;
+        t.retain(|t| !hidden.contains(&t.id));
         audit(conn, &p2, "travellers.read", &format!("flight:{id}"), "ok")?;
         Ok((f, t))
     })

@@ -2,6 +2,8 @@
 //! (see `auth::groups`). Item actions (claim, disposition, notes, reopen), item reads and
 //! notifications all ask here; the queue applies the same rule in its query.
 
+use std::collections::{HashMap, HashSet};
+
 use diesel::prelude::*;
 
 use crate::auth::Scope;
@@ -35,25 +37,41 @@ pub fn traveller_visible(
     traveller_id: &str,
     scope: &Scope,
 ) -> Result<bool, DbError> {
-    if *scope == Scope::All {
-        return Ok(true);
-    }
-    let cats = categories_of_traveller(conn, traveller_id)?;
-    Ok(cats.is_empty() || cats.iter().any(|c| scope.covers(c)))
+    Ok(!hidden_travellers(conn, &[traveller_id], scope)?.contains(traveller_id))
 }
 
 /// Of `travellers` (ids), those a member of `scope` may not read: flagged, but only in
-/// categories outside the scope (see [`traveller_visible`]). Empty for `Scope::All`.
+/// categories outside the scope. Empty for `Scope::All`.
 pub fn hidden_travellers(
     conn: &mut DbConnection,
     travellers: &[&str],
     scope: &Scope,
-) -> Result<std::collections::HashSet<String>, DbError> {
-    use std::collections::{HashMap, HashSet};
-    let mut hidden = HashSet::new();
+) -> Result<HashSet<String>, DbError> {
     if *scope == Scope::All {
-        return Ok(hidden);
+        return Ok(HashSet::new());
     }
+    Ok(categories_of(conn, travellers)?
+        .into_iter()
+        .filter(|(_, cats)| !cats.iter().any(|c| scope.covers(c)))
+        .map(|(traveller, _)| traveller)
+        .collect())
+}
+
+/// The categories of a traveller's live hits (of the list or rule behind each) and manual hits.
+pub fn categories_of_traveller(
+    conn: &mut DbConnection,
+    traveller_id: &str,
+) -> Result<Vec<String>, DbError> {
+    Ok(categories_of(conn, &[traveller_id])?
+        .remove(traveller_id)
+        .unwrap_or_default())
+}
+
+/// The categories of each traveller's live hits and manual hits; travellers with none are absent.
+fn categories_of(
+    conn: &mut DbConnection,
+    travellers: &[&str],
+) -> Result<HashMap<String, Vec<String>>, DbError> {
     let mut cats: HashMap<String, Vec<String>> = HashMap::new();
     for chunk in travellers.chunks(500) {
         let live: Vec<(String, String)> = hits::table
@@ -73,9 +91,9 @@ pub fn hidden_travellers(
                 .select((rules::id, rules::category))
                 .load::<(String, String)>(conn)?,
         );
-        for (traveller, source) in &live {
-            if let Some(c) = category.get(source) {
-                cats.entry(traveller.clone()).or_default().push(c.clone());
+        for (traveller, source) in live {
+            if let Some(c) = category.get(&source) {
+                cats.entry(traveller).or_default().push(c.clone());
             }
         }
         for (traveller, c) in manual_hits::table
@@ -86,38 +104,5 @@ pub fn hidden_travellers(
             cats.entry(traveller).or_default().push(c);
         }
     }
-    for (traveller, c) in cats {
-        if !c.iter().any(|c| scope.covers(c)) {
-            hidden.insert(traveller);
-        }
-    }
-    Ok(hidden)
-}
-
-/// The categories of a traveller's live hits (of the list or rule behind each) and manual hits.
-pub fn categories_of_traveller(
-    conn: &mut DbConnection,
-    traveller_id: &str,
-) -> Result<Vec<String>, DbError> {
-    let sources: Vec<String> = hits::table
-        .filter(hits::traveller_id.eq(traveller_id).and(hits::live.eq(true)))
-        .select(hits::source_id)
-        .load(conn)?;
-    let mut cats: Vec<String> = watchlists::table
-        .filter(watchlists::id.eq_any(&sources))
-        .select(watchlists::category)
-        .load(conn)?;
-    cats.extend(
-        rules::table
-            .filter(rules::id.eq_any(&sources))
-            .select(rules::category)
-            .load::<String>(conn)?,
-    );
-    cats.extend(
-        manual_hits::table
-            .filter(manual_hits::traveller_id.eq(traveller_id))
-            .select(manual_hits::category)
-            .load::<String>(conn)?,
-    );
     Ok(cats)
 }

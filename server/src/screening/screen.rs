@@ -333,13 +333,15 @@ pub fn screen_flight(
             ),
         )
         .execute(conn)?;
+        // A closed item decided without hits (a manual flag) has no evidence yet.
+        let none: HashSet<String> = HashSet::new();
         let mut reopened: HashSet<&String> = HashSet::new();
         let results: Vec<(&String, Vec<&NewHit>)> = results
             .iter()
             .filter_map(|(traveller_id, found)| {
                 let Some(old) = decided_on
                     .get(traveller_id.as_str())
-                    .or_else(|| closed.contains_key(traveller_id.as_str()).then_some(&EMPTY))
+                    .or_else(|| closed.contains_key(traveller_id.as_str()).then_some(&none))
                 else {
                     return Some((traveller_id, found.iter().collect()));
                 };
@@ -448,9 +450,6 @@ pub fn screen_flight(
     }
     Ok(screened_count)
 }
-
-/// No hits (a closed item decided without any, e.g. a manual flag).
-static EMPTY: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(HashSet::new);
 
 /// What a hit is evidence of, whatever the version of its source: a rule, or one entry of a
 /// list. A new version of a rule that hits the same traveller is not new evidence.

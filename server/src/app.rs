@@ -115,6 +115,7 @@ pub fn serve(config: Config, role: ServerRole) -> anyhow::Result<()> {
                         )),
                 )
                 .wrap(Compress::default())
+                .wrap(actix_web::middleware::from_fn(server_timing))
                 .wrap(actix_web::middleware::Logger::new("%r %s %Dms").exclude("/healthz"))
                 .configure(crate::api::routes)
         })
@@ -128,6 +129,25 @@ pub fn serve(config: Config, role: ServerRole) -> anyhow::Result<()> {
         }
         server.run().await.context("the HTTP server stopped")
     })
+}
+
+/// Adds `Server-Timing: app;dur=MS` to every response: the time from the request reaching the
+/// application to its response head, so page and API timings can be read from outside (the page
+/// benchmark does) and in a browser's developer tools. It says nothing about the data.
+async fn server_timing(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let mut res = next.call(req).await?;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&format!("app;dur={ms:.1}")) {
+        res.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("server-timing"),
+            v,
+        );
+    }
+    Ok(res)
 }
 
 /// On a store with no administrator, issues the one-time setup token and prints it, once, on

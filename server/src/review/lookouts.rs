@@ -4,6 +4,7 @@
 
 use diesel::prelude::*;
 use serde::Serialize;
+use std::collections::HashMap;
 
 use crate::db::schema::{flights, lookouts, review_items, travellers};
 use crate::db::{new_id, now_ms, DbConnection, DbError};
@@ -189,11 +190,20 @@ pub fn set_status(
     }
 }
 
+/// A lookout row with the ids of its traveller and flight.
 type Row = (
-    (String, String, String, Option<String>, String, String, i64),
-    (String, String, String, Option<String>, Option<String>),
-    (String, String, String, String, String, Option<i64>),
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    i64,
+    String,
+    String,
 );
+type TravellerRow = (String, String, String, Option<String>, Option<String>);
+type FlightRow = (String, String, String, String, String, Option<i64>);
 
 /// Lookouts, soonest arrival first; `status` filters, `None` means every status but inactive.
 pub fn list(
@@ -201,73 +211,129 @@ pub fn list(
     status: Option<Status>,
     id: Option<&str>,
 ) -> Result<Vec<LookoutView>, DbError> {
-    let mut q = lookouts::table
-        .inner_join(travellers::table.on(travellers::id.eq(lookouts::traveller_id)))
-        .inner_join(flights::table.on(flights::id.eq(lookouts::flight_id)))
+    let mut q = lookouts::table.into_boxed();
+    match (id, status) {
+        (Some(id), _) => q = q.filter(lookouts::id.eq(id.to_string())),
+        (None, Some(s)) => q = q.filter(lookouts::status.eq(s.as_str())),
+        (None, None) => q = q.filter(lookouts::status.ne(Status::Inactive.as_str())),
+    }
+    assemble(conn, q)
+}
+
+/// The lookouts of one traveller, whatever their status.
+pub fn of_traveller(
+    conn: &mut DbConnection,
+    traveller_id: &str,
+) -> Result<Vec<LookoutView>, DbError> {
+    assemble(
+        conn,
+        lookouts::table
+            .filter(lookouts::traveller_id.eq(traveller_id.to_string()))
+            .into_boxed(),
+    )
+}
+
+/// Reads the chosen lookouts, then their travellers and flights by id: the lookouts table is
+/// small and the travellers table may hold millions, so the lookouts lead (a join left to the
+/// planner scanned every traveller on SQLite once the travellers table had statistics).
+fn assemble(
+    conn: &mut DbConnection,
+    q: lookouts::BoxedQuery<'_, <DbConnection as diesel::Connection>::Backend>,
+) -> Result<Vec<LookoutView>, DbError> {
+    let rows: Vec<Row> = q
         .select((
-            (
-                lookouts::id,
-                lookouts::status,
-                lookouts::reason,
-                lookouts::item_id,
-                lookouts::created_by,
-                lookouts::updated_by,
-                lookouts::updated_at,
-            ),
-            (
+            lookouts::id,
+            lookouts::status,
+            lookouts::reason,
+            lookouts::item_id,
+            lookouts::created_by,
+            lookouts::updated_by,
+            lookouts::updated_at,
+            lookouts::traveller_id,
+            lookouts::flight_id,
+        ))
+        .load(conn)?;
+    let traveller_ids: Vec<&String> = rows.iter().map(|r| &r.7).collect();
+    let flight_ids: Vec<&String> = rows.iter().map(|r| &r.8).collect();
+    let mut people: HashMap<String, TravellerRow> = HashMap::new();
+    for chunk in traveller_ids.chunks(CHUNK) {
+        let found: Vec<TravellerRow> = travellers::table
+            .filter(travellers::id.eq_any(chunk))
+            .select((
                 travellers::id,
                 travellers::surname,
                 travellers::given_names,
                 travellers::date_of_birth,
                 travellers::nationality,
-            ),
-            (
+            ))
+            .load(conn)?;
+        people.extend(found.into_iter().map(|t| (t.0.clone(), t)));
+    }
+    let mut trips: HashMap<String, FlightRow> = HashMap::new();
+    for chunk in flight_ids.chunks(CHUNK) {
+        let found: Vec<FlightRow> = flights::table
+            .filter(flights::id.eq_any(chunk))
+            .select((
                 flights::id,
                 flights::carrier,
                 flights::number,
                 flights::origin,
                 flights::destination,
                 flights::eta,
-            ),
-        ))
-        .into_boxed();
-    match (id, status) {
-        (Some(id), _) => q = q.filter(lookouts::id.eq(id.to_string())),
-        (None, Some(s)) => q = q.filter(lookouts::status.eq(s.as_str())),
-        (None, None) => q = q.filter(lookouts::status.ne(Status::Inactive.as_str())),
+            ))
+            .load(conn)?;
+        trips.extend(found.into_iter().map(|f| (f.0.clone(), f)));
     }
-    let rows: Vec<Row> = q
-        .order((flights::eta.asc(), lookouts::updated_at.desc()))
-        .limit(1000)
-        .load(conn)?;
-    Ok(rows
+    let mut out: Vec<(Option<i64>, LookoutView)> = rows
         .into_iter()
-        .map(|(l, t, f)| LookoutView {
-            id: l.0,
-            status: l.1,
-            reason: l.2,
-            item_id: l.3,
-            created_by: l.4,
-            updated_by: l.5,
-            updated_at: l.6,
-            traveller: super::queue::TravellerRef {
-                id: t.0,
-                surname: t.1,
-                given_names: t.2,
-                date_of_birth: t.3,
-                nationality: t.4,
-            },
-            eta: f.5.map(crate::api::rfc3339),
-            flight: super::queue::FlightRef {
-                id: f.0,
-                carrier: f.1,
-                number: f.2,
-                origin: f.3,
-                destination: f.4,
-            },
+        .filter_map(|l| {
+            let t = people.get(&l.7)?.clone();
+            let f = trips.get(&l.8)?.clone();
+            Some((
+                f.5,
+                LookoutView {
+                    id: l.0,
+                    status: l.1,
+                    reason: l.2,
+                    item_id: l.3,
+                    created_by: l.4,
+                    updated_by: l.5,
+                    updated_at: l.6,
+                    traveller: super::queue::TravellerRef {
+                        id: t.0,
+                        surname: t.1,
+                        given_names: t.2,
+                        date_of_birth: t.3,
+                        nationality: t.4,
+                    },
+                    eta: f.5.map(crate::api::rfc3339),
+                    flight: super::queue::FlightRef {
+                        id: f.0,
+                        carrier: f.1,
+                        number: f.2,
+                        origin: f.3,
+                        destination: f.4,
+                    },
+                },
+            ))
         })
-        .collect())
+        .collect();
+    // Soonest arrival first (unknown arrivals last), then the most recently changed.
+    out.sort_by(|(a, x), (b, y)| {
+        (a.is_none(), a, std::cmp::Reverse(x.updated_at)).cmp(&(
+            b.is_none(),
+            b,
+            std::cmp::Reverse(y.updated_at),
+        ))
+    });
+    out.truncate(LIMIT);
+    Ok(out.into_iter().map(|(_, v)| v).collect())
 }
+
+/// At most this many lookouts in one list.
+const LIMIT: usize = 1000;
+/// Ids per `IN (...)` query (well under SQLite's bound parameter limit).
+const CHUNK: usize = 5000;
 
 #[cfg(test)]
 mod tests {

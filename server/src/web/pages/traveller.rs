@@ -68,9 +68,10 @@ pub async fn traveller(
             Some(i) => notes::list(conn, &i.id)?,
             None => Vec::new(),
         };
-        let lookout = lookouts::list(conn, None, None)?
+        // Its live lookout (an inactive one does not show, as in the lookout list).
+        let lookout = lookouts::of_traveller(conn, &id)?
             .into_iter()
-            .find(|l| l.traveller.id == id);
+            .find(|l| l.status != Status::Inactive.as_str());
         // Only load the lists (from the screening cache) when there is a hit to show.
         let watch: Vec<minijinja::Value> = match &item {
             Some(i) if i.hits.iter().any(|h| h.kind == "watchlist") => {

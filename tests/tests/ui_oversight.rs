@@ -124,10 +124,14 @@ fn oversight(backend: Backend) {
         None,
     );
     assert_eq!(s, 422);
-    assert!(html.contains("choose the format: csv, json or ofac"), "{html}");
+    assert!(
+        html.contains("choose the format: csv, json or ofac"),
+        "{html}"
+    );
 
     // Entries, paged; a search, by POST so the name stays out of URLs.
-    let rows = |html: &str| html.matches(", Odo</th>").count() + html.matches(", Tamsin</th>").count();
+    let rows =
+        |html: &str| html.matches(", Odo</th>").count() + html.matches(", Tamsin</th>").count();
     let (s, first) = officer.get(&format!("/watchlists/{list_id}"));
     assert_eq!(s, 200);
     assert!(first.contains("Entries 1–50"), "{first}");
@@ -148,17 +152,28 @@ fn oversight(backend: Backend) {
     let (s, html) = officer.post_page(&search, &[("q", "sorrel")], None);
     assert_eq!(s, 200);
     assert!(html.contains("SORRELBANE, Tamsin"), "{html}");
-    assert!(!html.contains("FILLERTON"), "only the entries holding the text");
+    assert!(
+        !html.contains("FILLERTON"),
+        "only the entries holding the text"
+    );
     let (_, html) = officer.post_page(&search, &[("q", "nobody-like-this")], None);
     assert!(html.contains("No entry holds that text."));
 
     // Settings: validated like the API; writers only.
     let settings = format!("/watchlists/{list_id}/settings");
-    let good = [("threshold", "0.93"), ("severity", "high"), ("category", "sanctions")];
+    let good = [
+        ("threshold", "0.93"),
+        ("severity", "high"),
+        ("category", "sanctions"),
+    ];
     assert_eq!(officer.post(&settings, &good, None).0, 403);
     let (s, html) = analyst.post_page(
         &settings,
-        &[("threshold", "1.5"), ("severity", "high"), ("category", "x")],
+        &[
+            ("threshold", "1.5"),
+            ("severity", "high"),
+            ("category", "x"),
+        ],
         None,
     );
     assert_eq!(s, 422);
@@ -179,22 +194,32 @@ fn oversight(backend: Backend) {
     // --- API keys of carrier accounts -------------------------------------------------------
     let (_, html) = admin.get("/admin");
     let end = html.find("/keys\"").expect("an issue-key form");
-    let zz_id = html[..end].rsplit("/admin/users/").next().unwrap().to_string();
+    let zz_id = html[..end]
+        .rsplit("/admin/users/")
+        .next()
+        .unwrap()
+        .to_string();
     let issue = format!("/admin/users/{zz_id}/keys");
     assert_eq!(officer.post(&issue, &[("label", "x")], None).0, 403);
     assert_eq!(admin.post(&issue, &[("label", "x")], evil).0, 403);
     let (s, cache_html) = admin.post_page(&issue, &[("label", "production feed")], None);
     assert_eq!(s, 201, "{cache_html}");
     assert!(cache_html.contains("Copy it now: it is shown this once"));
-    let key = between(&cache_html, "id=\"new-key\" class=\"issued-key\" readonly value=\"", "\"")
-        .to_string();
+    let key = between(
+        &cache_html,
+        "id=\"new-key\" class=\"issued-key\" readonly value=\"",
+        "\"",
+    )
+    .to_string();
     assert!(key.starts_with("pxk_"), "{key}");
     let key_id = between(&key, "pxk_", ".").to_string();
     let (_, html) = admin.get("/admin");
     assert!(!html.contains(&key), "the key is shown once");
     let prefix = format!("pxk_{}…", &key_id[..8]);
     assert!(
-        html.contains(&format!("<code>{prefix}</code></th><td>production feed</td>")),
+        html.contains(&format!(
+            "<code>{prefix}</code></th><td>production feed</td>"
+        )),
         "{html}"
     );
 
@@ -231,15 +256,18 @@ fn oversight(backend: Backend) {
     let t0 = std::time::Instant::now();
     let traveller = loop {
         let (_, flights) = app.json("GET", "/api/v1/flights?all=true", Some(&token), None);
-        let found = flights["flights"].as_array().and_then(|f| f.first()).and_then(|f| {
-            let (_, list) = app.json(
-                "GET",
-                &format!("/api/v1/flights/{}/travellers", f["id"].as_str()?),
-                Some(&token),
-                None,
-            );
-            list["travellers"][0]["id"].as_str().map(str::to_string)
-        });
+        let found = flights["flights"]
+            .as_array()
+            .and_then(|f| f.first())
+            .and_then(|f| {
+                let (_, list) = app.json(
+                    "GET",
+                    &format!("/api/v1/flights/{}/travellers", f["id"].as_str()?),
+                    Some(&token),
+                    None,
+                );
+                list["travellers"][0]["id"].as_str().map(str::to_string)
+            });
         if let Some(id) = found {
             break id;
         }
@@ -250,7 +278,10 @@ fn oversight(backend: Backend) {
     // --- Retention: a schedule, refused and accepted; dry run; run now ----------------------
     let (s, html) = admin.get("/retention");
     assert_eq!(s, 200);
-    assert!(html.contains("Profile <b>eu-cjeu</b> (version 0)"), "{html}");
+    assert!(
+        html.contains("Profile <b>eu-cjeu</b> (version 0)"),
+        "{html}"
+    );
     let schedule = |mask: &'static str, delete: &'static str, retained: &'static str| {
         vec![
             ("class", "identity"),
@@ -301,12 +332,13 @@ fn oversight(backend: Backend) {
     );
 
     assert_eq!(
-        admin
-            .post("/retention/run", &[("mode", "dry")], evil)
-            .0,
+        admin.post("/retention/run", &[("mode", "dry")], evil).0,
         403
     );
-    assert_eq!(judge.post("/retention/run", &[("mode", "dry")], None).0, 403);
+    assert_eq!(
+        judge.post("/retention/run", &[("mode", "dry")], None).0,
+        403
+    );
     let (s, html) = admin.post_page("/retention/run", &[("mode", "dry")], None);
     assert_eq!(s, 200);
     assert!(html.contains("What a run now would do"), "{html}");
@@ -324,7 +356,10 @@ fn oversight(backend: Backend) {
     let page = format!("/travellers/{traveller}");
     let (s, html) = officer.get(&page);
     assert_eq!(s, 200);
-    assert!(!html.contains(PERSON.0) && !html.contains(PERSON.4), "masked");
+    assert!(
+        !html.contains(PERSON.0) && !html.contains(PERSON.4),
+        "masked"
+    );
     assert!(html.contains(&format!("action=\"/travellers/{traveller}/unmask\"")));
     let ask = format!("/travellers/{traveller}/unmask");
     let purpose = "6(2)(b) ref 2026-207";
@@ -367,13 +402,21 @@ fn oversight(backend: Backend) {
     let decision = format!("/unmask/{rid}/decision");
     assert_eq!(
         officer
-            .post(&decision, &[("decision", "approve"), ("reason", "mine")], None)
+            .post(
+                &decision,
+                &[("decision", "approve"), ("reason", "mine")],
+                None
+            )
             .0,
         403,
         "requesters do not decide"
     );
     assert_eq!(
-        judge.post(&decision, &[("decision", "approve"), ("reason", "  ")], None),
+        judge.post(
+            &decision,
+            &[("decision", "approve"), ("reason", "  ")],
+            None
+        ),
         (303, "/unmask?m=decision_invalid".to_string())
     );
     let clear = format!("/unmask/{rid}/clear");
@@ -396,7 +439,10 @@ fn oversight(backend: Backend) {
     let (s, cache, html) = officer.get_cached(&clear);
     assert_eq!((s, cache.as_str()), (200, "no-store"));
     assert!(
-        html.contains(&format!("<th scope=\"row\">surname</th><td>{}</td>", PERSON.0)),
+        html.contains(&format!(
+            "<th scope=\"row\">surname</th><td>{}</td>",
+            PERSON.0
+        )),
         "{html}"
     );
     assert!(html.contains(PERSON.4), "the document number in clear");
@@ -409,7 +455,10 @@ fn oversight(backend: Backend) {
     let (s, html) = dpo.get("/unmask");
     assert_eq!(s, 200);
     let row = between(&html, &format!("{}</a></td>", &traveller[..8]), "</tr>");
-    assert!(row.contains("approved") && row.contains("judge-ov"), "{row}");
+    assert!(
+        row.contains("approved") && row.contains("judge-ov"),
+        "{row}"
+    );
     assert!(row.contains("<td>1 (last "), "one read counted: {row}");
     let review = format!("/unmask/{rid}/review");
     assert_eq!(judge.post(&review, &[], None).0, 403);
@@ -439,9 +488,16 @@ fn oversight(backend: Backend) {
     // --- The sensitive-data list, the DPO's ---------------------------------------------------
     let (_, html) = dpo.get("/retention");
     assert!(html.contains("(the shipped defaults)"), "{html}");
-    let terms = [("codes", "MOML, WCHR"), ("keywords", "wheelchair\nkosher meal")];
+    let terms = [
+        ("codes", "MOML, WCHR"),
+        ("keywords", "wheelchair\nkosher meal"),
+    ];
     assert_eq!(admin.post("/retention/terms", &terms, None).0, 403);
-    let (s, html) = dpo.post_page("/retention/terms", &[("codes", " "), ("keywords", "")], None);
+    let (s, html) = dpo.post_page(
+        "/retention/terms",
+        &[("codes", " "), ("keywords", "")],
+        None,
+    );
     assert_eq!(s, 422);
     assert!(html.contains("the list may not be empty"), "{html}");
     assert_eq!(
@@ -451,7 +507,10 @@ fn oversight(backend: Backend) {
     let (_, html) = dpo.get("/retention");
     assert!(html.contains("Version 1. PNR entries"), "{html}");
     assert!(html.contains("<li>kosher meal</li>") && html.contains("<code>WCHR</code>"));
-    assert!(!html.contains("action=\"/retention/run\""), "the DPO does not run retention");
+    assert!(
+        !html.contains("action=\"/retention/run\""),
+        "the DPO does not run retention"
+    );
 }
 
 #[test]

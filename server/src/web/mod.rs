@@ -49,14 +49,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/watchlists", web::get().to(watchlists::lists))
         .route("/watchlists/import", web::post().to(watchlists::import))
         .route("/watchlists/{id}", web::get().to(watchlists::entries))
-        .route("/watchlists/{id}/search", web::post().to(watchlists::search))
-        .route("/watchlists/{id}/settings", web::post().to(watchlists::settings))
+        .route(
+            "/watchlists/{id}/search",
+            web::post().to(watchlists::search),
+        )
+        .route(
+            "/watchlists/{id}/settings",
+            web::post().to(watchlists::settings),
+        )
         .route("/rules", web::get().to(oversight::rules))
         // STAFF
         .route("/messages", web::get().to(messages::messages))
         .route("/messages/{id}", web::get().to(messages::message))
         .route("/retention", web::get().to(retention::retention))
-        .route("/retention/policy", web::post().to(retention::change_policy))
+        .route(
+            "/retention/policy",
+            web::post().to(retention::change_policy),
+        )
         .route("/retention/run", web::post().to(retention::run))
         .route("/retention/terms", web::post().to(retention::terms))
         // unmask: requesters ask (traveller page) and read; approvers decide; the DPO reviews

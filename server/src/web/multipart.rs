@@ -89,8 +89,7 @@ fn param(header: &str, key: &str) -> Option<String> {
 pub fn parse(body: &Bytes, boundary: &str, max_parts: usize) -> Result<Vec<Part>, Error> {
     let delimiter = format!("--{boundary}");
     let next = format!("\r\n--{boundary}");
-    let mut at = find(body, delimiter.as_bytes(), 0)
-        .ok_or(Error::Malformed("no form boundary"))?
+    let mut at = find(body, delimiter.as_bytes(), 0).ok_or(Error::Malformed("no form boundary"))?
         + delimiter.len();
     let mut parts = Vec::new();
     loop {
@@ -136,7 +135,9 @@ mod tests {
     fn body(parts: &[(&str, Option<&str>, &str)]) -> Bytes {
         let mut s = String::from("preamble\r\n");
         for (name, file, data) in parts {
-            s.push_str(&format!("--{B}\r\nContent-Disposition: form-data; name=\"{name}\""));
+            s.push_str(&format!(
+                "--{B}\r\nContent-Disposition: form-data; name=\"{name}\""
+            ));
             if let Some(f) = file {
                 s.push_str(&format!("; filename=\"{f}\"\r\nContent-Type: text/csv"));
             }

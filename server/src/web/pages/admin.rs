@@ -62,7 +62,11 @@ async fn render(
             }
         })
         .collect();
-    let day = |ms: i64| crate::api::rfc3339(ms).replace('T', " ").replace('Z', " UTC");
+    let day = |ms: i64| {
+        crate::api::rfc3339(ms)
+            .replace('T', " ")
+            .replace('Z', " UTC")
+    };
     let carriers: Vec<minijinja::Value> = users
         .iter()
         .filter(|u| u.role == Role::Airline.as_str())
@@ -421,8 +425,7 @@ pub async fn revoke_key(
     };
     let (id, p2) = (id.into_inner(), p.clone());
     let r = crate::api::db(&state, move |conn, _| {
-        let owner =
-            auth::keys::revoke(conn, &id)?.ok_or_else(|| ApiError::not_found("API key"))?;
+        let owner = auth::keys::revoke(conn, &id)?.ok_or_else(|| ApiError::not_found("API key"))?;
         let object = format!("key:{id} user:{owner}");
         audit(conn, &p2, "key.revoke", &object, "ok")?;
         notify::account_event(conn, Kind::KeyRevoked, &owner)?;

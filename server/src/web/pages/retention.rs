@@ -361,7 +361,11 @@ mod tests {
         assert_eq!(c.profile, "custom");
         let s = c.classes[&DataClass::FrequentFlyer][&Source::Pnr];
         assert_eq!(
-            (s.mask_after_days, s.delete_after_days, s.delete_retained_after_days),
+            (
+                s.mask_after_days,
+                s.delete_after_days,
+                s.delete_retained_after_days
+            ),
             (None, 30, 400)
         );
     }

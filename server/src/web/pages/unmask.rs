@@ -335,7 +335,11 @@ fn shown(v: &serde_json::Value) -> String {
 /// `GET /unmask/{id}/clear`: the granted fields in clear, for the requester while the grant
 /// lasts. Each traveller read is audited with the grant's purpose (by the service); the page is
 /// never cached.
-pub async fn clear(req: HttpRequest, state: web::Data<AppState>, id: web::Path<String>) -> HttpResponse {
+pub async fn clear(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
     let p = match session(&req, &state, UNMASK_REQUESTERS).await {
         Ok(p) => p,
         Err(r) => return r,

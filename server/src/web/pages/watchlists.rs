@@ -200,7 +200,9 @@ fn import_ofac(
     strict: bool,
 ) -> Result<lists::ImportSummary, lists::ImportError> {
     let dir = std::env::temp_dir().join(format!("paxrisk-ofac-{}", crate::db::new_id()));
-    let io = |e: std::io::Error| lists::ImportError::Read(format!("the upload could not be staged: {e}"));
+    let io = |e: std::io::Error| {
+        lists::ImportError::Read(format!("the upload could not be staged: {e}"))
+    };
     std::fs::create_dir(&dir).map_err(io)?;
     let out = (|| {
         std::fs::write(dir.join("sdn.csv"), sdn).map_err(io)?;
@@ -248,10 +250,7 @@ pub async fn import(
     let u = match parsed {
         Ok(parts) => upload(parts),
         Err(multipart::Error::TooLarge) => {
-            let m = format!(
-                "a list file may be at most {} bytes",
-                lists::MAX_LIST_BYTES
-            );
+            let m = format!("a list file may be at most {} bytes", lists::MAX_LIST_BYTES);
             let extra = refuse(StatusCode::PAYLOAD_TOO_LARGE, m);
             return render(&state, &p, minijinja::Value::UNDEFINED, extra).await;
         }

@@ -129,6 +129,25 @@ fn oversight(backend: Backend) {
         "{html}"
     );
 
+    // OFAC's legacy layout: sdn.csv; alt.csv left out, a problem of the file (no row).
+    let sdn = "901,\"QUARRENDAL, Ivo\",\"individual\",\"TEST\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 03 Mar 1968; nationality Chile.\"\r\n";
+    let (s, html) = analyst.post_multipart(
+        "/watchlists/import",
+        &[("name", "ov-ofac"), ("format", "ofac")],
+        &[("file", "sdn.csv", sdn.as_bytes()), ("alt", "", b"")],
+        None,
+    );
+    assert_eq!(s, 201, "{html}");
+    let ofac = between(&html, "id=\"import-report\"", "</section>");
+    assert!(
+        ofac.contains("version <b>1</b> with <b>1</b> entries; 1 row had problems"),
+        "{ofac}"
+    );
+    assert!(
+        ofac.contains("<th scope=\"row\">file</th><td>alt.csv is missing or unreadable: aliases not imported</td>"),
+        "{ofac}"
+    );
+
     // Entries, paged; a search, by POST so the name stays out of URLs.
     let rows =
         |html: &str| html.matches(", Odo</th>").count() + html.matches(", Tamsin</th>").count();

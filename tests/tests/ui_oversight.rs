@@ -337,6 +337,10 @@ fn oversight(backend: Backend) {
         "{html}"
     );
     assert!(html.contains("value=\"500\""), "the typed values stay");
+    assert!(
+        html.contains("role=\"alert\">Nothing was saved: classes.identity.api:"),
+        "the refusal also shows at the top: {html}"
+    );
     assert_eq!(
         admin.post("/retention/policy", &schedule("0", "1000", "2000"), None),
         (303, "/retention?m=policy_saved".to_string())
@@ -414,6 +418,11 @@ fn oversight(backend: Backend) {
         "{block}"
     );
 
+    let (_, html) = judge.get("/retention");
+    assert!(
+        html.contains("1 unmask request awaits your decision"),
+        "{html}"
+    );
     let (s, html) = judge.get("/unmask");
     assert_eq!(s, 200);
     assert!(html.contains("Awaiting your decision (1)"), "{html}");
@@ -479,6 +488,11 @@ fn oversight(backend: Backend) {
         "{row}"
     );
     assert!(row.contains("<td>1 (last "), "one read counted: {row}");
+    let (_, html) = dpo.get("/retention");
+    assert!(
+        html.contains("1 decided request awaits your review"),
+        "{html}"
+    );
     let review = format!("/unmask/{rid}/review");
     assert_eq!(judge.post(&review, &[], None).0, 403);
     assert_eq!(

@@ -14,7 +14,7 @@ use super::{failure, form_session, redirect, session, user_ctx, FlashQuery};
 use crate::api::{ApiError, AppState, ADMIN, AUDITORS};
 use crate::auth::{Principal, Role};
 use crate::retention::policy::{self, DataClass, PolicyChange, Schedule, Source};
-use crate::retention::{self, sensitive, stats, Actor};
+use crate::retention::{self, sensitive, stats, unmask, Actor};
 use crate::web::render::page_with_status;
 
 /// Who opens the page: the API's policy readers, and approvers (who decide unmask grants).
@@ -65,8 +65,24 @@ async fn render(
     extra: Extra,
 ) -> HttpResponse {
     let oversight = AUDITORS.contains(&p.role);
+    let p2 = p.clone();
     let r = crate::api::db(state, move |conn, st| {
         let policy = policy::active(conn, &st.config)?;
+        // What waits on the grants page: approvers' decisions, the DPO's reviews.
+        let waiting = match p2.role {
+            Role::Approver | Role::Dpo => {
+                let all = unmask::list(conn, &actor(&p2), true)?;
+                let n = all
+                    .iter()
+                    .filter(|r| match p2.role {
+                        Role::Approver => r.status == "pending" && r.requester_id != p2.user_id,
+                        _ => r.status != "pending" && r.dpo_reviewed_at.is_none(),
+                    })
+                    .count();
+                Some(n)
+            }
+            _ => None,
+        };
         // Statistics and the sensitive list are the API's AUDITORS' to read.
         let more = if oversight {
             Some((
@@ -77,10 +93,10 @@ async fn render(
         } else {
             None
         };
-        Ok((policy, more))
+        Ok((policy, more, waiting))
     })
     .await;
-    let (policy, more) = match r {
+    let (policy, more, waiting) = match r {
         Ok(v) => v,
         Err(e) => return failure(p, e),
     };
@@ -113,6 +129,11 @@ async fn render(
             .unwrap_or_default(),
         ..Typed::default()
     });
+    // A refusal also shows at the top, as a flash would: the form may be out of view.
+    let flash = match extra.policy_error.as_ref().or(extra.terms_error.as_ref()) {
+        Some(m) => context! { kind => "error", text => format!("Nothing was saved: {m}") },
+        None => flash,
+    };
     page_with_status(
         extra.status.unwrap_or(StatusCode::OK),
         "retention.html",
@@ -125,7 +146,8 @@ async fn render(
             admin => p.role == Role::Admin, dpo => p.role == Role::Dpo, oversight => oversight,
             policy_error => extra.policy_error, terms_error => extra.terms_error,
             report => extra.report, typed => typed,
-            stats => stats, terms => terms, removals => removals,
+            stats => stats, terms => terms, removals => removals, waiting => waiting,
+            approver => p.role == Role::Approver,
         },
     )
 }

@@ -12,7 +12,7 @@ use actix_web::web;
 
 use pages::{
     account, admin, carriers, flights, items, links, messages, oversight, queue, retention,
-    traveller, unmask, watchlists,
+    traveller, unmask, watchlist_entries, watchlists,
 };
 
 /// Registers the pages and static assets (called from the one route table in `api`).
@@ -48,10 +48,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/watchlists", web::get().to(watchlists::lists))
         .route("/watchlists/import", web::post().to(watchlists::import))
-        .route("/watchlists/{id}", web::get().to(watchlists::entries))
+        .route(
+            "/watchlists/{id}",
+            web::get().to(watchlist_entries::entries),
+        )
         .route(
             "/watchlists/{id}/search",
-            web::post().to(watchlists::search),
+            web::post().to(watchlist_entries::search),
         )
         .route(
             "/watchlists/{id}/settings",

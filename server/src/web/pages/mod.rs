@@ -14,6 +14,7 @@ pub mod queue;
 pub mod retention;
 pub mod traveller;
 pub mod unmask;
+pub mod watchlist_entries;
 pub mod watchlists;
 
 use actix_web::http::{header, StatusCode};

@@ -118,6 +118,8 @@ pub const UNMASK_READERS: &[Role] = &[
     Role::Approver,
     Role::Auditor,
 ];
+/// Of the unmask readers, those who see every request (the others see their own).
+pub const UNMASK_OVERSEERS: &[Role] = &[Role::Approver, Role::Dpo, Role::Auditor, Role::Admin];
 
 /// The route table: every HTTP route of the API, `/healthz` and `/metrics`, in registration
 /// order. See the module doc for how to add one.

@@ -52,6 +52,10 @@ impl From<diesel::result::Error> for ImportError {
     }
 }
 
+/// Largest list file accepted over HTTP, by the API and the upload page (a consolidated
+/// sanctions list is tens of megabytes).
+pub const MAX_LIST_BYTES: usize = 256 * 1024 * 1024;
+
 /// What an import did.
 #[derive(Debug, Serialize)]
 pub struct ImportSummary {
@@ -328,6 +332,27 @@ pub fn name_of(conn: &mut DbConnection, list_id: &str) -> Result<Option<String>,
         .select(watchlists::name)
         .first(conn)
         .optional()?)
+}
+
+/// Checks a settings change (each part optional) as the API and the pages accept it; the
+/// refusal says what is wrong.
+pub fn check_settings(
+    threshold: Option<f64>,
+    category: Option<&str>,
+    severity: Option<&str>,
+) -> Result<(), &'static str> {
+    if threshold.is_some_and(|t| !(t > 0.0 && t <= 1.0)) {
+        return Err("threshold must be in (0, 1]");
+    }
+    if severity.is_some_and(|v| !matches!(v, "low" | "medium" | "high")) {
+        return Err("severity must be low, medium or high");
+    }
+    if category.is_some_and(|c| {
+        c.trim().is_empty() || c.chars().count() > 100 || c.chars().any(char::is_control)
+    }) {
+        return Err("category must be 1 to 100 characters, without control characters");
+    }
+    Ok(())
 }
 
 /// Changes a list's settings (threshold in (0, 1], category, severity); not a new version of

@@ -3,6 +3,7 @@
 //! HttpOnly, SameSite=Strict cookie; form posts must come from this origin.
 
 mod chart;
+mod multipart;
 mod pages;
 mod render;
 mod times;
@@ -10,7 +11,8 @@ mod times;
 use actix_web::web;
 
 use pages::{
-    account, admin, carriers, flights, items, links, messages, oversight, queue, traveller,
+    account, admin, carriers, flights, items, links, messages, oversight, queue, retention,
+    traveller, unmask, watchlist_entries, watchlists,
 };
 
 /// Registers the pages and static assets (called from the one route table in `api`).
@@ -44,12 +46,37 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/travellers/{id}/lookout/{lookout}/status",
             web::post().to(traveller::lookout_status),
         )
-        .route("/watchlists", web::get().to(oversight::watchlists))
+        .route("/watchlists", web::get().to(watchlists::lists))
+        .route("/watchlists/import", web::post().to(watchlists::import))
+        .route(
+            "/watchlists/{id}",
+            web::get().to(watchlist_entries::entries),
+        )
+        .route(
+            "/watchlists/{id}/search",
+            web::post().to(watchlist_entries::search),
+        )
+        .route(
+            "/watchlists/{id}/settings",
+            web::post().to(watchlists::settings),
+        )
         .route("/rules", web::get().to(oversight::rules))
         // STAFF
         .route("/messages", web::get().to(messages::messages))
         .route("/messages/{id}", web::get().to(messages::message))
-        .route("/retention", web::get().to(oversight::retention))
+        .route("/retention", web::get().to(retention::retention))
+        .route(
+            "/retention/policy",
+            web::post().to(retention::change_policy),
+        )
+        .route("/retention/run", web::post().to(retention::run))
+        .route("/retention/terms", web::post().to(retention::terms))
+        // unmask: requesters ask (traveller page) and read; approvers decide; the DPO reviews
+        .route("/travellers/{id}/unmask", web::post().to(unmask::request))
+        .route("/unmask", web::get().to(unmask::list))
+        .route("/unmask/{id}/decision", web::post().to(unmask::decide))
+        .route("/unmask/{id}/review", web::post().to(unmask::review))
+        .route("/unmask/{id}/clear", web::get().to(unmask::clear))
         // staff who follow carriers, and airlines (own carrier)
         .route("/carriers", web::get().to(carriers::quality))
         .route("/audit", web::get().to(oversight::audit))
@@ -59,5 +86,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{id}", web::post().to(admin::change))
         .route("/admin/groups", web::post().to(admin::create_group))
         .route("/admin/groups/{id}", web::post().to(admin::change_group))
+        .route("/admin/users/{id}/keys", web::post().to(admin::issue_key))
+        .route("/admin/keys/{id}/revoke", web::post().to(admin::revoke_key))
         .route("/static/{file}", web::get().to(render::asset));
 }

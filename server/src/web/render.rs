@@ -62,6 +62,27 @@ const TEMPLATES: &[(&str, &str)] = &[
         "error.html",
         include_str!("../../../frontend/templates/error.html"),
     ),
+    // issue 9: oversight pages
+    (
+        "retention.html",
+        include_str!("../../../frontend/templates/retention.html"),
+    ),
+    (
+        "unmask.html",
+        include_str!("../../../frontend/templates/unmask.html"),
+    ),
+    (
+        "unmask_clear.html",
+        include_str!("../../../frontend/templates/unmask_clear.html"),
+    ),
+    (
+        "watchlists.html",
+        include_str!("../../../frontend/templates/watchlists.html"),
+    ),
+    (
+        "watchlist.html",
+        include_str!("../../../frontend/templates/watchlist.html"),
+    ),
 ];
 
 fn env() -> &'static Environment<'static> {

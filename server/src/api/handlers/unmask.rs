@@ -4,12 +4,8 @@
 use actix_web::{web, HttpResponse};
 
 use super::retention::json_body;
-use crate::api::{ApiError, AppState, Caller};
-use crate::auth::Role;
+use crate::api::{ApiError, AppState, Caller, UNMASK_OVERSEERS as OVERSEERS};
 use crate::retention::{unmask, Actor};
-
-/// Who sees every request.
-const OVERSEERS: &[Role] = &[Role::Approver, Role::Dpo, Role::Auditor, Role::Admin];
 
 /// `POST /api/v1/unmask-requests` → `201` with the pending request.
 pub async fn create(

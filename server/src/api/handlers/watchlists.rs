@@ -76,7 +76,7 @@ pub async fn import(
         ));
     }
     let q = q.into_inner();
-    let body = read_limited(payload, MAX_LIST_BYTES).await?;
+    let body = read_limited(payload, lists::MAX_LIST_BYTES).await?;
     let summary = crate::api::db(&state, move |conn, st| {
         let s =
             lists::import_bytes(conn, &name, &q.format, &body, q.strict).map_err(import_error)?;
@@ -95,9 +95,6 @@ pub async fn import(
         "errors": summary.errors.iter().map(|(row, message)| serde_json::json!({"row": row, "message": message})).collect::<Vec<_>>(),
     })))
 }
-
-/// Largest list file accepted over HTTP (a consolidated sanctions list is tens of megabytes).
-const MAX_LIST_BYTES: usize = 256 * 1024 * 1024;
 
 /// Reads a request body of at most `limit` bytes: a JSON 413 above it.
 async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
@@ -178,29 +175,8 @@ pub async fn update(
             "expected {{\"threshold\", \"category\", \"severity\"}}: {e}"
         ))
     })?;
-    if s.threshold.is_some_and(|t| !(t > 0.0 && t <= 1.0)) {
-        return Err(ApiError::unprocessable(
-            Code::ValidationFailed,
-            "threshold must be in (0, 1]",
-        ));
-    }
-    if s.severity
-        .as_deref()
-        .is_some_and(|v| !matches!(v, "low" | "medium" | "high"))
-    {
-        return Err(ApiError::unprocessable(
-            Code::ValidationFailed,
-            "severity must be low, medium or high",
-        ));
-    }
-    if s.category.as_deref().is_some_and(|c| {
-        c.trim().is_empty() || c.chars().count() > 100 || c.chars().any(char::is_control)
-    }) {
-        return Err(ApiError::unprocessable(
-            Code::ValidationFailed,
-            "category must be 1 to 100 characters, without control characters",
-        ));
-    }
+    lists::check_settings(s.threshold, s.category.as_deref(), s.severity.as_deref())
+        .map_err(|m| ApiError::unprocessable(Code::ValidationFailed, m))?;
     let id = id.into_inner();
     crate::api::db(&state, move |conn, st| {
         if !lists::update_settings(

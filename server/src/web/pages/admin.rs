@@ -1,6 +1,6 @@
 //! Users and settings for administrators: list accounts, create one (the password policy
 //! applies and its refusal is shown on the form), disable, enable, unlock; user groups (create,
-//! set members, delete).
+//! set members, delete); carrier accounts' API keys (issue, shown once; list; revoke).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -31,16 +31,18 @@ async fn render(
     flash: minijinja::Value,
     error: Option<String>,
     typed: Typed,
+    issued: Option<auth::keys::Issued>,
 ) -> HttpResponse {
     let p2 = p.clone();
     let r = crate::api::db(state, move |conn, _| {
         let users = auth::list_users(conn)?;
         let groups = auth::groups::list(conn)?;
+        let keys = auth::keys::list(conn)?;
         audit(conn, &p2, "users.read", "users", "ok")?;
-        Ok((users, groups))
+        Ok((users, groups, keys))
     })
     .await;
-    let (users, groups) = match r {
+    let (users, groups, keys) = match r {
         Ok(u) => u,
         Err(e) => return failure(p, e),
     };
@@ -60,6 +62,35 @@ async fn render(
             }
         })
         .collect();
+    let day = |ms: i64| {
+        crate::api::rfc3339(ms)
+            .replace('T', " ")
+            .replace('Z', " UTC")
+    };
+    let carriers: Vec<minijinja::Value> = users
+        .iter()
+        .filter(|u| u.role == Role::Airline.as_str())
+        .map(|u| {
+            let keys: Vec<minijinja::Value> = keys
+                .iter()
+                .filter(|k| k.user_id == u.id)
+                .map(|k| {
+                    context! {
+                        id => k.id, label => k.label,
+                        // The key reads `pxk_<id>.<secret>`: its start names it without the secret.
+                        prefix => format!("pxk_{}…", k.id.get(..8).unwrap_or(&k.id)),
+                        created => day(k.created_at),
+                        last_used => k.last_used_at.map(day),
+                        revoked => k.revoked_at.map(day),
+                    }
+                })
+                .collect();
+            context! { id => u.id, username => u.username, carrier => u.carrier, active => u.active, keys => keys }
+        })
+        .collect();
+    let issued = issued.map(|k| {
+        context! { key => k.key, label => k.label, username => name_of(&k.user_id) }
+    });
     let users: Vec<minijinja::Value> = users
         .iter()
         .map(|u| {
@@ -91,6 +122,7 @@ async fn render(
         context! {
             user => user_ctx(p), active => "admin", flash => flash, error => error,
             typed => typed, users => users, settings => settings, groups => groups,
+            carriers => carriers, issued => issued,
             roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
         },
     )
@@ -113,6 +145,7 @@ pub async fn admin(
         q.value(),
         None,
         Typed::default(),
+        None,
     )
     .await
 }
@@ -174,7 +207,7 @@ pub async fn create(
         // A refusal the admin can fix (policy, name taken, bad role): show it on the form.
         Err(e) if e.status.is_client_error() => {
             let flash = minijinja::Value::UNDEFINED;
-            render(&state, &p, e.status, flash, Some(e.message), typed).await
+            render(&state, &p, e.status, flash, Some(e.message), typed, None).await
         }
         Err(e) => failure(&p, e),
     }
@@ -325,6 +358,82 @@ pub async fn change_group(
     .await;
     match r {
         Ok(flash) => redirect(&format!("/admin?m={flash}")),
+        Err(e) => failure(&p, e),
+    }
+}
+
+/// The issue-key form.
+#[derive(Deserialize)]
+pub struct KeyForm {
+    #[serde(default)]
+    label: String,
+}
+
+/// `POST /admin/users/{id}/keys`: issues an API key to an airline account and shows it once,
+/// on the page this post answers (never cached, never in a URL). Audited and notified as the
+/// API's `POST /api/v1/users/{id}/keys`.
+pub async fn issue_key(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<KeyForm>,
+) -> HttpResponse {
+    let p = match form_session(&req, &state, ADMINS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (user, label, p2) = (id.into_inner(), form.into_inner().label, p.clone());
+    let r = crate::api::db(&state, move |conn, _| {
+        let k = auth::keys::issue(conn, &user, &label, &p2.user_id)?;
+        let object = format!("key:{} user:{user}", k.id);
+        audit(conn, &p2, "key.issue", &object, "ok")?;
+        notify::account_event(conn, Kind::KeyIssued, &user)?;
+        Ok(k)
+    })
+    .await;
+    let issued = match r {
+        Ok(k) => k,
+        Err(e) => return failure(&p, e),
+    };
+    let flash = minijinja::Value::UNDEFINED;
+    let mut resp = render(
+        &state,
+        &p,
+        StatusCode::CREATED,
+        flash,
+        None,
+        Typed::default(),
+        Some(issued),
+    )
+    .await;
+    resp.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    resp
+}
+
+/// `POST /admin/keys/{id}/revoke`: the key stops working at once (audited, the owner notified).
+pub async fn revoke_key(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let p = match form_session(&req, &state, ADMINS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (id, p2) = (id.into_inner(), p.clone());
+    let r = crate::api::db(&state, move |conn, _| {
+        let owner = auth::keys::revoke(conn, &id)?.ok_or_else(|| ApiError::not_found("API key"))?;
+        let object = format!("key:{id} user:{owner}");
+        audit(conn, &p2, "key.revoke", &object, "ok")?;
+        notify::account_event(conn, Kind::KeyRevoked, &owner)?;
+        Ok(())
+    })
+    .await;
+    match r {
+        Ok(()) => redirect("/admin?m=key_revoked"),
         Err(e) => failure(&p, e),
     }
 }

@@ -11,7 +11,11 @@ pub mod links;
 pub mod messages;
 pub mod oversight;
 pub mod queue;
+pub mod retention;
 pub mod traveller;
+pub mod unmask;
+pub mod watchlist_entries;
+pub mod watchlists;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -102,6 +106,9 @@ fn nav(role: Role) -> Vec<(&'static str, &'static str, &'static str)> {
         Role::Admin | Role::Dpo | Role::Approver | Role::Auditor
     ) {
         out.push(("retention", "/retention", "Retention"));
+    }
+    if crate::api::UNMASK_READERS.contains(&role) {
+        out.push(("unmask", "/unmask", "Unmask grants"));
     }
     if AUDITORS.contains(&role) {
         out.push(("audit", "/audit", "Audit"));
@@ -218,6 +225,27 @@ pub(super) fn flash(code: &str) -> Option<(&'static str, &'static str)> {
             "error",
             "An administrator cannot disable their own account.",
         ),
+        // unmask, retention, watchlists, API keys (issue 9)
+        "unmask_requested" => ("ok", "Your unmask request is filed; an approver decides on it."),
+        "unmask_invalid" => (
+            "error",
+            "Nothing was requested: tick at least one field, give a purpose and a justification (up to 2000 characters each) and, if you set hours, a whole number no larger than the maximum.",
+        ),
+        "approved" => ("ok", "The request is approved; the grant runs from now."),
+        "refused" => ("ok", "The request is refused."),
+        "decision_invalid" => (
+            "error",
+            "Nothing was decided: give your reasons (up to 2000 characters) and, if you set hours, a whole number of at least 1.",
+        ),
+        "decided_already" => ("error", "The request was decided already."),
+        "reviewed" => ("ok", "Your review is recorded."),
+        "policy_saved" => ("ok", "The retention policy is changed (a new version)."),
+        "terms_saved" => ("ok", "The sensitive-data list is saved as a new version."),
+        "settings_saved" => (
+            "ok",
+            "The list's settings are changed; open flights are screened again.",
+        ),
+        "key_revoked" => ("ok", "The API key is revoked: it stops working at once."),
         _ => return None,
     })
 }

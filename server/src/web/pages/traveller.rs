@@ -114,6 +114,7 @@ pub async fn traveller(
         Ok(v) => v,
         Err(e) => return failure(&p, e),
     };
+    let unmask = super::unmask::traveller_block(&state, &p, &t.id, t.masked).await;
     let can_act = ACTORS.contains(&p.role);
     let when = flight.as_ref().map(|f| {
         context! {
@@ -162,6 +163,7 @@ pub async fn traveller(
             lookout => lookout,
             moves => moves,
             can_act => can_act,
+            unmask => unmask,
             dispositions => DISPOSITIONS,
             bands => manual::BANDS,
             versions => detail.as_ref().map(|d| d.versions.len()).unwrap_or(0),

@@ -175,6 +175,13 @@ fn oversight(backend: Backend) {
         !html.contains("FILLERTON"),
         "only the entries holding the text"
     );
+    // The name as shown, across surname and given names; and a search's second page.
+    let (_, html) = officer.post_page(&search, &[("q", "bane, tams")], None);
+    assert!(html.contains("SORRELBANE, Tamsin"), "{html}");
+    let (_, html) = officer.post_page(&search, &[("q", "fillerton")], None);
+    assert_eq!(rows(&html), 50, "{html}");
+    let (_, html) = officer.post_page(&search, &[("q", "fillerton"), ("offset", "50")], None);
+    assert_eq!(rows(&html), 10, "60 FILLERTONs: 10 on the second page");
     let (_, html) = officer.post_page(&search, &[("q", "nobody-like-this")], None);
     assert!(html.contains("No entry holds that text."));
 

@@ -291,6 +291,30 @@ pub fn list_all(conn: &mut DbConnection) -> Result<Vec<ListInfo>, DbError> {
         .load(conn)?)
 }
 
+/// Every current entry of a list as stored (JSON text), in entry order; `None` when the list is
+/// unknown. For a search over the whole list in one read rather than page after page.
+pub fn entry_texts(conn: &mut DbConnection, list_id: &str) -> Result<Option<Vec<String>>, DbError> {
+    let version: Option<i32> = watchlists::table
+        .filter(watchlists::id.eq(list_id))
+        .select(watchlists::version)
+        .first(conn)
+        .optional()?;
+    let Some(version) = version else {
+        return Ok(None);
+    };
+    Ok(Some(
+        watchlist_entries::table
+            .filter(
+                watchlist_entries::watchlist_id
+                    .eq(list_id)
+                    .and(watchlist_entries::version.eq(version)),
+            )
+            .order(watchlist_entries::id.asc())
+            .select(watchlist_entries::entry)
+            .load(conn)?,
+    ))
+}
+
 /// A list's current entries, paged.
 pub fn entries(
     conn: &mut DbConnection,

@@ -46,8 +46,7 @@ fn holds(e: &Entry, needle: &str) -> bool {
 }
 
 /// One page of a list's entries (`PAGE` of them from `offset`, and whether more follow), of
-/// those holding `needle` when given. A search walks the list through the same paged service
-/// function as the API.
+/// those holding `needle` when given (a search reads the list's entries once).
 fn page_of(
     conn: &mut crate::db::DbConnection,
     id: &str,
@@ -62,25 +61,38 @@ fn page_of(
         got.truncate(PAGE as usize);
         return Ok(Some((got, more)));
     };
-    let (mut skip, mut found, mut at) = (offset, Vec::new(), 0);
-    loop {
-        let Some(chunk) = lists::entries(conn, id, at, 1000)? else {
-            return Ok(None);
-        };
-        if chunk.is_empty() {
-            return Ok(Some((found, false)));
-        }
-        at += chunk.len() as i64;
-        for e in chunk.into_iter().filter(|e| holds(e, needle)) {
-            if skip > 0 {
-                skip -= 1;
-            } else if found.len() as i64 == PAGE {
-                return Ok(Some((found, true)));
-            } else {
-                found.push(e);
+    let Some(texts) = lists::entry_texts(conn, id)? else {
+        return Ok(None);
+    };
+    // The stored JSON holds every searchable value as written (serde_json escapes only quotes,
+    // backslashes and control characters), and a name shows as "surname, given names": so an
+    // entry whose text lacks a piece of the needle between ", " cannot hold it and is not
+    // parsed. A needle with the escaped characters is checked on every entry.
+    let plain = !needle.contains(['"', '\\']) && !needle.chars().any(char::is_control);
+    let pieces: Vec<&str> = needle.split(", ").filter(|p| !p.is_empty()).collect();
+    let (mut skip, mut found) = (offset, Vec::new());
+    for text in texts {
+        if plain {
+            let text = text.to_lowercase();
+            if !pieces.iter().all(|p| text.contains(p)) {
+                continue;
             }
         }
+        let Ok(e) = serde_json::from_str::<Entry>(&text) else {
+            continue;
+        };
+        if !holds(&e, needle) {
+            continue;
+        }
+        if skip > 0 {
+            skip -= 1;
+        } else if found.len() as i64 == PAGE {
+            return Ok(Some((found, true)));
+        } else {
+            found.push(e);
+        }
     }
+    Ok(Some((found, false)))
 }
 
 async fn show(

@@ -62,6 +62,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         "error.html",
         include_str!("../../../frontend/templates/error.html"),
     ),
+    (
+        "rules.html",
+        include_str!("../../../frontend/templates/rules.html"),
+    ),
+    (
+        "rule.html",
+        include_str!("../../../frontend/templates/rule.html"),
+    ),
+    (
+        "rule_report.html",
+        include_str!("../../../frontend/templates/rule_report.html"),
+    ),
+    (
+        "rule_chart.html",
+        include_str!("../../../frontend/templates/rule_chart.html"),
+    ),
 ];
 
 fn env() -> &'static Environment<'static> {

@@ -1,9 +1,9 @@
-//! Read-only oversight pages: watchlists, rules, retention policy, audit log.
+//! Read-only oversight pages: watchlists, retention policy, audit log.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::{failure, session, table};
-use crate::api::{ApiError, AppState, AUDITORS, REVIEWERS, RULE_WRITERS};
+use crate::api::{ApiError, AppState, AUDITORS, REVIEWERS};
 use crate::auth::Role;
 
 /// `GET /watchlists`.
@@ -32,56 +32,6 @@ pub async fn watchlists(req: HttpRequest, state: web::Data<AppState>) -> HttpRes
                         l.severity,
                         format!("{:.2}", l.threshold),
                         l.version.to_string(),
-                    ]
-                })
-                .collect(),
-        ),
-        Err(e) => failure(&p, e),
-    }
-}
-
-/// `GET /rules`.
-pub async fn rules(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let p = match session(&req, &state, REVIEWERS).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let intro = if RULE_WRITERS.contains(&p.role) {
-        "Write rules through POST /api/v1/rules."
-    } else {
-        ""
-    };
-    match crate::api::db(&state, |conn, _| {
-        crate::screening::rules::list(conn, None).map_err(ApiError::from)
-    })
-    .await
-    {
-        Ok(rules) => table(
-            &p,
-            "rules",
-            "Targeting rules",
-            intro,
-            &["Name", "State", "Weight", "Severity", "Category", "Version"],
-            rules
-                .into_iter()
-                .map(|r| {
-                    let s = |k: &str| {
-                        r.spec
-                            .get(k)
-                            .map(|v| {
-                                v.as_str()
-                                    .map(str::to_string)
-                                    .unwrap_or_else(|| v.to_string())
-                            })
-                            .unwrap_or_default()
-                    };
-                    vec![
-                        s("name"),
-                        s("state"),
-                        s("weight"),
-                        s("severity"),
-                        s("category"),
-                        r.version.to_string(),
                     ]
                 })
                 .collect(),

@@ -1,0 +1,527 @@
+//! The rules area: the list, the rule page with its editor (validated by the engine, saved as a
+//! new version), state changes, the weight suggestion, and the versions. Test and backtest are
+//! in [`super::rule_trials`], the effectiveness report in [`super::rules_report`]. Each handler
+//! calls the same service functions as the API's rules handlers, with the same roles and the
+//! same audit rows.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use minijinja::context;
+use paxrisk_screening::rules::{catalogue, operators_for, FieldType, Format, RuleState};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{audit, failure, form_session, redirect, safe_id, session, user_ctx, FlashQuery};
+use crate::api::{ApiError, AppState, Code, ADMIN, REVIEWERS, RULE_WRITERS};
+use crate::auth::Principal;
+use crate::screening::jobs;
+use crate::screening::rules::{self, outcomes, store, RuleStoreError};
+use crate::web::render::page_with_status;
+
+/// Largest form accepted from the editor (a rule with long value lists is bigger than the
+/// default form limit of 16 KiB).
+pub(super) const FORM_LIMIT: usize = 256 * 1024;
+
+/// The text a new rule starts from: valid, in draft, so that it can be tested at once.
+const EXAMPLE: &str = r#"{
+  "name": "New rule",
+  "category": "example",
+  "severity": "medium",
+  "weight": 20,
+  "state": "draft",
+  "condition": {"all": [
+    {"field": "traveller.nationality", "op": "in", "value": ["ISL"]},
+    {"field": "flight.origin", "op": "eq", "value": "SIN"}
+  ]},
+  "rationale": "Why the rule exists, for reviewers and data subjects' requests."
+}"#;
+
+/// The editor's form: the rule as JSON text, and what test and backtest need.
+#[derive(Deserialize, Default)]
+pub(super) struct RuleForm {
+    #[serde(default)]
+    pub spec: String,
+    #[serde(default)]
+    pub traveller_id: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub days: String,
+}
+
+/// Reads the editor's form (up to [`FORM_LIMIT`]).
+pub(super) async fn read_form(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<RuleForm, ApiError> {
+    let mut payload = payload.into_inner();
+    actix_web::dev::UrlEncoded::<RuleForm>::new(req, &mut payload)
+        .limit(FORM_LIMIT)
+        .await
+        .map_err(|e| match e {
+            actix_web::error::UrlencodedError::Overflow { .. } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Code::PayloadTooLarge,
+                format!("the form is larger than {} KiB", FORM_LIMIT / 1024),
+            ),
+            _ => ApiError::bad_request("the form could not be read"),
+        })
+}
+
+/// What a rule page shows besides the stored rule: the editor's text, its errors, a notice,
+/// a test or backtest outcome, and the values typed into the forms.
+pub(super) struct Extra {
+    pub status: StatusCode,
+    /// The editor's text; `None` shows the current version (or the example for a new rule).
+    pub text: Option<String>,
+    /// `(JSON pointer, message)` of each problem with the text.
+    pub errors: Vec<(String, String)>,
+    pub notice: Option<String>,
+    pub test: Option<minijinja::Value>,
+    pub backtest: Option<minijinja::Value>,
+    pub form: RuleForm,
+}
+
+impl Default for Extra {
+    fn default() -> Self {
+        Extra {
+            status: StatusCode::OK,
+            text: None,
+            errors: Vec::new(),
+            notice: None,
+            test: None,
+            backtest: None,
+            form: RuleForm::default(),
+        }
+    }
+}
+
+impl Extra {
+    /// The page for a failed call: a path-carrying error lists under the editor, others show
+    /// as a notice.
+    pub fn failed(e: ApiError, form: RuleForm) -> Extra {
+        let (errors, notice) = match e.path {
+            Some(path) => (vec![(path, e.message)], None),
+            None => (Vec::new(), Some(e.message)),
+        };
+        Extra {
+            status: e.status,
+            text: Some(form.spec.clone()),
+            errors,
+            notice,
+            form,
+            ..Extra::default()
+        }
+    }
+}
+
+/// The editor's text as a JSON value; not JSON → `400` with where the parser stopped.
+pub(super) fn parse_text(text: &str) -> Result<Value, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError {
+        path: Some(String::new()),
+        ..ApiError::bad_request(format!("the text is not valid JSON: {e}"))
+    })
+}
+
+/// As the API maps a rule store error (422 with a path, 404, 409).
+pub(super) fn store_error(e: RuleStoreError) -> ApiError {
+    match e {
+        RuleStoreError::Invalid(r) => ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: Code::InvalidRule,
+            message: r.message,
+            path: Some(r.path),
+            detail_code: None,
+        }
+        .with_rule_code(r.code.as_str()),
+        RuleStoreError::NotFound(what) => ApiError::not_found(what),
+        RuleStoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, Code::Conflict, m),
+        RuleStoreError::Db(d) => d.into(),
+    }
+}
+
+/// Audits a change and queues re-screening of the open flights, as the API does.
+fn changed(
+    conn: &mut crate::db::DbConnection,
+    st: &AppState,
+    p: &Principal,
+    action: &str,
+    object: &str,
+) -> Result<(), ApiError> {
+    audit(conn, p, action, object, "ok")?;
+    jobs::rescreen_open(conn, st.config.open_flight_hours * 3_600_000)?;
+    Ok(())
+}
+
+/// A spec value's field as display text.
+fn spec_text(spec: &Value, key: &str) -> String {
+    spec.get(key)
+        .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+        .unwrap_or_default()
+}
+
+/// `GET /rules`.
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<FlashQuery>,
+) -> HttpResponse {
+    let p = match session(&req, &state, REVIEWERS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    match crate::api::db(&state, |conn, _| {
+        rules::list(conn, None).map_err(ApiError::from)
+    })
+    .await
+    {
+        Ok(all) => {
+            let rows: Vec<minijinja::Value> = all
+                .iter()
+                .map(|r| {
+                    let s = |k| spec_text(&r.spec, k);
+                    context! { id => r.id, name => s("name"), state => s("state"),
+                        weight => s("weight"), severity => s("severity"),
+                        category => s("category"), version => r.version,
+                        updated => r.updated_at }
+                })
+                .collect();
+            page_with_status(
+                StatusCode::OK,
+                "rules.html",
+                context! { user => user_ctx(&p), active => "rules", flash => q.value(), rows,
+                    can_write => RULE_WRITERS.contains(&p.role) },
+            )
+        }
+        Err(e) => failure(&p, e),
+    }
+}
+
+/// `GET /rules/new`: the editor with an example.
+pub async fn new_rule(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let p = match session(&req, &state, RULE_WRITERS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    show(&p, &state, None, Extra::default(), minijinja::Value::UNDEFINED).await
+}
+
+/// `GET /rules/{id}`.
+pub async fn rule(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    q: web::Query<FlashQuery>,
+) -> HttpResponse {
+    let p = match session(&req, &state, REVIEWERS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    show(&p, &state, Some(id.into_inner()), Extra::default(), q.value()).await
+}
+
+/// `POST /rules`: creates a rule from the editor's text (version 1).
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> HttpResponse {
+    let p = match form_session(&req, &state, RULE_WRITERS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let form = match read_form(&req, payload).await {
+        Ok(f) => f,
+        Err(e) => return failure(&p, e),
+    };
+    let body = match parse_text(&form.spec) {
+        Ok(b) => b,
+        Err(e) => return show(&p, &state, None, Extra::failed(e, form), UNDEF).await,
+    };
+    let p2 = p.clone();
+    let r = crate::api::db(&state, move |conn, st| {
+        let (id, _) = store::create(conn, &body, &p2.user_id).map_err(store_error)?;
+        changed(conn, st, &p2, "rule.create", &format!("rule:{id} v:1"))?;
+        Ok(id)
+    })
+    .await;
+    match r {
+        Ok(id) => redirect(&format!("/rules/{id}?m=rule_created")),
+        Err(e) => show(&p, &state, None, Extra::failed(e, form), UNDEF).await,
+    }
+}
+
+const UNDEF: minijinja::Value = minijinja::Value::UNDEFINED;
+
+/// `POST /rules/{id}`: the editor's text as a new version (a used version is never changed);
+/// a text that differs in its state alone moves the state, an equal text changes nothing.
+pub async fn save(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> HttpResponse {
+    let p = match form_session(&req, &state, RULE_WRITERS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(id) = safe_id(&id).map(str::to_string) else {
+        return failure(&p, ApiError::not_found("rule"));
+    };
+    let form = match read_form(&req, payload).await {
+        Ok(f) => f,
+        Err(e) => return failure(&p, e),
+    };
+    let body = match parse_text(&form.spec) {
+        Ok(b) => b,
+        Err(e) => return show(&p, &state, Some(id), Extra::failed(e, form), UNDEF).await,
+    };
+    let (p2, id2) = (p.clone(), id.clone());
+    let r = crate::api::db(&state, move |conn, st| {
+        let (version, edit) =
+            store::update(conn, &id2, &body, &p2.user_id).map_err(store_error)?;
+        let (action, flash) = match edit {
+            store::Edit::Nothing => return Ok("rule_unchanged"),
+            store::Edit::State => ("rule.state", "rule_state"),
+            store::Edit::Version => ("rule.update", "rule_saved"),
+        };
+        changed(conn, st, &p2, action, &format!("rule:{id2} v:{version}"))?;
+        Ok(flash)
+    })
+    .await;
+    match r {
+        Ok(flash) => redirect(&format!("/rules/{id}?m={flash}")),
+        Err(e) => show(&p, &state, Some(id), Extra::failed(e, form), UNDEF).await,
+    }
+}
+
+/// The state buttons' form.
+#[derive(Deserialize)]
+pub struct StateForm {
+    state: String,
+}
+
+/// The states a rule may move to from `from` (the engine allows any other state) with the
+/// button's words.
+fn moves(from: &str) -> Vec<(&'static str, &'static str)> {
+    [
+        ("draft", "Back to draft"),
+        ("shadow", "Run in shadow"),
+        ("live", "Promote to live"),
+        ("retired", "Retire"),
+    ]
+    .into_iter()
+    .filter(|(s, _)| *s != from)
+    .collect()
+}
+
+/// `POST /rules/{id}/state`: shadow, promote, retire (or back to draft); the version stays.
+pub async fn set_state(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<StateForm>,
+) -> HttpResponse {
+    let p = match form_session(&req, &state, RULE_WRITERS).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(id) = safe_id(&id).map(str::to_string) else {
+        return failure(&p, ApiError::not_found("rule"));
+    };
+    let to = match form.state.as_str() {
+        "draft" => RuleState::Draft,
+        "shadow" => RuleState::Shadow,
+        "live" => RuleState::Live,
+        "retired" => RuleState::Retired,
+        _ => {
+            return failure(
+                &p,
+                ApiError::unprocessable(
+                    Code::InvalidRule,
+                    "the state is one of draft, shadow, live, retired",
+                ),
+            )
+        }
+    };
+    let (p2, id2) = (p.clone(), id.clone());
+    let r = crate::api::db(&state, move |conn, st| {
+        let (version, was) = store::set_state(conn, &id2, to).map_err(store_error)?;
+        if was != to {
+            let object = format!("rule:{id2} v:{version} state:{}", to.as_str());
+            changed(conn, st, &p2, "rule.state", &object)?;
+        }
+        Ok(())
+    })
+    .await;
+    match r {
+        Ok(()) => redirect(&format!("/rules/{id}?m=rule_state")),
+        Err(e) => failure(&p, e),
+    }
+}
+
+/// The accept button's form: the suggested weight the administrator saw.
+#[derive(Deserialize)]
+pub struct AcceptForm {
+    weight: u8,
+}
+
+/// `POST /rules/{id}/accept` (admin): the suggested weight as a new version; a suggestion
+/// that moved since the page was read is refused (409) and the page shows the new one.
+pub async fn accept(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<AcceptForm>,
+) -> HttpResponse {
+    let p = match form_session(&req, &state, ADMIN).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(id) = safe_id(&id).map(str::to_string) else {
+        return failure(&p, ApiError::not_found("rule"));
+    };
+    let (p2, id2, seen) = (p.clone(), id.clone(), form.weight);
+    let r = crate::api::db(&state, move |conn, st| {
+        let bands = rules::bands(&st.config);
+        let now = crate::db::now_ms();
+        let (version, weight) = outcomes::accept(conn, &id2, Some(seen), &p2.user_id, bands, now)
+            .map_err(store_error)?;
+        let object = format!("rule:{id2} v:{version} weight:{weight}");
+        changed(conn, st, &p2, "rule.suggestion.accept", &object)?;
+        Ok(())
+    })
+    .await;
+    match r {
+        Ok(()) => redirect(&format!("/rules/{id}?m=rule_accepted")),
+        Err(e) if e.status == StatusCode::CONFLICT => {
+            let extra = Extra {
+                status: StatusCode::CONFLICT,
+                notice: Some(format!(
+                    "Nothing was saved: {}. The suggestion below is the current one.",
+                    e.message
+                )),
+                ..Extra::default()
+            };
+            show(&p, &state, Some(id), extra, UNDEF).await
+        }
+        Err(e) => failure(&p, e),
+    }
+}
+
+/// The field catalogue for the editor: name, type, values, operators, description.
+fn fields() -> Vec<minijinja::Value> {
+    catalogue()
+        .iter()
+        .map(|f| {
+            let ty = match f.ty {
+                FieldType::Text => "text",
+                FieldType::TextList => "list of texts",
+                FieldType::Integer => "whole number",
+                FieldType::Number => "number",
+                FieldType::Boolean => "true / false",
+                FieldType::Date => "date YYYY-MM-DD",
+            };
+            let values = match f.format {
+                Format::Free => String::new(),
+                Format::Country => "ISO alpha-3 country".into(),
+                Format::Airport => "IATA airport".into(),
+                Format::Carrier => "airline designator".into(),
+                Format::OneOf(v) => v.join(", "),
+            };
+            let ops: Vec<&str> = operators_for(f.ty).into_iter().map(|o| o.as_str()).collect();
+            context! { name => f.name, ty, values, ops => ops.join(" "), description => f.description }
+        })
+        .collect()
+}
+
+/// Renders the rule page (or the new-rule page when `id` is `None`) with `extra`.
+pub(super) async fn show(
+    p: &Principal,
+    state: &web::Data<AppState>,
+    id: Option<String>,
+    extra: Extra,
+    flash: minijinja::Value,
+) -> HttpResponse {
+    let writer = RULE_WRITERS.contains(&p.role);
+    let loaded = match id.clone() {
+        None => None,
+        Some(id) => {
+            let r = crate::api::db(state, move |conn, st| {
+                let Some(rule) = rules::list(conn, Some(&id))?.into_iter().next() else {
+                    return Err(ApiError::not_found("rule"));
+                };
+                let versions = store::versions(conn, &id)?.unwrap_or_default();
+                // As in the API: writers read suggestions; reviewers do not.
+                let suggestion = writer.then(|| {
+                    outcomes::suggest(conn, &id, rules::bands(&st.config), crate::db::now_ms())
+                        .map_err(|e| store_error(e).message)
+                });
+                Ok((rule, versions, suggestion))
+            })
+            .await;
+            match r {
+                Ok(l) => Some(l),
+                Err(e) => return failure(p, e),
+            }
+        }
+    };
+    let (rule, versions, suggestion) = match loaded {
+        None => (UNDEF, Vec::new(), None),
+        Some((rule, versions, suggestion)) => {
+            let state_now = spec_text(&rule.spec, "state");
+            let moves: Vec<minijinja::Value> = moves(&state_now)
+                .into_iter()
+                .map(|(to, label)| context! { to, label })
+                .collect();
+            let current = serde_json::to_string_pretty(&rule.spec).unwrap_or_default();
+            let s = |k| spec_text(&rule.spec, k);
+            let v = context! { id => rule.id, version => rule.version, name => s("name"),
+                state => state_now, weight => s("weight"), severity => s("severity"),
+                category => s("category"), rationale => s("rationale"), owner => s("owner"),
+                valid_from => s("valid_from"), valid_to => s("valid_to"),
+                review_by => s("review_by"), updated => rule.updated_at, moves, current };
+            let versions: Vec<minijinja::Value> = versions
+                .iter()
+                .map(|x| {
+                    context! { version => x.version, at => x.created_at, by => x.created_by,
+                        hits => x.hits, weight => spec_text(&x.rule, "weight"),
+                        state => spec_text(&x.rule, "state"),
+                        text => serde_json::to_string_pretty(&x.rule).unwrap_or_default() }
+                })
+                .collect();
+            let suggestion = suggestion.map(|s| match s {
+                Ok(s) => context! { ok => minijinja::Value::from_serialize(&s) },
+                Err(message) => context! { error => message },
+            });
+            (v, versions, suggestion)
+        }
+    };
+    let text = extra.text.clone().unwrap_or_else(|| match rule.get_attr("current") {
+        Ok(c) if !c.is_undefined() => c.to_string(),
+        _ => EXAMPLE.to_string(),
+    });
+    let errors: Vec<minijinja::Value> = extra
+        .errors
+        .iter()
+        .map(|(path, message)| {
+            context! { path => if path.is_empty() { "(the whole text)" } else { path.as_str() },
+            message }
+        })
+        .collect();
+    let f = &extra.form;
+    page_with_status(
+        extra.status,
+        "rule.html",
+        context! {
+            user => user_ctx(p), active => "rules", flash, rule, versions, suggestion,
+            is_new => id.is_none(), can_write => writer, is_admin => ADMIN.contains(&p.role),
+            text, errors, notice => extra.notice, test => extra.test,
+            backtest => extra.backtest, fields => if writer { fields() } else { Vec::new() },
+            typed => context! { traveller_id => f.traveller_id, from => f.from, to => f.to,
+                days => if f.days.is_empty() { "90" } else { f.days.as_str() } },
+        },
+    )
+}

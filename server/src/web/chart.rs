@@ -155,8 +155,10 @@ pub fn series(id: &str, caption: &str, unit: &str, points: &[(String, u64)]) -> 
         })
         .collect();
     let total: u64 = points.iter().map(|p| p.1).sum();
+    // The first of equal peaks (`max_by_key` keeps the last).
     let most = points
         .iter()
+        .rev()
         .filter(|p| p.1 > 0)
         .max_by_key(|p| p.1)
         .map(|p| format!("; the most, {}, in {}", p.1, p.0))

@@ -219,7 +219,10 @@ pub async fn rule(
         Ok(p) => p,
         Err(r) => return r,
     };
-    show(&p, &state, Some(id.into_inner()), Extra::default(), q.value()).await
+    let Some(id) = safe_id(&id).map(str::to_string) else {
+        return failure(&p, ApiError::not_found("rule"));
+    };
+    show(&p, &state, Some(id), Extra::default(), q.value()).await
 }
 
 /// `POST /rules`: creates a rule from the editor's text (version 1).
@@ -516,6 +519,11 @@ pub(super) async fn show(
         extra.status,
         "rule.html",
         context! {
+            // Ids are UUIDs read from the store: safe in an attribute as they are.
+            base => minijinja::Value::from_safe_string(match &id {
+                None => "/rules".to_string(),
+                Some(id) => format!("/rules/{id}"),
+            }),
             user => user_ctx(p), active => "rules", flash, rule, versions, suggestion,
             is_new => id.is_none(), can_write => writer, is_admin => ADMIN.contains(&p.role),
             text, errors, notice => extra.notice, test => extra.test,

@@ -153,7 +153,7 @@ fn rules_pages(backend: Backend) {
         "the catalogue"
     );
     // A boolean field takes only eq ne is_empty is_not_empty.
-    assert!(html.contains("<td>eq ne is_empty is_not_empty</td>"));
+    assert!(html.contains("<span class=\"rule-ops\">eq, ne, is_empty, is_not_empty</span>"));
 
     // An invalid rule: 422, the path and message, the typed text kept, nothing saved.
     let bad = spec("Bad rule", 40, "draft", "GBR").replace("traveller.nationality", "traveller.religion");

@@ -155,6 +155,82 @@ fn changed(
     Ok(())
 }
 
+/// The order the editor shows a rule's properties in (the API's order).
+const ORDER: &[&str] = &[
+    "name",
+    "category",
+    "severity",
+    "weight",
+    "state",
+    "condition",
+    "rationale",
+    "owner",
+    "valid_from",
+    "valid_to",
+    "review_by",
+];
+
+/// A rule as the editor shows it: one property a line in the API's order, groups indented,
+/// each leaf on one line.
+fn editor_text(spec: &Value) -> String {
+    fn condition(out: &mut String, c: &Value, depth: usize) {
+        let pad = "  ".repeat(depth + 1);
+        let group = c
+            .as_object()
+            .filter(|o| o.len() == 1)
+            .and_then(|o| o.iter().next())
+            .filter(|(k, _)| matches!(k.as_str(), "all" | "any" | "not"));
+        match group {
+            Some((k, Value::Array(items))) => {
+                out.push_str(&format!("{{\"{k}\": [\n"));
+                for (i, item) in items.iter().enumerate() {
+                    out.push_str(&pad);
+                    condition(out, item, depth + 1);
+                    out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+                }
+                out.push_str(&"  ".repeat(depth));
+                out.push_str("]}");
+            }
+            Some((k, inner)) => {
+                out.push_str(&format!("{{\"{k}\": "));
+                condition(out, inner, depth);
+                out.push('}');
+            }
+            None => {
+                // A leaf: `{"field": …, "op": …, "value": …}` on one line.
+                let parts: Vec<String> = c
+                    .as_object()
+                    .map(|o| {
+                        ["field", "op", "value"]
+                            .iter()
+                            .filter_map(|k| o.get(*k).map(|v| format!("\"{k}\": {v}")))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                out.push_str(&format!("{{{}}}", parts.join(", ")));
+            }
+        }
+    }
+    let Some(obj) = spec.as_object() else {
+        return serde_json::to_string_pretty(spec).unwrap_or_default();
+    };
+    let mut keys: Vec<&str> = ORDER.iter().copied().filter(|k| obj.contains_key(*k)).collect();
+    // Anything else (a property a later release adds) after the known ones.
+    keys.extend(obj.keys().map(String::as_str).filter(|k| !ORDER.contains(k)));
+    let mut out = String::from("{\n");
+    for (i, k) in keys.iter().enumerate() {
+        out.push_str(&format!("  \"{k}\": "));
+        if *k == "condition" {
+            condition(&mut out, &obj[*k], 1);
+        } else {
+            out.push_str(&obj[*k].to_string());
+        }
+        out.push_str(if i + 1 < keys.len() { ",\n" } else { "\n" });
+    }
+    out.push('}');
+    out
+}
+
 /// A spec value's field as display text.
 fn spec_text(spec: &Value, key: &str) -> String {
     spec.get(key)
@@ -435,7 +511,7 @@ fn fields() -> Vec<minijinja::Value> {
                 Format::OneOf(v) => v.join(", "),
             };
             let ops: Vec<&str> = operators_for(f.ty).into_iter().map(|o| o.as_str()).collect();
-            context! { name => f.name, ty, values, ops => ops.join(" "), description => f.description }
+            context! { name => f.name, ty, values, ops => ops.join(", "), description => f.description }
         })
         .collect()
 }
@@ -479,7 +555,7 @@ pub(super) async fn show(
                 .into_iter()
                 .map(|(to, label)| context! { to, label })
                 .collect();
-            let current = serde_json::to_string_pretty(&rule.spec).unwrap_or_default();
+            let current = editor_text(&rule.spec);
             let s = |k| spec_text(&rule.spec, k);
             let v = context! { id => rule.id, version => rule.version, name => s("name"),
                 state => state_now, weight => s("weight"), severity => s("severity"),
@@ -492,7 +568,7 @@ pub(super) async fn show(
                     context! { version => x.version, at => x.created_at, by => x.created_by,
                         hits => x.hits, weight => spec_text(&x.rule, "weight"),
                         state => spec_text(&x.rule, "state"),
-                        text => serde_json::to_string_pretty(&x.rule).unwrap_or_default() }
+                        text => editor_text(&x.rule) }
                 })
                 .collect();
             let suggestion = suggestion.map(|s| match s {
@@ -532,4 +608,26 @@ pub(super) async fn show(
                 days => if f.days.is_empty() { "90" } else { f.days.as_str() } },
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_editor_text_is_the_rule_in_the_api_order_and_reads_back_the_same() {
+        let spec: Value = serde_json::from_str(EXAMPLE).unwrap();
+        let spec = serde_json::to_value(paxrisk_screening::rules::RuleSpec::validate(&spec).unwrap())
+            .unwrap();
+        let text = editor_text(&spec);
+        assert!(text.starts_with("{\n  \"name\": \"New rule\",\n  \"category\""), "{text}");
+        assert!(
+            text.contains("    {\"field\": \"traveller.nationality\", \"op\": \"in\", \"value\": [\"ISL\"]},\n"),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), spec);
+        let nested = json!({"name": "n", "condition": {"not": {"any": [{"field": "a", "op": "is_empty"}]}}});
+        assert_eq!(serde_json::from_str::<Value>(&editor_text(&nested)).unwrap(), nested);
+    }
 }

@@ -156,11 +156,15 @@ fn rules_pages(backend: Backend) {
     assert!(html.contains("<span class=\"rule-ops\">eq, ne, is_empty, is_not_empty</span>"));
 
     // An invalid rule: 422, the path and message, the typed text kept, nothing saved.
-    let bad = spec("Bad rule", 40, "draft", "GBR").replace("traveller.nationality", "traveller.religion");
+    let bad =
+        spec("Bad rule", 40, "draft", "GBR").replace("traveller.nationality", "traveller.religion");
     let (s, html) = post_page(&b, "/rules", &[("spec", &bad)]);
     assert_eq!(s, 422, "{html}");
     assert!(
-        html.contains(&format!("<code class=\"rule-path\">{}</code>", esc("/condition/all/0/field"))),
+        html.contains(&format!(
+            "<code class=\"rule-path\">{}</code>",
+            esc("/condition/all/0/field")
+        )),
         "{html}"
     );
     assert!(html.contains("nothing was saved") && html.contains("traveller.religion"));
@@ -193,8 +197,16 @@ fn rules_pages(backend: Backend) {
     let heavy = spec("GBR from SIN (pages)", 150, "draft", "GBR");
     let (s, html) = post_page(&b, &page, &[("spec", &heavy)]);
     assert_eq!(s, 422);
-    assert!(html.contains(&format!("<code class=\"rule-path\">{}</code>", esc("/weight"))));
-    let (_, v) = app.json("GET", &format!("/api/v1/rules/{id}/versions"), Some(&analyst), None);
+    assert!(html.contains(&format!(
+        "<code class=\"rule-path\">{}</code>",
+        esc("/weight")
+    )));
+    let (_, v) = app.json(
+        "GET",
+        &format!("/api/v1/rules/{id}/versions"),
+        Some(&analyst),
+        None,
+    );
     assert_eq!(v["versions"].as_array().unwrap().len(), 1);
 
     // Tested against the flagged traveller (a match, the stored version), the other one (no
@@ -204,35 +216,73 @@ fn rules_pages(backend: Backend) {
     assert_eq!(s, 200, "{html}");
     assert!(html.contains("<b>Matches</b>"), "{html}");
     assert!(html.contains("testing version 1 as stored"));
-    assert!(html.contains("nationality is GBR"), "the engine's reasons: {html}");
+    assert!(
+        html.contains("nationality is GBR"),
+        "the engine's reasons: {html}"
+    );
     let (_, html) = post_page(&b, &test_path, &[("spec", &good), ("traveller_id", &nor)]);
-    assert!(html.contains("<b>Does not match</b>") && html.contains("nationality is NOR"), "{html}");
+    assert!(
+        html.contains("<b>Does not match</b>") && html.contains("nationality is NOR"),
+        "{html}"
+    );
     let nor_rule = spec("NOR from SIN (draft)", 30, "draft", "NOR");
-    let (s, html) = post_page(&b, "/rules/test", &[("spec", &nor_rule), ("traveller_id", &nor)]);
+    let (s, html) = post_page(
+        &b,
+        "/rules/test",
+        &[("spec", &nor_rule), ("traveller_id", &nor)],
+    );
     assert_eq!(s, 200);
     assert!(html.contains("<b>Matches</b>") && html.contains("the text in the editor, not saved"));
     let (s, html) = post_page(&b, &test_path, &[("spec", &good), ("traveller_id", "")]);
     assert_eq!(s, 400);
     assert!(html.contains("Enter the traveller"));
-    let (s, _) = post_page(&b, &test_path, &[("spec", &good), ("traveller_id", "no-such-traveller")]);
+    let (s, _) = post_page(
+        &b,
+        &test_path,
+        &[("spec", &good), ("traveller_id", "no-such-traveller")],
+    );
     assert_eq!(s, 404);
     assert_eq!(stored_rules(), 1, "tests save nothing");
 
     // Backtest over the last 3 days: one bar per day, one with the hit, and the totals.
-    let (s, html) = post_page(&b, &format!("{page}/backtest"), &[("spec", &good), ("days", "3")]);
+    let (s, html) = post_page(
+        &b,
+        &format!("{page}/backtest"),
+        &[("spec", &good), ("days", "3")],
+    );
     assert_eq!(s, 200, "{html}");
-    for (field, n) in [("flights", 1), ("screened", 2), ("hits", 1), ("affected", 1), ("reviewed", 0), ("resultant", 0)] {
-        assert!(html.contains(&format!("id=\"bt-{field}\">{n}<")), "{field} = {n}: {html}");
+    for (field, n) in [
+        ("flights", 1),
+        ("screened", 2),
+        ("hits", 1),
+        ("affected", 1),
+        ("reviewed", 0),
+        ("resultant", 0),
+    ] {
+        assert!(
+            html.contains(&format!("id=\"bt-{field}\">{n}<")),
+            "{field} = {n}: {html}"
+        );
     }
     assert_eq!(count(&html, "<g class=\"period\">"), 3, "{html}");
     assert_eq!(count(&html, "<rect class=\"bar-series\""), 1);
-    assert!(html.contains(&format!("<title>{}: 1</title>", departed.date())), "{html}");
-    let (s, html) = post_page(&b, &format!("{page}/backtest"), &[("spec", &good), ("days", "0")]);
+    assert!(
+        html.contains(&format!("<title>{}: 1</title>", departed.date())),
+        "{html}"
+    );
+    let (s, html) = post_page(
+        &b,
+        &format!("{page}/backtest"),
+        &[("spec", &good), ("days", "0")],
+    );
     assert_eq!(s, 400);
     assert!(html.contains(&esc("/days")));
     // The draft NOR rule matches the other traveller only.
     let (_, html) = post_page(&b, "/rules/backtest", &[("spec", &nor_rule), ("days", "2")]);
-    assert!(html.contains("id=\"bt-hits\">1<") && count(&html, "<g class=\"period\">") == 2, "{html}");
+    assert!(
+        html.contains("id=\"bt-hits\">1<") && count(&html, "<g class=\"period\">") == 2,
+        "{html}"
+    );
 
     // Promoted to live: the rule now hits the GBR traveller.
     let state_path = format!("{page}/state");
@@ -243,7 +293,12 @@ fn rules_pages(backend: Backend) {
     let (_, html) = b.get(&page);
     assert!(html.contains("id=\"rule-state\">live<") && !html.contains("Promote to live"));
     eventually("the live rule's hit is stored", || {
-        let (_, v) = app.json("GET", &format!("/api/v1/rules/{id}/versions"), Some(&analyst), None);
+        let (_, v) = app.json(
+            "GET",
+            &format!("/api/v1/rules/{id}/versions"),
+            Some(&analyst),
+            None,
+        );
         (v["versions"][0]["hits"].as_i64() == Some(1)).then_some(())
     });
 
@@ -255,7 +310,11 @@ fn rules_pages(backend: Backend) {
     assert!(html.contains(&row), "{html}");
     let today = Utc::now().date_naive();
     let mut weeks: Vec<String> = (0..90)
-        .map(|d| (today - chrono::Duration::days(d)).format("%G-W%V").to_string())
+        .map(|d| {
+            (today - chrono::Duration::days(d))
+                .format("%G-W%V")
+                .to_string()
+        })
         .collect();
     weeks.dedup();
     assert_eq!(count(&html, "<g class=\"period\">"), weeks.len());
@@ -282,22 +341,35 @@ fn rules_pages(backend: Backend) {
         Some(&json!({"disposition": "resultant"})),
     );
     assert_eq!(s, 200);
-    let (_, sg) = app.json("GET", &format!("/api/v1/rules/{id}/suggestion"), Some(&analyst), None);
+    let (_, sg) = app.json(
+        "GET",
+        &format!("/api/v1/rules/{id}/suggestion"),
+        Some(&analyst),
+        None,
+    );
     let w = sg["suggested_weight"].as_u64().unwrap();
     assert!(w > 40 && sg["actionable"] == true, "{sg}");
     let (_, html) = b.get(&page);
-    assert!(html.contains(&format!("Suggested weight <b>{w}</b> (now 40")), "{html}");
+    assert!(
+        html.contains(&format!("Suggested weight <b>{w}</b> (now 40")),
+        "{html}"
+    );
     assert!(html.contains("An administrator may accept") && !html.contains("/accept\""));
     let accept = format!("{page}/accept");
     let ws = w.to_string();
     assert_eq!(b.post(&accept, &[("weight", &ws)], None).0, 403);
     let (_, html) = chief.get(&page);
-    assert!(html.contains(&format!("Accept weight {w} as a new version")), "{html}");
+    assert!(
+        html.contains(&format!("Accept weight {w} as a new version")),
+        "{html}"
+    );
     let stale = (w - 1).to_string();
     let (s, html) = post_page(&chief, &accept, &[("weight", &stale)]);
     assert_eq!(s, 409);
     assert!(
-        html.contains(&format!("the suggestion changed from {stale} to {w}; review it again")),
+        html.contains(&format!(
+            "the suggestion changed from {stale} to {w}; review it again"
+        )),
         "{html}"
     );
     assert_eq!(
@@ -329,12 +401,24 @@ fn rules_pages(backend: Backend) {
     let (_, html) = officer_b.get("/rules");
     assert!(html.contains(&page) && !html.contains("href=\"/rules/new\""));
     assert_eq!(officer_b.get("/rules/new").0, 403);
-    assert_eq!(officer_b.post(&state_path, &[("state", "retired")], None).0, 403);
+    assert_eq!(
+        officer_b.post(&state_path, &[("state", "retired")], None).0,
+        403
+    );
     assert_eq!(officer_b.post("/rules", &[("spec", &good)], None).0, 403);
     assert_eq!(officer_b.post(&page, &[("spec", &edited)], None).0, 403);
-    assert_eq!(officer_b.post(&test_path, &[("spec", &good), ("traveller_id", &gbr)], None).0, 403);
+    assert_eq!(
+        officer_b
+            .post(&test_path, &[("spec", &good), ("traveller_id", &gbr)], None)
+            .0,
+        403
+    );
     // Another site's form is refused.
-    let (s, _) = b.post(&state_path, &[("state", "retired")], Some("https://evil.example"));
+    let (s, _) = b.post(
+        &state_path,
+        &[("state", "retired")],
+        Some("https://evil.example"),
+    );
     assert_eq!(s, 403);
     let (_, html) = b.get(&page);
     assert!(html.contains("id=\"rule-state\">live<"), "still live");
@@ -346,7 +430,10 @@ fn rules_pages(backend: Backend) {
     );
     let (_, html) = b.get(&page);
     assert!(html.contains("id=\"rule-state\">retired<") && !html.contains(">Retire<"));
-    assert!(html.contains("id=\"rule-version\">3<"), "a state change keeps the version");
+    assert!(
+        html.contains("id=\"rule-version\">3<"),
+        "a state change keeps the version"
+    );
 
     // Every action is in the audit log, by id.
     let (_, audit) = chief.get("/audit");

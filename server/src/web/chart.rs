@@ -136,7 +136,11 @@ pub fn series(id: &str, caption: &str, unit: &str, points: &[(String, u64)]) -> 
     let plot_h = HEIGHT - TOP - BOTTOM;
     let slot = (WIDTH - LEFT) / points.len().max(1) as f64;
     // A gap between bars while they are wide enough to show one.
-    let gap = if slot > 6.0 { (slot * 0.15).min(4.0) } else { 0.0 };
+    let gap = if slot > 6.0 {
+        (slot * 0.15).min(4.0)
+    } else {
+        0.0
+    };
     let every = points.len().div_ceil(8).max(1);
     let columns: Vec<Column> = points
         .iter()
@@ -227,9 +231,15 @@ mod tests {
         assert_eq!(cols.len(), Some(10));
         assert_eq!(v.get_attr("top").unwrap().as_usize(), Some(2));
         // The tallest bars reach the top line; a zero has no height.
-        let col = |i: usize, k: &str| f64::try_from(cols.get_item_by_index(i).unwrap().get_attr(k).unwrap()).unwrap();
+        let col = |i: usize, k: &str| {
+            f64::try_from(cols.get_item_by_index(i).unwrap().get_attr(k).unwrap()).unwrap()
+        };
         assert!((col(1, "y") - TOP).abs() < 1e-9);
         assert_eq!(col(2, "h"), 0.0);
-        assert!(v.get_attr("summary").unwrap().to_string().starts_with("10 hits from d1 to d10 (10 bars); the most, 2, in d2"));
+        assert!(v
+            .get_attr("summary")
+            .unwrap()
+            .to_string()
+            .starts_with("10 hits from d1 to d10 (10 bars); the most, 2, in d2"));
     }
 }

@@ -53,12 +53,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/rules/new", web::get().to(rules::new_rule))
         .route("/rules/report", web::get().to(rules_report::report))
         .route("/rules/test", web::post().to(rule_trials::test_draft))
-        .route("/rules/backtest", web::post().to(rule_trials::backtest_draft))
+        .route(
+            "/rules/backtest",
+            web::post().to(rule_trials::backtest_draft),
+        )
         .route("/rules/{id}", web::get().to(rules::rule))
         .route("/rules/{id}", web::post().to(rules::save))
         .route("/rules/{id}/state", web::post().to(rules::set_state))
         .route("/rules/{id}/test", web::post().to(rule_trials::test_stored))
-        .route("/rules/{id}/backtest", web::post().to(rule_trials::backtest_stored))
+        .route(
+            "/rules/{id}/backtest",
+            web::post().to(rule_trials::backtest_stored),
+        )
         .route("/rules/{id}/accept", web::post().to(rules::accept))
         // STAFF
         .route("/messages", web::get().to(messages::messages))

@@ -76,9 +76,7 @@ async fn begin(
             None => return Err(failure(&p, ApiError::not_found("rule"))),
         },
     };
-    let form = read_form(req, payload)
-        .await
-        .map_err(|e| failure(&p, e))?;
+    let form = read_form(req, payload).await.map_err(|e| failure(&p, e))?;
     match parse_text(&form.spec) {
         Ok(body) => Ok((p, id, form, body)),
         Err(e) => Err(show(&p, state, id, Extra::failed(e, form), UNDEF).await),
@@ -94,7 +92,8 @@ fn stored_version(
     spec: &RuleSpec,
 ) -> Result<Option<i32>, ApiError> {
     let Some(id) = id else { return Ok(None) };
-    let (version, current) = store::current(conn, id)?.ok_or_else(|| ApiError::not_found("rule"))?;
+    let (version, current) =
+        store::current(conn, id)?.ok_or_else(|| ApiError::not_found("rule"))?;
     let same = RuleSpec {
         state: current.state,
         ..spec.clone()

@@ -214,9 +214,17 @@ fn editor_text(spec: &Value) -> String {
     let Some(obj) = spec.as_object() else {
         return serde_json::to_string_pretty(spec).unwrap_or_default();
     };
-    let mut keys: Vec<&str> = ORDER.iter().copied().filter(|k| obj.contains_key(*k)).collect();
+    let mut keys: Vec<&str> = ORDER
+        .iter()
+        .copied()
+        .filter(|k| obj.contains_key(*k))
+        .collect();
     // Anything else (a property a later release adds) after the known ones.
-    keys.extend(obj.keys().map(String::as_str).filter(|k| !ORDER.contains(k)));
+    keys.extend(
+        obj.keys()
+            .map(String::as_str)
+            .filter(|k| !ORDER.contains(k)),
+    );
     let mut out = String::from("{\n");
     for (i, k) in keys.iter().enumerate() {
         out.push_str(&format!("  \"{k}\": "));
@@ -234,7 +242,11 @@ fn editor_text(spec: &Value) -> String {
 /// A spec value's field as display text.
 fn spec_text(spec: &Value, key: &str) -> String {
     spec.get(key)
-        .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+        .map(|v| {
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        })
         .unwrap_or_default()
 }
 
@@ -259,16 +271,16 @@ pub async fn list(
                 .map(|r| {
                     let s = |k| spec_text(&r.spec, k);
                     context! { id => r.id, name => s("name"), state => s("state"),
-                        weight => s("weight"), severity => s("severity"),
-                        category => s("category"), version => r.version,
-                        updated => r.updated_at }
+                    weight => s("weight"), severity => s("severity"),
+                    category => s("category"), version => r.version,
+                    updated => r.updated_at }
                 })
                 .collect();
             page_with_status(
                 StatusCode::OK,
                 "rules.html",
                 context! { user => user_ctx(&p), active => "rules", flash => q.value(), rows,
-                    can_write => RULE_WRITERS.contains(&p.role) },
+                can_write => RULE_WRITERS.contains(&p.role) },
             )
         }
         Err(e) => failure(&p, e),
@@ -281,7 +293,14 @@ pub async fn new_rule(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
         Ok(p) => p,
         Err(r) => return r,
     };
-    show(&p, &state, None, Extra::default(), minijinja::Value::UNDEFINED).await
+    show(
+        &p,
+        &state,
+        None,
+        Extra::default(),
+        minijinja::Value::UNDEFINED,
+    )
+    .await
 }
 
 /// `GET /rules/{id}`.
@@ -359,8 +378,7 @@ pub async fn save(
     };
     let (p2, id2) = (p.clone(), id.clone());
     let r = crate::api::db(&state, move |conn, st| {
-        let (version, edit) =
-            store::update(conn, &id2, &body, &p2.user_id).map_err(store_error)?;
+        let (version, edit) = store::update(conn, &id2, &body, &p2.user_id).map_err(store_error)?;
         let (action, flash) = match edit {
             store::Edit::Nothing => return Ok("rule_unchanged"),
             store::Edit::State => ("rule.state", "rule_state"),
@@ -558,17 +576,17 @@ pub(super) async fn show(
             let current = editor_text(&rule.spec);
             let s = |k| spec_text(&rule.spec, k);
             let v = context! { id => rule.id, version => rule.version, name => s("name"),
-                state => state_now, weight => s("weight"), severity => s("severity"),
-                category => s("category"), rationale => s("rationale"), owner => s("owner"),
-                valid_from => s("valid_from"), valid_to => s("valid_to"),
-                review_by => s("review_by"), updated => rule.updated_at, moves, current };
+            state => state_now, weight => s("weight"), severity => s("severity"),
+            category => s("category"), rationale => s("rationale"), owner => s("owner"),
+            valid_from => s("valid_from"), valid_to => s("valid_to"),
+            review_by => s("review_by"), updated => rule.updated_at, moves, current };
             let versions: Vec<minijinja::Value> = versions
                 .iter()
                 .map(|x| {
                     context! { version => x.version, at => x.created_at, by => x.created_by,
-                        hits => x.hits, weight => spec_text(&x.rule, "weight"),
-                        state => spec_text(&x.rule, "state"),
-                        text => editor_text(&x.rule) }
+                    hits => x.hits, weight => spec_text(&x.rule, "weight"),
+                    state => spec_text(&x.rule, "state"),
+                    text => editor_text(&x.rule) }
                 })
                 .collect();
             let suggestion = suggestion.map(|s| match s {
@@ -578,10 +596,13 @@ pub(super) async fn show(
             (v, versions, suggestion)
         }
     };
-    let text = extra.text.clone().unwrap_or_else(|| match rule.get_attr("current") {
-        Ok(c) if !c.is_undefined() => c.to_string(),
-        _ => EXAMPLE.to_string(),
-    });
+    let text = extra
+        .text
+        .clone()
+        .unwrap_or_else(|| match rule.get_attr("current") {
+            Ok(c) if !c.is_undefined() => c.to_string(),
+            _ => EXAMPLE.to_string(),
+        });
     let errors: Vec<minijinja::Value> = extra
         .errors
         .iter()
@@ -618,16 +639,24 @@ mod tests {
     #[test]
     fn the_editor_text_is_the_rule_in_the_api_order_and_reads_back_the_same() {
         let spec: Value = serde_json::from_str(EXAMPLE).unwrap();
-        let spec = serde_json::to_value(paxrisk_screening::rules::RuleSpec::validate(&spec).unwrap())
-            .unwrap();
+        let spec =
+            serde_json::to_value(paxrisk_screening::rules::RuleSpec::validate(&spec).unwrap())
+                .unwrap();
         let text = editor_text(&spec);
-        assert!(text.starts_with("{\n  \"name\": \"New rule\",\n  \"category\""), "{text}");
+        assert!(
+            text.starts_with("{\n  \"name\": \"New rule\",\n  \"category\""),
+            "{text}"
+        );
         assert!(
             text.contains("    {\"field\": \"traveller.nationality\", \"op\": \"in\", \"value\": [\"ISL\"]},\n"),
             "{text}"
         );
         assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), spec);
-        let nested = json!({"name": "n", "condition": {"not": {"any": [{"field": "a", "op": "is_empty"}]}}});
-        assert_eq!(serde_json::from_str::<Value>(&editor_text(&nested)).unwrap(), nested);
+        let nested =
+            json!({"name": "n", "condition": {"not": {"any": [{"field": "a", "op": "is_empty"}]}}});
+        assert_eq!(
+            serde_json::from_str::<Value>(&editor_text(&nested)).unwrap(),
+            nested
+        );
     }
 }

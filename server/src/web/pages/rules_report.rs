@@ -42,9 +42,9 @@ fn groups(gs: &[Group]) -> Vec<minijinja::Value> {
     gs.iter()
         .map(|g| {
             context! { value => g.value, flagged => g.flagged, screened => g.screened,
-                rate => format!("{:.2} %", g.hit_rate * 100.0),
-                disparity => g.disparity.map_or_else(|| "–".to_string(), |d| format!("{d:.2}")),
-                pooled => g.pooled_groups }
+            rate => format!("{:.2} %", g.hit_rate * 100.0),
+            disparity => g.disparity.map_or_else(|| "–".to_string(), |d| format!("{d:.2}")),
+            pooled => g.pooled_groups }
         })
         .collect()
 }
@@ -53,7 +53,11 @@ fn rule_view(r: &RuleReport, range: &Range, index: usize) -> minijinja::Value {
     let points: Vec<(String, u64)> = weeks(range)
         .into_iter()
         .map(|w| {
-            let n = r.hits_per_week.iter().find(|x| x.week == w).map_or(0, |x| x.hits);
+            let n = r
+                .hits_per_week
+                .iter()
+                .find(|x| x.week == w)
+                .map_or(0, |x| x.hits);
             (w, n)
         })
         .collect();

@@ -11,6 +11,7 @@ pub mod links;
 pub mod messages;
 pub mod oversight;
 pub mod queue;
+mod rule_page;
 pub mod rule_trials;
 pub mod rules;
 pub mod rules_report;

@@ -11,7 +11,8 @@ use minijinja::context;
 use paxrisk_screening::rules::{RuleSpec, Truth};
 use serde_json::Value;
 
-use super::rules::{parse_text, read_form, show, store_error, Extra, RuleForm};
+use super::rule_page::{parse_text, read_form, show, Extra, RuleForm, UNDEF};
+use super::rules::store_error;
 use super::{audit, failure, form_session, safe_id};
 use crate::api::{ApiError, AppState, RULE_WRITERS};
 use crate::auth::Principal;
@@ -82,8 +83,6 @@ async fn begin(
         Err(e) => Err(show(&p, state, id, Extra::failed(e, form), UNDEF).await),
     }
 }
-
-const UNDEF: minijinja::Value = minijinja::Value::UNDEFINED;
 
 /// The stored rule's current version when `spec` is its content (whatever the state).
 fn stored_version(

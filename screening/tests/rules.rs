@@ -1307,3 +1307,57 @@ fn shipped_example_rules_validate() {
         .count();
     assert!(hits >= 1);
 }
+
+#[test]
+fn the_operators_listed_for_a_type_are_the_ones_validation_accepts() {
+    use paxrisk_screening::rules::{catalogue, operators_for, Op};
+    let all = [
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+        "in",
+        "not_in",
+        "between",
+        "starts_with",
+        "ends_with",
+        "contains",
+        "is_empty",
+        "is_not_empty",
+    ];
+    for f in catalogue() {
+        let listed: Vec<&str> = operators_for(f.ty).into_iter().map(Op::as_str).collect();
+        assert!(!listed.is_empty(), "{}", f.name);
+        for op in all {
+            // A value of the right shape for each operator; only the operator may be refused.
+            let value = match op {
+                "is_empty" | "is_not_empty" => None,
+                "in" | "not_in" => Some(json!([sample(f.ty)])),
+                "between" => Some(json!([sample(f.ty), sample(f.ty)])),
+                _ => Some(sample(f.ty)),
+            };
+            let mut leaf = json!({"field": f.name, "op": op});
+            if let Some(v) = value {
+                leaf["value"] = v;
+            }
+            let refused = matches!(
+                paxrisk_screening::rules::validate(&leaf),
+                Err(e) if e.code == ErrorCode::IncompatibleOperator
+            );
+            assert_eq!(listed.contains(&op), !refused, "{} {op}", f.name);
+        }
+    }
+}
+
+fn sample(ty: paxrisk_screening::rules::FieldType) -> Value {
+    use paxrisk_screening::rules::FieldType::*;
+    match ty {
+        Text | TextList => json!("X"),
+        Integer => json!(1),
+        Number => json!(1.5),
+        Boolean => json!(true),
+        Date => json!("2026-01-01"),
+    }
+}

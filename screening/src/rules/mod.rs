@@ -49,4 +49,4 @@ pub use facts::{
 pub use ruleset::{RuleMatch, RuleSet};
 pub use score::{score, Band, Bands};
 pub use spec::{RuleSpec, RuleState, Severity};
-pub use validate::{validate, validate_at, MAX_DEPTH, MAX_LIST, MAX_NODES};
+pub use validate::{operators_for, validate, validate_at, MAX_DEPTH, MAX_LIST, MAX_NODES};

@@ -206,6 +206,16 @@ fn leaf(obj: &Map<String, Value>, path: &str) -> Result<Leaf, RuleError> {
     Ok(Leaf { field, op, value })
 }
 
+/// The operators a field of type `ty` accepts, in the language's order (for the rule editor's
+/// reference beside the field catalogue).
+pub fn operators_for(ty: FieldType) -> Vec<Op> {
+    super::condition::OPS
+        .iter()
+        .map(|(_, op)| *op)
+        .filter(|op| applies(ty, *op))
+        .collect()
+}
+
 /// Which operators make sense for which type; the evaluator relies on this table.
 pub(crate) fn applies(ty: FieldType, op: Op) -> bool {
     use Op::*;

@@ -1,5 +1,6 @@
-//! Queue load by hour, drawn on the server as SVG geometry for the `chart.html` partial (no
-//! script, no inline style: the bars' colours come from classes in app.css).
+//! Charts drawn on the server as SVG geometry: queue load by hour (`chart.html`) and counts over
+//! periods ([`series`], `rule_chart.html`). No script, no inline style: the bars' colours come
+//! from classes in app.css.
 
 use chrono::{DateTime, Timelike, Utc};
 use minijinja::context;
@@ -113,6 +114,75 @@ pub fn render(start_ms: i64, counts: &[[usize; 2]]) -> minijinja::Value {
     }
 }
 
+/// One bar of a [`series`] chart.
+#[derive(Serialize)]
+struct Column {
+    x: f64,
+    w: f64,
+    y: f64,
+    h: f64,
+    /// The period, e.g. `2026-11-29` or `2026-W48`.
+    label: String,
+    count: u64,
+    /// Label the axis under this bar (about eight labels whatever the length).
+    tick: bool,
+}
+
+/// A bar chart of counts over consecutive periods (days, weeks), for the `rule_chart.html`
+/// macro: `id` makes the caption's ids unique on a page; `unit` names what is counted.
+pub fn series(id: &str, caption: &str, unit: &str, points: &[(String, u64)]) -> minijinja::Value {
+    let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1);
+    let top = if max <= 5 { max } else { max.div_ceil(5) * 5 };
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let slot = (WIDTH - LEFT) / points.len().max(1) as f64;
+    // A gap between bars while they are wide enough to show one.
+    let gap = if slot > 6.0 {
+        (slot * 0.15).min(4.0)
+    } else {
+        0.0
+    };
+    let every = points.len().div_ceil(8).max(1);
+    let columns: Vec<Column> = points
+        .iter()
+        .enumerate()
+        .map(|(i, (label, count))| {
+            let h = plot_h * *count as f64 / top as f64;
+            Column {
+                x: LEFT + slot * i as f64 + gap / 2.0,
+                w: slot - gap,
+                y: HEIGHT - BOTTOM - h,
+                h,
+                label: label.clone(),
+                count: *count,
+                tick: i % every == 0,
+            }
+        })
+        .collect();
+    let total: u64 = points.iter().map(|p| p.1).sum();
+    // The first of equal peaks (`max_by_key` keeps the last).
+    let most = points
+        .iter()
+        .rev()
+        .filter(|p| p.1 > 0)
+        .max_by_key(|p| p.1)
+        .map(|p| format!("; the most, {}, in {}", p.1, p.0))
+        .unwrap_or_default();
+    let summary = match (points.first(), points.last()) {
+        (Some(first), Some(last)) => format!(
+            "{total} {unit} from {} to {} ({} bars){most}.",
+            first.0,
+            last.0,
+            points.len()
+        ),
+        _ => format!("No {unit}."),
+    };
+    context! {
+        id, caption, width => WIDTH, height => HEIGHT, left => LEFT, base => HEIGHT - BOTTOM,
+        top_y => TOP, top => top, label_y => HEIGHT - BOTTOM + 16.0,
+        columns => columns, summary => summary,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,5 +221,25 @@ mod tests {
             .unwrap()
             .to_string()
             .contains("03:00 UTC with 5"));
+    }
+
+    #[test]
+    fn a_series_has_one_bar_per_period_scaled_to_the_top() {
+        let points: Vec<(String, u64)> = (1..=10).map(|d| (format!("d{d}"), d % 3)).collect();
+        let v = series("x", "caption", "hits", &points);
+        let cols = v.get_attr("columns").unwrap();
+        assert_eq!(cols.len(), Some(10));
+        assert_eq!(v.get_attr("top").unwrap().as_usize(), Some(2));
+        // The tallest bars reach the top line; a zero has no height.
+        let col = |i: usize, k: &str| {
+            f64::try_from(cols.get_item_by_index(i).unwrap().get_attr(k).unwrap()).unwrap()
+        };
+        assert!((col(1, "y") - TOP).abs() < 1e-9);
+        assert_eq!(col(2, "h"), 0.0);
+        assert!(v
+            .get_attr("summary")
+            .unwrap()
+            .to_string()
+            .starts_with("10 hits from d1 to d10 (10 bars); the most, 2, in d2"));
     }
 }

@@ -12,7 +12,7 @@ use actix_web::web;
 
 use pages::{
     account, admin, carriers, flights, items, links, messages, oversight, queue, retention,
-    traveller, unmask, watchlist_entries, watchlists,
+    rule_trials, rules, rules_report, traveller, unmask, watchlist_entries, watchlists,
 };
 
 /// Registers the pages and static assets (called from the one route table in `api`).
@@ -60,7 +60,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/watchlists/{id}/settings",
             web::post().to(watchlists::settings),
         )
-        .route("/rules", web::get().to(oversight::rules))
+        // rules: REVIEWERS read, RULE_WRITERS write, test and backtest, ADMIN accepts a
+        // suggestion; named paths before `/rules/{id}`
+        .route("/rules", web::get().to(rules::list))
+        .route("/rules", web::post().to(rules::create))
+        .route("/rules/new", web::get().to(rules::new_rule))
+        .route("/rules/report", web::get().to(rules_report::report))
+        .route("/rules/test", web::post().to(rule_trials::test_draft))
+        .route(
+            "/rules/backtest",
+            web::post().to(rule_trials::backtest_draft),
+        )
+        .route("/rules/{id}", web::get().to(rules::rule))
+        .route("/rules/{id}", web::post().to(rules::save))
+        .route("/rules/{id}/state", web::post().to(rules::set_state))
+        .route("/rules/{id}/test", web::post().to(rule_trials::test_stored))
+        .route(
+            "/rules/{id}/backtest",
+            web::post().to(rule_trials::backtest_stored),
+        )
+        .route("/rules/{id}/accept", web::post().to(rules::accept))
         // STAFF
         .route("/messages", web::get().to(messages::messages))
         .route("/messages/{id}", web::get().to(messages::message))

@@ -83,6 +83,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         "watchlist.html",
         include_str!("../../../frontend/templates/watchlist.html"),
     ),
+    (
+        "rules.html",
+        include_str!("../../../frontend/templates/rules.html"),
+    ),
+    (
+        "rule.html",
+        include_str!("../../../frontend/templates/rule.html"),
+    ),
+    (
+        "rule_report.html",
+        include_str!("../../../frontend/templates/rule_report.html"),
+    ),
+    (
+        "rule_chart.html",
+        include_str!("../../../frontend/templates/rule_chart.html"),
+    ),
 ];
 
 fn env() -> &'static Environment<'static> {

@@ -12,6 +12,10 @@ pub mod messages;
 pub mod oversight;
 pub mod queue;
 pub mod retention;
+mod rule_page;
+pub mod rule_trials;
+pub mod rules;
+pub mod rules_report;
 pub mod traveller;
 pub mod unmask;
 pub mod watchlist_entries;
@@ -221,6 +225,11 @@ pub(super) fn flash(code: &str) -> Option<(&'static str, &'static str)> {
             "error",
             "Nothing was saved: a group needs a unique name and at least one category, and members must be existing usernames.",
         ),
+        "rule_created" => ("ok", "The rule is created (version 1)."),
+        "rule_saved" => ("ok", "The rule is saved as a new version."),
+        "rule_unchanged" => ("ok", "Nothing changed: the text is the current version."),
+        "rule_state" => ("ok", "The rule's state is changed; open flights are screened again."),
+        "rule_accepted" => ("ok", "The suggested weight is saved as a new version."),
         "self_disable" => (
             "error",
             "An administrator cannot disable their own account.",

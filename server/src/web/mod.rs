@@ -5,7 +5,9 @@
 mod chart;
 mod pages;
 mod render;
+mod seatmap;
 mod times;
+mod trend;
 
 use actix_web::web;
 
@@ -59,5 +61,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{id}", web::post().to(admin::change))
         .route("/admin/groups", web::post().to(admin::create_group))
         .route("/admin/groups/{id}", web::post().to(admin::change_group))
+        // `?v=<content hash>` may be cached for a year (see `render::asset_url`)
         .route("/static/{file}", web::get().to(render::asset));
 }

@@ -1,12 +1,56 @@
-//! `GET /carriers`: the carrier data quality report as a table, with the API's roles (an
-//! airline account sees its own carrier).
+//! `GET /carriers`: the carrier data quality report as charts over days and a table, with the
+//! API's roles (an airline account sees its own carrier).
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use minijinja::context;
 
-use super::{failure, session, table};
-use crate::analytics::quality::{self, Query};
+use super::{failure, session, user_ctx};
+use crate::analytics::quality::{self, Figures, Query, Report};
 use crate::api::{ApiError, AppState};
 use crate::auth::Role;
+use crate::web::render::page;
+use crate::web::trend;
+
+/// One chart per carrier over the report's days: the on-time share of API manifests and the
+/// shares of API travellers without a document, a date of birth or a nationality.
+fn charts(r: &Report) -> Vec<minijinja::Value> {
+    let mut days: Vec<&str> = r.rows.iter().filter_map(|f| f.day.as_deref()).collect();
+    days.sort_unstable();
+    days.dedup();
+    let days: Vec<String> = days.into_iter().map(str::to_string).collect();
+    r.carriers
+        .iter()
+        .filter_map(|c| c.carrier.as_deref())
+        .map(|carrier| {
+            let of_day = |day: &String| {
+                r.rows
+                    .iter()
+                    .find(|f| f.carrier.as_deref() == Some(carrier) && f.day.as_ref() == Some(day))
+            };
+            let series = |key, label, share: fn(&Figures) -> Option<f64>| trend::Series {
+                key,
+                label,
+                values: days.iter().map(|d| of_day(d).and_then(share)).collect(),
+            };
+            let chart = trend::render(
+                &days,
+                vec![
+                    series("on-time", "API manifests on time", |f| f.on_time_rate),
+                    series("no-document", "Travellers without a document", |f| {
+                        f.missing_document_share
+                    }),
+                    series("no-dob", "Travellers without a date of birth", |f| {
+                        f.missing_date_of_birth_share
+                    }),
+                    series("no-nationality", "Travellers without a nationality", |f| {
+                        f.missing_nationality_share
+                    }),
+                ],
+            );
+            context! { carrier => carrier, chart => chart }
+        })
+        .collect()
+}
 
 /// `GET /carriers?from=&to=&carrier=`: per carrier and day, then per carrier, then everyone.
 pub async fn quality(
@@ -53,7 +97,7 @@ pub async fn quality(
                 x.map(|v| format!("{:.1}%", v * 100.0))
                     .unwrap_or_else(|| "–".into())
             };
-            let rows = r
+            let rows: Vec<Vec<String>> = r
                 .rows
                 .iter()
                 .chain(&r.carriers)
@@ -81,12 +125,8 @@ pub async fn quality(
                     ]
                 })
                 .collect();
-            table(
-                &p,
-                "carriers",
-                "Carrier data quality",
-                &intro,
-                &[
+            let charts = charts(&r);
+            let columns = [
                     "Carrier",
                     "Day",
                     "Messages",
@@ -99,9 +139,14 @@ pub async fn quality(
                     "No date of birth",
                     "No nationality",
                     "PNR match",
-                    "Manifests in parts timed out",
-                ],
-                rows,
+                "Manifests in parts timed out",
+            ];
+            page(
+                "carriers.html",
+                context! {
+                    user => user_ctx(&p), active => "carriers", intro => intro, charts => charts,
+                    from => r.from.clone(), to => r.to.clone(), columns => columns, rows => rows,
+                },
             )
         }
         Err(e) => failure(&p, e),

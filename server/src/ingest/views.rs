@@ -439,7 +439,9 @@ pub fn seats(conn: &mut DbConnection, flight_id: &str) -> Result<HashMap<String,
     let mut out = HashMap::new();
     for (id, data) in rows {
         // A later version without a seat (a manifest after the PNR) keeps the earlier seat.
-        let seat = serde_json::from_str::<Seat>(&data).ok().and_then(|s| s.seat);
+        let seat = serde_json::from_str::<Seat>(&data)
+            .ok()
+            .and_then(|s| s.seat);
         if let Some(seat) = seat.filter(|s| !s.trim().is_empty()) {
             out.insert(id, seat.trim().to_string());
         }

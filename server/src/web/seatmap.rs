@@ -23,7 +23,8 @@ fn parse(seat: &str) -> Option<(u32, char)> {
     let mut rest = s[digits..].chars();
     let letter = rest.next()?.to_ascii_uppercase();
     // I is never a seat letter (it reads as 1): a seat `12I` is listed apart.
-    let fits = (1..=MAX_ROW).contains(&row) && ('A'..=MAX_LETTER).contains(&letter) && letter != 'I';
+    let fits =
+        (1..=MAX_ROW).contains(&row) && ('A'..=MAX_LETTER).contains(&letter) && letter != 'I';
     (fits && rest.next().is_none()).then_some((row, letter))
 }
 
@@ -118,10 +119,8 @@ pub fn build(travellers: &[TravellerView], seats: &HashMap<String, String>) -> m
             context! { number => row, cells => cells }
         })
         .collect();
-    let mut legend: Vec<(usize, &str, usize)> = groups
-        .iter()
-        .map(|(l, g)| (*g, *l, sizes[l]))
-        .collect();
+    let mut legend: Vec<(usize, &str, usize)> =
+        groups.iter().map(|(l, g)| (*g, *l, sizes[l])).collect();
     legend.sort();
     let legend: Vec<minijinja::Value> = legend
         .into_iter()

@@ -11,22 +11,44 @@ use crate::auth::Role;
 use crate::web::render::page;
 use crate::web::trend;
 
+/// Longest span drawn day by day; a longer report is charted over the days it has figures for.
+const MAX_CHART_DAYS: i64 = 92;
+
+/// Every day from `from` to `to` (`YYYY-MM-DD`), so that a day without messages is a visible gap.
+fn days(from: &str, to: &str) -> Vec<String> {
+    let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let (Some(from), Some(to)) = (parse(from), parse(to)) else {
+        return Vec::new();
+    };
+    let n = (to - from).num_days();
+    if !(0..MAX_CHART_DAYS).contains(&n) {
+        return Vec::new();
+    }
+    (0..=n)
+        .map(|i| (from + chrono::Duration::days(i)).to_string())
+        .collect()
+}
+
 /// One chart per carrier over the report's days: the on-time share of API manifests and the
 /// shares of API travellers without a document, a date of birth or a nationality.
 fn charts(r: &Report) -> Vec<minijinja::Value> {
-    let mut days: Vec<&str> = r.rows.iter().filter_map(|f| f.day.as_deref()).collect();
-    days.sort_unstable();
-    days.dedup();
-    let days: Vec<String> = days.into_iter().map(str::to_string).collect();
+    let mut days = days(&r.from, &r.to);
+    if days.is_empty() {
+        // A span too long to draw day by day: the days with figures.
+        days = r.rows.iter().filter_map(|f| f.day.clone()).collect();
+        days.sort_unstable();
+        days.dedup();
+    }
+    let by_day: std::collections::HashMap<(&str, &str), &Figures> = r
+        .rows
+        .iter()
+        .filter_map(|f| Some(((f.carrier.as_deref()?, f.day.as_deref()?), f)))
+        .collect();
     r.carriers
         .iter()
         .filter_map(|c| c.carrier.as_deref())
         .map(|carrier| {
-            let of_day = |day: &String| {
-                r.rows
-                    .iter()
-                    .find(|f| f.carrier.as_deref() == Some(carrier) && f.day.as_ref() == Some(day))
-            };
+            let of_day = |day: &String| by_day.get(&(carrier, day.as_str())).copied();
             let series = |key, label, share: fn(&Figures) -> Option<f64>| trend::Series {
                 key,
                 label,
@@ -127,18 +149,18 @@ pub async fn quality(
                 .collect();
             let charts = charts(&r);
             let columns = [
-                    "Carrier",
-                    "Day",
-                    "Messages",
-                    "API / PNR",
-                    "Failed",
-                    "API on time",
-                    "Errors / warnings",
-                    "API travellers",
-                    "No document",
-                    "No date of birth",
-                    "No nationality",
-                    "PNR match",
+                "Carrier",
+                "Day",
+                "Messages",
+                "API / PNR",
+                "Failed",
+                "API on time",
+                "Errors / warnings",
+                "API travellers",
+                "No document",
+                "No date of birth",
+                "No nationality",
+                "PNR match",
                 "Manifests in parts timed out",
             ];
             page(
@@ -150,5 +172,22 @@ pub async fn quality(
             )
         }
         Err(e) => failure(&p, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn charts_span_every_day_of_the_report() {
+        assert_eq!(
+            super::days("2026-02-27", "2026-03-01"),
+            ["2026-02-27", "2026-02-28", "2026-03-01"]
+        );
+        assert!(super::days("2026-03-01", "2026-02-27").is_empty());
+        assert!(
+            super::days("2025-01-01", "2026-01-01").is_empty(),
+            "too long"
+        );
+        assert!(super::days("soon", "2026-01-01").is_empty());
     }
 }

@@ -8,9 +8,9 @@ use super::{audit, failure, session, user_ctx};
 use crate::api::{rfc3339, ApiError, AppState, REVIEWERS};
 use crate::ingest::views;
 use crate::review::queue;
-use crate::web::{chart, seatmap};
 use crate::web::render::page;
 use crate::web::times::at_airport;
+use crate::web::{chart, seatmap};
 
 /// Most message versions listed on a flight page (newest first).
 const MESSAGES_SHOWN: i64 = 100;

@@ -1,7 +1,8 @@
 //! The flight page over HTTP (no browser), on SQLite and PostgreSQL: the seat map labels seats
 //! and shows empty ones, marks two travellers on one booking with the same group marker and a
 //! flagged traveller with their band, lists a traveller without a seat apart; the messages
-//! received for the flight are listed with links to the intake log.
+//! received for the flight are listed with links to the intake log. Static assets are linked by
+//! a content-hash URL that may be cached for a year; the bare URL keeps working.
 
 mod common;
 
@@ -188,6 +189,44 @@ fn flight_page(backend: Backend) {
     let other_id = post(&other);
     let (_, html) = b.get(&format!("/flights/{flight}"));
     assert!(!html.contains(&other_id));
+}
+
+/// The page links `/static/app.css?v=<hash>`: that URL is cached for a year, the bare one and an
+/// outdated version's for five minutes, with the same content.
+#[test]
+fn assets_are_versioned() {
+    let Some(mut app) = TestApp::new(Backend::Sqlite) else {
+        return;
+    };
+    app.start();
+    let get = |path: &str| {
+        let r = reqwest::blocking::get(format!("{}{path}", app.base)).unwrap();
+        let cache = r
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (r.status().as_u16(), cache, r.text().unwrap())
+    };
+    let (s, _, login) = get("/login");
+    assert_eq!(s, 200);
+    let at = login
+        .find("href=\"/static/app.css?v=")
+        .expect("versioned stylesheet");
+    let url = &login[at + 6..];
+    let url = &url[..url.find('"').unwrap()];
+    let hash = url.rsplit('=').next().unwrap();
+    assert_eq!(hash.len(), 12, "{url}");
+    assert!(login.contains("/static/app.js?v="), "{login}");
+    let (s, cache, versioned) = get(url);
+    assert_eq!(s, 200);
+    assert_eq!(cache, "public, max-age=31536000, immutable");
+    for old in ["/static/app.css", "/static/app.css?v=000000000000"] {
+        let (s, cache, body) = get(old);
+        assert_eq!((s, cache.as_str()), (200, "max-age=300"), "{old}");
+        assert_eq!(body, versioned, "{old}");
+    }
+    assert_eq!(get("/static/nothing.css").0, 404);
 }
 
 #[test]

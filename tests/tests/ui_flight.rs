@@ -1,7 +1,8 @@
 //! The flight page over HTTP (no browser), on SQLite and PostgreSQL: the seat map labels seats
 //! and shows empty ones, marks two travellers on one booking with the same group marker and a
 //! flagged traveller with their band, lists a traveller without a seat apart; the messages
-//! received for the flight are listed with links to the intake log. Static assets are linked by
+//! received for the flight are listed with links to the intake log. The queue offers a claim
+//! button and the `c` key to those who act on items only. Static assets are linked by
 //! a content-hash URL that may be cached for a year; the bare URL keeps working.
 
 mod common;
@@ -35,6 +36,7 @@ fn flight_page(backend: Backend) {
         return;
     };
     app.user("officer-fl", "officer", None);
+    app.user("analyst-fl", "analyst", None);
     app.user("zz-fl", "airline", Some("ZZ"));
     let out = app.cli(
         &[
@@ -105,6 +107,18 @@ fn flight_page(backend: Backend) {
     );
     let band = item["band"].as_str().unwrap().to_string();
     let b = Browser::new(&app, "officer-fl");
+
+    // The queue: a claim button per claimable row and the key legend with c for those who act;
+    // an analyst (who reads but does not act) gets neither.
+    let claim = format!("action=\"/queue/{}/claim\"", item["id"].as_str().unwrap());
+    let (s, queue) = b.get("/queue");
+    assert_eq!(s, 200);
+    assert!(queue.contains(&claim), "{queue}");
+    assert!(queue.contains("<kbd>c</kbd> claim") && queue.contains("id=\"key-help\""));
+    let (s, queue) = Browser::new(&app, "analyst-fl").get("/queue");
+    assert_eq!(s, 200);
+    assert!(queue.contains("VANTERPOLL, AMBROSE"), "{queue}");
+    assert!(!queue.contains(&claim) && !queue.contains("<kbd>c</kbd> claim"));
     // The second message is loaded when the flight page shows its seat.
     let t0 = std::time::Instant::now();
     let html = loop {

@@ -348,7 +348,7 @@ fn scenario(backend: Backend) {
         );
         assert!(html.contains(&format!("phone …{last4}")), "{html}");
         assert!(html.contains("(watchlist hit)"), "{html}");
-        assert!(html.contains("src=\"/static/links.js\""), "{html}");
+        assert!(html.contains("src=\"/static/links.js?v="), "{html}");
         assert!(html.contains("data-graph=\""), "{html}");
         let (s, _) = page(&app, &carrier, &format!("/travellers/{id}/links"));
         assert_eq!(s, 403, "carriers may not open the page");

@@ -417,12 +417,23 @@ fn run(backend: Backend) {
         "{html}"
     );
     assert!(html.contains("1 of 2 (50.0%)"), "QX on time: {html}");
+    // A chart per carrier above the table, each point with its value (issue 9).
+    assert!(
+        html.contains("data-carrier=\"QX\"") && html.contains("data-carrier=\"GA\""),
+        "{html}"
+    );
+    assert!(html.contains("<desc id=\"trend-desc-"), "{html}");
+    assert!(
+        html.contains("<title>API manifests on time, ") && html.contains(": 50.0%</title>"),
+        "{html}"
+    );
     let (s, html) = page(&sloppy);
     assert_eq!(s, 200, "{html}");
     assert!(
         html.contains("<td>QX</td>") && !html.contains("<td>GA</td>"),
         "{html}"
     );
+    assert!(!html.contains("data-carrier=\"GA\""), "{html}");
     assert_eq!(page(&approver).0, 403);
 
     // The CLI prints the same figures.

@@ -415,3 +415,120 @@ pub fn traveller_detail(
         hits,
     }))
 }
+
+/// Each traveller's seat on a flight as last sent (a manifest's RFF+SEA or a PNR's seat), by
+/// traveller id; travellers without a seat are absent. One query over the message versions.
+pub fn seats(conn: &mut DbConnection, flight_id: &str) -> Result<HashMap<String, String>, DbError> {
+    use crate::db::schema::traveller_versions;
+    /// Only the seat of a version's data is read.
+    #[derive(serde::Deserialize)]
+    struct Seat {
+        seat: Option<String>,
+    }
+    let rows: Vec<(String, String)> = traveller_versions::table
+        .filter(
+            traveller_versions::traveller_id.eq_any(
+                travellers::table
+                    .filter(travellers::flight_id.eq(flight_id))
+                    .select(travellers::id),
+            ),
+        )
+        .order(traveller_versions::received_at.asc())
+        .select((traveller_versions::traveller_id, traveller_versions::data))
+        .load(conn)?;
+    let mut out = HashMap::new();
+    for (id, data) in rows {
+        // A later version without a seat (a manifest after the PNR) keeps the earlier seat.
+        let seat = serde_json::from_str::<Seat>(&data)
+            .ok()
+            .and_then(|s| s.seat);
+        if let Some(seat) = seat.filter(|s| !s.trim().is_empty()) {
+            out.insert(id, seat.trim().to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// One message received for a flight, as the flight page lists it.
+#[derive(Debug, Serialize)]
+pub struct FlightMessage {
+    pub id: String,
+    pub received_at: String,
+    /// `PAXLST` or `PNRGOV`; absent when the message could not be read that far.
+    pub kind: Option<String>,
+    pub state: String,
+    /// `3 of 5` for a manifest in parts (`3 of ?` while the last part is unseen).
+    pub part: Option<String>,
+    /// True for a crew manifest part (PAXLST document 250).
+    pub crew: bool,
+}
+
+/// The messages that spoke of a flight's travellers or bookings or were parts of its manifests,
+/// newest first (at most `limit`): two queries.
+pub fn flight_messages(
+    conn: &mut DbConnection,
+    flight_id: &str,
+    limit: i64,
+) -> Result<Vec<FlightMessage>, DbError> {
+    use crate::db::schema::{message_parts, messages, part_sets, pnrs, traveller_versions};
+    let parts: Vec<(String, i32, Option<i32>, String)> = message_parts::table
+        .inner_join(part_sets::table.on(part_sets::id.eq(message_parts::set_id)))
+        .filter(part_sets::flight_id.eq(flight_id))
+        .select((
+            message_parts::message_id,
+            message_parts::sequence,
+            part_sets::parts_expected,
+            part_sets::document,
+        ))
+        .load(conn)?;
+    let part_ids: Vec<&String> = parts.iter().map(|p| &p.0).collect();
+    let of_travellers = traveller_versions::table
+        .filter(
+            traveller_versions::traveller_id.eq_any(
+                travellers::table
+                    .filter(travellers::flight_id.eq(flight_id))
+                    .select(travellers::id),
+            ),
+        )
+        .select(traveller_versions::message_id);
+    let of_bookings = pnrs::table
+        .filter(pnrs::flight_id.eq(flight_id))
+        .select(pnrs::message_id);
+    let rows: Vec<(String, i64, Option<String>, String)> = messages::table
+        .filter(
+            messages::id
+                .eq_any(of_travellers)
+                .or(messages::id.eq_any(of_bookings))
+                .or(messages::id.eq_any(&part_ids)),
+        )
+        .order((messages::received_at.desc(), messages::id.desc()))
+        .limit(limit)
+        .select((
+            messages::id,
+            messages::received_at,
+            messages::message_type,
+            messages::state,
+        ))
+        .load(conn)?;
+    let parts: HashMap<&String, (i32, Option<i32>, bool)> = parts
+        .iter()
+        .map(|(m, seq, of, doc)| (m, (*seq, *of, doc == "250")))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(id, at, kind, state)| {
+            let part = parts.get(&id).copied();
+            FlightMessage {
+                received_at: rfc3339(at),
+                kind,
+                state,
+                part: part.map(|(seq, of, _)| match of {
+                    Some(n) => format!("{seq} of {n}"),
+                    None => format!("{seq} of ?"),
+                }),
+                crew: part.is_some_and(|p| p.2),
+                id,
+            }
+        })
+        .collect())
+}

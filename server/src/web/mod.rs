@@ -6,7 +6,9 @@ mod chart;
 mod multipart;
 mod pages;
 mod render;
+mod seatmap;
 mod times;
+mod trend;
 
 use actix_web::web;
 
@@ -107,5 +109,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/groups/{id}", web::post().to(admin::change_group))
         .route("/admin/users/{id}/keys", web::post().to(admin::issue_key))
         .route("/admin/keys/{id}/revoke", web::post().to(admin::revoke_key))
+        // `?v=<content hash>` may be cached for a year (see `render::asset_url`)
         .route("/static/{file}", web::get().to(render::asset));
 }

@@ -99,6 +99,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "rule_chart.html",
         include_str!("../../../frontend/templates/rule_chart.html"),
     ),
+    (
+        "carriers.html",
+        include_str!("../../../frontend/templates/carriers.html"),
+    ),
 ];
 
 fn env() -> &'static Environment<'static> {
@@ -110,6 +114,15 @@ fn env() -> &'static Environment<'static> {
             env.add_template(name, src)
                 .expect("embedded templates are valid");
         }
+        // `{{ asset("app.css") }}`: the asset's versioned URL (see `asset_url`).
+        // The URL is built from our own names and hex digits: safe to print unescaped.
+        env.add_function("asset", |name: &str| {
+            asset_url(name)
+                .map(minijinja::Value::from_safe_string)
+                .ok_or_else(|| {
+                    minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, "no such asset")
+                })
+        });
         env
     })
 }
@@ -138,25 +151,99 @@ pub fn page_with_status(
     }
 }
 
-/// `GET /static/{file}`.
-pub async fn asset(file: web::Path<String>) -> HttpResponse {
-    let (body, ty) = match file.as_str() {
-        "app.css" => (
-            include_str!("../../../frontend/static/app.css"),
-            "text/css; charset=utf-8",
-        ),
-        "app.js" => (
-            include_str!("../../../frontend/static/app.js"),
-            "text/javascript; charset=utf-8",
-        ),
-        "links.js" => (
-            include_str!("../../../frontend/static/links.js"),
-            "text/javascript; charset=utf-8",
-        ),
-        _ => return HttpResponse::NotFound().finish(),
+/// The embedded static files: name, body, content type.
+const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "app.css",
+        include_str!("../../../frontend/static/app.css"),
+        "text/css; charset=utf-8",
+    ),
+    (
+        "app.js",
+        include_str!("../../../frontend/static/app.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "links.js",
+        include_str!("../../../frontend/static/links.js"),
+        "text/javascript; charset=utf-8",
+    ),
+];
+
+/// How long a browser may keep an asset fetched by its versioned URL: a year (the URL changes
+/// when the content does), and under its bare name: five minutes.
+const CACHE_VERSIONED: &str = "public, max-age=31536000, immutable";
+const CACHE_BARE: &str = "max-age=300";
+
+/// The version of an asset's content: the first 12 hex digits of its SHA-256.
+fn content_hash(body: &str) -> String {
+    use sha2::Digest;
+    hex::encode(&sha2::Sha256::digest(body.as_bytes())[..6])
+}
+
+/// Each asset's content hash, computed once.
+fn hashes() -> &'static std::collections::HashMap<&'static str, String> {
+    static HASHES: OnceLock<std::collections::HashMap<&'static str, String>> = OnceLock::new();
+    HASHES.get_or_init(|| {
+        ASSETS
+            .iter()
+            .map(|(name, body, _)| (*name, content_hash(body)))
+            .collect()
+    })
+}
+
+/// The URL pages use for an asset, `/static/app.css?v=<hash>`: a new build with changed content
+/// gets a new URL, so the long cache lifetime never serves a stale file.
+pub fn asset_url(name: &str) -> Option<String> {
+    hashes().get(name).map(|h| format!("/static/{name}?v={h}"))
+}
+
+/// The query of an asset request.
+#[derive(serde::Deserialize)]
+pub struct AssetQuery {
+    v: Option<String>,
+}
+
+/// `GET /static/{file}` (optionally `?v=<hash>`): the bare URL keeps working with a short cache
+/// lifetime; the current versioned URL may be cached for a year. An old version's URL gets the
+/// current content with the short lifetime.
+pub async fn asset(file: web::Path<String>, q: web::Query<AssetQuery>) -> HttpResponse {
+    let Some((name, body, ty)) = ASSETS.iter().find(|(n, _, _)| *n == file.as_str()) else {
+        return HttpResponse::NotFound().finish();
     };
+    let current = q.v.is_some() && q.v.as_deref() == hashes().get(name).map(String::as_str);
     HttpResponse::Ok()
-        .content_type(ty)
-        .insert_header(("Cache-Control", "max-age=300"))
-        .body(body)
+        .content_type(*ty)
+        .insert_header((
+            "Cache-Control",
+            if current { CACHE_VERSIONED } else { CACHE_BARE },
+        ))
+        .body(*body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asset_urls_carry_the_content_hash() {
+        // SHA-256 of "abc" starts ba7816bf8f01.
+        assert_eq!(content_hash("abc"), "ba7816bf8f01");
+        let url = asset_url("app.css").unwrap();
+        let css = ASSETS.iter().find(|a| a.0 == "app.css").unwrap().1;
+        assert_eq!(url, format!("/static/app.css?v={}", content_hash(css)));
+        assert_ne!(asset_url("app.js"), asset_url("app.css"));
+        assert_eq!(asset_url("nothing.css"), None);
+    }
+
+    #[test]
+    fn templates_link_the_versioned_assets() {
+        let html = env()
+            .get_template("login.html")
+            .unwrap()
+            .render(minijinja::context! {})
+            .unwrap();
+        assert!(html.contains(&asset_url("app.css").unwrap()), "{html}");
+        assert!(html.contains(&asset_url("app.js").unwrap()), "{html}");
+    }
 }

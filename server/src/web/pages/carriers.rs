@@ -1,12 +1,78 @@
-//! `GET /carriers`: the carrier data quality report as a table, with the API's roles (an
-//! airline account sees its own carrier).
+//! `GET /carriers`: the carrier data quality report as charts over days and a table, with the
+//! API's roles (an airline account sees its own carrier).
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use minijinja::context;
 
-use super::{failure, session, table};
-use crate::analytics::quality::{self, Query};
+use super::{failure, session, user_ctx};
+use crate::analytics::quality::{self, Figures, Query, Report};
 use crate::api::{ApiError, AppState};
 use crate::auth::Role;
+use crate::web::render::page;
+use crate::web::trend;
+
+/// Longest span drawn day by day; a longer report is charted over the days it has figures for.
+const MAX_CHART_DAYS: i64 = 92;
+
+/// Every day from `from` to `to` (`YYYY-MM-DD`), so that a day without messages is a visible gap.
+fn days(from: &str, to: &str) -> Vec<String> {
+    let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let (Some(from), Some(to)) = (parse(from), parse(to)) else {
+        return Vec::new();
+    };
+    let n = (to - from).num_days();
+    if !(0..MAX_CHART_DAYS).contains(&n) {
+        return Vec::new();
+    }
+    (0..=n)
+        .map(|i| (from + chrono::Duration::days(i)).to_string())
+        .collect()
+}
+
+/// One chart per carrier over the report's days: the on-time share of API manifests and the
+/// shares of API travellers without a document, a date of birth or a nationality.
+fn charts(r: &Report) -> Vec<minijinja::Value> {
+    let mut days = days(&r.from, &r.to);
+    if days.is_empty() {
+        // A span too long to draw day by day: the days with figures.
+        days = r.rows.iter().filter_map(|f| f.day.clone()).collect();
+        days.sort_unstable();
+        days.dedup();
+    }
+    let by_day: std::collections::HashMap<(&str, &str), &Figures> = r
+        .rows
+        .iter()
+        .filter_map(|f| Some(((f.carrier.as_deref()?, f.day.as_deref()?), f)))
+        .collect();
+    r.carriers
+        .iter()
+        .filter_map(|c| c.carrier.as_deref())
+        .map(|carrier| {
+            let of_day = |day: &String| by_day.get(&(carrier, day.as_str())).copied();
+            let series = |key, label, share: fn(&Figures) -> Option<f64>| trend::Series {
+                key,
+                label,
+                values: days.iter().map(|d| of_day(d).and_then(share)).collect(),
+            };
+            let chart = trend::render(
+                &days,
+                vec![
+                    series("on-time", "API manifests on time", |f| f.on_time_rate),
+                    series("no-document", "Travellers without a document", |f| {
+                        f.missing_document_share
+                    }),
+                    series("no-dob", "Travellers without a date of birth", |f| {
+                        f.missing_date_of_birth_share
+                    }),
+                    series("no-nationality", "Travellers without a nationality", |f| {
+                        f.missing_nationality_share
+                    }),
+                ],
+            );
+            context! { carrier => carrier, chart => chart }
+        })
+        .collect()
+}
 
 /// `GET /carriers?from=&to=&carrier=`: per carrier and day, then per carrier, then everyone.
 pub async fn quality(
@@ -53,7 +119,7 @@ pub async fn quality(
                 x.map(|v| format!("{:.1}%", v * 100.0))
                     .unwrap_or_else(|| "–".into())
             };
-            let rows = r
+            let rows: Vec<Vec<String>> = r
                 .rows
                 .iter()
                 .chain(&r.carriers)
@@ -81,29 +147,47 @@ pub async fn quality(
                     ]
                 })
                 .collect();
-            table(
-                &p,
-                "carriers",
-                "Carrier data quality",
-                &intro,
-                &[
-                    "Carrier",
-                    "Day",
-                    "Messages",
-                    "API / PNR",
-                    "Failed",
-                    "API on time",
-                    "Errors / warnings",
-                    "API travellers",
-                    "No document",
-                    "No date of birth",
-                    "No nationality",
-                    "PNR match",
-                    "Manifests in parts timed out",
-                ],
-                rows,
+            let charts = charts(&r);
+            let columns = [
+                "Carrier",
+                "Day",
+                "Messages",
+                "API / PNR",
+                "Failed",
+                "API on time",
+                "Errors / warnings",
+                "API travellers",
+                "No document",
+                "No date of birth",
+                "No nationality",
+                "PNR match",
+                "Manifests in parts timed out",
+            ];
+            page(
+                "carriers.html",
+                context! {
+                    user => user_ctx(&p), active => "carriers", intro => intro, charts => charts,
+                    from => r.from.clone(), to => r.to.clone(), columns => columns, rows => rows,
+                },
             )
         }
         Err(e) => failure(&p, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn charts_span_every_day_of_the_report() {
+        assert_eq!(
+            super::days("2026-02-27", "2026-03-01"),
+            ["2026-02-27", "2026-02-28", "2026-03-01"]
+        );
+        assert!(super::days("2026-03-01", "2026-02-27").is_empty());
+        assert!(
+            super::days("2025-01-01", "2026-01-01").is_empty(),
+            "too long"
+        );
+        assert!(super::days("soon", "2026-01-01").is_empty());
     }
 }

@@ -1,4 +1,5 @@
-//! Open flights with the queue's load by hour, and one flight's travellers.
+//! Open flights with the queue's load by hour, and one flight: its travellers, their seat map
+//! and the messages received for it.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use minijinja::context;
@@ -7,9 +8,12 @@ use super::{audit, failure, session, user_ctx};
 use crate::api::{rfc3339, ApiError, AppState, REVIEWERS};
 use crate::ingest::views;
 use crate::review::queue;
-use crate::web::chart;
 use crate::web::render::page;
 use crate::web::times::at_airport;
+use crate::web::{chart, seatmap};
+
+/// Most message versions listed on a flight page (newest first).
+const MESSAGES_SHOWN: i64 = 100;
 
 /// Open items due in the next 24 hours, counted per hour and band.
 fn load_by_hour(
@@ -95,19 +99,31 @@ pub async fn flight(
         let ids: Vec<&str> = t.iter().map(|t| t.id.as_str()).collect();
         let hidden = crate::review::scope::hidden_travellers(conn, &ids, &scope)?;
         t.retain(|t| !hidden.contains(&t.id));
+        let seats = views::seats(conn, &id)?;
+        let received = views::flight_messages(conn, &id, MESSAGES_SHOWN)?;
         audit(conn, &p2, "travellers.read", &format!("flight:{id}"), "ok")?;
-        Ok((f, t))
+        Ok((f, t, seats, received))
     })
     .await;
     match r {
-        Ok((f, t)) => {
+        Ok((f, t, seats, received)) => {
             let (dep, arr) = (
                 at_airport(f.etd.as_deref(), &f.origin),
                 at_airport(f.eta.as_deref(), &f.destination),
             );
+            let seat_map = seatmap::build(&t, &seats);
+            let received: Vec<minijinja::Value> = received
+                .iter()
+                .map(|m| context! { m => m, at => at_airport(Some(&m.received_at), "") })
+                .collect();
+            let staff = crate::api::STAFF.contains(&p.role);
             page(
                 "flight.html",
-                context! { user => user_ctx(&p), active => "flights", flight => f, travellers => t, dep => dep, arr => arr },
+                context! {
+                    user => user_ctx(&p), active => "flights", flight => f, travellers => t,
+                    dep => dep, arr => arr, seats => seat_map, received => received,
+                    messages_shown => MESSAGES_SHOWN, staff => staff,
+                },
             )
         }
         Err(e) => failure(&p, e),

@@ -128,6 +128,8 @@ pub async fn queue(
             f => context! {
                 band => given(&q.band), status => given(&q.status), flight => given(&q.flight),
             },
+            can_act => super::items::ACTORS.contains(&p.role),
+            me => p.user_id.clone(),
             bands => ["high", "medium", "low"],
             statuses => ["new", "claimed", "reopened", "closed"],
         },

@@ -13,6 +13,11 @@
 //! word before its names are visited; a word too different to be paired by the name score
 //! (SHARIF for SHARAF) brings no candidates. The comparisons land in the similarity cache that
 //! scoring reads next.
+//!
+//! A word's names are ordered by the birth year of their entry (see [`birth_class`]), so a
+//! traveller with a date of birth visits only the names whose entries it could be: those born
+//! within a year of it, and those with no single year of birth. On a large list most names that
+//! share a common word are namesakes whose dates of birth rule them out; they are never counted.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -138,11 +143,50 @@ impl Lists {
     }
 
     fn get(&self, list: usize) -> &[u32] {
+        let (a, b) = self.bounds(list);
+        &self.items[a..b]
+    }
+
+    /// Where list `list` lies in `items` (an empty range for a list that does not exist).
+    fn bounds(&self, list: usize) -> (usize, usize) {
         match (self.starts.get(list), self.starts.get(list + 1)) {
-            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
-            _ => &[],
+            (Some(&a), Some(&b)) => (a as usize, b as usize),
+            _ => (0, 0),
         }
     }
+}
+
+/// Birth years a byte can tell apart: class 1 is this year, class 254 the last.
+const FIRST_YEAR: i32 = 1800;
+const LAST_YEAR: i32 = FIRST_YEAR + 253;
+
+/// The retrieval class of a name whose entry has `years` of birth (earliest, latest): the year
+/// itself when the entry has one year of birth (within [`FIRST_YEAR`, `LAST_YEAR`]), else 0,
+/// "always visit" (no date of birth, or several years: the screening loop checks those).
+pub(crate) fn birth_class(years: Option<(i16, i16)>) -> u8 {
+    match years {
+        Some((lo, hi)) if lo == hi && (FIRST_YEAR..=LAST_YEAR).contains(&i32::from(lo)) => {
+            (i32::from(lo) - FIRST_YEAR + 1) as u8
+        }
+        _ => 0,
+    }
+}
+
+/// The classes (besides 0) of names a traveller born in `year` is not ruled out of: entries
+/// born within a year of it (the date of birth rule's `Contradicts` starts at two years).
+/// `None` when no year class can be.
+pub(crate) fn born_near(year: i32) -> Option<(u8, u8)> {
+    let lo = year.saturating_sub(1).max(FIRST_YEAR);
+    let hi = year.saturating_add(1).min(LAST_YEAR);
+    (lo <= hi).then(|| ((lo - FIRST_YEAR + 1) as u8, (hi - FIRST_YEAR + 1) as u8))
+}
+
+/// Which names of a word to visit: all of them (traveller without a date of birth), or those of
+/// class 0 and of the classes in a range.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Born {
+    Unknown,
+    Near(Option<(u8, u8)>),
 }
 
 /// Collects the index while names are added; [`PostingsBuilder::finish`] freezes it.
@@ -165,11 +209,16 @@ impl PostingsBuilder {
         self.as_token[w] |= token;
     }
 
-    /// Builds the key and word lists over the final vocabulary.
-    pub(crate) fn finish(self, vocabulary: &Vocabulary) -> Postings {
+    /// Builds the key and word lists over the final vocabulary; `classes[id]` is the
+    /// [`birth_class`] of name `id`, the order of names within a word.
+    pub(crate) fn finish(mut self, vocabulary: &Vocabulary, classes: &[u8]) -> Postings {
         let words = vocabulary.len() + 1;
+        let class = |id: u32| classes.get(id as usize).copied().unwrap_or(0);
+        // Stable: names stay ascending within a class, and a name's occurrences stay together.
+        self.occurrences.sort_by_key(|&(_, id)| class(id));
         let word_names = Lists::from_pairs(words, &self.occurrences);
         drop(self.occurrences);
+        let name_classes = word_names.items.iter().map(|&id| class(id)).collect();
         let mut key_words: Vec<(u64, u32)> = Vec::with_capacity(vocabulary.len() * 6);
         let mut keys = Vec::new();
         for id in 1..words as u32 {
@@ -193,6 +242,7 @@ impl PostingsBuilder {
             keys: numbers,
             key_words: key_lists,
             word_names,
+            name_classes,
         }
     }
 }
@@ -206,7 +256,10 @@ const CHECK_ABOVE: usize = 16;
 pub(crate) struct Postings {
     keys: QuickMap<u64, u32>,
     key_words: Lists,
+    /// Each word's names, ordered by birth class, then id.
     word_names: Lists,
+    /// The birth class of each item of `word_names`.
+    name_classes: Vec<u8>,
 }
 
 impl Postings {
@@ -215,10 +268,13 @@ impl Postings {
     /// A name qualifies when it has such words for at least two of the query's words (or every
     /// word when the query or the name has only one), one of them sounding the same, and when
     /// the words it shares could give a score of at least `floor` if they matched perfectly.
-    /// `meaningful[id]` is the number of full words of name `id`.
+    /// `meaningful[id]` is the number of full words of name `id`. Names whose entry's birth
+    /// class rules out a traveller born as `born` says are not visited.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn candidates(
         &self,
         query: &Query<'_>,
+        born: Born,
         meaningful: &[u8],
         floor: f64,
         vocabulary: &Vocabulary,
@@ -233,12 +289,14 @@ impl Postings {
             for (i, (token, keys)) in query.words.iter().enumerate() {
                 if full_word(token) {
                     words += 1;
-                    self.visit(token, keys, i as u8, 1, vocabulary, sims, scratch);
+                    let word = (i as u8, 1);
+                    self.visit(token, keys, word, born, vocabulary, sims, scratch);
                 }
             }
             let offset = query.words.len() as u8;
             for (i, (joined, keys)) in query.joined.iter().enumerate() {
-                self.visit(joined, keys, offset + i as u8, 2, vocabulary, sims, scratch);
+                let word = (offset + i as u8, 2);
+                self.visit(joined, keys, word, born, vocabulary, sims, scratch);
             }
             out.clear();
             out.extend(scratch.touched.iter().copied().filter(|&id| {
@@ -253,16 +311,16 @@ impl Postings {
         })
     }
 
-    /// Counts query word number `word` once for every name holding a list word that shares one
-    /// of `keys` with `token` and is similar enough to pair with it. Words reached through the
-    /// first key (the exact skeleton) sound the same.
+    /// Counts query word number `word.0` (worth `word.1`) once for every name of class `born`
+    /// holding a list word that shares one of `keys` with `token` and is similar enough to pair
+    /// with it. Words reached through the first key (the exact skeleton) sound the same.
     #[allow(clippy::too_many_arguments)]
     fn visit(
         &self,
         token: &Token,
         keys: &[u64],
-        word: u8,
-        worth: u8,
+        (word, worth): (u8, u8),
+        born: Born,
         vocabulary: &Vocabulary,
         sims: &mut SimCache,
         scratch: &mut Scratch,
@@ -287,16 +345,40 @@ impl Postings {
                 continue;
             }
             last = w;
-            let names = self.word_names.get(w as usize);
-            // Comparing the words costs about as much as visiting a few dozen names: worth it
-            // for frequent words, whose names would flood scoring, not for rare ones.
-            if names.len() > CHECK_ABOVE && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN {
+            let (always, near) = self.names_born(w as usize, born);
+            if always.is_empty() && near.is_empty() {
                 continue;
             }
-            for &id in names {
+            // Comparing the words costs about as much as visiting a few dozen names: worth it
+            // for frequent words, whose names would flood scoring, not for rare ones. Frequent
+            // means on the whole list, whatever the birth years, so that the candidates do not
+            // depend on them.
+            let frequent = self.word_names.get(w as usize).len() > CHECK_ABOVE;
+            if frequent && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN {
+                continue;
+            }
+            for &id in always.iter().chain(near) {
                 scratch.hit(id as usize, word, worth, exact);
             }
         }
+    }
+
+    /// The names of word `w` to visit for a traveller born as `born` says: those of class 0,
+    /// and those of the classes near the traveller's year.
+    fn names_born(&self, w: usize, born: Born) -> (&[u32], &[u32]) {
+        let (a, b) = self.word_names.bounds(w);
+        let names = &self.word_names.items[a..b];
+        let Born::Near(near) = born else {
+            return (names, &[]);
+        };
+        let classes = &self.name_classes[a..b];
+        let always = classes.partition_point(|&c| c == 0);
+        let Some((lo, hi)) = near else {
+            return (&names[..always], &[]);
+        };
+        let from = always + classes[always..].partition_point(|&c| c < lo);
+        let to = from + classes[from..].partition_point(|&c| c <= hi);
+        (&names[..always], &names[from..to])
     }
 
     /// Number of distinct keys (for reports).

@@ -247,6 +247,10 @@ impl PostingsBuilder {
     }
 }
 
+/// Lists of names up to this long are filtered by birth class name by name rather than cut by
+/// binary search.
+const SCAN_UP_TO: usize = 64;
+
 /// Words held by more names than this are compared with the traveller's word before their
 /// names are counted; rarer words let their few names through to scoring unchecked.
 const CHECK_ABOVE: usize = 16;
@@ -301,9 +305,10 @@ impl Postings {
             out.clear();
             out.extend(scratch.touched.iter().copied().filter(|&id| {
                 let have = meaningful[id as usize];
-                let matched = scratch.count[id as usize].min(words).min(have);
+                let counter = scratch.counters[id as usize];
+                let matched = counter.count.min(words).min(have);
                 // At least one word must sound the same; the others may carry a typo.
-                scratch.exact[id as usize]
+                counter.exact
                     && matched >= 2.min(words).min(have).max(1)
                     && best_case(matched, words, have) >= floor
             }));
@@ -345,40 +350,47 @@ impl Postings {
                 continue;
             }
             last = w;
-            let (always, near) = self.names_born(w as usize, born);
-            if always.is_empty() && near.is_empty() {
-                continue;
-            }
+            let (a, b) = self.word_names.bounds(w as usize);
             // Comparing the words costs about as much as visiting a few dozen names: worth it
             // for frequent words, whose names would flood scoring, not for rare ones. Frequent
             // means on the whole list, whatever the birth years, so that the candidates do not
             // depend on them.
-            let frequent = self.word_names.get(w as usize).len() > CHECK_ABOVE;
-            if frequent && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN {
+            if b - a > CHECK_ABOVE && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN {
                 continue;
             }
-            for &id in always.iter().chain(near) {
-                scratch.hit(id as usize, word, worth, exact);
+            let names = &self.word_names.items[a..b];
+            let classes = &self.name_classes[a..b];
+            match born {
+                Born::Unknown => {
+                    for &id in names {
+                        scratch.hit(id as usize, word, worth, exact);
+                    }
+                }
+                // A short list is read whole (its classes fit in a cache line or two); a long
+                // one is cut where the classes change.
+                Born::Near(near) if names.len() <= SCAN_UP_TO => {
+                    let (lo, hi) = near.unwrap_or((1, 0));
+                    for (&id, &c) in names.iter().zip(classes) {
+                        if c == 0 || (lo..=hi).contains(&c) {
+                            scratch.hit(id as usize, word, worth, exact);
+                        }
+                    }
+                }
+                Born::Near(near) => {
+                    let always = classes.partition_point(|&c| c == 0);
+                    let (from, to) = match near {
+                        Some((lo, hi)) => {
+                            let from = always + classes[always..].partition_point(|&c| c < lo);
+                            (from, from + classes[from..].partition_point(|&c| c <= hi))
+                        }
+                        None => (always, always),
+                    };
+                    for &id in names[..always].iter().chain(&names[from..to]) {
+                        scratch.hit(id as usize, word, worth, exact);
+                    }
+                }
             }
         }
-    }
-
-    /// The names of word `w` to visit for a traveller born as `born` says: those of class 0,
-    /// and those of the classes near the traveller's year.
-    fn names_born(&self, w: usize, born: Born) -> (&[u32], &[u32]) {
-        let (a, b) = self.word_names.bounds(w);
-        let names = &self.word_names.items[a..b];
-        let Born::Near(near) = born else {
-            return (names, &[]);
-        };
-        let classes = &self.name_classes[a..b];
-        let always = classes.partition_point(|&c| c == 0);
-        let Some((lo, hi)) = near else {
-            return (&names[..always], &[]);
-        };
-        let from = always + classes[always..].partition_point(|&c| c < lo);
-        let to = from + classes[from..].partition_point(|&c| c <= hi);
-        (&names[..always], &names[from..to])
     }
 
     /// Number of distinct keys (for reports).
@@ -432,47 +444,58 @@ fn best_case(matched: u8, words: u8, have: u8) -> f64 {
 }
 
 /// Per-thread counters for retrieval, sized to the list and reused between travellers: a
-/// dense array costs a few nanoseconds per posting where a hash map costs tens.
+/// dense array costs a few nanoseconds per posting where a hash map costs tens. One name's
+/// counters sit together, so a posting costs one cache miss, not four.
 #[derive(Default)]
 struct Scratch {
-    stamp: Vec<u32>,
-    count: Vec<u8>,
-    last_word: Vec<u8>,
-    exact: Vec<bool>,
+    counters: Vec<Counter>,
     epoch: u32,
     touched: Vec<u32>,
     /// Words met through one query word's keys, and whether through its exact key.
     words: Vec<(u32, bool)>,
 }
 
+/// One name's retrieval counters for the current traveller.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counter {
+    /// The traveller (`Scratch::epoch`) the rest belongs to.
+    stamp: u32,
+    /// Worth of the query words the name holds a word for.
+    count: u8,
+    /// The query word counted last, so that each counts once.
+    last_word: u8,
+    /// Whether one of its words sounds the same as a query word.
+    exact: bool,
+}
+
 impl Scratch {
     fn start(&mut self, names: usize) {
-        if self.stamp.len() < names {
-            self.stamp.resize(names, 0);
-            self.count.resize(names, 0);
-            self.last_word.resize(names, 0);
-            self.exact.resize(names, false);
+        if self.counters.len() < names {
+            self.counters.resize(names, Counter::default());
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.counters.iter_mut().for_each(|c| c.stamp = 0);
             self.epoch = 1;
         }
         self.touched.clear();
     }
 
     fn hit(&mut self, id: usize, word: u8, worth: u8, exact: bool) {
-        if self.stamp[id] != self.epoch {
-            self.stamp[id] = self.epoch;
-            self.count[id] = 0;
-            self.last_word[id] = u8::MAX;
-            self.exact[id] = false;
+        let c = &mut self.counters[id];
+        if c.stamp != self.epoch {
+            *c = Counter {
+                stamp: self.epoch,
+                count: 0,
+                last_word: u8::MAX,
+                exact: false,
+            };
             self.touched.push(id as u32);
         }
-        self.exact[id] |= exact;
-        if self.last_word[id] != word {
-            self.last_word[id] = word;
-            self.count[id] = self.count[id].saturating_add(worth);
+        c.exact |= exact;
+        if c.last_word != word {
+            c.last_word = word;
+            c.count = c.count.saturating_add(worth);
         }
     }
 }

@@ -10,6 +10,8 @@ mod cache;
 mod dob;
 mod index;
 mod qualifiers;
+#[cfg(test)]
+mod tests;
 
 use paxrisk_parsers::Traveller;
 use serde::{Deserialize, Serialize};
@@ -202,7 +204,7 @@ impl Index {
         let floor = names::DEFAULT_NAME_THRESHOLD - BONUS_ROOM;
         SIMS.with(|sims| {
             let mut sims = sims.borrow_mut();
-            sims.start(self.vocabulary.len());
+            sims.start(self.vocabulary.len(), &query);
             let mut ids = Vec::new();
             self.retrieve(&query, born(traveller), floor, &mut sims, &mut ids);
             ids.len()
@@ -253,7 +255,7 @@ impl Index {
             let floor = threshold - BONUS_ROOM;
             SIMS.with(|sims| {
                 let mut sims = sims.borrow_mut();
-                sims.start(self.vocabulary.len());
+                sims.start(self.vocabulary.len(), &query);
                 let born = born(traveller);
                 let mut ids = Vec::new();
                 self.retrieve(&query, born, floor, &mut sims, &mut ids);
@@ -367,17 +369,16 @@ impl Index {
                 traveller_dob,
                 name,
                 doc,
+                threshold,
             ) else {
                 continue;
             };
-            if score >= threshold {
-                out.push(Match {
-                    entry: entry as usize,
-                    score,
-                    reasons,
-                    matched_name: matched.to_string(),
-                });
-            }
+            out.push(Match {
+                entry: entry as usize,
+                score,
+                reasons,
+                matched_name: matched.to_string(),
+            });
         }
         for hit in doc_hits {
             let exact = hit.strength == qualifiers::DocumentMatch::NumberAndCountry;

@@ -445,11 +445,13 @@ fn best_case(matched: u8, words: u8, have: u8) -> f64 {
 
 /// Per-thread counters for retrieval, sized to the list and reused between travellers: a
 /// dense array costs a few nanoseconds per posting where a hash map costs tens. One name's
-/// counters sit together, so a posting costs one cache miss, not four.
+/// counters sit together in four bytes, so a posting costs one cache miss, not four, and the
+/// array of a list of millions stays small enough for the cache to hold much of it.
 #[derive(Default)]
 struct Scratch {
     counters: Vec<Counter>,
-    epoch: u32,
+    /// The current traveller's number; every 255 travellers the stamps are cleared.
+    epoch: u8,
     touched: Vec<u32>,
     /// Words met through one query word's keys, and whether through its exact key.
     words: Vec<(u32, bool)>,
@@ -459,7 +461,7 @@ struct Scratch {
 #[derive(Debug, Default, Clone, Copy)]
 struct Counter {
     /// The traveller (`Scratch::epoch`) the rest belongs to.
-    stamp: u32,
+    stamp: u8,
     /// Worth of the query words the name holds a word for.
     count: u8,
     /// The query word counted last, so that each counts once.

@@ -7,8 +7,9 @@
 //! `cargo bench -p paxrisk-screening --bench matcher_scale`
 //!
 //! Environment: `PAXRISK_SCALE_N` (synthetic list size), `PAXRISK_BENCH_ONLY=ofac|synthetic`,
-//! `PAXRISK_OFAC_DIR`, and `PAXRISK_PROFILE_RUNS=n` to screen the OFAC flight n times and stop
-//! (a steady loop for `valgrind --tool=callgrind`).
+//! `PAXRISK_OFAC_DIR`, and `PAXRISK_PROFILE_RUNS=n` to build the index, screen the flight n times
+//! and stop, with no brute force (a steady loop for `valgrind --tool=callgrind` or `perf record`;
+//! OFAC unless `PAXRISK_BENCH_ONLY=synthetic`).
 
 mod synthetic;
 
@@ -77,6 +78,19 @@ fn screen_all(index: &Index, flight: &[Traveller]) -> usize {
         .sum()
 }
 
+/// A fingerprint of every hit of the flight (traveller, entry, score, matched name, reasons), so
+/// two versions of the matcher can be shown to give the same hits, not just as many.
+fn hits_digest(index: &Index, flight: &[Traveller]) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    for (i, t) in flight.iter().enumerate() {
+        for m in index.screen(t, DEFAULT_NAME_THRESHOLD) {
+            (i, m.entry, m.score.to_bits(), &m.matched_name, &m.reasons).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
 fn brute_all(index: &Index, flight: &[Traveller]) -> usize {
     flight
         .iter()
@@ -104,6 +118,7 @@ fn report(label: &str, entries: &[Entry], flight: &[Traveller], brute_sample: us
         mib(peak)
     );
     let (iw, ic, hits) = measure(21, || screen_all(&index, flight));
+    let digest = hits_digest(&index, flight);
     let sample = &flight[..brute_sample.min(flight.len())];
     let scale = flight.len() as f64 / sample.len() as f64;
     let runs = if sample.len() < flight.len() { 1 } else { 3 };
@@ -118,7 +133,7 @@ fn report(label: &str, entries: &[Entry], flight: &[Traveller], brute_sample: us
         String::new()
     };
     println!(
-        "| {label} | flight of 400, index | {:.2} ms wall, {:.2} ms CPU | {hits} hits, {:.1} candidates per traveller |",
+        "| {label} | flight of 400, index | {:.2} ms wall, {:.2} ms CPU | {hits} hits (digest {digest:016x}), {:.1} candidates per traveller |",
         ms(iw),
         ms(ic),
         candidates as f64 / flight.len() as f64
@@ -138,6 +153,26 @@ fn ofac_entries() -> Option<Vec<Entry>> {
     import_ofac(&folder).ok().map(|r| r.entries)
 }
 
+/// `PAXRISK_PROFILE_RUNS`, when set.
+fn profile_runs() -> Option<usize> {
+    std::env::var("PAXRISK_PROFILE_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+}
+
+/// Builds the index and screens `flight` `runs` times: nothing else, for a profiler.
+fn profile(entries: &[Entry], flight: &[Traveller], runs: usize) {
+    let index = Index::build(entries);
+    let c = cpu_ns();
+    let hits: usize = (0..runs).map(|_| screen_all(&index, flight)).sum();
+    let cpu = Duration::from_nanos(cpu_ns() - c);
+    println!(
+        "{runs} flights, {hits} hits (digest {:016x}), {:.2} ms CPU per flight",
+        hits_digest(&index, flight),
+        ms(cpu) / runs.max(1) as f64
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing and wants no run.
     if !std::env::args().any(|a| a == "--bench") {
@@ -148,13 +183,8 @@ fn main() {
         match ofac_entries() {
             Some(entries) => {
                 let flight = synthetic::flight(&entries, 0xF1_1647);
-                if let Some(runs) = std::env::var("PAXRISK_PROFILE_RUNS")
-                    .ok()
-                    .and_then(|r| r.parse::<usize>().ok())
-                {
-                    let index = Index::build(&entries);
-                    let hits: usize = (0..runs).map(|_| screen_all(&index, &flight)).sum();
-                    println!("{runs} flights, {hits} hits");
+                if let Some(runs) = profile_runs() {
+                    profile(&entries, &flight, runs);
                     return;
                 }
                 println!("| list | what | time (median) | notes |");
@@ -171,6 +201,10 @@ fn main() {
             .unwrap_or(1_000_000);
         let entries = synthetic::watchlist(n, 0x5CA1E);
         let flight = synthetic::flight(&entries, 0xF1_1648);
+        if let Some(runs) = profile_runs() {
+            profile(&entries, &flight, runs);
+            return;
+        }
         report(&format!("synthetic {n}"), &entries, &flight, 20);
     }
 }

@@ -11,8 +11,6 @@ use crate::names::{PreparedName, Token, TokenSimilarity, MAX_TOKENS};
 
 use super::index::QuickMap;
 
-/// Cache columns: the query's tokens, then its joined pairs.
-const COLUMNS: usize = 2 * MAX_TOKENS;
 /// Query token ids: tokens are numbered from 1, joined pairs from this base.
 const JOINED_BASE: u32 = 1001;
 
@@ -79,27 +77,21 @@ pub(crate) fn number_query(query: &mut PreparedName) {
     }
 }
 
-/// The cache column of a numbered query token, if it has one (tokens past the first
-/// [`MAX_TOKENS`] are not scored, and unnumbered tokens are not cached).
-fn column(id: u32) -> Option<usize> {
-    let id = id as usize;
-    let base = JOINED_BASE as usize;
-    match id {
-        1..=MAX_TOKENS => Some(id - 1),
-        _ if (base..base + MAX_TOKENS).contains(&id) => Some(MAX_TOKENS + id - base),
-        _ => None,
-    }
-}
-
 /// Similarities of the current traveller's words with list words: a row per list word met,
 /// found through a dense array indexed by word id (stamped with the traveller's number, so
 /// nothing is cleared between travellers). A hash map here cost more than the similarities it
-/// saved.
+/// saved. A row has a column per query token, then per joined pair (up to [`MAX_TOKENS`] each),
+/// so it is as wide as this traveller's name: thousands of list words are met per traveller on
+/// a large list, and narrow rows keep them in cache.
 #[derive(Default)]
 pub(crate) struct SimCache {
-    /// Per list word: the traveller it was last seen for, and its row.
+    /// Per list word: the traveller it was last seen for, and where its row starts in `rows`.
     seen: Vec<(u32, u32)>,
-    rows: Vec<[f64; COLUMNS]>,
+    rows: Vec<f64>,
+    /// Columns of the current traveller: its tokens, its joined pairs, both.
+    tokens: usize,
+    joined: usize,
+    width: usize,
     epoch: u32,
 }
 
@@ -107,8 +99,9 @@ pub(crate) struct SimCache {
 const UNKNOWN: f64 = -1.0;
 
 impl SimCache {
-    /// Starts a new traveller against a vocabulary of `words` words.
-    pub(crate) fn start(&mut self, words: usize) {
+    /// Starts a new traveller (`query`, numbered by [`number_query`]) against a vocabulary of
+    /// `words` words.
+    pub(crate) fn start(&mut self, words: usize, query: &PreparedName) {
         if self.seen.len() < words + 1 {
             self.seen.resize(words + 1, (0, 0));
         }
@@ -118,21 +111,37 @@ impl SimCache {
             self.epoch = 1;
         }
         self.rows.clear();
+        self.tokens = query.tokens.len().min(MAX_TOKENS);
+        self.joined = query.joined.len().min(MAX_TOKENS);
+        self.width = self.tokens + self.joined;
     }
 
-    fn row(&mut self, word: u32) -> &mut [f64; COLUMNS] {
+    /// The cache column of a numbered query token, if it has one (tokens past the first
+    /// [`MAX_TOKENS`] are not scored, and unnumbered tokens are not cached).
+    fn column(&self, id: u32) -> Option<usize> {
+        let id = id as usize;
+        let base = JOINED_BASE as usize;
+        match id {
+            1.. if id <= self.tokens => Some(id - 1),
+            _ if (base..base + self.joined).contains(&id) => Some(self.tokens + id - base),
+            _ => None,
+        }
+    }
+
+    fn row(&mut self, word: u32) -> &mut [f64] {
         let seen = &mut self.seen[word as usize];
         if seen.0 != self.epoch {
             *seen = (self.epoch, self.rows.len() as u32);
-            self.rows.push([UNKNOWN; COLUMNS]);
+            self.rows.resize(self.rows.len() + self.width, UNKNOWN);
         }
-        &mut self.rows[seen.1 as usize]
+        let start = seen.1 as usize;
+        &mut self.rows[start..start + self.width]
     }
 }
 
 impl TokenSimilarity for SimCache {
     fn similarity(&mut self, query: &Token, other: &Token) -> f64 {
-        let Some(c) = column(query.id) else {
+        let Some(c) = self.column(query.id) else {
             return token_similarity(query, other);
         };
         if other.id == 0 || other.id as usize >= self.seen.len() {

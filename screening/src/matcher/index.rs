@@ -13,6 +13,11 @@
 //! word before its names are visited; a word too different to be paired by the name score
 //! (SHARIF for SHARAF) brings no candidates. The comparisons land in the similarity cache that
 //! scoring reads next.
+//!
+//! A word's names are ordered by the birth year of their entry (see [`birth_class`]), so a
+//! traveller with a date of birth visits only the names whose entries it could be: those born
+//! within a year of it, and those with no single year of birth. On a large list most names that
+//! share a common word are namesakes whose dates of birth rule them out; they are never counted.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -138,11 +143,50 @@ impl Lists {
     }
 
     fn get(&self, list: usize) -> &[u32] {
+        let (a, b) = self.bounds(list);
+        &self.items[a..b]
+    }
+
+    /// Where list `list` lies in `items` (an empty range for a list that does not exist).
+    fn bounds(&self, list: usize) -> (usize, usize) {
         match (self.starts.get(list), self.starts.get(list + 1)) {
-            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
-            _ => &[],
+            (Some(&a), Some(&b)) => (a as usize, b as usize),
+            _ => (0, 0),
         }
     }
+}
+
+/// Birth years a byte can tell apart: class 1 is this year, class 254 the last.
+const FIRST_YEAR: i32 = 1800;
+const LAST_YEAR: i32 = FIRST_YEAR + 253;
+
+/// The retrieval class of a name whose entry has `years` of birth (earliest, latest): the year
+/// itself when the entry has one year of birth (within [`FIRST_YEAR`, `LAST_YEAR`]), else 0,
+/// "always visit" (no date of birth, or several years: the screening loop checks those).
+pub(crate) fn birth_class(years: Option<(i16, i16)>) -> u8 {
+    match years {
+        Some((lo, hi)) if lo == hi && (FIRST_YEAR..=LAST_YEAR).contains(&i32::from(lo)) => {
+            (i32::from(lo) - FIRST_YEAR + 1) as u8
+        }
+        _ => 0,
+    }
+}
+
+/// The classes (besides 0) of names a traveller born in `year` is not ruled out of: entries
+/// born within a year of it (the date of birth rule's `Contradicts` starts at two years).
+/// `None` when no year class can be.
+pub(crate) fn born_near(year: i32) -> Option<(u8, u8)> {
+    let lo = year.saturating_sub(1).max(FIRST_YEAR);
+    let hi = year.saturating_add(1).min(LAST_YEAR);
+    (lo <= hi).then(|| ((lo - FIRST_YEAR + 1) as u8, (hi - FIRST_YEAR + 1) as u8))
+}
+
+/// Which names of a word to visit: all of them (traveller without a date of birth), or those of
+/// class 0 and of the classes in a range.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Born {
+    Unknown,
+    Near(Option<(u8, u8)>),
 }
 
 /// Collects the index while names are added; [`PostingsBuilder::finish`] freezes it.
@@ -165,11 +209,16 @@ impl PostingsBuilder {
         self.as_token[w] |= token;
     }
 
-    /// Builds the key and word lists over the final vocabulary.
-    pub(crate) fn finish(self, vocabulary: &Vocabulary) -> Postings {
+    /// Builds the key and word lists over the final vocabulary; `classes[id]` is the
+    /// [`birth_class`] of name `id`, the order of names within a word.
+    pub(crate) fn finish(mut self, vocabulary: &Vocabulary, classes: &[u8]) -> Postings {
         let words = vocabulary.len() + 1;
+        let class = |id: u32| classes.get(id as usize).copied().unwrap_or(0);
+        // Stable: names stay ascending within a class, and a name's occurrences stay together.
+        self.occurrences.sort_by_key(|&(_, id)| class(id));
         let word_names = Lists::from_pairs(words, &self.occurrences);
         drop(self.occurrences);
+        let name_classes = word_names.items.iter().map(|&id| class(id)).collect();
         let mut key_words: Vec<(u64, u32)> = Vec::with_capacity(vocabulary.len() * 6);
         let mut keys = Vec::new();
         for id in 1..words as u32 {
@@ -193,9 +242,14 @@ impl PostingsBuilder {
             keys: numbers,
             key_words: key_lists,
             word_names,
+            name_classes,
         }
     }
 }
+
+/// Lists of names up to this long are filtered by birth class name by name rather than cut by
+/// binary search.
+const SCAN_UP_TO: usize = 64;
 
 /// Words held by more names than this are compared with the traveller's word before their
 /// names are counted; rarer words let their few names through to scoring unchecked.
@@ -206,7 +260,10 @@ const CHECK_ABOVE: usize = 16;
 pub(crate) struct Postings {
     keys: QuickMap<u64, u32>,
     key_words: Lists,
+    /// Each word's names, ordered by birth class, then id.
     word_names: Lists,
+    /// The birth class of each item of `word_names`.
+    name_classes: Vec<u8>,
 }
 
 impl Postings {
@@ -215,10 +272,13 @@ impl Postings {
     /// A name qualifies when it has such words for at least two of the query's words (or every
     /// word when the query or the name has only one), one of them sounding the same, and when
     /// the words it shares could give a score of at least `floor` if they matched perfectly.
-    /// `meaningful[id]` is the number of full words of name `id`.
+    /// `meaningful[id]` is the number of full words of name `id`. Names whose entry's birth
+    /// class rules out a traveller born as `born` says are not visited.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn candidates(
         &self,
         query: &Query<'_>,
+        born: Born,
         meaningful: &[u8],
         floor: f64,
         vocabulary: &Vocabulary,
@@ -233,19 +293,22 @@ impl Postings {
             for (i, (token, keys)) in query.words.iter().enumerate() {
                 if full_word(token) {
                     words += 1;
-                    self.visit(token, keys, i as u8, 1, vocabulary, sims, scratch);
+                    let word = (i as u8, 1);
+                    self.visit(token, keys, word, born, vocabulary, sims, scratch);
                 }
             }
             let offset = query.words.len() as u8;
             for (i, (joined, keys)) in query.joined.iter().enumerate() {
-                self.visit(joined, keys, offset + i as u8, 2, vocabulary, sims, scratch);
+                let word = (offset + i as u8, 2);
+                self.visit(joined, keys, word, born, vocabulary, sims, scratch);
             }
             out.clear();
             out.extend(scratch.touched.iter().copied().filter(|&id| {
                 let have = meaningful[id as usize];
-                let matched = scratch.count[id as usize].min(words).min(have);
+                let counter = scratch.counters[id as usize];
+                let matched = counter.count.min(words).min(have);
                 // At least one word must sound the same; the others may carry a typo.
-                scratch.exact[id as usize]
+                counter.exact
                     && matched >= 2.min(words).min(have).max(1)
                     && best_case(matched, words, have) >= floor
             }));
@@ -253,16 +316,16 @@ impl Postings {
         })
     }
 
-    /// Counts query word number `word` once for every name holding a list word that shares one
-    /// of `keys` with `token` and is similar enough to pair with it. Words reached through the
-    /// first key (the exact skeleton) sound the same.
+    /// Counts query word number `word.0` (worth `word.1`) once for every name of class `born`
+    /// holding a list word that shares one of `keys` with `token` and is similar enough to pair
+    /// with it. Words reached through the first key (the exact skeleton) sound the same.
     #[allow(clippy::too_many_arguments)]
     fn visit(
         &self,
         token: &Token,
         keys: &[u64],
-        word: u8,
-        worth: u8,
+        (word, worth): (u8, u8),
+        born: Born,
         vocabulary: &Vocabulary,
         sims: &mut SimCache,
         scratch: &mut Scratch,
@@ -287,14 +350,45 @@ impl Postings {
                 continue;
             }
             last = w;
-            let names = self.word_names.get(w as usize);
+            let (a, b) = self.word_names.bounds(w as usize);
             // Comparing the words costs about as much as visiting a few dozen names: worth it
-            // for frequent words, whose names would flood scoring, not for rare ones.
-            if names.len() > CHECK_ABOVE && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN {
+            // for frequent words, whose names would flood scoring, not for rare ones. Frequent
+            // means on the whole list, whatever the birth years, so that the candidates do not
+            // depend on them.
+            if b - a > CHECK_ABOVE && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN {
                 continue;
             }
-            for &id in names {
-                scratch.hit(id as usize, word, worth, exact);
+            let names = &self.word_names.items[a..b];
+            let classes = &self.name_classes[a..b];
+            match born {
+                Born::Unknown => {
+                    for &id in names {
+                        scratch.hit(id as usize, word, worth, exact);
+                    }
+                }
+                // A short list is read whole (its classes fit in a cache line or two); a long
+                // one is cut where the classes change.
+                Born::Near(near) if names.len() <= SCAN_UP_TO => {
+                    let (lo, hi) = near.unwrap_or((1, 0));
+                    for (&id, &c) in names.iter().zip(classes) {
+                        if c == 0 || (lo..=hi).contains(&c) {
+                            scratch.hit(id as usize, word, worth, exact);
+                        }
+                    }
+                }
+                Born::Near(near) => {
+                    let always = classes.partition_point(|&c| c == 0);
+                    let (from, to) = match near {
+                        Some((lo, hi)) => {
+                            let from = always + classes[always..].partition_point(|&c| c < lo);
+                            (from, from + classes[from..].partition_point(|&c| c <= hi))
+                        }
+                        None => (always, always),
+                    };
+                    for &id in names[..always].iter().chain(&names[from..to]) {
+                        scratch.hit(id as usize, word, worth, exact);
+                    }
+                }
             }
         }
     }
@@ -350,47 +444,60 @@ fn best_case(matched: u8, words: u8, have: u8) -> f64 {
 }
 
 /// Per-thread counters for retrieval, sized to the list and reused between travellers: a
-/// dense array costs a few nanoseconds per posting where a hash map costs tens.
+/// dense array costs a few nanoseconds per posting where a hash map costs tens. One name's
+/// counters sit together in four bytes, so a posting costs one cache miss, not four, and the
+/// array of a list of millions stays small enough for the cache to hold much of it.
 #[derive(Default)]
 struct Scratch {
-    stamp: Vec<u32>,
-    count: Vec<u8>,
-    last_word: Vec<u8>,
-    exact: Vec<bool>,
-    epoch: u32,
+    counters: Vec<Counter>,
+    /// The current traveller's number; every 255 travellers the stamps are cleared.
+    epoch: u8,
     touched: Vec<u32>,
     /// Words met through one query word's keys, and whether through its exact key.
     words: Vec<(u32, bool)>,
 }
 
+/// One name's retrieval counters for the current traveller.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counter {
+    /// The traveller (`Scratch::epoch`) the rest belongs to.
+    stamp: u8,
+    /// Worth of the query words the name holds a word for.
+    count: u8,
+    /// The query word counted last, so that each counts once.
+    last_word: u8,
+    /// Whether one of its words sounds the same as a query word.
+    exact: bool,
+}
+
 impl Scratch {
     fn start(&mut self, names: usize) {
-        if self.stamp.len() < names {
-            self.stamp.resize(names, 0);
-            self.count.resize(names, 0);
-            self.last_word.resize(names, 0);
-            self.exact.resize(names, false);
+        if self.counters.len() < names {
+            self.counters.resize(names, Counter::default());
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.counters.iter_mut().for_each(|c| c.stamp = 0);
             self.epoch = 1;
         }
         self.touched.clear();
     }
 
     fn hit(&mut self, id: usize, word: u8, worth: u8, exact: bool) {
-        if self.stamp[id] != self.epoch {
-            self.stamp[id] = self.epoch;
-            self.count[id] = 0;
-            self.last_word[id] = u8::MAX;
-            self.exact[id] = false;
+        let c = &mut self.counters[id];
+        if c.stamp != self.epoch {
+            *c = Counter {
+                stamp: self.epoch,
+                count: 0,
+                last_word: u8::MAX,
+                exact: false,
+            };
             self.touched.push(id as u32);
         }
-        self.exact[id] |= exact;
-        if self.last_word[id] != word {
-            self.last_word[id] = word;
-            self.count[id] = self.count[id].saturating_add(worth);
+        c.exact |= exact;
+        if c.last_word != word {
+            c.last_word = word;
+            c.count = c.count.saturating_add(worth);
         }
     }
 }

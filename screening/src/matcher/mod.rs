@@ -10,6 +10,8 @@ mod cache;
 mod dob;
 mod index;
 mod qualifiers;
+#[cfg(test)]
+mod tests;
 
 use paxrisk_parsers::Traveller;
 use serde::{Deserialize, Serialize};
@@ -19,7 +21,7 @@ use crate::watchlist::{Entry, EntryKind};
 
 use cache::{Interner, SimCache, Vocabulary, SIMS};
 use dob::Dob;
-use index::{full_word, Postings, PostingsBuilder, Query, QuickMap};
+use index::{birth_class, born_near, full_word, Born, Postings, PostingsBuilder, Query, QuickMap};
 use qualifiers::EntryFacts;
 
 /// One watchlist hit for a traveller.
@@ -162,7 +164,12 @@ impl Index {
         }
         drop(interner);
         index.vocabulary.shrink();
-        index.postings = postings.finish(&index.vocabulary);
+        let classes: Vec<u8> = index
+            .names
+            .iter()
+            .map(|n| birth_class(index.birth_years[n.entry as usize]))
+            .collect();
+        index.postings = postings.finish(&index.vocabulary, &classes);
         index.names.shrink_to_fit();
         index.birth_years.shrink_to_fit();
         index.name_words.shrink_to_fit();
@@ -185,8 +192,9 @@ impl Index {
         self.names.len()
     }
 
-    /// Number of names the retrieval stage hands to scoring for `traveller`: a diagnostic for
-    /// benchmarks and tuning (the whole point of the index is to keep it small).
+    /// Number of names the retrieval stage hands to scoring for `traveller` (names whose entry's
+    /// dates of birth rule the traveller out included only when they span several years): a
+    /// diagnostic for benchmarks and tuning (the whole point of the index is to keep it small).
     pub fn candidate_count(&self, traveller: &Traveller) -> usize {
         let mut query = names::prepare_parts(&traveller.surname, &traveller.given_names);
         if !query.is_matchable() {
@@ -196,9 +204,9 @@ impl Index {
         let floor = names::DEFAULT_NAME_THRESHOLD - BONUS_ROOM;
         SIMS.with(|sims| {
             let mut sims = sims.borrow_mut();
-            sims.start(self.vocabulary.len());
+            sims.start(self.vocabulary.len(), &query);
             let mut ids = Vec::new();
-            self.retrieve(&query, floor, &mut sims, &mut ids);
+            self.retrieve(&query, born(traveller), floor, &mut sims, &mut ids);
             ids.len()
         })
     }
@@ -213,16 +221,27 @@ impl Index {
         self.vocabulary.len()
     }
 
+    /// Candidate names for `query`, leaving out those whose entry's single year of birth is two
+    /// or more years from the traveller's (`born`).
     fn retrieve(
         &self,
         query: &names::PreparedName,
+        born: Option<i32>,
         floor: f64,
         sims: &mut SimCache,
         out: &mut Vec<u32>,
     ) {
         let keyed = Query::new(query);
-        self.postings
-            .candidates(&keyed, &self.meaningful, floor, &self.vocabulary, sims, out);
+        let born = born.map_or(Born::Unknown, |y| Born::Near(born_near(y)));
+        self.postings.candidates(
+            &keyed,
+            born,
+            &self.meaningful,
+            floor,
+            &self.vocabulary,
+            sims,
+            out,
+        );
     }
 
     /// Screens one traveller: every entry whose name (or alias) matches at `threshold` or above
@@ -236,9 +255,10 @@ impl Index {
             let floor = threshold - BONUS_ROOM;
             SIMS.with(|sims| {
                 let mut sims = sims.borrow_mut();
-                sims.start(self.vocabulary.len());
+                sims.start(self.vocabulary.len(), &query);
+                let born = born(traveller);
                 let mut ids = Vec::new();
-                self.retrieve(&query, floor, &mut sims, &mut ids);
+                self.retrieve(&query, born, floor, &mut sims, &mut ids);
                 // Entries holding the traveller's document number: their names are always
                 // scored.
                 let mut documented = Vec::new();
@@ -253,15 +273,12 @@ impl Index {
                         ids.extend(self.names_of_entry(*entry));
                     }
                 }
-                let born = traveller
-                    .date_of_birth
-                    .as_deref()
-                    .and_then(Dob::parse)
-                    .map(|d| d.year());
                 let ta: Vec<&Token> = query.tokens.iter().collect();
                 let ja: Vec<&Token> = query.joined.iter().collect();
                 for id in ids {
                     let entry = self.names[id as usize].entry;
+                    // Retrieval left out the entries born in one year far from the traveller's;
+                    // this catches those with several years (and documented entries' names).
                     if born.is_some_and(|y| self.born_apart(entry, y))
                         && !documented.contains(&entry)
                     {
@@ -352,17 +369,16 @@ impl Index {
                 traveller_dob,
                 name,
                 doc,
+                threshold,
             ) else {
                 continue;
             };
-            if score >= threshold {
-                out.push(Match {
-                    entry: entry as usize,
-                    score,
-                    reasons,
-                    matched_name: matched.to_string(),
-                });
-            }
+            out.push(Match {
+                entry: entry as usize,
+                score,
+                reasons,
+                matched_name: matched.to_string(),
+            });
         }
         for hit in doc_hits {
             let exact = hit.strength == qualifiers::DocumentMatch::NumberAndCountry;
@@ -411,6 +427,15 @@ struct DocumentHit {
     strength: qualifiers::DocumentMatch,
     number: String,
     country: String,
+}
+
+/// The traveller's year of birth, when the date parses.
+fn born(traveller: &Traveller) -> Option<i32> {
+    traveller
+        .date_of_birth
+        .as_deref()
+        .and_then(Dob::parse)
+        .map(|d| d.year())
 }
 
 /// The traveller's name as the officer reads it in a reason: `GIVEN NAMES SURNAME`.

@@ -89,20 +89,58 @@ pub(crate) struct NameHit<'a> {
     pub(crate) matched: &'a str,
 }
 
-/// Applies the qualifiers to a name hit. `None` when the date of birth rules the entry out
-/// (and no exact document says otherwise).
+/// Applies the qualifiers to a name hit: its score and reasons when it is a hit at `threshold`.
+/// `None` when the date of birth rules the entry out (and no exact document says otherwise) or
+/// the score ends below `threshold`.
 pub(crate) fn qualify(
     facts: &EntryFacts,
     traveller: &Traveller,
     traveller_dob: Option<Dob>,
     name: NameHit<'_>,
     document: Option<(DocumentMatch, &str)>,
+    threshold: f64,
 ) -> Option<(f64, Vec<String>)> {
+    // The sentences cost more than the arithmetic and most name hits on a large list end below
+    // the threshold: score first, write the reasons for hits only.
+    let score = adjust(facts, traveller, traveller_dob, &name, document, &mut None)?;
+    if score < threshold {
+        return None;
+    }
+    let mut reasons = Vec::new();
+    adjust(
+        facts,
+        traveller,
+        traveller_dob,
+        &name,
+        document,
+        &mut Some(&mut reasons),
+    )?;
+    Some((score, reasons))
+}
+
+/// Adds `text` to `reasons` when they are being written.
+fn note(reasons: &mut Option<&mut Vec<String>>, text: impl FnOnce() -> String) {
+    if let Some(reasons) = reasons {
+        reasons.push(text());
+    }
+}
+
+/// The qualified score of a name hit, with its reasons into `reasons` when given.
+fn adjust(
+    facts: &EntryFacts,
+    traveller: &Traveller,
+    traveller_dob: Option<Dob>,
+    name: &NameHit<'_>,
+    document: Option<(DocumentMatch, &str)>,
+    reasons: &mut Option<&mut Vec<String>>,
+) -> Option<f64> {
     let mut score = name.score;
-    let mut reasons = vec![format!(
-        "name {} ~ {} ({:.2})",
-        name.traveller_name, name.matched, name.score
-    )];
+    note(reasons, || {
+        format!(
+            "name {} ~ {} ({:.2})",
+            name.traveller_name, name.matched, name.score
+        )
+    });
     let exact_document = matches!(document, Some((DocumentMatch::NumberAndCountry, _)));
     let (outcome, entry_date) = dob::best_outcome(traveller_dob, &facts.dobs);
     if outcome == DobOutcome::Contradicts && !exact_document {
@@ -110,7 +148,7 @@ pub(crate) fn qualify(
     }
     score += outcome.adjustment().max(-0.5);
     let shown = traveller.date_of_birth.as_deref().unwrap_or("").trim();
-    reasons.push(dob::reason(outcome, shown, entry_date));
+    note(reasons, || dob::reason(outcome, shown, entry_date));
 
     if let Some(nat) = traveller
         .nationality
@@ -125,17 +163,21 @@ pub(crate) fn qualify(
                 .any(|n| n.eq_ignore_ascii_case(nat))
             {
                 score += NATIONALITY_AGREES;
-                reasons.push(format!(
-                    "nationality {} is among the entry's",
-                    nat.to_ascii_uppercase()
-                ));
+                note(reasons, || {
+                    format!(
+                        "nationality {} is among the entry's",
+                        nat.to_ascii_uppercase()
+                    )
+                });
             } else {
                 score += NATIONALITY_DIFFERS;
-                reasons.push(format!(
-                    "nationality {} is not the entry's ({})",
-                    nat.to_ascii_uppercase(),
-                    facts.nationalities.join(", ")
-                ));
+                note(reasons, || {
+                    format!(
+                        "nationality {} is not the entry's ({})",
+                        nat.to_ascii_uppercase(),
+                        facts.nationalities.join(", ")
+                    )
+                });
             }
         }
     }
@@ -146,25 +188,30 @@ pub(crate) fn qualify(
     if let (Some(t), Some(e)) = (gender.as_deref(), facts.gender.as_deref()) {
         if matches!(t, "M" | "F") && t != e {
             score += GENDER_DIFFERS;
-            reasons.push(format!("gender {t} differs from the entry's {e}"));
+            note(reasons, || {
+                format!("gender {t} differs from the entry's {e}")
+            });
         }
     }
     match document {
         Some((DocumentMatch::NumberAndCountry, number)) => {
             score = 1.0;
-            reasons.push(format!(
-                "document {number} and its issuing country equal a document on the entry"
-            ));
+            note(reasons, || {
+                format!("document {number} and its issuing country equal a document on the entry")
+            });
         }
         Some((DocumentMatch::NumberOnly, number)) => {
             score += DOCUMENT_NUMBER;
-            reasons.push(format!(
-                "document number {number} equals one on the entry (issuing country not comparable)"
-            ));
+            note(reasons, || {
+                format!(
+                    "document number {number} equals one on the entry \
+                     (issuing country not comparable)"
+                )
+            });
         }
         None => {}
     }
-    Some((score.clamp(0.0, 1.0), reasons))
+    Some(score.clamp(0.0, 1.0))
 }
 
 /// A hit on the document alone (number and issuing country), whatever the name says.

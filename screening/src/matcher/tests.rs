@@ -1,0 +1,173 @@
+//! Retrieval by birth year: namesakes whose dates of birth rule the traveller out are left out
+//! before scoring, and nothing else is (made-up people only).
+
+use paxrisk_parsers::{Document, Traveller};
+
+use super::index::{birth_class, born_near};
+use super::Index;
+use crate::names::DEFAULT_NAME_THRESHOLD;
+use crate::watchlist::{Entry, EntryDocument};
+
+fn entry(id: &str, dates_of_birth: &[&str]) -> Entry {
+    Entry {
+        id: id.to_string(),
+        surname: "QUARVISTAN".to_string(),
+        given_names: "Delmont Ashby".to_string(),
+        dates_of_birth: dates_of_birth.iter().map(|d| d.to_string()).collect(),
+        ..Entry::default()
+    }
+}
+
+/// Six namesakes: born the traveller's day, twenty years later, unknown, born in two years on
+/// either side, a year later, and twenty years later with the traveller's passport.
+fn namesakes() -> Vec<Entry> {
+    let mut documented = entry("E5", &["1990-01-02"]);
+    documented.documents.push(EntryDocument {
+        number: "UT1234567".to_string(),
+        country: Some("UTO".to_string()),
+    });
+    let mut number_only = entry("E2", &[]);
+    number_only.documents.push(EntryDocument {
+        number: "UT7654321".to_string(),
+        country: None,
+    });
+    vec![
+        entry("E0", &["1970-03-04"]),
+        entry("E1", &["1990-05-06"]),
+        number_only,
+        entry("E3", &["1960", "1980"]),
+        entry("E4", &["1971-08-09"]),
+        documented,
+    ]
+}
+
+fn traveller(dob: Option<&str>, documents: &[(&str, &str)]) -> Traveller {
+    Traveller {
+        surname: "QUARVISTAN".to_string(),
+        given_names: "DELMONT ASHBY".to_string(),
+        date_of_birth: dob.map(str::to_string),
+        documents: documents
+            .iter()
+            .map(|(number, country)| Document {
+                doc_type: "P".to_string(),
+                number: number.to_string(),
+                issuing_country: Some(country.to_string()),
+                ..Document::default()
+            })
+            .collect(),
+        ..Traveller::default()
+    }
+}
+
+fn hit_entries(index: &Index, t: &Traveller) -> Vec<usize> {
+    let mut entries: Vec<usize> = index
+        .screen(t, DEFAULT_NAME_THRESHOLD)
+        .iter()
+        .map(|m| m.entry)
+        .collect();
+    entries.sort_unstable();
+    entries
+}
+
+#[test]
+fn namesakes_born_years_apart_are_not_retrieved_nor_hits() {
+    let index = Index::build(&namesakes());
+    let t = traveller(Some("1970-03-04"), &[]);
+    // E1 and E5 (one year of birth, twenty years off) are never visited; E3 (two years) is
+    // retrieved and ruled out by the qualifiers.
+    assert_eq!(index.candidate_count(&t), 4);
+    assert_eq!(hit_entries(&index, &t), vec![0, 2, 4]);
+}
+
+#[test]
+fn an_exact_document_is_a_hit_whatever_the_birth_year() {
+    let index = Index::build(&namesakes());
+    let t = traveller(Some("1970-03-04"), &[("UT 1234567", "UTO")]);
+    let hits = index.screen(&t, DEFAULT_NAME_THRESHOLD);
+    let documented = hits.iter().find(|m| m.entry == 5).expect("E5 is a hit");
+    assert_eq!(documented.score, 1.0);
+    assert_eq!(documented.matched_name, "QUARVISTAN, Delmont Ashby");
+    assert_eq!(hit_entries(&index, &t), vec![0, 2, 4, 5]);
+}
+
+#[test]
+fn a_traveller_without_date_of_birth_meets_every_namesake() {
+    let index = Index::build(&namesakes());
+    let t = traveller(None, &[]);
+    assert_eq!(index.candidate_count(&t), 6);
+    assert_eq!(hit_entries(&index, &t), vec![0, 1, 2, 3, 4, 5]);
+    let t = traveller(Some("sometime"), &[]);
+    assert_eq!(hit_entries(&index, &t), vec![0, 1, 2, 3, 4, 5]);
+}
+
+#[test]
+fn reasons_are_written_for_hits_as_before() {
+    let index = Index::build(&namesakes());
+    let t = traveller(Some("1970-03-04"), &[("UT7654321", "UTO")]);
+    let hits = index.screen(&t, DEFAULT_NAME_THRESHOLD);
+    let e2 = hits.iter().find(|m| m.entry == 2).expect("E2 is a hit");
+    assert_eq!(
+        e2.reasons,
+        vec![
+            "name DELMONT ASHBY QUARVISTAN ~ QUARVISTAN, Delmont Ashby (1.00)".to_string(),
+            "the entry has no date of birth: matched on the name alone".to_string(),
+            "document number UT7654321 equals one on the entry (issuing country not comparable)"
+                .to_string(),
+        ]
+    );
+    // A year off: the score drops by 0.12 and the reason says why.
+    let e4 = hits.iter().find(|m| m.entry == 4).expect("E4 is a hit");
+    assert!((e4.score - 0.88).abs() < 1e-9, "{}", e4.score);
+    assert_eq!(
+        e4.reasons[1],
+        "date of birth 1970-03-04 is a year from the entry's 1971-08-09"
+    );
+    // Below the threshold after the qualifiers: no hit at all.
+    assert!(index.screen(&t, 0.9).iter().all(|m| m.entry != 4));
+}
+
+#[test]
+fn the_edges_of_the_year_classes_still_match() {
+    let entries = vec![
+        entry("OLD", &["1800-06-01"]),
+        entry("OLDER", &["1799-06-01"]),
+        entry("LATE", &["2053-06-01"]),
+        entry("LATER", &["2054-06-01"]),
+    ];
+    let index = Index::build(&entries);
+    assert_eq!(
+        hit_entries(&index, &traveller(Some("1799-02-03"), &[])),
+        vec![0, 1]
+    );
+    assert_eq!(
+        hit_entries(&index, &traveller(Some("1798-02-03"), &[])),
+        vec![1]
+    );
+    assert_eq!(
+        hit_entries(&index, &traveller(Some("2054-02-03"), &[])),
+        vec![2, 3]
+    );
+    assert_eq!(
+        hit_entries(&index, &traveller(Some("2055-02-03"), &[])),
+        vec![3]
+    );
+}
+
+#[test]
+fn birth_classes() {
+    assert_eq!(birth_class(None), 0);
+    assert_eq!(birth_class(Some((1970, 1970))), 171);
+    assert_eq!(birth_class(Some((1960, 1980))), 0);
+    assert_eq!(birth_class(Some((1800, 1800))), 1);
+    assert_eq!(birth_class(Some((1799, 1799))), 0);
+    assert_eq!(birth_class(Some((2053, 2053))), 254);
+    assert_eq!(birth_class(Some((2054, 2054))), 0);
+    assert_eq!(born_near(1970), Some((170, 172)));
+    assert_eq!(born_near(1800), Some((1, 2)));
+    assert_eq!(born_near(1799), Some((1, 1)));
+    assert_eq!(born_near(1798), None);
+    assert_eq!(born_near(2054), Some((254, 254)));
+    assert_eq!(born_near(2055), None);
+    assert_eq!(born_near(i32::MAX), None);
+    assert_eq!(born_near(i32::MIN), None);
+}

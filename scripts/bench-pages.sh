@@ -128,10 +128,14 @@ traveller = demo_item['traveller']['id']
 demo_flight = demo_item['flight']['id']
 messages = listed(json.loads(call('/api/v1/messages', token=token)[0]), 'messages', 'items')
 message = next((m['id'] for m in messages if not m['id'].startswith('m0')), None)
+rules = listed(json.loads(call('/api/v1/rules', token=token)[0]), 'rules', 'items')
+lists = listed(json.loads(call('/api/v1/watchlists', token=token)[0]), 'watchlists', 'items')
 pages = ['/queue', '/queue?status=closed', '/flights', f'/flights/{demo_flight}', f'/flights/{bulk_flight}',
          f'/travellers/{traveller}', f'/travellers/{bulk_traveller}', f'/travellers/{traveller}/links',
          f'/travellers/{bulk_traveller}/links', '/messages'] + ([f'/messages/{message}'] if message else []) + \
-        ['/watchlists', '/rules', '/retention', '/audit', '/carriers', '/admin']
+        ['/watchlists'] + [f"/watchlists/{l['id']}" for l in lists[:1]] + \
+        ['/rules', '/rules/new', '/rules/report'] + [f"/rules/{r['id']}" for r in rules[:1]] + \
+        ['/retention', '/unmask', '/audit', '/carriers', '/admin']
 print(f"{'page':40} {'server ms p50':>14} {'p95':>8} {'max':>8} {'wall ms p50':>12} {'KiB':>6}")
 for p in pages:
     try:

@@ -364,7 +364,17 @@ async fn scenario(c: &Client, s: &Scene) -> Step {
         ),
         ("watchlists", "/watchlists".to_string(), "browser-list"),
         ("rules", "/rules".to_string(), "Targeting rules"),
-        ("retention", "/retention".to_string(), "Retention policy"),
+        (
+            "rule-report",
+            "/rules/report".to_string(),
+            "Rule effectiveness",
+        ),
+        (
+            "retention",
+            "/retention".to_string(),
+            "When each class of data",
+        ),
+        ("unmask", "/unmask".to_string(), "Unmask"),
         ("audit", "/audit".to_string(), "item.dispose"),
         ("carriers", "/carriers".to_string(), "Carrier data quality"),
         ("messages", "/messages".to_string(), "Intake"),

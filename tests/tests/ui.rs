@@ -199,6 +199,12 @@ fn pages(backend: Backend) {
         assert!(audit.contains(action), "{action} audited");
     }
     assert!(!audit.contains("VANTERPOLL"));
+    // The chain is checked when asked (it reads every row), not on each visit.
+    assert!(audit.contains("href=\"/audit?verify=1\""), "{audit}");
+    assert!(!audit.contains("Chain intact"));
+    let (s, checked) = chief.get("/audit?verify=1");
+    assert_eq!(s, 200);
+    assert!(checked.contains("Chain intact over "), "{checked}");
 
     // Users: officers may not open the page; a weak password is shown on the form.
     assert_eq!(b.get("/admin").0, 403);

@@ -141,7 +141,7 @@ pub(super) fn failure(p: &Principal, e: ApiError) -> HttpResponse {
     )
 }
 
-/// A generic table page.
+/// A generic table page, with a link to a further action below its intro when given.
 pub(super) fn table(
     p: &Principal,
     active: &str,
@@ -149,10 +149,11 @@ pub(super) fn table(
     intro: &str,
     columns: &[&str],
     rows: Vec<Vec<String>>,
+    action: Option<minijinja::Value>,
 ) -> HttpResponse {
     page(
         "table.html",
-        context! { user => user_ctx(p), active => active, title => title, intro => intro, columns => columns, rows => rows },
+        context! { user => user_ctx(p), active => active, title => title, intro => intro, columns => columns, rows => rows, action => action },
     )
 }
 

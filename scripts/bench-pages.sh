@@ -8,7 +8,8 @@
 # travellers through ingest measures ingest, not the pages): flights of 400 arriving from three
 # days ago to three days ahead, made-up travellers with documents, seats and bookings, one message
 # per flight, the links load derives (booking, seat row, same person, document), one traveller in
-# 250 flagged with a review item (a quarter still open), and 100,000 audit rows. Then `paxrisk
+# 250 flagged with a review item (a quarter still open), the population each flight's screening
+# records, and 100,000 audit rows. Then `paxrisk
 # demo` adds its real traffic, watchlist, rules and accounts on top and serves; every page is
 # fetched REQUESTS_PER_PAGE times as the demo admin (who may open every page) and the server time
 # of each response is read from its `Server-Timing` header. Needs sqlite3, psql for PostgreSQL
@@ -37,9 +38,13 @@ fill_sql() {
   local eta="($now - 3 * 86400000 + (CAST(i AS BIGINT) * $span) / $flights)"
   local b="(i*5/8)"
   local seat="((i % 400) / 6 + 1) || substr('ABCDEF', (i % 6) + 1, 1)"
+  # What screening records per flight (flights.population): the 400 travellers below by
+  # nationality (i % 5) and sex (i % 2), 40 of each of the ten pairs.
+  local population='[["GBR","M",40],["FRA","F",40],["USA","M",40],["IND","F",40],["NLD","M",40],["GBR","F",40],["FRA","M",40],["USA","F",40],["IND","M",40],["NLD","F",40]]'
+
   cat <<SQL
-INSERT INTO flights (id, flight_key, carrier, number, origin, destination, etd, eta, departure_local, arrival_local, direction, created_at, updated_at)
-SELECT $fid, 'QZ|' || i || '|SIN|DXB', 'QZ', '' || (1000 + i), 'SIN', 'DXB', $eta - 21600000, $eta, '2026-11-29T10:00', '2026-11-29T16:00', 'inbound', $now, $now
+INSERT INTO flights (id, flight_key, carrier, number, origin, destination, etd, eta, departure_local, arrival_local, direction, created_at, updated_at, population)
+SELECT $fid, 'QZ|' || i || '|SIN|DXB', 'QZ', '' || (1000 + i), 'SIN', 'DXB', $eta - 21600000, $eta, '2026-11-29T10:00', '2026-11-29T16:00', 'inbound', $now, $now, '$population'
 FROM $(series_of $((flights - 1)));
 INSERT INTO messages (id, sha256, carrier, account_id, source, received_at, state, message_type, diagnostics, raw, size, attempts, lease_until, updated_at, order_key, load_order, raw_sealed)
 SELECT $mid, 'bench' || i, 'QZ', NULL, 'api', $eta - 7200000, 'screened', 'PAXLST', '[]', NULL, 80000, 1, NULL, $now, NULL, i, $bool_false

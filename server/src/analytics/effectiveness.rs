@@ -106,15 +106,34 @@ const UNKNOWN: &str = "unknown";
 pub fn report(conn: &mut DbConnection, range: Range, min_group: u64) -> Result<Report, DbError> {
     let min_group = min_group.max(1);
     let (lo, hi) = range.bounds_ms();
-    let flight_ids: Vec<String> = flights::table
+    let flights_in_range: Vec<(String, Option<String>)> = flights::table
         .filter(flights::etd.ge(lo).and(flights::etd.lt(hi)))
-        .select(flights::id)
+        .select((flights::id, flights::population))
         .load(conn)?;
-    // The screened population by nationality and by sex.
+    // The screened population by nationality and by sex: the counts each flight's screening
+    // recorded; flights not screened since those counts exist are counted from their travellers.
     let mut pop_nat: HashMap<String, u64> = HashMap::new();
     let mut pop_sex: HashMap<String, u64> = HashMap::new();
     let mut screened = 0;
-    for chunk in flight_ids.chunks(500) {
+    let mut add = |groups: Vec<(Option<String>, Option<String>, i64)>| {
+        for (nat, sex, n) in groups {
+            let n = n.max(0) as u64;
+            screened += n;
+            *pop_nat.entry(label(nat)).or_default() += n;
+            *pop_sex.entry(label(sex)).or_default() += n;
+        }
+    };
+    let mut uncounted = Vec::new();
+    for (id, population) in &flights_in_range {
+        match population
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+        {
+            Some(groups) => add(groups),
+            None => uncounted.push(id),
+        }
+    }
+    for chunk in uncounted.chunks(500) {
         let groups: Vec<(Option<String>, Option<String>, i64)> = travellers::table
             .filter(travellers::flight_id.eq_any(chunk))
             .group_by((travellers::nationality, travellers::gender))
@@ -124,12 +143,7 @@ pub fn report(conn: &mut DbConnection, range: Range, min_group: u64) -> Result<R
                 diesel::dsl::count_star(),
             ))
             .load(conn)?;
-        for (nat, sex, n) in groups {
-            let n = n as u64;
-            screened += n;
-            *pop_nat.entry(label(nat)).or_default() += n;
-            *pop_sex.entry(label(sex)).or_default() += n;
-        }
+        add(groups);
     }
     let rows: Vec<HitRow> = hits::table
         .inner_join(flights::table.on(flights::id.eq(hits::flight_id)))

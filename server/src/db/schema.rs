@@ -71,6 +71,7 @@ diesel::table! {
         direction -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        population -> Nullable<Text>,
     }
 }
 

@@ -4,11 +4,10 @@
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 use serde::Serialize;
 
-use crate::db::schema::{
-    hits, messages, retention_runs, review_items, sensitive_removals, travellers, unmask_requests,
-};
+use crate::db::schema::{retention_runs, sensitive_removals, unmask_requests};
 use crate::db::{DbConnection, DbError};
 
 /// Figures of one month.
@@ -55,6 +54,37 @@ pub struct Stats {
     pub totals: Period,
 }
 
+const DAY: i64 = 86_400_000;
+
+/// Rows of one table on one UTC day (days since the epoch), and how many of them meet a
+/// condition.
+#[derive(QueryableByName)]
+struct DayCount {
+    #[diesel(sql_type = BigInt)]
+    day: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = BigInt)]
+    flagged: i64,
+}
+
+/// Counts `table`'s rows per UTC day of `column` (epoch milliseconds, never negative here), and
+/// those meeting `condition`; the same SQL on both backends. The arguments are constants of this
+/// module, never user input.
+fn per_day(
+    conn: &mut DbConnection,
+    table: &str,
+    column: &str,
+    condition: &str,
+) -> Result<Vec<DayCount>, DbError> {
+    Ok(diesel::sql_query(format!(
+        "SELECT {column} / {DAY} AS day, COUNT(*) AS n, \
+         SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS flagged \
+         FROM {table} GROUP BY {column} / {DAY}"
+    ))
+    .load(conn)?)
+}
+
 fn month(ms: i64) -> String {
     crate::api::rfc3339(ms).get(..7).unwrap_or("").to_string()
 }
@@ -70,37 +100,26 @@ pub fn report(conn: &mut DbConnection) -> Result<Stats, DbError> {
         });
         f(p);
     };
-    for (t, kind) in messages::table
-        .select((messages::received_at, messages::message_type))
-        .load::<(i64, Option<String>)>(conn)?
-    {
-        let pnr = kind.as_deref() == Some("PNRGOV");
-        add(at(t), &|p| {
-            p.messages += 1;
-            if pnr {
-                p.pnr_messages += 1
-            } else {
-                p.api_messages += 1
-            }
+    // The big tables are counted per UTC day by the database (a million travellers must not
+    // travel to this process one by one); days then fold into months here.
+    for c in per_day(conn, "messages", "received_at", "message_type = 'PNRGOV'")? {
+        add(at(c.day * DAY), &|p| {
+            p.messages += c.n;
+            p.pnr_messages += c.flagged;
+            p.api_messages += c.n - c.flagged;
         });
     }
-    for t in travellers::table
-        .select(travellers::received_at)
-        .load::<i64>(conn)?
-    {
-        add(at(t), &|p| p.travellers += 1);
+    for c in per_day(conn, "travellers", "received_at", "1 = 0")? {
+        add(at(c.day * DAY), &|p| p.travellers += c.n);
     }
-    for t in hits::table.select(hits::created_at).load::<i64>(conn)? {
-        add(at(t), &|p| p.hits += 1);
+    for c in per_day(conn, "hits", "created_at", "1 = 0")? {
+        add(at(c.day * DAY), &|p| p.hits += c.n);
     }
-    for (t, d) in review_items::table
-        .select((review_items::created_at, review_items::disposition))
-        .load::<(i64, Option<String>)>(conn)?
-    {
-        let confirmed = d.as_deref() == Some(super::holds::CONFIRMED);
-        add(at(t), &|p| {
-            p.review_items += 1;
-            p.confirmed += i64::from(confirmed);
+    let confirmed = format!("disposition = '{}'", super::holds::CONFIRMED);
+    for c in per_day(conn, "review_items", "created_at", &confirmed)? {
+        add(at(c.day * DAY), &|p| {
+            p.review_items += c.n;
+            p.confirmed += c.flagged;
         });
     }
     for (t, s) in unmask_requests::table

@@ -132,6 +132,21 @@ fn loaded_messages(conn: &mut DbConnection, flight_id: &str) -> Result<Vec<Strin
         .load(conn)?)
 }
 
+/// The flight's travellers counted by nationality and sex, as JSON `[[nationality, sex, n], ...]`
+/// (`flights.population`): what the rule effectiveness report divides hits by.
+fn population(conn: &mut DbConnection, flight_id: &str) -> Result<String, DbError> {
+    let groups: Vec<(Option<String>, Option<String>, i64)> = travellers::table
+        .filter(travellers::flight_id.eq(flight_id))
+        .group_by((travellers::nationality, travellers::gender))
+        .select((
+            travellers::nationality,
+            travellers::gender,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    Ok(serde_json::to_string(&groups).unwrap_or_else(|_| "[]".into()))
+}
+
 /// `finish` runs inside the transaction that stores the results (the job's fenced completion), so
 /// a job whose lease was taken over stores nothing.
 pub fn screen_flight(
@@ -284,7 +299,11 @@ pub fn screen_flight(
         .into_iter()
         .collect();
     let screened_count = results.len();
+    let population = population(conn, flight_id)?;
     crate::db::transaction(conn, |conn| {
+        diesel::update(flights::table.filter(flights::id.eq(flight_id)))
+            .set(flights::population.eq(&population))
+            .execute(conn)?;
         // A closed item keeps the hits it was decided on, at the list and rule versions of the
         // time; only evidence from a source that had not hit is added, and reopens the item.
         let closed: HashMap<String, String> = review_items::table

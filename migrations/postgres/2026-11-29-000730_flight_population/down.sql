@@ -1,0 +1,1 @@
+ALTER TABLE flights DROP COLUMN population;

@@ -1,0 +1,5 @@
+-- The screened population of a flight (issue 6's effectiveness report, issue 9's page timings):
+-- travellers counted by nationality and sex as the flight's last screening saw them, as JSON
+-- [[nationality, sex, count], ...]; NULL until the flight is screened again. The report reads
+-- these counts instead of grouping every traveller of every flight in its range.
+ALTER TABLE flights ADD COLUMN population TEXT;

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use serde::Serialize;
 
-use crate::db::schema::{retention_runs, sensitive_removals, unmask_requests};
+use crate::db::schema::{retention_runs, sensitive_removals, travellers, unmask_requests};
 use crate::db::{DbConnection, DbError};
 
 /// Figures of one month.
@@ -85,6 +85,24 @@ fn per_day(
     .load(conn)?)
 }
 
+/// The first millisecond of the UTC month holding `ms`.
+fn month_start(ms: i64) -> i64 {
+    use chrono::{Datelike, TimeZone};
+    let t = chrono::Utc
+        .timestamp_millis_opt(ms)
+        .single()
+        .unwrap_or_default();
+    chrono::Utc
+        .with_ymd_and_hms(t.year(), t.month(), 1, 0, 0, 0)
+        .single()
+        .map_or(ms, |d| d.timestamp_millis())
+}
+
+/// The first millisecond of the UTC month after the one starting at `start`.
+fn next_month(start: i64) -> i64 {
+    month_start(start + 32 * DAY)
+}
+
 fn month(ms: i64) -> String {
     crate::api::rfc3339(ms).get(..7).unwrap_or("").to_string()
 }
@@ -109,8 +127,30 @@ pub fn report(conn: &mut DbConnection) -> Result<Stats, DbError> {
             p.api_messages += c.n - c.flagged;
         });
     }
-    for c in per_day(conn, "travellers", "received_at", "1 = 0")? {
-        add(at(c.day * DAY), &|p| p.travellers += c.n);
+    // Travellers, the biggest table: one range count per month over `travellers_received`.
+    let span: (Option<i64>, Option<i64>) = travellers::table
+        .select((
+            diesel::dsl::min(travellers::received_at),
+            diesel::dsl::max(travellers::received_at),
+        ))
+        .first(conn)?;
+    if let (Some(first), Some(last)) = span {
+        let mut start = month_start(first);
+        while start <= last {
+            let end = next_month(start);
+            let n: i64 = travellers::table
+                .filter(
+                    travellers::received_at
+                        .ge(start)
+                        .and(travellers::received_at.lt(end)),
+                )
+                .count()
+                .get_result(conn)?;
+            if n > 0 {
+                add(at(start), &|p| p.travellers += n);
+            }
+            start = end;
+        }
     }
     for c in per_day(conn, "hits", "created_at", "1 = 0")? {
         add(at(c.day * DAY), &|p| p.hits += c.n);
@@ -180,4 +220,45 @@ pub fn report(conn: &mut DbConnection) -> Result<Stats, DbError> {
         totals.raw_deleted += p.raw_deleted;
     }
     Ok(Stats { periods, totals })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{month, month_start, next_month};
+
+    fn ms(s: &str) -> i64 {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .timestamp_millis()
+    }
+
+    #[test]
+    fn months_start_on_the_first_and_follow_each_other() {
+        assert_eq!(
+            month_start(ms("2026-11-29T17:00:00Z")),
+            ms("2026-11-01T00:00:00Z")
+        );
+        assert_eq!(
+            month_start(ms("2026-11-01T00:00:00Z")),
+            ms("2026-11-01T00:00:00Z")
+        );
+        assert_eq!(
+            next_month(ms("2026-12-01T00:00:00Z")),
+            ms("2027-01-01T00:00:00Z")
+        );
+        // February, short or long, and the 31-day months are each stepped over once.
+        let mut at = ms("2028-01-01T00:00:00Z");
+        let mut seen = Vec::new();
+        for _ in 0..14 {
+            seen.push(month(at));
+            at = next_month(at);
+        }
+        assert_eq!(seen[1], "2028-02");
+        assert_eq!(seen[2], "2028-03");
+        assert_eq!(seen[13], "2029-02");
+        assert_eq!(
+            seen.iter().collect::<std::collections::BTreeSet<_>>().len(),
+            14
+        );
+    }
 }

@@ -1,1 +1,2 @@
+DROP INDEX travellers_received;
 ALTER TABLE flights DROP COLUMN population;

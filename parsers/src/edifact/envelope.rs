@@ -439,7 +439,7 @@ fn header(seg: &Segment) -> MessageHeader {
     let r = text(seg, 1, 2);
     MessageHeader {
         reference: text(seg, 0, 0),
-        message_type: text(seg, 1, 0).to_ascii_uppercase().into(),
+        message_type: text(seg, 1, 0).to_ascii_uppercase(),
         version: if r.is_empty() {
             v
         } else {

@@ -27,9 +27,9 @@ pub fn parse_with(bytes: &[u8], today: chrono::NaiveDate) -> Vec<Message> {
     for raw in &read.messages {
         let kind = match &raw.header {
             Some(h) => h.message_type.clone(),
-            None if paxlst::looks_like(raw) => "PAXLST".to_string(),
-            None if pnrgov::looks_like(raw) => "PNRGOV".to_string(),
-            None => String::new(),
+            None if paxlst::looks_like(raw) => "PAXLST".into(),
+            None if pnrgov::looks_like(raw) => "PNRGOV".into(),
+            None => CompactString::default(),
         };
         out.push(match kind.as_str() {
             "PAXLST" => Message::Paxlst(paxlst::read(raw, today)),
@@ -51,7 +51,10 @@ pub fn parse_with(bytes: &[u8], today: chrono::NaiveDate) -> Vec<Message> {
                         },
                     },
                 );
-                Message::Other(OtherMessage { message_type: kind, diagnostics })
+                Message::Other(OtherMessage {
+                    message_type: kind.into(),
+                    diagnostics,
+                })
             }
         });
     }

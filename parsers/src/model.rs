@@ -2,8 +2,15 @@
 //!
 //! The serde shape of these types *is* the `paxrisk parse` JSON contract of DESIGN.md, so field
 //! names here are stable. Optional fields are omitted from JSON when absent.
+//!
+//! Text fields are [`CompactString`]s: up to 24 bytes are kept inline, so the names, codes,
+//! dates and document numbers of a traveller cost no allocation each (issue 2: allocating and
+//! freeing 15 to 20 `String`s per traveller was a quarter of a parse). They deref to `str`,
+//! compare with `&str` and serialise as plain JSON strings, like `String`.
 
 use serde::{Deserialize, Serialize};
+
+pub use compact_str::CompactString;
 
 /// How bad a diagnostic is: `error` cost data (a segment was skipped), `warning` did not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,22 +73,22 @@ pub struct Part {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Envelope {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sender: Option<String>,
+    pub sender: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recipient: Option<String>,
+    pub recipient: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interchange_ref: Option<String>,
+    pub interchange_ref: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_ref: Option<String>,
+    pub message_ref: Option<CompactString>,
     /// UNH common access reference (S009/0068): airlines put carrier+flight/date here.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub common_access_ref: Option<String>,
+    pub common_access_ref: Option<CompactString>,
     /// e.g. `D:05B` or `10:1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<CompactString>,
     /// Syntax identifier from UNB (UNOA, UNOC, IATA...).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub syntax: Option<String>,
+    pub syntax: Option<CompactString>,
 }
 
 /// A PAXLST (API) message: one flight and its travellers.
@@ -93,19 +100,19 @@ pub struct Manifest {
     pub travellers: Vec<Traveller>,
     /// BGM document name code: 745 passengers, 250 crew, 266 flight close...
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub document_code: Option<String>,
+    pub document_code: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reporting_party: Option<String>,
+    pub reporting_party: Option<CompactString>,
     /// Contacts of the reporting party (COM in SG1), as sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub reporting_contacts: Vec<String>,
+    pub reporting_contacts: Vec<CompactString>,
     /// Message-level references (RFF before the flight, e.g. `TN:BA123456789`) as
     /// `qualifier:value`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<String>,
+    pub references: Vec<CompactString>,
     /// CNT totals as sent (qualifier → count).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub totals: Vec<(String, u32)>,
+    pub totals: Vec<(CompactString, u32)>,
     #[serde(default)]
     pub envelope: Envelope,
     pub diagnostics: Vec<Diagnostic>,
@@ -115,21 +122,21 @@ pub struct Manifest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flight {
     /// Marketing or operating carrier, IATA two-character code.
-    pub carrier: String,
+    pub carrier: CompactString,
     /// Flight number without the carrier prefix, as sent (leading zeros kept).
-    pub number: String,
+    pub number: CompactString,
     pub legs: Vec<Leg>,
 }
 
 /// One leg: airports and local times (`YYYY-MM-DDTHH:MM`, local to each airport).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Leg {
-    pub origin: String,
-    pub destination: String,
+    pub origin: CompactString,
+    pub destination: CompactString,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub departure_local: Option<String>,
+    pub departure_local: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub arrival_local: Option<String>,
+    pub arrival_local: Option<CompactString>,
 }
 
 /// What part a person plays on the flight.
@@ -147,55 +154,55 @@ pub enum TravellerKind {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Traveller {
     pub kind: TravellerKind,
-    pub surname: String,
+    pub surname: CompactString,
     /// All given names, space-separated.
-    pub given_names: String,
+    pub given_names: CompactString,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<String>,
+    pub date_of_birth: Option<CompactString>,
     /// `M`, `F`, `U` or `X`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<String>,
+    pub gender: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub nationality: Option<String>,
+    pub nationality: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub residence: Option<String>,
+    pub residence: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub birth_place: Option<String>,
+    pub birth_place: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub embarkation: Option<String>,
+    pub embarkation: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub debarkation: Option<String>,
+    pub debarkation: Option<CompactString>,
     pub documents: Vec<Document>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
+    pub address: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub contacts: Vec<String>,
+    pub contacts: Vec<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub seat: Option<String>,
+    pub seat: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub record_locator: Option<String>,
+    pub record_locator: Option<CompactString>,
     /// Other references (RFF) as `qualifier:value`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<String>,
+    pub references: Vec<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bag_count: Option<u32>,
     /// Checked bag weight with its unit as sent, e.g. `13 KGM`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bag_weight: Option<String>,
+    pub bag_weight: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub bag_tags: Vec<String>,
+    pub bag_tags: Vec<CompactString>,
     /// Place of clearance (PAXLST LOC 22: airport of first arrival in the country).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clearance: Option<String>,
+    pub clearance: Option<CompactString>,
     /// Crew member's function (PAXLST EMP), as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub crew_function: Option<String>,
+    pub crew_function: Option<CompactString>,
     /// GEI verification flags as sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub verification: Vec<String>,
+    pub verification: Vec<CompactString>,
     /// PNR traveller reference (TIF), linking SSRs and seats to this person.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub traveller_ref: Option<String>,
+    pub traveller_ref: Option<CompactString>,
     /// True for an infant travelling on an adult's lap (PNR).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub infant: bool,
@@ -206,14 +213,14 @@ pub struct Traveller {
 pub struct Document {
     /// `P` passport, `I` identity card, `V` visa, ... as sent.
     #[serde(rename = "type")]
-    pub doc_type: String,
-    pub number: String,
+    pub doc_type: CompactString,
+    pub number: CompactString,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub issuing_country: Option<String>,
+    pub issuing_country: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiry: Option<String>,
+    pub expiry: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub issue_date: Option<String>,
+    pub issue_date: Option<CompactString>,
 }
 
 /// A PNRGOV push: one flight and the PNRs on it.
@@ -232,11 +239,11 @@ pub struct PnrPush {
 /// One passenger name record.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Pnr {
-    pub record_locator: String,
+    pub record_locator: CompactString,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
+    pub created: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub booking_date: Option<String>,
+    pub booking_date: Option<CompactString>,
     pub travellers: Vec<Traveller>,
     pub itinerary: Vec<Segment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -244,24 +251,24 @@ pub struct Pnr {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub payments: Vec<Payment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub frequent_flyer: Vec<String>,
+    pub frequent_flyer: Vec<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub agency: Option<String>,
+    pub agency: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bag_count: Option<u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub seats: Vec<String>,
+    pub seats: Vec<CompactString>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub remarks: Vec<String>,
+    pub remarks: Vec<CompactString>,
     /// SSR codes as sent (code and free text), for the sensitive-data filter and rules.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ssrs: Vec<Ssr>,
     /// Segments not understood, kept raw (tag and text).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unknown_segments: Vec<String>,
+    pub unknown_segments: Vec<CompactString>,
     /// PNR history as sent (ABI/SAC groups and LTS long text), one entry per segment, raw.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub history: Vec<String>,
+    pub history: Vec<CompactString>,
     /// PNRs split from this one (PNRGOV Gr.8, EQN then RCI): travellers who were divided into
     /// another booking, which links the two records.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -272,7 +279,7 @@ pub struct Pnr {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SplitPnr {
     /// The other PNR's record locator (RCI), empty when the sender left it out.
-    pub record_locator: String,
+    pub record_locator: CompactString,
     /// How many travellers were split off (EQN), when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub travellers: Option<u32>,
@@ -281,45 +288,45 @@ pub struct SplitPnr {
 /// An itinerary segment (TVL).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
-    pub carrier: String,
-    pub number: String,
-    pub origin: String,
-    pub destination: String,
+    pub carrier: CompactString,
+    pub number: CompactString,
+    pub origin: CompactString,
+    pub destination: CompactString,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub departure_local: Option<String>,
+    pub departure_local: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub arrival_local: Option<String>,
+    pub arrival_local: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operating_carrier: Option<String>,
+    pub operating_carrier: Option<CompactString>,
 }
 
 /// A contact: phone, e-mail or address.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     /// `phone`, `email` or `address`.
-    pub kind: String,
-    pub value: String,
+    pub kind: CompactString,
+    pub value: CompactString,
 }
 
 /// A form of payment (FOP), card numbers as sent (usually masked by the carrier).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
     /// FOP type code as sent: `CC` card, `CA` cash, `MS` miscellaneous...
-    pub payment_type: String,
+    pub payment_type: CompactString,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub card: Option<String>,
+    pub card: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
+    pub amount: Option<CompactString>,
 }
 
 /// A special service request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ssr {
-    pub code: String,
+    pub code: CompactString,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<CompactString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub traveller_ref: Option<String>,
+    pub traveller_ref: Option<CompactString>,
 }
 
 /// The type name a message serialises under.

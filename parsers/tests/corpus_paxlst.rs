@@ -160,7 +160,7 @@ fn apis_message_progressive_flight() {
         ("CLARK", "CHERYL")
     );
     assert_eq!(t[1].date_of_birth.as_deref(), Some("1973-04-07"));
-    assert_eq!(m.totals, [("42".to_string(), 2)]);
+    assert_eq!(m.totals, [("42".into(), 2)]);
     assert_eq!(m.references, ["TN:AJYTR1070219"]);
     assert!(m.diagnostics.is_empty(), "{:?}", m.diagnostics);
 }
@@ -299,7 +299,7 @@ fn crew_list_with_mixed_case_names() {
     assert_eq!(m.travellers[0].birth_place.as_deref(), Some("Hartford USA"));
     assert_eq!(
         m.totals,
-        [("41".to_string(), 8)],
+        [("41".into(), 8)],
         "CNT+41+8 with the count in its own element"
     );
 }

@@ -68,7 +68,7 @@ fn d12b_over_type_b_with_every_person_segment() {
     assert_eq!(m.travellers[2].date_of_birth.as_deref(), Some("1999-12-31"));
     assert_eq!(m.travellers[2].crew_function.as_deref(), Some("CR1"));
     assert_eq!(m.travellers[3].gender.as_deref(), Some("X"));
-    assert_eq!(m.totals, [("42".to_string(), 2), ("41".to_string(), 2)]);
+    assert_eq!(m.totals, [("42".into(), 2), ("41".into(), 2)]);
 }
 
 #[test]
@@ -92,9 +92,9 @@ fn three_parts_in_one_interchange_inside_a_log() {
     assert_eq!(
         parts,
         [
-            (1, true, false, "EVE".to_string()),
-            (2, false, false, "FRANK".to_string()),
-            (3, false, true, "GINA".to_string())
+            (1, true, false, "EVE".into()),
+            (2, false, false, "FRANK".into()),
+            (3, false, true, "GINA".into())
         ]
     );
     let Message::Paxlst(first) = &msgs[0] else {
@@ -330,7 +330,7 @@ fn three_parts_reassemble_into_one_list() {
         .map(|t| t.given_names.as_str())
         .collect();
     assert_eq!(names, ["EVE", "FRANK", "GINA"]);
-    assert_eq!(whole.totals, [("42".to_string(), 3)]);
+    assert_eq!(whole.totals, [("42".into(), 3)]);
     let missing = paxrisk_parsers::paxlst::reassemble(vec![parts[0].clone(), parts[2].clone()]);
     assert_eq!(
         missing,

@@ -10,10 +10,13 @@ use support::{corpus, parse};
 
 fn personal(t: &Traveller) -> Vec<String> {
     let mut v = vec![t.surname.clone(), t.given_names.clone()];
-    v.extend(t.given_names.split_whitespace().map(str::to_string));
+    v.extend(t.given_names.split_whitespace().map(Into::into));
     v.extend(t.documents.iter().map(|d| d.number.clone()));
     v.extend(t.date_of_birth.clone());
-    v.into_iter().filter(|s| s.chars().count() >= 4).collect()
+    v.into_iter()
+        .filter(|s| s.chars().count() >= 4)
+        .map(Into::into)
+        .collect()
 }
 
 fn check(name: &str, bytes: &[u8]) {

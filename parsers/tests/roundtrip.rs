@@ -64,17 +64,17 @@ fn leg() -> impl Strategy<Value = Leg> {
         option::of(local_time()),
     )
         .prop_map(|(o, d, dep, arr)| Leg {
-            origin: o,
-            destination: d,
-            departure_local: dep,
-            arrival_local: arr,
+            origin: o.into(),
+            destination: d.into(),
+            departure_local: dep.map(Into::into),
+            arrival_local: arr.map(Into::into),
         })
 }
 
 fn flight() -> impl Strategy<Value = Flight> {
     ("[A-Z]{2}", "[1-9][0-9]{0,3}", vec(leg(), 1..3)).prop_map(|(carrier, number, legs)| Flight {
-        carrier,
-        number,
+        carrier: carrier.into(),
+        number: number.into(),
         legs,
     })
 }
@@ -89,11 +89,11 @@ fn document() -> impl Strategy<Value = Document> {
     )
         .prop_map(
             |(t, number, issuing_country, expiry, issue_date)| Document {
-                doc_type: t.to_string(),
-                number,
-                issuing_country,
-                expiry,
-                issue_date,
+                doc_type: t.into(),
+                number: number.into(),
+                issuing_country: issuing_country.map(Into::into),
+                expiry: expiry.map(Into::into),
+                issue_date: issue_date.map(Into::into),
             },
         )
 }
@@ -151,27 +151,37 @@ fn api_traveller() -> impl Strategy<Value = Traveller> {
     );
     (identity, places, extra, bags).prop_map(|(i, p, e, b)| Traveller {
         kind: i.0,
-        surname: i.1,
-        given_names: i.2,
-        date_of_birth: i.3,
-        gender: i.4,
-        nationality: i.5,
-        residence: p.0,
-        birth_place: p.1,
-        embarkation: p.2,
-        debarkation: p.3,
-        clearance: p.4,
+        surname: i.1.into(),
+        given_names: i.2.into(),
+        date_of_birth: i.3.map(Into::into),
+        gender: i.4.map(Into::into),
+        nationality: i.5.map(Into::into),
+        residence: p.0.map(Into::into),
+        birth_place: p.1.map(Into::into),
+        embarkation: p.2.map(Into::into),
+        debarkation: p.3.map(Into::into),
+        clearance: p.4.map(Into::into),
         documents: e.0,
-        address: e.1,
-        contacts: e.2,
-        seat: e.3,
-        record_locator: e.4,
-        references: e.5.into_iter().map(|(q, v)| format!("{q}:{v}")).collect(),
+        address: e.1.map(Into::into),
+        contacts: e.2.into_iter().map(Into::into).collect(),
+        seat: e.3.map(Into::into),
+        record_locator: e.4.map(Into::into),
+        references: e
+            .5
+            .into_iter()
+            .map(|(q, v)| format!("{q}:{v}"))
+            .map(Into::into)
+            .collect(),
         bag_count: b.0,
-        bag_weight: b.1,
-        bag_tags: b.2,
-        verification: b.3.into_iter().map(str::to_string).collect(),
-        crew_function: b.4,
+        bag_weight: b.1.map(Into::into),
+        bag_tags: b.2.into_iter().map(Into::into).collect(),
+        verification: b
+            .3
+            .into_iter()
+            .map(str::to_string)
+            .map(Into::into)
+            .collect(),
+        crew_function: b.4.map(Into::into),
         ..Traveller::default()
     })
 }
@@ -204,10 +214,10 @@ fn manifest() -> impl Strategy<Value = Manifest> {
                     part,
                     flight,
                     travellers,
-                    document_code: Some(code.to_string()),
-                    reporting_party: party,
-                    reporting_contacts: contacts,
-                    references,
+                    document_code: Some(code.into()),
+                    reporting_party: party.map(Into::into),
+                    reporting_contacts: contacts.into_iter().map(Into::into).collect(),
+                    references: references.into_iter().map(Into::into).collect(),
                     ..Manifest::default()
                 }
             },
@@ -301,9 +311,9 @@ fn pnr_traveller(index: usize, pushed: bool) -> impl Strategy<Value = Traveller>
         )
             .prop_map(|(t, number, issuing_country, expiry)| Document {
                 doc_type: t.into(),
-                number,
-                issuing_country,
-                expiry,
+                number: number.into(),
+                issuing_country: issuing_country.map(Into::into),
+                expiry: expiry.map(Into::into),
                 issue_date: None,
             }),
         0..2,
@@ -328,20 +338,25 @@ fn pnr_traveller(index: usize, pushed: bool) -> impl Strategy<Value = Traveller>
             None => (None, Vec::new()),
         };
         Traveller {
-            surname: i.0,
-            given_names: i.1,
-            date_of_birth: i.2,
-            gender: i.3.map(str::to_string),
-            nationality: i.4,
+            surname: i.0.into(),
+            given_names: i.1.into(),
+            date_of_birth: i.2.map(Into::into),
+            gender: i.3.map(str::to_string).map(Into::into),
+            nationality: i.4.map(Into::into),
             documents,
-            contacts: e.0,
-            residence: e.1.as_ref().map(|r| r.0.clone()),
-            address: e.1.and_then(|r| r.1),
-            seat: e.2.filter(|_| pushed),
+            contacts: e.0.into_iter().map(Into::into).collect(),
+            residence: e.1.as_ref().map(|r| r.0.clone()).map(Into::into),
+            address: e.1.and_then(|r| r.1).map(Into::into),
+            seat: e.2.filter(|_| pushed).map(Into::into),
             bag_count,
-            bag_tags,
-            references: e.4.map(|r| format!("REF:{r}")).into_iter().collect(),
-            traveller_ref: Some((index + 1).to_string()),
+            bag_tags: bag_tags.into_iter().map(Into::into).collect(),
+            references: e
+                .4
+                .map(|r| format!("REF:{r}"))
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            traveller_ref: Some((index + 1).to_string().into()),
             ..Traveller::default()
         }
     })
@@ -359,13 +374,13 @@ fn other_segment() -> impl Strategy<Value = Segment> {
     )
         .prop_map(
             |(carrier, number, origin, destination, dep, arr, operating_carrier)| Segment {
-                carrier,
-                number,
-                origin,
-                destination,
-                departure_local: dep,
-                arrival_local: arr,
-                operating_carrier,
+                carrier: carrier.into(),
+                number: number.into(),
+                origin: origin.into(),
+                destination: destination.into(),
+                departure_local: dep.map(Into::into),
+                arrival_local: arr.map(Into::into),
+                operating_carrier: operating_carrier.map(Into::into),
             },
         )
 }
@@ -398,15 +413,15 @@ fn pnr(flight: Flight) -> impl Strategy<Value = Pnr> {
     let contact = prop_oneof![
         "[A-Z]{1,8}\\.[A-Z]{1,8}@EXAMPLE\\.COM".prop_map(|v| Contact {
             kind: "email".into(),
-            value: v
+            value: v.into()
         }),
         "\\+?[0-9]{6,12}".prop_map(|v| Contact {
             kind: "phone".into(),
-            value: v
+            value: v.into()
         }),
         "[0-9]{1,4} [A-Z]{4,10} ROAD".prop_map(|v| Contact {
             kind: "address".into(),
-            value: v
+            value: v.into()
         }),
     ];
     let payment = (
@@ -416,8 +431,8 @@ fn pnr(flight: Flight) -> impl Strategy<Value = Pnr> {
     )
         .prop_map(|(t, card, amount)| Payment {
             payment_type: t.into(),
-            card,
-            amount,
+            card: card.map(Into::into),
+            amount: amount.map(Into::into),
         });
     let ssr = (
         prop::sample::select(vec!["TKNE", "VGML", "WCHR", "OTHS"]),
@@ -425,7 +440,7 @@ fn pnr(flight: Flight) -> impl Strategy<Value = Pnr> {
         option::of(1..6usize),
     );
     let split = (option::of("[A-Z0-9]{6}"), option::of(1..9u32)).prop_map(|(l, n)| SplitPnr {
-        record_locator: l.unwrap_or_default(),
+        record_locator: l.unwrap_or_default().into(),
         travellers: n,
     });
     let body = (
@@ -443,29 +458,37 @@ fn pnr(flight: Flight) -> impl Strategy<Value = Pnr> {
             itinerary.insert(0, this.clone());
             // Seats not assigned to anyone ride on the pushed segment too.
             let seats =
-                b.6.filter(|s| pushed && !travellers.iter().any(|t| t.seat.as_ref() == Some(s)))
-                    .into_iter()
-                    .collect();
+                b.6.filter(|s| {
+                    pushed
+                        && !travellers
+                            .iter()
+                            .any(|t| t.seat.as_deref() == Some(s.as_str()))
+                })
+                .into_iter()
+                .map(Into::into)
+                .collect();
             let ssrs =
                 b.4.into_iter()
                     .map(|(code, text, who)| Ssr {
                         code: code.into(),
-                        text,
-                        traveller_ref: who.map(|w| ((w - 1) % travellers.len() + 1).to_string()),
+                        text: text.map(Into::into),
+                        traveller_ref: who
+                            .map(|w| ((w - 1) % travellers.len() + 1).to_string())
+                            .map(Into::into),
                     })
                     .collect();
             Pnr {
-                record_locator: h.0,
-                created: h.1,
-                booking_date: h.2,
-                agency: h.3,
+                record_locator: h.0.into(),
+                created: h.1.map(Into::into),
+                booking_date: h.2.map(Into::into),
+                agency: h.3.map(Into::into),
                 bag_count: h.4,
                 travellers,
                 itinerary,
                 contacts: b.0,
                 payments: b.1,
-                frequent_flyer: b.2,
-                remarks: b.3,
+                frequent_flyer: b.2.into_iter().map(Into::into).collect(),
+                remarks: b.3.into_iter().map(Into::into).collect(),
                 ssrs,
                 seats,
                 splits,

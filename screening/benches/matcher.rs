@@ -35,21 +35,27 @@ fn flight(entries: &[Entry]) -> Vec<Traveller> {
     (0..400)
         .map(|i| {
             let mut t = Traveller {
-                date_of_birth: Some(format!("19{:02}-0{}-1{}", 40 + i % 60, 1 + i % 9, i % 10)),
+                date_of_birth: Some(
+                    format!("19{:02}-0{}-1{}", 40 + i % 60, 1 + i % 9, i % 10).into(),
+                ),
                 ..Traveller::default()
             };
             if i % 10 == 0 {
                 let e = &entries[(i * 37) % entries.len()];
                 if i % 20 == 0 {
-                    (t.surname, t.given_names) =
-                        (e.given_names.to_uppercase(), e.surname.to_uppercase());
+                    (t.surname, t.given_names) = (
+                        e.given_names.to_uppercase().into(),
+                        e.surname.to_uppercase().into(),
+                    );
                 } else {
-                    (t.surname, t.given_names) =
-                        (e.surname.to_uppercase(), e.given_names.to_uppercase());
+                    (t.surname, t.given_names) = (
+                        e.surname.to_uppercase().into(),
+                        e.given_names.to_uppercase().into(),
+                    );
                 }
             } else {
-                t.surname = SURNAMES[i % 10].to_string();
-                t.given_names = GIVEN[(i / 10) % 10].to_string();
+                t.surname = SURNAMES[i % 10].into();
+                t.given_names = GIVEN[(i / 10) % 10].into();
             }
             t
         })

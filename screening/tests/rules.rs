@@ -574,7 +574,7 @@ fn pnr_facts_are_derived_from_a_pnr() {
         number: "1".into(),
         origin: o.into(),
         destination: d.into(),
-        departure_local: Some(format!("{day}T10:00")),
+        departure_local: Some(format!("{day}T10:00").into()),
         ..Segment::default()
     };
     let p = Pnr {

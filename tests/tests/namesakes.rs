@@ -121,13 +121,13 @@ fn push(bookings: &[(&str, &[(&str, &str, &str)])], reference: &str) -> Vec<u8> 
     let pnrs = bookings
         .iter()
         .map(|(locator, people)| Pnr {
-            record_locator: locator.to_string(),
+            record_locator: (*locator).into(),
             travellers: people
                 .iter()
                 .map(|(surname, given, tif)| Traveller {
-                    surname: surname.to_string(),
-                    given_names: given.to_string(),
-                    traveller_ref: Some(tif.to_string()),
+                    surname: (*surname).into(),
+                    given_names: (*given).into(),
+                    traveller_ref: Some((*tif).into()),
                     ..Traveller::default()
                 })
                 .collect(),

@@ -24,8 +24,8 @@ fn flight(number: &str) -> Flight {
         legs: vec![Leg {
             origin: "SIN".into(),
             destination: "DXB".into(),
-            departure_local: Some(local(dep)),
-            arrival_local: Some(local(dep + Span::hours(3))),
+            departure_local: Some(local(dep).into()),
+            arrival_local: Some(local(dep + Span::hours(3)).into()),
         }],
     }
 }
@@ -34,13 +34,13 @@ fn flight(number: &str) -> Flight {
 fn travellers(part: u32, n: usize, nationality: &str) -> Vec<Traveller> {
     (0..n)
         .map(|i| Traveller {
-            surname: format!("TESTPART{}{}", part, (b'A' + i as u8) as char),
+            surname: format!("TESTPART{}{}", part, (b'A' + i as u8) as char).into(),
             given_names: "SAMPLE".into(),
-            date_of_birth: Some(format!("1980-0{}-1{i}", part)),
+            date_of_birth: Some(format!("1980-0{}-1{i}", part).into()),
             nationality: Some(nationality.into()),
             documents: vec![Document {
                 doc_type: "P".into(),
-                number: format!("X{part}{i}0000"),
+                number: format!("X{part}{i}0000").into(),
                 issuing_country: Some(nationality.into()),
                 expiry: Some("2031-01-01".into()),
                 issue_date: None,

@@ -25,13 +25,13 @@ fn person(
         kind: TravellerKind::Passenger,
         surname: surname.into(),
         given_names: "TESTA".into(),
-        date_of_birth: dob.map(str::to_string),
-        nationality: nationality.map(str::to_string),
+        date_of_birth: dob.map(str::to_string).map(Into::into),
+        nationality: nationality.map(str::to_string).map(Into::into),
         documents: passport
             .map(|n| Document {
                 doc_type: "P".into(),
                 number: n.into(),
-                issuing_country: nationality.map(str::to_string),
+                issuing_country: nationality.map(str::to_string).map(Into::into),
                 expiry: Some("2031-01-01".into()),
                 issue_date: None,
             })
@@ -52,8 +52,8 @@ fn flight(carrier: &str, number: &str, dep: NaiveDateTime) -> Flight {
         legs: vec![Leg {
             origin: "LHR".into(),
             destination: "JFK".into(),
-            departure_local: Some(local(dep + offset)),
-            arrival_local: Some(local(dep + offset + Span::hours(3))),
+            departure_local: Some(local(dep + offset).into()),
+            arrival_local: Some(local(dep + offset + Span::hours(3)).into()),
         }],
     }
 }
@@ -106,7 +106,7 @@ fn pnr_push(f: &Flight, people: &[&str], reference: &str) -> Vec<u8> {
         .iter()
         .enumerate()
         .map(|(i, surname)| Pnr {
-            record_locator: format!("LOC{i:03}"),
+            record_locator: format!("LOC{i:03}").into(),
             travellers: vec![person(surname, None, None, None)],
             itinerary: vec![segment.clone()],
             ..Pnr::default()

@@ -154,7 +154,7 @@ pub fn read_with(buf: &[u8], opts: ReadOptions) -> Read<'_> {
             }
         }
         let findings = tokens.findings.iter().map(|f| finding(buf, f)).collect();
-        split_messages(&tokens.segments, kind, &mut out, findings);
+        split_messages(tokens.segments, kind, &mut out, findings);
         // max(): a start that yielded nothing must still move the search forward.
         pos = tokens.end.max(start + 3);
         if pos >= buf.len() {

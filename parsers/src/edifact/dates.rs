@@ -4,6 +4,7 @@
 //! absurdly far ahead.
 
 use chrono::{Datelike, NaiveDate};
+use compact_str::{format_compact, CompactString};
 
 /// How a two-digit year is given its century.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,24 +37,27 @@ fn valid((y, m, d): Ymd) -> Option<Ymd> {
 }
 
 /// `YYYY-MM-DD`.
-fn iso((y, m, d): Ymd) -> String {
+fn iso((y, m, d): Ymd) -> CompactString {
     if !(0..=9999).contains(&y) {
-        return format!("{y:04}-{m:02}-{d:02}");
+        return format_compact!("{y:04}-{m:02}-{d:02}");
     }
-    // Room for a `THH:MM` that callers often append ([`with_time`]).
-    let mut s = String::with_capacity(16);
-    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    // Written into a buffer and copied once: the result is inline (at most 24 bytes, even with
+    // a `THH:MM` appended by [`with_time`]), and pushing character by character costs more.
+    let digit = |n: u32| b'0' + (n % 10) as u8;
     let y = y as u32;
-    for n in [y / 1000, y / 100, y / 10, y] {
-        s.push(digit(n));
-    }
-    s.push('-');
-    s.push(digit(m / 10));
-    s.push(digit(m));
-    s.push('-');
-    s.push(digit(d / 10));
-    s.push(digit(d));
-    s
+    let b = [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(d / 10),
+        digit(d),
+    ];
+    CompactString::from_utf8(b).unwrap_or_default()
 }
 
 fn digits(s: &str) -> bool {
@@ -84,7 +88,7 @@ fn century(yy: i32, month: u32, day: u32, pivot: Pivot, today: NaiveDate) -> Opt
 }
 
 /// `YYMMDD` or `CCYYMMDD` → `YYYY-MM-DD`; `None` for anything else or an impossible date.
-pub fn ymd(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
+pub fn ymd(s: &str, pivot: Pivot, today: NaiveDate) -> Option<CompactString> {
     let s = s.trim();
     if !digits(s) {
         return None;
@@ -105,7 +109,7 @@ pub fn ymd(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
 }
 
 /// `DDMMYY` (PNRGOV) → `YYYY-MM-DD`.
-pub fn dmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
+pub fn dmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<CompactString> {
     let s = s.trim();
     if !digits(s) || s.len() != 6 {
         return None;
@@ -120,7 +124,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// AIRIMP `DDMMMYY` (SSR free text, e.g. `12JUL64`) → `YYYY-MM-DD`. A four-digit year is accepted.
-pub fn dmmmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
+pub fn dmmmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<CompactString> {
     let s = s.trim();
     if !s.is_ascii() || !(s.len() == 7 || s.len() == 9) {
         return None;
@@ -139,7 +143,7 @@ pub fn dmmmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<String> {
 }
 
 /// `HHMM` → `HH:MM`.
-pub fn hhmm(s: &str) -> Option<String> {
+pub fn hhmm(s: &str) -> Option<CompactString> {
     let s = s.trim();
     if !digits(s) || s.len() != 4 {
         return None;
@@ -149,21 +153,18 @@ pub fn hhmm(s: &str) -> Option<String> {
     if h >= 24 || m >= 60 {
         return None;
     }
-    let mut out = String::with_capacity(5);
-    out.push_str(&s[0..2]);
-    out.push(':');
-    out.push_str(&s[2..4]);
-    Some(out)
+    let b = s.as_bytes();
+    CompactString::from_utf8([b[0], b[1], b':', b[2], b[3]]).ok()
 }
 
 /// `date` with `THH:MM` appended when `time` is a valid `HHMM` ([`hhmm`]), else `date` as it is.
-pub fn with_time(mut date: String, time: &str) -> String {
+pub fn with_time(mut date: CompactString, time: &str) -> CompactString {
     let t = time.trim();
     if hhmm_ok(t) {
-        date.push('T');
-        date.push_str(&t[0..2]);
-        date.push(':');
-        date.push_str(&t[2..4]);
+        let b = t.as_bytes();
+        // One append: `push` per character costs more than the copy.
+        let time = [b'T', b[0], b[1], b':', b[2], b[3]];
+        date.push_str(std::str::from_utf8(&time).unwrap_or_default());
     }
     date
 }
@@ -180,7 +181,7 @@ fn hhmm_ok(s: &str) -> bool {
 /// `CCYYMMDD`, and `204`/`303` (seconds or a time zone after `CCYYMMDDHHMM`, dropped: the
 /// contract keeps local times); without a code the length decides. Result `YYYY-MM-DDTHH:MM` or
 /// `YYYY-MM-DD`.
-pub fn dtm(value: &str, format: &str, today: NaiveDate) -> Option<String> {
+pub fn dtm(value: &str, format: &str, today: NaiveDate) -> Option<CompactString> {
     let v = value.trim();
     // Dates are digits; anything else (and slicing multi-byte text by length) is not a date.
     if !v.is_ascii() {

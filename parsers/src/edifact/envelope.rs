@@ -4,6 +4,11 @@
 
 use crate::model::{Diagnostic, Part, Severity};
 
+use compact_str::{format_compact, CompactString};
+
+use std::ops::Range;
+use std::sync::Arc;
+
 use super::charset::Charset;
 use super::locate::Start;
 use super::segment::Segment;
@@ -13,30 +18,75 @@ use super::{diag, shown_ref};
 #[derive(Debug, Clone, Default)]
 pub struct InterchangeInfo {
     /// Syntax identifier and version, e.g. `UNOA` (S001 0001).
-    pub syntax: Option<String>,
+    pub syntax: Option<CompactString>,
     /// Sender identification (S002 0004), e.g. `APIS*ABE`.
-    pub sender: Option<String>,
+    pub sender: Option<CompactString>,
     /// Recipient identification (S003 0010).
-    pub recipient: Option<String>,
+    pub recipient: Option<CompactString>,
     /// Interchange control reference (0020).
-    pub reference: Option<String>,
+    pub reference: Option<CompactString>,
     /// Version from the functional group header (UNG S008), e.g. `D:05B`.
-    pub group_version: Option<String>,
+    pub group_version: Option<CompactString>,
 }
 
 /// The message header (UNH).
 #[derive(Debug, Clone, Default)]
 pub struct MessageHeader {
     /// Message reference number (0062).
-    pub reference: String,
+    pub reference: CompactString,
     /// Message type (S009 0065), e.g. `PAXLST`.
-    pub message_type: String,
+    pub message_type: CompactString,
     /// Version and release (S009 0052:0054), e.g. `D:05B` or `11:1`.
-    pub version: String,
+    pub version: CompactString,
     /// Common access reference (0068): carriers put the flight here.
-    pub common_access_ref: Option<String>,
+    pub common_access_ref: Option<CompactString>,
     /// Sequence of transfers (S010).
     pub part: Option<Part>,
+}
+
+/// The segments of one message: a range of its interchange's segments, which the messages of
+/// that interchange share instead of each copying its own (a profiled 5 % of a parse of
+/// generated manifests). Derefs to a slice.
+#[derive(Debug, Clone)]
+pub struct Segments<'a> {
+    all: Arc<Vec<Segment<'a>>>,
+    range: Range<usize>,
+}
+
+impl<'a> Segments<'a> {
+    /// `range` of `all` (clamped to it).
+    fn of(all: &Arc<Vec<Segment<'a>>>, range: Range<usize>) -> Self {
+        let end = range.end.min(all.len());
+        Segments {
+            all: Arc::clone(all),
+            range: range.start.min(end)..end,
+        }
+    }
+}
+
+impl<'a> From<Vec<Segment<'a>>> for Segments<'a> {
+    fn from(v: Vec<Segment<'a>>) -> Self {
+        let range = 0..v.len();
+        Segments {
+            all: Arc::new(v),
+            range,
+        }
+    }
+}
+
+impl<'a> std::ops::Deref for Segments<'a> {
+    type Target = [Segment<'a>];
+    fn deref(&self) -> &[Segment<'a>] {
+        &self.all[self.range.clone()]
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s Segments<'a> {
+    type Item = &'s Segment<'a>;
+    type IntoIter = std::slice::Iter<'s, Segment<'a>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// One message: its segments from UNH to UNT (both included when present) plus what the syntax
@@ -44,7 +94,7 @@ pub struct MessageHeader {
 #[derive(Debug)]
 pub struct RawMessage<'a> {
     /// The segments, in order.
-    pub segments: Vec<Segment<'a>>,
+    pub segments: Segments<'a>,
     /// `None` for a fragment without UNH.
     pub header: Option<MessageHeader>,
     /// The interchange the message came in (empty for a message without UNB).
@@ -68,12 +118,12 @@ pub struct Read<'a> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-fn text(seg: &Segment, e: usize, c: usize) -> String {
+fn text(seg: &Segment, e: usize, c: usize) -> CompactString {
     let v = seg.value(e, c).bytes();
-    String::from_utf8_lossy(&v).trim().to_string()
+    CompactString::from(String::from_utf8_lossy(&v).trim())
 }
 
-fn opt(s: String) -> Option<String> {
+fn opt(s: CompactString) -> Option<CompactString> {
     (!s.is_empty()).then_some(s)
 }
 
@@ -82,7 +132,7 @@ fn count(seg: &Segment, e: usize) -> Option<usize> {
 }
 
 /// Builder state for the message being collected: its segments are `segs[start..end]`, which
-/// are contiguous (envelope segments never sit inside a message), so they are copied once.
+/// are contiguous (envelope segments never sit inside a message), so they are a range.
 struct Open {
     start: usize,
     end: usize,
@@ -93,16 +143,18 @@ struct Open {
 /// Splits the segments of one interchange into messages and checks its envelopes; results
 /// and findings go into `out`.
 pub(super) fn split_messages<'a>(
-    segs: &[Segment<'a>],
+    segs: Vec<Segment<'a>>,
     kind: Start,
     out: &mut Read<'a>,
     mut findings: Vec<Diagnostic>,
 ) {
+    let all = Arc::new(segs);
+    let segs: &[Segment<'a>] = &all;
     let mut info = InterchangeInfo::default();
     let mut charset = Charset::Ascii;
     let mut unb: Option<&Segment> = None;
     let mut unz_seen = false;
-    let mut group: Option<(String, usize)> = None; // UNG reference, messages in the group
+    let mut group: Option<(CompactString, usize)> = None; // UNG reference, messages in the group
     let mut groups = 0usize;
     let mut messages_here: Vec<RawMessage<'a>> = Vec::new();
     let mut open: Option<Open> = None;
@@ -126,7 +178,7 @@ pub(super) fn split_messages<'a>(
                 ));
             }
             done.push(RawMessage {
-                segments: segs[m.start..m.end].to_vec(),
+                segments: Segments::of(&all, m.start..m.end),
                 header: Some(m.header),
                 interchange: info.clone(),
                 charset,
@@ -165,7 +217,7 @@ pub(super) fn split_messages<'a>(
                 }
                 groups += 1;
                 group = Some((text(seg, 4, 0), 0));
-                let v = format!("{}:{}", text(seg, 6, 0), text(seg, 6, 1));
+                let v = format_compact!("{}:{}", text(seg, 6, 0), text(seg, 6, 1));
                 info.group_version = (v != ":").then_some(v);
             }
             b"UNH" => {
@@ -336,7 +388,7 @@ pub(super) fn split_messages<'a>(
                 ));
             }
             messages_here.push(RawMessage {
-                segments: stray,
+                segments: stray.into(),
                 header: None,
                 interchange: info.clone(),
                 charset,
@@ -388,7 +440,11 @@ fn header(seg: &Segment) -> MessageHeader {
     MessageHeader {
         reference: text(seg, 0, 0),
         message_type: text(seg, 1, 0).to_ascii_uppercase(),
-        version: if r.is_empty() { v } else { format!("{v}:{r}") },
+        version: if r.is_empty() {
+            v
+        } else {
+            format_compact!("{v}:{r}")
+        },
         common_access_ref: opt(text(seg, 2, 0)),
         part,
     }

@@ -19,7 +19,7 @@ pub mod una;
 pub use buffer::{read, read_with, ReadOptions, Repetition};
 pub use charset::Charset;
 pub use delimiters::{Delim, Delimiters};
-pub use envelope::{InterchangeInfo, MessageHeader, RawMessage, Read};
+pub use envelope::{InterchangeInfo, MessageHeader, RawMessage, Read, Segments};
 pub use reader::Reader;
 pub use segment::{Element, Segment, Value};
 

@@ -9,6 +9,7 @@ use super::charset::{Charset, DecodeIssue};
 use super::dates::{self, Pivot};
 use super::diag;
 use super::segment::{Segment, Value};
+use compact_str::CompactString;
 use std::borrow::Cow;
 
 use split::{trim_ascii_text, Split};
@@ -116,8 +117,8 @@ impl<'a> Reader<'a> {
     }
 
     /// Component `c` of element `e`, decoded and trimmed of surrounding spaces.
-    pub fn text(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> String {
-        self.str(seg, e, c).into_owned()
+    pub fn text(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> CompactString {
+        CompactString::from(self.str(seg, e, c))
     }
 
     /// [`Reader::text`] borrowed from the buffer when nothing had to change (plain value in an
@@ -146,14 +147,19 @@ impl<'a> Reader<'a> {
         }
     }
     /// Like [`Reader::text`], `None` when empty.
-    pub fn opt(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Option<String> {
+    pub fn opt(&mut self, seg: &Segment<'a>, e: usize, c: usize) -> Option<CompactString> {
         let t = self.str(seg, e, c);
-        (!t.is_empty()).then(|| t.into_owned())
+        (!t.is_empty()).then(|| CompactString::from(t))
     }
 
     /// The last non-empty component of element `e` from `from` on, decoded: the last of
     /// [`Reader::components`] without collecting the others.
-    pub fn last_component(&mut self, seg: &Segment<'a>, e: usize, from: usize) -> Option<String> {
+    pub fn last_component(
+        &mut self,
+        seg: &Segment<'a>,
+        e: usize,
+        from: usize,
+    ) -> Option<CompactString> {
         self.split(seg);
         // Only an ASCII segment can skip decoding the others: elsewhere decoding them may
         // report the segment's characters, as `components` does.
@@ -163,20 +169,20 @@ impl<'a> Reader<'a> {
                 .rev()
                 .map(|c| self.str(seg, e, c))
                 .find(|s| !s.is_empty())
-                .map(Cow::into_owned);
+                .map(CompactString::from);
         }
         self.components(seg, e, from).pop()
     }
 
     /// All non-empty components of element `e` from `from` on, decoded.
-    pub fn components(&mut self, seg: &Segment<'a>, e: usize, from: usize) -> Vec<String> {
+    pub fn components(&mut self, seg: &Segment<'a>, e: usize, from: usize) -> Vec<CompactString> {
         self.split(seg);
         if let Split::Fast(_) = self.split {
             let n = self.elems.get(e).map_or(0, |&(_, n)| n as usize);
             return (from..n)
                 .map(|c| self.str(seg, e, c))
                 .filter(|s| !s.is_empty())
-                .map(Cow::into_owned)
+                .map(CompactString::from)
                 .collect();
         }
         let Some(&range) = self.ranges.get(e) else {
@@ -189,7 +195,7 @@ impl<'a> Reader<'a> {
         };
         let raws: Vec<_> = element.components().skip(from).collect();
         raws.into_iter()
-            .map(|v| self.decode(seg, &v.bytes()))
+            .map(|v| CompactString::from(self.decode(seg, &v.bytes())))
             .filter(|s| !s.is_empty())
             .collect()
     }
@@ -248,7 +254,13 @@ impl<'a> Reader<'a> {
     }
 
     /// A `YYMMDD`/`CCYYMMDD` date; reports (without quoting it) a value that is not one.
-    pub fn ymd(&mut self, seg: &Segment, value: &str, pivot: Pivot, what: &str) -> Option<String> {
+    pub fn ymd(
+        &mut self,
+        seg: &Segment,
+        value: &str,
+        pivot: Pivot,
+        what: &str,
+    ) -> Option<CompactString> {
         if value.trim().is_empty() {
             return None;
         }
@@ -269,7 +281,7 @@ impl<'a> Reader<'a> {
         value: &str,
         pivot: Pivot,
         what: &str,
-    ) -> Option<String> {
+    ) -> Option<CompactString> {
         if value.trim().is_empty() {
             return None;
         }
@@ -284,7 +296,13 @@ impl<'a> Reader<'a> {
     }
 
     /// A `DDMMYY` date (PNRGOV), reported like [`Reader::ymd`].
-    pub fn dmy(&mut self, seg: &Segment, value: &str, pivot: Pivot, what: &str) -> Option<String> {
+    pub fn dmy(
+        &mut self,
+        seg: &Segment,
+        value: &str,
+        pivot: Pivot,
+        what: &str,
+    ) -> Option<CompactString> {
         if value.trim().is_empty() {
             return None;
         }

@@ -2,6 +2,7 @@
 //! payment, agency, SSRs), and the changes a PNR goes through before departure.
 
 use chrono::NaiveDateTime;
+use compact_str::format_compact;
 use rand::seq::SliceRandom;
 use rand::Rng;
 
@@ -38,8 +39,8 @@ pub(crate) fn pnr(
         .collect();
     let lead = &party[0];
     let mut p = Pnr {
-        record_locator: locator,
-        created: Some(airports::iso_minute(created)),
+        record_locator: locator.into(),
+        created: Some(airports::iso_minute(created).into()),
         itinerary: itinerary(rng, s),
         ..Pnr::default()
     };
@@ -51,13 +52,13 @@ pub(crate) fn pnr(
     );
     p.contacts.push(Contact {
         kind: "email".into(),
-        value: email,
+        value: email.into(),
     });
     if rng.gen_bool(0.8) {
         // Numbers in the 555-01xx style that no real subscriber holds.
         p.contacts.push(Contact {
             kind: "phone".into(),
-            value: format!("+1555010{:04}", rng.gen_range(0..10000)),
+            value: format_compact!("+1555010{:04}", rng.gen_range(0..10000)),
         });
     }
     let fare = fare(s, p.itinerary.len(), travellers.len());
@@ -72,14 +73,17 @@ pub(crate) fn pnr(
     };
     p.payments.push(Payment {
         payment_type: kind.into(),
-        card,
-        amount: Some(format!("{fare:.2}")),
+        card: card.map(Into::into),
+        amount: Some(format_compact!("{fare:.2}")),
     });
     if rng.gen_bool(0.45) {
-        p.agency = Some(format!("{:08}", rng.gen_range(10_000_000..99_999_999)));
+        p.agency = Some(format_compact!(
+            "{:08}",
+            rng.gen_range(10_000_000..99_999_999)
+        ));
     }
     if rng.gen_bool(0.2) {
-        p.frequent_flyer.push(format!(
+        p.frequent_flyer.push(format_compact!(
             "{}{:09}",
             s.carrier.code,
             rng.gen_range(0..1_000_000_000)
@@ -106,12 +110,12 @@ pub(crate) fn pnr(
         let reference = Some((i + 1).to_string());
         p.ssrs.push(Ssr {
             code: "TKNE".into(),
-            text: Some(format!(
+            text: Some(format_compact!(
                 "{}{:010}C1",
                 s.carrier.prefix,
                 rng.gen_range(0..10_000_000_000u64)
             )),
-            traveller_ref: reference.clone(),
+            traveller_ref: reference.clone().map(Into::into),
         });
         // Meal and assistance requests: sensitive, here so the intake filter has work to do.
         if rng.gen_bool(0.05) {
@@ -119,14 +123,14 @@ pub(crate) fn pnr(
             p.ssrs.push(Ssr {
                 code: code.into(),
                 text: None,
-                traveller_ref: reference.clone(),
+                traveller_ref: reference.clone().map(Into::into),
             });
         }
         if rng.gen_bool(0.02) && !t.infant {
             p.ssrs.push(Ssr {
                 code: "WCHR".into(),
                 text: None,
-                traveller_ref: reference,
+                traveller_ref: reference.map(Into::into),
             });
         }
     }
@@ -150,7 +154,7 @@ fn pnr_traveller(t: &Traveller, index: usize, docs: bool) -> Traveller {
         seat: t.seat.clone(),
         bag_count: t.bag_count,
         bag_tags: t.bag_tags.clone(),
-        traveller_ref: Some((index + 1).to_string()),
+        traveller_ref: Some(format_compact!("{}", index + 1)),
         infant: t.infant,
         ..Traveller::default()
     }
@@ -175,11 +179,11 @@ fn fare(s: &Schedule, segments: usize, people: usize) -> f64 {
 fn itinerary(rng: &mut impl Rng, s: &Schedule) -> Vec<Segment> {
     let this = Segment {
         carrier: s.carrier.code.into(),
-        number: s.number.clone(),
+        number: s.number.clone().into(),
         origin: s.origin.code.into(),
         destination: s.destination.code.into(),
-        departure_local: Some(s.dep_local.clone()),
-        arrival_local: Some(s.arr_local.clone()),
+        departure_local: Some(s.dep_local.clone().into()),
+        arrival_local: Some(s.arr_local.clone().into()),
         operating_carrier: None,
     };
     let mut out = Vec::with_capacity(3);
@@ -237,11 +241,11 @@ fn segment(
     let arr = dep_utc + block(from, to);
     Segment {
         carrier: carrier.into(),
-        number,
+        number: number.into(),
         origin: from.code.into(),
         destination: to.code.into(),
-        departure_local: Some(airports::local_string(from, dep_utc)),
-        arrival_local: Some(airports::local_string(to, arr)),
+        departure_local: Some(airports::local_string(from, dep_utc).into()),
+        arrival_local: Some(airports::local_string(to, arr).into()),
         operating_carrier: None,
     }
 }
@@ -272,11 +276,11 @@ pub(crate) fn change(rng: &mut impl Rng, p: &mut Pnr) {
         0 => {
             let row = rng.gen_range(1..60);
             let letter = b"ABCDEFHJK"[rng.gen_range(0..9)] as char;
-            p.travellers[i].seat = Some(format!("{row}{letter}"));
+            p.travellers[i].seat = Some(format_compact!("{row}{letter}"));
         }
         1 => p.contacts.push(Contact {
             kind: "phone".into(),
-            value: format!("+1555010{:04}", rng.gen_range(0..10000)),
+            value: format_compact!("+1555010{:04}", rng.gen_range(0..10000)),
         }),
         _ => p.travellers[i].bag_count = Some(p.travellers[i].bag_count.unwrap_or(0) + 1),
     }

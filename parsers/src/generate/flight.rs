@@ -2,6 +2,7 @@
 //! when long), a later update push, and the planted travellers among the passengers.
 
 use chrono::NaiveDateTime;
+use compact_str::format_compact;
 use rand::seq::index::sample;
 use rand::Rng;
 
@@ -125,8 +126,8 @@ pub(crate) fn build(
         let v = make_variant(rng, p, ctx.departure);
         let culture = super::names::pick_culture(rng, &ctx.countries);
         let mut t = people::person(rng, &ctx, culture, Some(&v.surname), people::Age::Adult);
-        t.given_names = v.given_names;
-        t.date_of_birth = Some(super::airports::iso_date(v.date_of_birth));
+        t.given_names = v.given_names.into();
+        t.date_of_birth = Some(super::airports::iso_date(v.date_of_birth).into());
         let at = rng.gen_range(0..=parties.len());
         parties.insert(
             at,
@@ -151,7 +152,7 @@ pub(crate) fn build(
                 pnr.contacts.retain(|c| c.kind != kind);
                 pnr.contacts.push(crate::model::Contact {
                     kind: kind.into(),
-                    value: v.clone(),
+                    value: v.clone().into(),
                 });
             }
         }
@@ -172,8 +173,8 @@ pub(crate) fn build(
                 carrier: String::new(),
                 flight_number: String::new(),
                 record_locator: locator.clone(),
-                surname: t.surname.clone(),
-                given_names: t.given_names.clone(),
+                surname: t.surname.to_string(),
+                given_names: t.given_names.to_string(),
             });
         }
     }
@@ -222,7 +223,7 @@ pub(crate) fn build(
     let crew_list = Manifest {
         flight: flight.clone(),
         document_code: Some("250".into()),
-        reporting_party: Some(format!("{} OPERATIONS", s.carrier.code)),
+        reporting_party: Some(format_compact!("{} OPERATIONS", s.carrier.code)),
         totals: vec![("41".into(), crew.len() as u32)],
         travellers: crew,
         ..Manifest::default()
@@ -244,7 +245,7 @@ pub(crate) fn build(
             continue;
         }
         for mut t in party.travellers {
-            t.record_locator = Some(locator.clone());
+            t.record_locator = Some(locator.clone().into());
             boarded.push((t, party.planted.clone()));
         }
     }
@@ -281,7 +282,7 @@ pub(crate) fn build(
             }),
             flight: flight.clone(),
             document_code: Some("745".into()),
-            reporting_party: Some(format!("{} OPERATIONS", s.carrier.code)),
+            reporting_party: Some(format_compact!("{} OPERATIONS", s.carrier.code)),
             totals: vec![("42".into(), total as u32)],
             travellers,
             ..Manifest::default()
@@ -383,7 +384,7 @@ fn assign(rng: &mut impl Rng, parties: &mut [Party], s: &Schedule) -> Vec<String
         locators.push(locator);
         for t in &mut party.travellers {
             if t.kind == TravellerKind::Passenger && !t.infant && rng.gen_bool(0.9) {
-                t.seat = Some(format!(
+                t.seat = Some(format_compact!(
                     "{}{}",
                     seat / letters.len() + 1,
                     letters[seat % letters.len()] as char
@@ -395,7 +396,8 @@ fn assign(rng: &mut impl Rng, parties: &mut [Party], s: &Schedule) -> Vec<String
                 t.bag_count = Some(bags);
                 for _ in 0..bags {
                     tag += 1;
-                    t.bag_tags.push(format!("0{}{tag:06}", s.carrier.prefix));
+                    t.bag_tags
+                        .push(format_compact!("0{}{tag:06}", s.carrier.prefix));
                 }
             }
         }

@@ -193,9 +193,9 @@ pub fn generate(opts: &GenerateOptions) -> Traffic {
                 file: names[f][p.event].clone(),
                 carrier: traffic.schedule.carrier.code.into(),
                 flight_number: traffic.schedule.number.clone(),
-                surname: p.traveller.surname,
-                given_names: p.traveller.given_names,
-                date_of_birth: p.traveller.date_of_birth,
+                surname: p.traveller.surname.into(),
+                given_names: p.traveller.given_names.into(),
+                date_of_birth: p.traveller.date_of_birth.map(String::from),
             });
         }
     }

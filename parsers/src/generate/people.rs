@@ -41,12 +41,13 @@ pub(crate) fn person(
         kind: TravellerKind::Passenger,
         surname: surname
             .map(str::to_string)
-            .unwrap_or_else(|| names::surname(rng, c)),
-        given_names: names::given_names(rng, c, male),
-        gender: Some(if male { "M" } else { "F" }.to_string()),
-        nationality: Some(nationality.to_string()),
-        embarkation: Some(ctx.origin.to_string()),
-        debarkation: Some(ctx.destination.to_string()),
+            .unwrap_or_else(|| names::surname(rng, c))
+            .into(),
+        given_names: names::given_names(rng, c, male).into(),
+        gender: Some(if male { "M" } else { "F" }.into()),
+        nationality: Some(nationality.into()),
+        embarkation: Some(ctx.origin.into()),
+        debarkation: Some(ctx.destination.into()),
         infant: matches!(age, Age::Infant),
         ..Traveller::default()
     };
@@ -57,9 +58,9 @@ pub(crate) fn person(
     };
     let dob =
         ctx.departure - chrono::Duration::days(years * 365 + years / 4 + rng.gen_range(1..364));
-    t.date_of_birth = Some(iso_date(dob));
+    t.date_of_birth = Some(iso_date(dob).into());
     if rng.gen_bool(0.3) {
-        t.residence = Some(nationality.to_string());
+        t.residence = Some(nationality.into());
     }
     t.documents.push(passport(rng, nationality, ctx.departure));
     t
@@ -87,9 +88,9 @@ pub(crate) fn passport(rng: &mut impl Rng, country: &str, departure: NaiveDate) 
     let expiry = departure + chrono::Duration::days(rng.gen_range(30..3650));
     Document {
         doc_type: "P".into(),
-        number,
-        issuing_country: Some(country.to_string()),
-        expiry: Some(iso_date(expiry)),
+        number: number.into(),
+        issuing_country: Some(country.into()),
+        expiry: Some(iso_date(expiry).into()),
         issue_date: None,
     }
 }
@@ -156,13 +157,13 @@ pub(crate) fn crew_member(rng: &mut impl Rng, ctx: &Context<'_>, home: &str) -> 
     let mut t = person(rng, ctx, culture, None, Age::Adult);
     t.kind = TravellerKind::Crew;
     if rng.gen_bool(0.6) {
-        t.nationality = Some(home.to_string());
+        t.nationality = Some(home.into());
         t.documents[0] = passport(rng, home, ctx.departure);
     }
     // Crew ages stay within working life.
     let years = rng.gen_range(21..64);
     let dob =
         ctx.departure - chrono::Duration::days(years * 365 + years / 4 + rng.gen_range(1..364));
-    t.date_of_birth = Some(iso_date(dob));
+    t.date_of_birth = Some(iso_date(dob).into());
     t
 }

@@ -68,12 +68,12 @@ impl Schedule {
     pub(crate) fn flight(&self) -> Flight {
         Flight {
             carrier: self.carrier.code.into(),
-            number: self.number.clone(),
+            number: self.number.clone().into(),
             legs: vec![Leg {
                 origin: self.origin.code.into(),
                 destination: self.destination.code.into(),
-                departure_local: Some(self.dep_local.clone()),
-                arrival_local: Some(self.arr_local.clone()),
+                departure_local: Some(self.dep_local.clone().into()),
+                arrival_local: Some(self.arr_local.clone().into()),
             }],
         }
     }

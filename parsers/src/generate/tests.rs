@@ -294,11 +294,11 @@ fn passengers_connecting_abroad_are_listed_in_transit() {
             let at = pnr
                 .itinerary
                 .iter()
-                .position(|s| &s.origin == from && &s.destination == to)
+                .position(|s| s.origin == from && s.destination == to)
                 .expect("the flight is in the PNR");
             let onward = pnr.itinerary.get(at + 1).filter(|s| {
-                &s.origin == to
-                    && &s.destination != from
+                s.origin == to
+                    && s.destination != from
                     && super::airports::airport(&s.destination).country
                         != super::airports::airport(to).country
             });

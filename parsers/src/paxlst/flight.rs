@@ -1,28 +1,28 @@
 //! The flight block of a PAXLST message (SG2/SG3: TDT, LOC 125/87/92, DTM 189/232).
 
 use crate::edifact::{dates, shown_code, Reader, Segment};
-use crate::model::{Flight, Leg};
+use crate::model::{CompactString, Flight, Leg};
 
 /// Splits a flight identifier such as `ZZ101`, `UA0989`, `9W123` or `BAW12` into carrier and
 /// number. `carrier` (TDT C040) wins when the identifier starts with it.
-pub fn split_flight_id(id: &str, carrier: Option<&str>) -> (String, String) {
+pub fn split_flight_id(id: &str, carrier: Option<&str>) -> (CompactString, CompactString) {
     let id = id.trim();
     if let Some(c) = carrier.filter(|c| !c.is_empty()) {
         if let Some(rest) = id.strip_prefix(c) {
-            return (c.to_string(), rest.trim().to_string());
+            return (c.into(), rest.trim().into());
         }
         if id.bytes().all(|b| b.is_ascii_digit()) {
-            return (c.to_string(), id.to_string());
+            return (c.into(), id.into());
         }
     }
     let b = id.as_bytes();
     if b.len() > 3 && b[..3].iter().all(u8::is_ascii_alphabetic) && b[3].is_ascii_digit() {
-        return (id[..3].to_string(), id[3..].to_string());
+        return (id[..3].into(), id[3..].into());
     }
     if b.len() > 2 && b[2].is_ascii_digit() && b[..2].iter().all(u8::is_ascii_alphanumeric) {
-        return (id[..2].to_string(), id[2..].to_string());
+        return (id[..2].into(), id[2..].into());
     }
-    (carrier.unwrap_or_default().to_string(), id.to_string())
+    (carrier.unwrap_or_default().into(), id.into())
 }
 
 /// Collects legs while the reader walks SG2/SG3.
@@ -30,7 +30,7 @@ pub fn split_flight_id(id: &str, carrier: Option<&str>) -> (String, String) {
 pub struct FlightBuilder {
     legs: Vec<Leg>,
     /// Carrier and number of each leg's TDT (progressive flights change numbers between legs).
-    ids: Vec<(String, String)>,
+    ids: Vec<(CompactString, CompactString)>,
     /// Index of the leg that arrives in the destination country (LOC 87), which names the flight.
     crossing: Option<usize>,
     /// Which end of the current leg the last LOC set, so the next DTM lands on the right one.
@@ -126,7 +126,7 @@ impl FlightBuilder {
     /// Adds a leg directly (legacy format).
     pub fn push(&mut self, leg: Leg, carrier: &str, number: &str) {
         self.legs.push(leg);
-        self.ids.push((carrier.to_string(), number.to_string()));
+        self.ids.push((carrier.into(), number.into()));
     }
 
     /// The flight: named by the leg that enters the destination country, else the first.

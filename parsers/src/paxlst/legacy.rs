@@ -5,33 +5,34 @@
 
 use crate::edifact::dates::{self, Pivot};
 use crate::edifact::{shown_code, Reader, Segment};
-use crate::model::{Document, Leg, Manifest, Traveller, TravellerKind};
+use crate::model::{CompactString, Document, Leg, Manifest, Traveller, TravellerKind};
+use compact_str::format_compact;
 
 use super::flight::FlightBuilder;
 
 /// An airport from a UN/LOCODE (`NZAKL` → `AKL`); three-letter codes pass through.
-fn airport(code: &str) -> String {
+fn airport(code: &str) -> CompactString {
     if code.len() == 5 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
-        code[2..].to_string()
+        code[2..].into()
     } else {
-        code.to_string()
+        code.into()
     }
 }
 
 /// A stop of the legacy flight block: airport and the times given for it.
 #[derive(Debug, Default)]
 struct Stop {
-    airport: String,
-    departure: Option<String>,
-    arrival: Option<String>,
+    airport: CompactString,
+    departure: Option<CompactString>,
+    arrival: Option<CompactString>,
 }
 
 /// Reader state for the legacy format.
 #[derive(Debug, Default)]
 pub struct Legacy {
     stops: Vec<Stop>,
-    carrier: Option<String>,
-    number: Option<String>,
+    carrier: Option<CompactString>,
+    number: Option<CompactString>,
 }
 
 impl Legacy {
@@ -73,7 +74,7 @@ impl Legacy {
                 let time = r.text(seg, 2, 0);
                 let t =
                     dates::ymd(&date, Pivot::Future, r.today).map(|d| match dates::hhmm(&time) {
-                        Some(hm) => format!("{d}T{hm}"),
+                        Some(hm) => format_compact!("{d}T{hm}"),
                         None => d,
                     });
                 let Some(t) = t else {
@@ -123,7 +124,7 @@ impl Legacy {
 /// One PDT person.
 fn pdt<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> Traveller {
     let surname = r.text(seg, 1, 0);
-    let given: Vec<String> = [1, 2]
+    let given: Vec<CompactString> = [1, 2]
         .iter()
         .map(|&c| r.text(seg, 1, c))
         .filter(|s| !s.is_empty())
@@ -137,7 +138,7 @@ fn pdt<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> Traveller {
     let mut t = Traveller {
         kind,
         surname,
-        given_names: given.join(" "),
+        given_names: given.join(" ").into(),
         ..Traveller::default()
     };
     if t.surname.is_empty() {
@@ -151,8 +152,8 @@ fn pdt<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> Traveller {
     let doc = r.text(seg, 0, 0);
     if !doc.is_empty() {
         let (doc_type, number) = match doc.split_once('/') {
-            Some((a, b)) => (a.trim().to_string(), b.trim().to_string()),
-            None => (String::new(), doc),
+            Some((a, b)) => (a.trim().into(), b.trim().into()),
+            None => (CompactString::default(), doc),
         };
         let expiry_raw = r.text(seg, 0, 1);
         let expiry = r.ymd(seg, &expiry_raw, Pivot::Future, "document expiry date");

@@ -18,7 +18,8 @@ pub use person::expand_tags;
 use chrono::NaiveDate;
 
 use crate::edifact::{shown_code, RawMessage, Reader, Segment};
-use crate::model::{Envelope, Manifest, Traveller, TravellerKind};
+use crate::model::{CompactString, Envelope, Manifest, Traveller, TravellerKind};
+use compact_str::format_compact;
 
 use flight::FlightBuilder;
 use legacy::Legacy;
@@ -86,7 +87,7 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> Manifest {
             b"BGM" => {
                 m.document_code = r.opt(seg, 0, 0);
                 if let Some(id) = r.opt(seg, 1, 0) {
-                    m.references.push(format!("BGM:{id}"));
+                    m.references.push(format_compact!("BGM:{id}"));
                 }
             }
             b"NAD" => {
@@ -99,7 +100,7 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> Manifest {
                         scope = Scope::Person(false);
                     }
                     ("MS", _) => {
-                        let name = r.components(seg, 3, 0).join(" ");
+                        let name = CompactString::from(r.components(seg, 3, 0).join(" "));
                         m.reporting_party = Some(name).filter(|n| !n.is_empty()).or_else(|| r.opt(seg, 1, 0));
                         scope = Scope::Header;
                     }
@@ -124,7 +125,7 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> Manifest {
                 scope = Scope::Totals;
                 let value = r.opt(seg, 0, 1).or_else(|| r.opt(seg, 1, 0)).unwrap_or_default();
                 match value.parse::<u32>() {
-                    Ok(n) => m.totals.push((q.to_string(), n)),
+                    Ok(n) => m.totals.push((q.as_ref().into(), n)),
                     Err(_) => r.warn(seg, "CNT holds no readable count; it was skipped.".into()),
                 }
             }
@@ -178,7 +179,7 @@ fn header_segment<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, q: &str, m: &mut Ma
     match seg.tag {
         b"RFF" => {
             if let Some(v) = r.opt(seg, 0, 1) {
-                m.references.push(format!("{q}:{v}"));
+                m.references.push(format_compact!("{q}:{v}"));
             }
         }
         b"COM" => {

@@ -3,7 +3,8 @@
 
 use crate::edifact::dates::Pivot;
 use crate::edifact::{shown_code, Reader, Segment};
-use crate::model::{Document, Traveller, TravellerKind};
+use crate::model::{CompactString, Document, Traveller, TravellerKind};
+use compact_str::format_compact;
 
 /// The traveller role of a NAD party qualifier, `None` for other parties.
 pub fn kind_of(qualifier: &str) -> Option<TravellerKind> {
@@ -33,14 +34,11 @@ const RFF_QUALIFIERS: &[&str] = &[
 pub fn nad<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, kind: TravellerKind) -> Traveller {
     let surname = r.text(seg, 3, 0);
     // Joined as read: no vector of given names, no copy of each.
-    let mut given_names = String::new();
+    let mut given_names = CompactString::default();
     for c in 1..=4 {
         let g = r.str(seg, 3, c);
         if !g.is_empty() {
-            if given_names.is_empty() {
-                // Sized once: the names cannot be longer than the segment.
-                given_names.reserve(seg.body.len());
-            } else {
+            if !given_names.is_empty() {
                 given_names.push(' ');
             }
             given_names.push_str(&g);
@@ -75,7 +73,7 @@ pub fn nad<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, kind: TravellerKind) -> Tr
         }
     }
     if !address.is_empty() {
-        t.address = Some(address.join(", "));
+        t.address = Some(address.join(", ").into());
     }
     t
 }
@@ -190,7 +188,7 @@ pub fn apply<'a>(
                     }
                 }
                 "WT" if !value.is_empty() => {
-                    t.bag_weight = Some(format!("{value} {unit}").trim().to_string())
+                    t.bag_weight = Some(format_compact!("{value} {unit}").trim().into())
                 }
                 "WT" => {}
                 _ => r.info(
@@ -282,7 +280,7 @@ pub fn apply<'a>(
             if v.is_empty() {
                 return in_doc;
             }
-            let v = v.into_owned();
+            let v = CompactString::from(v);
             match q {
                 "AVF" => t.record_locator = Some(v),
                 "SEA" => t.seat = Some(v),
@@ -290,7 +288,7 @@ pub fn apply<'a>(
                     if !RFF_QUALIFIERS.contains(&q) {
                         r.warn(seg, format!("RFF qualifier {} is not a known person reference; it was kept as sent.", shown_code(q)));
                     }
-                    t.references.push(format!("{q}:{v}"));
+                    t.references.push(format_compact!("{q}:{v}"));
                 }
             }
             false
@@ -346,7 +344,7 @@ fn doc<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, t: &mut Traveller) -> bool {
 }
 
 /// Bag tags `first` and the `n - 1` that follow it (FTX+BAG `tag:count` means consecutive tags).
-pub fn expand_tags(first: &str, n: u32) -> Vec<String> {
+pub fn expand_tags(first: &str, n: u32) -> Vec<CompactString> {
     if first.is_empty() {
         return Vec::new();
     }
@@ -355,9 +353,9 @@ pub fn expand_tags(first: &str, n: u32) -> Vec<String> {
     let n = n.clamp(1, 99);
     match num.parse::<u64>() {
         Ok(start) if n > 1 => (0..n as u64)
-            .map(|k| format!("{prefix}{:0width$}", start + k, width = digits))
+            .map(|k| format_compact!("{prefix}{:0width$}", start + k, width = digits))
             .collect(),
-        _ => vec![first.to_string()],
+        _ => vec![first.into()],
     }
 }
 

@@ -2,6 +2,7 @@
 //! pushed flight, and the seats and bags of checked-in travellers.
 
 use crate::edifact::{Reader, Segment};
+use compact_str::CompactString;
 
 use super::pnr::{Ctx, PnrBuilder, Pushed};
 use super::travel;
@@ -54,7 +55,7 @@ impl PnrBuilder {
                 // Senders repeat overlapping tag runs; each tag counts once. A traveller's few
                 // tags are compared directly; only a long list is worth a set.
                 if tags.len() <= 32 {
-                    let mut unique: Vec<String> = Vec::with_capacity(tags.len());
+                    let mut unique: Vec<CompactString> = Vec::with_capacity(tags.len());
                     for x in tags {
                         if !unique.contains(&x) {
                             unique.push(x);

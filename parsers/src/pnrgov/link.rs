@@ -5,6 +5,7 @@
 
 use crate::edifact::Reader;
 use crate::model::{Contact, Diagnostic, Document, Pnr, Severity, Traveller};
+use compact_str::CompactString;
 
 use super::index::Index;
 use super::names::{key, same_person};
@@ -16,10 +17,10 @@ pub enum Item {
     Docs(Docs),
     Doco(Doco),
     Doca(Doca),
-    Email(String),
-    Phone(String),
+    Email(CompactString),
+    Phone(CompactString),
     /// SSR INFT: surname, given names, date of birth.
-    Infant(String, String, Option<String>),
+    Infant(CompactString, CompactString, Option<CompactString>),
 }
 
 /// An item and how to find its traveller.
@@ -29,19 +30,14 @@ pub struct Pending {
     /// The traveller whose TIF group the SSR was in.
     pub context: Option<usize>,
     /// The traveller reference the SSR names (C332 9944).
-    pub reference: Option<String>,
+    pub reference: Option<CompactString>,
     /// Position and index of the SSR, for diagnostics.
     pub position: usize,
     pub index: usize,
 }
 
 fn by_ref(pnr: &Pnr, ix: &Index, r: &str, infant: bool) -> Option<usize> {
-    let hits = ix.by_ref(r);
-    let pick = |want: bool| {
-        hits.iter()
-            .copied()
-            .find(|&i| pnr.travellers[i].infant == want)
-    };
+    let pick = |want: bool| ix.by_ref(r).find(|&i| pnr.travellers[i].infant == want);
     pick(infant).or_else(|| pick(!infant))
 }
 
@@ -160,7 +156,7 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>, mut ix: Index
 }
 
 /// A contact goes to the traveller the SSR names, else to the PNR.
-fn contact(pnr: &mut Pnr, ix: &Index, p: &Where, kind: &str, value: String) {
+fn contact(pnr: &mut Pnr, ix: &Index, p: &Where, kind: &str, value: CompactString) {
     if value.is_empty() {
         return;
     }
@@ -181,7 +177,7 @@ fn contact(pnr: &mut Pnr, ix: &Index, p: &Where, kind: &str, value: String) {
 /// Where an item came from (a [`Pending`] without its item).
 struct Where {
     context: Option<usize>,
-    reference: Option<String>,
+    reference: Option<CompactString>,
     position: usize,
     index: usize,
 }
@@ -196,7 +192,7 @@ fn target(pnr: &Pnr, ix: &Index, p: &Where) -> Option<usize> {
 }
 
 fn by_name(pnr: &Pnr, ix: &Index, surname: &str, given: &str, infant: bool) -> Option<usize> {
-    ix.by_surname(surname).iter().copied().find(|&i| {
+    ix.by_surname(surname).find(|&i| {
         let t = &pnr.travellers[i];
         t.infant == infant && same_person(&t.surname, &t.given_names, surname, given)
     })
@@ -245,7 +241,7 @@ fn docs_into(t: &mut Traveller, d: Docs) {
         for title in ["MS", "MISS", "DR", "MRS", "MR", "MSTR"] {
             if booked.strip_prefix(doc_given.as_str()) == Some(title) {
                 if let Some(g) = t.given_names.trim_end().strip_suffix(title) {
-                    t.given_names = g.trim_end().to_string();
+                    t.given_names = g.trim_end().into();
                 }
                 break;
             }
@@ -257,7 +253,7 @@ fn docs_into(t: &mut Traveller, d: Docs) {
     } else if t.given_names.is_empty() {
         t.given_names = d.given_names.clone();
     }
-    let fill = |slot: &mut Option<String>, v: String| {
+    let fill = |slot: &mut Option<CompactString>, v: CompactString| {
         if slot.is_none() && !v.is_empty() {
             *slot = Some(v);
         }

@@ -42,6 +42,9 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
     let mut pushed = Pushed::default();
     let mut total: Option<(u32, usize, usize)> = None;
     let mut current: Option<PnrBuilder> = None;
+    // PNRs are large structs: growing the vector by doubling would move them repeatedly.
+    push.pnrs
+        .reserve_exact(raw.segments.iter().filter(|s| s.is("SRC")).count());
 
     for seg in &raw.segments {
         if seg.is("UNH") || seg.is("UNT") {

@@ -1,6 +1,8 @@
 //! Names in PNRs: titles glued to given names in TIF (`JOHNMR`, `NINA MS`) and matching the
 //! differently spaced names of SSR DOCS/INFT against TIF.
 
+use compact_str::CompactString;
+
 /// Titles that reservation systems append to the given name, longest first.
 const TITLES: &[&str] = &["MSTR", "MISS", "PROF", "MRS", "MR", "MS", "DR", "REV"];
 
@@ -9,34 +11,45 @@ const TITLES: &[&str] = &["MSTR", "MISS", "PROF", "MRS", "MR", "MS", "DR", "REV"
 const GLUED: &[&str] = &["MSTR", "MRS", "MR"];
 
 /// Removes a trailing title from TIF given names: `JOHNMR` → `JOHN`, `NINA MS` → `NINA`.
-pub fn strip_title(given: &str) -> String {
+pub fn strip_title(given: &str) -> CompactString {
     let g = given.trim();
     for t in TITLES {
         if let Some(rest) = g.strip_suffix(t) {
             if let Some(rest) = rest.strip_suffix(' ') {
                 if !rest.trim().is_empty() {
-                    return rest.trim().to_string();
+                    return rest.trim().into();
                 }
             } else if GLUED.contains(t)
                 && rest.len() >= 2
                 && rest.bytes().all(|b| b.is_ascii_alphabetic())
             {
-                return rest.to_string();
+                return rest.into();
             }
         }
     }
-    g.to_string()
+    g.into()
 }
 
 /// Letters only, upper case: `PA RK` and `PARK` compare equal.
-pub fn key(s: &str) -> String {
+pub fn key(s: &str) -> CompactString {
     if s.is_ascii() {
-        // Names are nearly always ASCII: the same letters, without the Unicode case tables.
-        return s
-            .bytes()
-            .filter(u8::is_ascii_alphabetic)
-            .map(|b| char::from(b.to_ascii_uppercase()))
-            .collect();
+        // Names are nearly always ASCII: the same letters, without the Unicode case tables,
+        // gathered in a buffer and copied once (short keys stay inline, no allocation).
+        let mut buf = [0u8; 24];
+        let mut n = 0;
+        for b in s.bytes().filter(u8::is_ascii_alphabetic) {
+            if n == buf.len() {
+                let long: String = s
+                    .bytes()
+                    .filter(u8::is_ascii_alphabetic)
+                    .map(|b| char::from(b.to_ascii_uppercase()))
+                    .collect();
+                return long.into();
+            }
+            buf[n] = b.to_ascii_uppercase();
+            n += 1;
+        }
+        return CompactString::from_utf8(&buf[..n]).unwrap_or_default();
     }
     s.chars()
         .filter(|c| c.is_alphabetic())
@@ -53,7 +66,7 @@ pub fn same_person(surname_a: &str, given_a: &str, surname_b: &str, given_b: &st
     let first = |g: &str| key(g.split_whitespace().next().unwrap_or_default());
     let (ga, gb) = (key(given_a), key(given_b));
     let (fa, fb) = (first(given_a), first(given_b));
-    ga.is_empty() || gb.is_empty() || ga.starts_with(&fb) || gb.starts_with(&fa)
+    ga.is_empty() || gb.is_empty() || ga.starts_with(fb.as_str()) || gb.starts_with(fa.as_str())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use crate::edifact::{Reader, Segment};
 use crate::model::{Contact, Payment, Pnr, SplitPnr, Traveller};
+use compact_str::{format_compact, CompactString};
 
 use super::index::Index;
 use super::link::{self, Pending};
@@ -48,9 +49,9 @@ pub struct PnrBuilder {
 /// The flight the push is for, to tell its seats and bags from other segments'.
 #[derive(Debug, Clone, Default)]
 pub struct Pushed {
-    pub carrier: String,
-    pub number: String,
-    pub origin: String,
+    pub carrier: CompactString,
+    pub number: CompactString,
+    pub origin: CompactString,
 }
 
 impl PnrBuilder {
@@ -88,14 +89,14 @@ impl PnrBuilder {
             b"ADD" => {
                 let parts = r.components(seg, 1, 1);
                 let phone = r.opt(seg, 1, 7);
-                let address: Vec<String> = parts
+                let address: Vec<CompactString> = parts
                     .into_iter()
                     .filter(|p| Some(p) != phone.as_ref())
                     .collect();
                 if !address.is_empty() {
                     self.pnr.contacts.push(Contact {
                         kind: "address".into(),
-                        value: address.join(", "),
+                        value: address.join(", ").into(),
                     });
                 }
                 if let Some(p) = phone {
@@ -113,7 +114,7 @@ impl PnrBuilder {
             b"TIF" => self.tif(r, seg),
             b"FTI" => {
                 for e in 0..r.element_count(seg) {
-                    let ff = format!("{}{}", r.text(seg, e, 0), r.text(seg, e, 1));
+                    let ff = format_compact!("{}{}", r.text(seg, e, 0), r.text(seg, e, 1));
                     if !ff.is_empty() && !self.pnr.frequent_flyer.contains(&ff) {
                         self.pnr.frequent_flyer.push(ff);
                     }
@@ -129,7 +130,7 @@ impl PnrBuilder {
                 if let (Some(v), Some(i)) = (v, self.current) {
                     self.pnr.travellers[i]
                         .references
-                        .push(format!("{}:{v}", seg.tag_str()));
+                        .push(format_compact!("{}:{v}", seg.tag_str()));
                 }
             }
             b"FOP" => {
@@ -155,7 +156,7 @@ impl PnrBuilder {
             b"TRI" => {
                 self.ctx = Ctx::CheckIn;
                 let reference = r.opt(seg, 1, 3);
-                self.checked_in = reference.and_then(|x| self.ix.by_ref(&x).first().copied());
+                self.checked_in = reference.and_then(|x| self.ix.by_ref(&x).next());
             }
             b"SSD" => {
                 if let (Some(i), Some(seat)) = (self.checked_in, r.opt(seg, 0, 0)) {
@@ -169,7 +170,7 @@ impl PnrBuilder {
             b"EQN" => {
                 self.ctx = Ctx::Split;
                 self.pnr.splits.push(SplitPnr {
-                    record_locator: String::new(),
+                    record_locator: CompactString::default(),
                     travellers: r.str(seg, 0, 0).parse().ok(),
                 });
             }
@@ -259,13 +260,13 @@ impl PnrBuilder {
         if r.text(seg, 0, 1) == "15" {
             return;
         }
-        let text: Vec<String> = (1..r.element_count(seg))
+        let text: Vec<CompactString> = (1..r.element_count(seg))
             .filter_map(|e| r.opt(seg, e, 0))
             .collect();
         if text.is_empty() {
             return;
         }
-        let text = text.join(" ");
+        let text = CompactString::from(text.join(" "));
         // OSI contact lines (`CTCE NAME//DOMAIN`, `CTCM 123...`) are contacts too.
         if let Some(rest) = text.strip_prefix("CTCE ") {
             self.pnr.contacts.push(Contact {
@@ -278,7 +279,7 @@ impl PnrBuilder {
         {
             self.pnr.contacts.push(Contact {
                 kind: "phone".into(),
-                value: text[5..].trim().to_string(),
+                value: text[5..].trim().into(),
             });
         }
         self.pnr.remarks.push(text);
@@ -292,7 +293,7 @@ impl PnrBuilder {
         let reference = r.opt(seg, 1, 2);
         // `TIF+SEETHE WORLD:G`: the name of a group booking, not a person.
         if r.str(seg, 0, 1) == "G" && given.is_empty() {
-            self.pnr.remarks.push(format!("GROUP {surname}"));
+            self.pnr.remarks.push(format_compact!("GROUP {surname}"));
             return;
         }
         match self.ctx {
@@ -320,13 +321,13 @@ impl PnrBuilder {
                 let given = strip_title(&given);
                 let by_name = || {
                     let travellers = &self.pnr.travellers;
-                    self.ix.by_surname(&surname).iter().copied().find(|&i| {
+                    self.ix.by_surname(&surname).find(|&i| {
                         travellers[i].surname == surname && travellers[i].given_names == given
                     })
                 };
                 let found = reference
                     .as_deref()
-                    .and_then(|x| self.ix.by_ref(x).first().copied())
+                    .and_then(|x| self.ix.by_ref(x).next())
                     .or_else(by_name);
                 self.checked_in = match found {
                     Some(i) => Some(i),
@@ -369,11 +370,11 @@ impl PnrBuilder {
 }
 
 /// A segment as text, tag and elements, for raw keeping.
-pub(super) fn raw_text<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> String {
+pub(super) fn raw_text<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> CompactString {
     let body = r.decode(seg, seg.body);
     if body.is_empty() {
-        seg.tag_str()
+        seg.tag_str().into()
     } else {
-        format!("{}+{}", seg.tag_str(), body)
+        format_compact!("{}+{}", seg.tag_str(), body)
     }
 }

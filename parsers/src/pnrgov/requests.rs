@@ -4,6 +4,7 @@
 
 use crate::edifact::{Reader, Segment};
 use crate::model::Ssr;
+use compact_str::CompactString;
 
 use super::link::{Item, Pending};
 use super::pnr::{Ctx, PnrBuilder, Pushed};
@@ -75,9 +76,7 @@ impl PnrBuilder {
                 if seat.is_empty() {
                     continue;
                 }
-                let who = reference
-                    .as_deref()
-                    .and_then(|x| self.ix.by_ref(x).first().copied());
+                let who = reference.as_deref().and_then(|x| self.ix.by_ref(x).next());
                 match who {
                     Some(i) if self.on_pushed || self.pnr.travellers[i].seat.is_none() => {
                         self.pnr.travellers[i].seat = Some(seat.clone())
@@ -94,7 +93,7 @@ impl PnrBuilder {
     }
 
     /// An SSR of a code not read into typed fields, kept as sent.
-    fn keep(&mut self, s: ssr::RawSsr, reference: Option<String>, context: Option<usize>) {
+    fn keep(&mut self, s: ssr::RawSsr, reference: Option<CompactString>, context: Option<usize>) {
         if !TYPED_SSRS.contains(&s.code.as_str()) && !s.code.is_empty() {
             let traveller_ref = reference
                 .or_else(|| context.and_then(|i| self.pnr.travellers[i].traveller_ref.clone()));

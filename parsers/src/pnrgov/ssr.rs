@@ -3,21 +3,23 @@
 
 use crate::edifact::dates::Pivot;
 use crate::edifact::{Reader, Segment};
+use compact_str::CompactString;
 
 /// An SSR as sent: code, free text, and the traveller references and seats of C332.
 #[derive(Debug, Clone, Default)]
 pub struct RawSsr {
-    pub code: String,
-    pub text: String,
+    pub code: CompactString,
+    pub text: CompactString,
     /// (seat or other data, traveller reference) per C332 element.
-    pub targets: Vec<(String, Option<String>)>,
+    pub targets: Vec<(CompactString, Option<CompactString>)>,
 }
 
 /// Reads `SSR+code:status:qty:company:…:board:off:free text+seat::ref+…`. The free text is the
 /// ninth component; senders that write fewer separators put it last, always starting with `/`
 /// or a letter after the codes, so the last component is taken when there is no ninth.
 pub fn read<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> RawSsr {
-    let code = r.str(seg, 0, 0).to_ascii_uppercase();
+    let mut code = CompactString::from(r.str(seg, 0, 0));
+    code.make_ascii_uppercase();
     let mut text = r.text(seg, 0, 8);
     if text.is_empty() {
         if let Some(last) = r.last_component(seg, 0, 1).filter(|l| l.starts_with('/')) {
@@ -41,7 +43,7 @@ pub fn read<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> RawSsr {
 
 impl RawSsr {
     /// The first traveller reference of the SSR, if any.
-    pub fn reference(&self) -> Option<String> {
+    pub fn reference(&self) -> Option<CompactString> {
         self.targets.iter().find_map(|(_, r)| r.clone())
     }
 }
@@ -50,18 +52,18 @@ impl RawSsr {
 /// given/middle`, dates already ISO.
 #[derive(Debug, Clone, Default)]
 pub struct Docs {
-    pub doc_type: String,
-    pub issuing_country: String,
-    pub number: String,
-    pub nationality: String,
-    pub date_of_birth: Option<String>,
+    pub doc_type: CompactString,
+    pub issuing_country: CompactString,
+    pub number: CompactString,
+    pub nationality: CompactString,
+    pub date_of_birth: Option<CompactString>,
     /// `M`, `F`, `U`, `X` (infant suffix `I` removed).
-    pub gender: String,
+    pub gender: CompactString,
     /// True for `MI`/`FI`: the document of an infant travelling on the lap of the TIF.
     pub infant: bool,
-    pub expiry: Option<String>,
-    pub surname: String,
-    pub given_names: String,
+    pub expiry: Option<CompactString>,
+    pub surname: CompactString,
+    pub given_names: CompactString,
 }
 
 /// The `/`-separated fields of SSR free text, trimmed and borrowed: each is copied at most once,
@@ -79,14 +81,15 @@ pub fn docs<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, text: &str) -> Docs {
     let mut next = || f.next().unwrap_or_default();
     let (doc_type, issuing_country, number, nationality) = (next(), next(), next(), next());
     let (dob, gender_raw, expiry, surname) = (next(), next(), next(), next());
-    let gender_raw = gender_raw.to_ascii_uppercase();
+    let mut gender_raw = CompactString::from(gender_raw);
+    gender_raw.make_ascii_uppercase();
     let infant = gender_raw.len() == 2 && gender_raw.ends_with('I');
     let gender = if infant {
-        gender_raw[..1].to_string()
+        gender_raw[..1].into()
     } else {
         gender_raw
     };
-    let mut given_names = String::new();
+    let mut given_names = CompactString::default();
     for g in f.filter(|g| !g.is_empty() && *g != "H") {
         if !given_names.is_empty() {
             given_names.push(' ');
@@ -94,10 +97,10 @@ pub fn docs<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, text: &str) -> Docs {
         given_names.push_str(g);
     }
     Docs {
-        doc_type: doc_type.to_string(),
-        issuing_country: issuing_country.to_string(),
-        number: number.to_string(),
-        nationality: nationality.to_string(),
+        doc_type: doc_type.into(),
+        issuing_country: issuing_country.into(),
+        number: number.into(),
+        nationality: nationality.into(),
         date_of_birth: r.dmmmy(seg, dob, Pivot::Past, "date of birth in SSR DOCS"),
         gender,
         infant,
@@ -107,7 +110,7 @@ pub fn docs<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, text: &str) -> Docs {
             Pivot::Future,
             "document expiry date in SSR DOCS",
         ),
-        surname: surname.to_string(),
+        surname: surname.into(),
         given_names,
     }
 }
@@ -115,18 +118,18 @@ pub fn docs<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, text: &str) -> Docs {
 /// SSR DOCO `/place of birth/type/number/place of issue/issue date/applicable state`.
 #[derive(Debug, Clone, Default)]
 pub struct Doco {
-    pub birth_place: String,
-    pub doc_type: String,
-    pub number: String,
-    pub issue_date: Option<String>,
-    pub state: String,
+    pub birth_place: CompactString,
+    pub doc_type: CompactString,
+    pub number: CompactString,
+    pub issue_date: Option<CompactString>,
+    pub state: CompactString,
 }
 
 /// Parses DOCO free text.
 pub fn doco<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, text: &str) -> Doco {
     let f = fields(text);
     let field = |i: usize| f.get(i).copied().unwrap_or_default();
-    let get = |i: usize| field(i).to_string();
+    let get = |i: usize| field(i).into();
     Doco {
         birth_place: get(0),
         doc_type: get(1),
@@ -140,10 +143,10 @@ pub fn doco<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, text: &str) -> Doco {
 #[derive(Debug, Clone, Default)]
 pub struct Doca {
     /// `R` residence or `D` destination.
-    pub kind: String,
-    pub country: String,
+    pub kind: CompactString,
+    pub country: CompactString,
     /// Address, city, state and postcode joined with `, `.
-    pub address: String,
+    pub address: CompactString,
 }
 
 /// Parses DOCA free text.
@@ -156,34 +159,33 @@ pub fn doca(text: &str) -> Doca {
         .filter(|s| !s.is_empty() && *s != "I")
         .collect();
     Doca {
-        kind: f.first().copied().unwrap_or_default().to_string(),
-        country: f.get(1).copied().unwrap_or_default().to_string(),
-        address: rest.join(", "),
+        kind: f.first().copied().unwrap_or_default().into(),
+        country: f.get(1).copied().unwrap_or_default().into(),
+        address: rest.join(", ").into(),
     }
 }
 
 /// An e-mail address from AIRIMP (`//` stands for `@`, `..` for `_`).
-pub fn email(text: &str) -> String {
+pub fn email(text: &str) -> CompactString {
     let t = text.trim().trim_start_matches('/');
     let t = t.replace("//", "@").replace("..", "_");
-    t.split('/').next().unwrap_or_default().trim().to_string()
+    t.split('/').next().unwrap_or_default().trim().into()
 }
 
 /// A phone number from CTCM/CTCH free text (`/number[/language]`).
-pub fn phone(text: &str) -> String {
+pub fn phone(text: &str) -> CompactString {
     let t = text.trim().trim_start_matches('/');
-    t.split('/').next().unwrap_or_default().trim().to_string()
+    t.split('/').next().unwrap_or_default().trim().into()
 }
 
 /// A frequent flyer number from FQTV free text (`/DL1234567890-NAME/...` → `DL1234567890`).
-pub fn frequent_flyer(text: &str) -> String {
+pub fn frequent_flyer(text: &str) -> CompactString {
     let t = text.trim().trim_start_matches('/');
     t.split(['/', '-'])
         .next()
         .unwrap_or_default()
         .split_whitespace()
-        .collect::<Vec<_>>()
-        .join("")
+        .collect()
 }
 
 /// SSR INFT free text: `SURNAME/GIVEN/DDMMMYY` or `SURNAME/GIVEN DDMMMYY`.
@@ -191,9 +193,9 @@ pub fn inft<'a>(
     r: &mut Reader<'a>,
     seg: &Segment<'a>,
     text: &str,
-) -> (String, String, Option<String>) {
+) -> (CompactString, CompactString, Option<CompactString>) {
     let f = fields(text);
-    let surname = f.first().copied().unwrap_or_default().to_string();
+    let surname = f.first().copied().unwrap_or_default().into();
     let mut given = f.get(1).copied().unwrap_or_default();
     let mut dob = f.get(2).copied().unwrap_or_default();
     if dob.is_empty() {
@@ -205,7 +207,7 @@ pub fn inft<'a>(
         }
     }
     let dob = r.dmmmy(seg, dob, Pivot::Past, "infant's date of birth in SSR INFT");
-    (surname, given.to_string(), dob)
+    (surname, given.into(), dob)
 }
 
 #[cfg(test)]

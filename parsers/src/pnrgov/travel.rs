@@ -3,10 +3,14 @@
 use crate::edifact::dates::{self, Pivot};
 use crate::edifact::{Reader, Segment as Seg};
 use crate::model::{Leg, Segment};
+use compact_str::CompactString;
 
 /// Departure and arrival of a TVL C310 (`DDMMYY:HHMM:DDMMYY:HHMM`); senders also write the
 /// arrival time alone in the third place (`280918:1220:1505`) or leave the arrival date out.
-pub fn times<'a>(r: &mut Reader<'a>, seg: &Seg<'a>) -> (Option<String>, Option<String>) {
+pub fn times<'a>(
+    r: &mut Reader<'a>,
+    seg: &Seg<'a>,
+) -> (Option<CompactString>, Option<CompactString>) {
     // Borrowed: only the reformatted dates are kept.
     let dd = r.str(seg, 0, 0);
     let dt = r.str(seg, 0, 1);
@@ -19,7 +23,7 @@ pub fn times<'a>(r: &mut Reader<'a>, seg: &Seg<'a>) -> (Option<String>, Option<S
             "The TVL departure date is not a valid DDMMYY date; it was left out.".into(),
         );
     }
-    let join = |d: Option<String>, t: &str| d.map(|d| dates::with_time(d, t));
+    let join = |d: Option<CompactString>, t: &str| d.map(|d| dates::with_time(d, t));
     let departure = join(dep_date.clone(), &dt);
     let arrival = if ad.len() == 4 && at.is_empty() {
         join(dep_date, &ad)
@@ -56,7 +60,10 @@ pub fn segment<'a>(r: &mut Reader<'a>, seg: &Seg<'a>) -> Option<Segment> {
 }
 
 /// The level-0 TVL (the flight being pushed) as a leg plus its carrier and number.
-pub fn pushed<'a>(r: &mut Reader<'a>, seg: &Seg<'a>) -> Option<(Leg, String, String)> {
+pub fn pushed<'a>(
+    r: &mut Reader<'a>,
+    seg: &Seg<'a>,
+) -> Option<(Leg, CompactString, CompactString)> {
     let s = segment(r, seg)?;
     Some((
         Leg {

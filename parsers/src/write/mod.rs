@@ -12,7 +12,7 @@ mod syntax;
 pub use paxlst::write_paxlst;
 pub use pnrgov::write_pnrgov;
 
-use crate::model::{Envelope, Flight};
+use crate::model::{CompactString, Envelope, Flight};
 
 /// How the envelope is written. Every `None` falls back to the message's own [`Envelope`] (so a
 /// parsed message is written back with its references), then to a default derived from the flight.
@@ -78,7 +78,9 @@ struct Resolved {
 }
 
 fn resolve(opts: &WriteOptions, env: &Envelope, flight: &Flight, recipient: &str) -> Resolved {
-    let pick = |o: &Option<String>, e: &Option<String>| o.clone().or_else(|| e.clone());
+    let pick = |o: &Option<String>, e: &Option<CompactString>| {
+        o.clone().or_else(|| e.as_deref().map(String::from))
+    };
     let departure = flight
         .legs
         .first()

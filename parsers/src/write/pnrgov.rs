@@ -8,7 +8,8 @@
 use super::dates::{ddmmmyy, ddmmyy_hhmm};
 use super::syntax::{MessageBody, Seg};
 use super::{envelope, part_code, resolve, WriteOptions};
-use crate::model::{Flight, Pnr, PnrPush, Segment, Traveller};
+use crate::model::{CompactString, Flight, Pnr, PnrPush, Segment, Traveller};
+use compact_str::format_compact;
 
 /// SSR codes the writer derives from typed traveller and PNR fields; copies of them in
 /// [`Pnr::ssrs`] are not written again, so a parsed PNR written back has each SSR once.
@@ -124,13 +125,13 @@ fn write_pnr(b: &mut MessageBody, pnr: &Pnr, flight: &Flight) {
         .c(&cd)
         .co(ct.as_deref());
 
-    let refs: Vec<String> = pnr
+    let refs: Vec<CompactString> = pnr
         .travellers
         .iter()
         .enumerate()
         .map(|(i, t)| reference(t, i))
         .collect();
-    let known = |r: &Option<String>| r.as_ref().is_some_and(|r| refs.contains(r));
+    let known = |r: &Option<CompactString>| r.as_ref().is_some_and(|r| refs.contains(r));
     for s in pnr
         .ssrs
         .iter()
@@ -238,7 +239,7 @@ fn itinerary_segment(
     b: &mut MessageBody,
     seg: &Segment,
     pnr: &Pnr,
-    refs: &[String],
+    refs: &[CompactString],
     flight: &Flight,
 ) {
     let t = tvl(
@@ -340,10 +341,10 @@ fn payments(b: &mut MessageBody, pnr: &Pnr) {
 }
 
 /// The traveller reference (TIF 9944) that links SSRs and seats to the traveller.
-fn reference(t: &Traveller, index: usize) -> String {
+fn reference(t: &Traveller, index: usize) -> CompactString {
     t.traveller_ref
         .clone()
-        .unwrap_or_else(|| (index + 1).to_string())
+        .unwrap_or_else(|| format_compact!("{}", index + 1))
 }
 
 /// `ZZ12345678` or `ZZ:12345678` → (`ZZ`, `12345678`): FTI wants airline and number apart.

@@ -419,9 +419,9 @@ pub fn flight(list: &[Entry], seed: u64) -> Vec<Traveller> {
                 }
             }
             Traveller {
-                surname,
-                given_names: given,
-                date_of_birth: Some(dob),
+                surname: surname.into(),
+                given_names: given.into(),
+                date_of_birth: Some(dob.into()),
                 ..Traveller::default()
             }
         })

@@ -7,8 +7,8 @@ use paxrisk_parsers::{Flight, Pnr, Traveller, TravellerKind};
 use super::facts::{age_on, Facts, FlightFacts, HistoryFacts, PnrFacts, TravellerFacts};
 use super::text::normalise;
 
-fn norm(v: &Option<String>) -> Option<String> {
-    v.as_deref().and_then(normalise)
+fn norm<S: AsRef<str>>(v: &Option<S>) -> Option<String> {
+    v.as_ref().and_then(|s| normalise(s.as_ref()))
 }
 
 /// Reads the date at the start of an ISO date or date-time (`2026-11-29`, `2026-11-29T08:00`),

@@ -55,9 +55,9 @@ impl Rng {
 /// A passenger with the given identity fields.
 pub fn traveller(surname: &str, given: &str, dob: Option<&str>) -> Traveller {
     Traveller {
-        surname: surname.to_string(),
-        given_names: given.to_string(),
-        date_of_birth: dob.map(str::to_string),
+        surname: surname.into(),
+        given_names: given.into(),
+        date_of_birth: dob.map(str::to_string).map(Into::into),
         ..Traveller::default()
     }
 }

@@ -135,8 +135,8 @@ pub fn upsert_flight(
             .set((
                 flights::etd.eq(etd),
                 flights::eta.eq(eta),
-                flights::departure_local.eq(&first.departure_local),
-                flights::arrival_local.eq(&last.arrival_local),
+                flights::departure_local.eq(first.departure_local.as_deref()),
+                flights::arrival_local.eq(last.arrival_local.as_deref()),
                 flights::updated_at.eq(now),
             ))
             .execute(conn)?;
@@ -147,14 +147,14 @@ pub fn upsert_flight(
         .values((
             flights::id.eq(&id),
             flights::flight_key.eq(&key),
-            flights::carrier.eq(&flight.carrier),
+            flights::carrier.eq(flight.carrier.as_str()),
             flights::number.eq(number),
-            flights::origin.eq(&first.origin),
-            flights::destination.eq(&last.destination),
+            flights::origin.eq(first.origin.as_str()),
+            flights::destination.eq(last.destination.as_str()),
             flights::etd.eq(etd),
             flights::eta.eq(eta),
-            flights::departure_local.eq(&first.departure_local),
-            flights::arrival_local.eq(&last.arrival_local),
+            flights::departure_local.eq(first.departure_local.as_deref()),
+            flights::arrival_local.eq(last.arrival_local.as_deref()),
             flights::direction.eq(direction),
             flights::created_at.eq(now),
             flights::updated_at.eq(now),
@@ -279,7 +279,7 @@ pub fn load_pnrs(
         std::collections::BTreeMap::new();
     for pnr in &p.pnrs {
         let data = serde_json::to_string(pnr).unwrap_or_default();
-        match stored.get(&pnr.record_locator) {
+        match stored.get(pnr.record_locator.as_str()) {
             Some(id) => {
                 updates.insert(
                     &pnr.record_locator,
@@ -293,7 +293,7 @@ pub fn load_pnrs(
                     NewPnr {
                         id: new_id(),
                         flight_id: flight_id.clone(),
-                        record_locator: pnr.record_locator.clone(),
+                        record_locator: pnr.record_locator.to_string(),
                         message_id: origin.message_id.to_string(),
                         data,
                         received_at: origin.received_at,

@@ -83,8 +83,13 @@ pub fn record(
         return Ok(());
     };
     let sequence = part.sequence as i32;
-    let document = m.document_code.clone().unwrap_or_default();
-    let reference = m.envelope.common_access_ref.clone().unwrap_or_default();
+    let document = m.document_code.as_deref().unwrap_or_default().to_string();
+    let reference = m
+        .envelope
+        .common_access_ref
+        .as_deref()
+        .unwrap_or_default()
+        .to_string();
     let at = origin.received_at;
     let existing: Option<(String, String)> = part_sets::table
         .filter(part_sets::flight_id.eq(flight_id))

@@ -177,7 +177,7 @@ impl<'a> Roster<'a> {
         let base = flight_identity_key(t);
         let listing = Listing {
             booking: locator.unwrap_or_default().to_string(),
-            traveller_ref: t.traveller_ref.clone(),
+            traveller_ref: t.traveller_ref.as_deref().map(String::from),
             signature: format!(
                 "{base}|{}|{}",
                 normalised_given(t),
@@ -236,8 +236,8 @@ impl<'a> Roster<'a> {
                 let person = &mut self.people.get_mut(&base).expect("chosen above")[at];
                 if !keep_identity {
                     person.source = source.as_str().to_string();
-                    person.born = t.date_of_birth.clone();
-                    person.given = t.given_names.clone();
+                    person.born = t.date_of_birth.as_deref().map(String::from);
+                    person.given = t.given_names.to_string();
                 }
                 if let Some(l) = locator.or(t.record_locator.as_deref()) {
                     person.locator = Some(l.to_string());
@@ -254,9 +254,9 @@ impl<'a> Roster<'a> {
                     id: id.clone(),
                     source: source.as_str().to_string(),
                     pending: Some(self.new.len()),
-                    born: t.date_of_birth.clone(),
+                    born: t.date_of_birth.as_deref().map(String::from),
                     locator: row.record_locator.clone(),
-                    given: t.given_names.clone(),
+                    given: t.given_names.to_string(),
                     listed: Some(listing),
                 });
                 self.new.push(row);
@@ -376,14 +376,14 @@ impl<'a> Roster<'a> {
             identity_key: key.to_string(),
             source: source.as_str(),
             kind: kind_str(t),
-            surname: t.surname.clone(),
-            given_names: t.given_names.clone(),
-            date_of_birth: t.date_of_birth.clone(),
-            gender: t.gender.clone(),
-            nationality: t.nationality.clone(),
+            surname: t.surname.to_string(),
+            given_names: t.given_names.to_string(),
+            date_of_birth: t.date_of_birth.as_deref().map(String::from),
+            gender: t.gender.as_deref().map(String::from),
+            nationality: t.nationality.as_deref().map(String::from),
             record_locator: locator
                 .map(str::to_string)
-                .or_else(|| t.record_locator.clone()),
+                .or_else(|| t.record_locator.as_deref().map(String::from)),
             data,
             message_id: self.origin.message_id.to_string(),
             masked: false,
@@ -537,10 +537,10 @@ fn docs(traveller_id: &str, t: &Traveller) -> Vec<NewDocument> {
         .map(|d| NewDocument {
             id: new_id(),
             traveller_id: traveller_id.to_string(),
-            doc_type: d.doc_type.clone(),
-            number: d.number.clone(),
-            issuing_country: d.issuing_country.clone(),
-            expiry: d.expiry.clone(),
+            doc_type: d.doc_type.to_string(),
+            number: d.number.to_string(),
+            issuing_country: d.issuing_country.as_deref().map(String::from),
+            expiry: d.expiry.as_deref().map(String::from),
         })
         .collect()
 }

@@ -405,7 +405,7 @@ impl Links {
             let key = &self.key;
             values.extend(
                 self.bookings
-                    .entry(p.record_locator.clone())
+                    .entry(p.record_locator.to_string())
                     .or_insert_with(|| super::derive::pnr_values(key, p, carrier))
                     .iter()
                     .cloned(),

@@ -220,7 +220,7 @@ pub fn update(
 
 /// Removes sensitive entries from one PNR push; returns how many were removed.
 pub fn filter_push(list: &TermList, push: &mut PnrPush) -> usize {
-    let keep_text = |v: &mut Vec<String>| {
+    let keep_text = |v: &mut Vec<paxrisk_parsers::CompactString>| {
         let before = v.len();
         v.retain(|t| !list.reveals(t));
         before - v.len()
@@ -248,9 +248,9 @@ fn carrier_of(push: &PnrPush) -> String {
         .pnrs
         .iter()
         .flat_map(|p| p.itinerary.first())
-        .map(|s| s.carrier.clone())
+        .map(|s| s.carrier.to_string())
         .next();
-    Some(push.flight.carrier.clone())
+    Some(push.flight.carrier.to_string())
         .filter(|c| !c.is_empty())
         .or(from_itinerary)
         .unwrap_or_else(|| "??".into())

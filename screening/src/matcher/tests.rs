@@ -43,15 +43,15 @@ fn namesakes() -> Vec<Entry> {
 
 fn traveller(dob: Option<&str>, documents: &[(&str, &str)]) -> Traveller {
     Traveller {
-        surname: "QUARVISTAN".to_string(),
-        given_names: "DELMONT ASHBY".to_string(),
-        date_of_birth: dob.map(str::to_string),
+        surname: "QUARVISTAN".into(),
+        given_names: "DELMONT ASHBY".into(),
+        date_of_birth: dob.map(Into::into),
         documents: documents
             .iter()
             .map(|(number, country)| Document {
-                doc_type: "P".to_string(),
-                number: number.to_string(),
-                issuing_country: Some(country.to_string()),
+                doc_type: "P".into(),
+                number: (*number).into(),
+                issuing_country: Some((*country).into()),
                 ..Document::default()
             })
             .collect(),

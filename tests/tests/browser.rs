@@ -29,9 +29,6 @@ use webdriver::{
 /// Window sizes the screenshots are taken at: a laptop and a tablet held upright.
 const SIZES: [(u32, u32, &str); 2] = [(1280, 800, "1280x800"), (820, 1180, "820x1180")];
 
-fn fixture(path: &str) -> String {
-    format!("{}/../fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
-}
 
 /// What the browser part needs to know of the prepared data.
 struct Scene {
@@ -57,19 +54,7 @@ fn browser_pages(backend: Backend) {
     app.user("officer-br", "officer", None);
     app.user("chief-br", "admin", None);
     app.user("zz-br", "airline", Some("ZZ"));
-    let out = app.cli(
-        &[
-            "watchlist",
-            "import",
-            "--name",
-            "browser-list",
-            "--format",
-            "csv",
-            &fixture("watchlists/e2e.csv"),
-        ],
-        None,
-    );
-    assert!(out.status.success());
+    app.import_csv_list("browser-list", "watchlists/e2e.csv");
     app.start();
     let (zz, officer) = (app.login("zz-br"), app.login("officer-br"));
     let now = Utc::now().naive_utc();

@@ -13,9 +13,6 @@ use common::{manifest, Backend, TestApp};
 mod browser;
 use browser::Browser;
 
-fn fixture(path: &str) -> String {
-    format!("{}/../fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
-}
 
 fn pages(backend: Backend) {
     let Some(mut app) = TestApp::new(backend) else {
@@ -24,19 +21,7 @@ fn pages(backend: Backend) {
     app.user("chief", "admin", None);
     app.user("officer-ui", "officer", None);
     app.user("zz-ui", "airline", Some("ZZ"));
-    let out = app.cli(
-        &[
-            "watchlist",
-            "import",
-            "--name",
-            "ui-list",
-            "--format",
-            "csv",
-            &fixture("watchlists/e2e.csv"),
-        ],
-        None,
-    );
-    assert!(out.status.success());
+    app.import_csv_list("ui-list", "watchlists/e2e.csv");
     app.start();
     let (zz, officer) = (app.login("zz-ui"), app.login("officer-ui"));
     let now = Utc::now().naive_utc();

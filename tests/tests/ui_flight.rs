@@ -17,9 +17,6 @@ use browser::Browser;
 #[path = "common/seats.rs"]
 mod seats;
 
-fn fixture(path: &str) -> String {
-    format!("{}/../fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The `<td>` of a seat on the page.
 fn seat_cell<'a>(html: &'a str, seat: &str) -> &'a str {
@@ -38,19 +35,7 @@ fn flight_page(backend: Backend) {
     app.user("officer-fl", "officer", None);
     app.user("analyst-fl", "analyst", None);
     app.user("zz-fl", "airline", Some("ZZ"));
-    let out = app.cli(
-        &[
-            "watchlist",
-            "import",
-            "--name",
-            "fl-list",
-            "--format",
-            "csv",
-            &fixture("watchlists/e2e.csv"),
-        ],
-        None,
-    );
-    assert!(out.status.success());
+    app.import_csv_list("fl-list", "watchlists/e2e.csv");
     app.start();
     let (zz, officer) = (app.login("zz-fl"), app.login("officer-fl"));
     let now = Utc::now().naive_utc();

@@ -17,9 +17,6 @@ use serde_json::json;
 mod browser;
 use browser::Browser;
 
-fn fixture(path: &str) -> String {
-    format!("{}/../fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
-}
 
 /// As the templates escape text (minijinja's HTML escaping).
 fn esc(s: &str) -> String {
@@ -79,19 +76,7 @@ fn rules_pages(backend: Backend) {
     app.user("analyst-r", "analyst", None);
     app.user("officer-r", "officer", None);
     app.user("zz-r", "airline", Some("ZZ"));
-    let out = app.cli(
-        &[
-            "watchlist",
-            "import",
-            "--name",
-            "ui-list",
-            "--format",
-            "csv",
-            &fixture("watchlists/e2e.csv"),
-        ],
-        None,
-    );
-    assert!(out.status.success());
+    app.import_csv_list("ui-list", "watchlists/e2e.csv");
     app.start();
     let (zz, officer, analyst) = (
         app.login("zz-r"),

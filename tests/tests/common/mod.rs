@@ -80,7 +80,33 @@ fn uuid_like() -> String {
     )
 }
 
+/// A file under the repository's `fixtures/`.
+pub fn fixture(path: &str) -> String {
+    format!("{}/../fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
 impl TestApp {
+    /// Imports a CSV watchlist from `fixtures/` under `name` through the CLI (before `start`).
+    pub fn import_csv_list(&self, name: &str, fixture_path: &str) {
+        let out = self.cli(
+            &[
+                "watchlist",
+                "import",
+                "--name",
+                name,
+                "--format",
+                "csv",
+                &fixture(fixture_path),
+            ],
+            None,
+        );
+        assert!(
+            out.status.success(),
+            "import of {fixture_path}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// A new app on `backend`; `None` when that backend is not available (the caller skips).
     pub fn new(backend: Backend) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("temp dir");

@@ -29,7 +29,6 @@ use webdriver::{
 /// Window sizes the screenshots are taken at: a laptop and a tablet held upright.
 const SIZES: [(u32, u32, &str); 2] = [(1280, 800, "1280x800"), (820, 1180, "820x1180")];
 
-
 /// What the browser part needs to know of the prepared data.
 struct Scene {
     base: String,

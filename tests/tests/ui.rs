@@ -13,7 +13,6 @@ use common::{manifest, Backend, TestApp};
 mod browser;
 use browser::Browser;
 
-
 fn pages(backend: Backend) {
     let Some(mut app) = TestApp::new(backend) else {
         return;

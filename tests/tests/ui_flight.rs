@@ -17,7 +17,6 @@ use browser::Browser;
 #[path = "common/seats.rs"]
 mod seats;
 
-
 /// The `<td>` of a seat on the page.
 fn seat_cell<'a>(html: &'a str, seat: &str) -> &'a str {
     let at = html

@@ -17,7 +17,6 @@ use serde_json::json;
 mod browser;
 use browser::Browser;
 
-
 /// As the templates escape text (minijinja's HTML escaping).
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")

@@ -51,6 +51,7 @@ use actix_web::web;
 pub use caller::{Caller, Purpose, CALLER_COOKIE};
 pub use error::{ApiError, Code};
 pub use handlers::auth::do_login as handlers_login;
+pub use handlers::auth::{record, record_change};
 pub use handlers::carriers as handlers_carriers;
 pub use handlers::setup::do_setup as handlers_setup;
 use table::ep;

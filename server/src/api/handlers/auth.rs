@@ -34,6 +34,20 @@ pub fn record(
     record_read(conn, p, action, object, outcome, None)
 }
 
+/// Records a principal's change to rules or watchlists and queues re-screening of the open
+/// flights, in the caller's connection (API and pages alike).
+pub fn record_change(
+    conn: &mut crate::db::DbConnection,
+    open_flight_hours: i64,
+    p: &Principal,
+    action: &str,
+    object: &str,
+) -> Result<(), ApiError> {
+    record(conn, p, action, object, "ok")?;
+    crate::screening::jobs::rescreen_open(conn, open_flight_hours * 3_600_000)?;
+    Ok(())
+}
+
 /// Records one audit row for a principal's read of personal data, with the purpose the caller
 /// stated (`X-Purpose`), if any.
 pub fn record_read(

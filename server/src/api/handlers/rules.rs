@@ -10,8 +10,6 @@ use serde_json::{json, Value};
 
 use super::auth::{json_body, record};
 use crate::api::{ApiError, AppState, Caller, Code};
-use crate::auth::Principal;
-use crate::screening::jobs;
 use crate::screening::rules::{self, backtest, outcomes, store, try_on, RuleStoreError};
 
 /// `422 {"code":"invalid_rule","path","message","reason"}`; `prefix` places the path in the
@@ -47,19 +45,6 @@ fn object(body: &[u8], expected: &str) -> Result<Value, ApiError> {
     Ok(v)
 }
 
-/// Audits a change and queues re-screening of the open flights, in the caller's connection.
-fn changed(
-    conn: &mut crate::db::DbConnection,
-    st: &AppState,
-    p: &Principal,
-    action: &str,
-    object: &str,
-) -> Result<(), ApiError> {
-    record(conn, p, action, object, "ok")?;
-    jobs::rescreen_open(conn, st.config.open_flight_hours * 3_600_000)?;
-    Ok(())
-}
-
 const RULE_SHAPE: &str = "with name, category, severity, weight, state, condition";
 
 /// `POST /api/v1/rules` → `201 {"id","version"}`; invalid → `422 {"code","path","message"}`.
@@ -72,9 +57,9 @@ pub async fn create(
     let body = object(&body, RULE_SHAPE)?;
     let (id, version) = crate::api::db(&state, move |conn, st| {
         let created = store::create(conn, &body, &p.user_id).map_err(|e| store_error(e, ""))?;
-        changed(
+        crate::api::record_change(
             conn,
-            st,
+            st.config.open_flight_hours,
             &p,
             "rule.create",
             &format!("rule:{} v:1", created.0),
@@ -106,7 +91,13 @@ pub async fn update(
             store::Edit::Version => Some("rule.update"),
         };
         if let Some(action) = action {
-            changed(conn, st, &p, action, &format!("rule:{id} v:{version}"))?;
+            crate::api::record_change(
+                conn,
+                st.config.open_flight_hours,
+                &p,
+                action,
+                &format!("rule:{id} v:{version}"),
+            )?;
         }
         let new = action.is_some();
         Ok(json!({ "id": id, "version": version, "changed": new }))
@@ -154,7 +145,13 @@ pub async fn set_state(
         let (version, was) = store::set_state(conn, &id, to).map_err(|e| store_error(e, ""))?;
         if was != to {
             let object = format!("rule:{id} v:{version} state:{}", to.as_str());
-            changed(conn, st, &p, "rule.state", &object)?;
+            crate::api::record_change(
+                conn,
+                st.config.open_flight_hours,
+                &p,
+                "rule.state",
+                &object,
+            )?;
         }
         Ok(json!({ "id": id, "version": version, "state": to.as_str(), "previous": was.as_str() }))
     })
@@ -470,7 +467,13 @@ pub async fn accept(
         )
         .map_err(|e| store_error(e, ""))?;
         let object = format!("rule:{id} v:{version} weight:{weight}");
-        changed(conn, st, &p, "rule.suggestion.accept", &object)?;
+        crate::api::record_change(
+            conn,
+            st.config.open_flight_hours,
+            &p,
+            "rule.suggestion.accept",
+            &object,
+        )?;
         Ok(json!({ "id": id, "version": version, "weight": weight }))
     })
     .await?;

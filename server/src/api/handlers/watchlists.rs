@@ -6,10 +6,7 @@ use paxrisk_screening::watchlist::{self, Entry};
 use serde::Deserialize;
 
 use crate::api::{ApiError, AppState, Caller, Code};
-use crate::audit::{self, Event};
-use crate::auth::Principal;
-use crate::db::DbConnection;
-use crate::screening::{jobs, lists};
+use crate::screening::lists;
 
 /// `GET /api/v1/watchlists`.
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -30,28 +27,6 @@ pub struct ImportQuery {
     #[serde(default)]
     #[param(required = false)]
     strict: bool,
-}
-
-fn changed(
-    conn: &mut DbConnection,
-    st: &AppState,
-    p: &Principal,
-    action: &str,
-    object: &str,
-) -> Result<(), ApiError> {
-    audit::record(
-        conn,
-        Event {
-            actor: &p.user_id,
-            role: p.role.as_str(),
-            action,
-            object,
-            outcome: "ok",
-            purpose: None,
-        },
-    )?;
-    jobs::rescreen_open(conn, st.config.open_flight_hours * 3_600_000)?;
-    Ok(())
 }
 
 /// `POST /api/v1/watchlists/{name}/import?format=csv|json[&strict=true]` with the file as body:
@@ -80,9 +55,9 @@ pub async fn import(
     let summary = crate::api::db(&state, move |conn, st| {
         let s =
             lists::import_bytes(conn, &name, &q.format, &body, q.strict).map_err(import_error)?;
-        changed(
+        crate::api::record_change(
             conn,
-            st,
+            st.config.open_flight_hours,
             &p,
             "watchlist.import",
             &format!("watchlist:{}:v{}", s.watchlist_id, s.version),
@@ -188,9 +163,9 @@ pub async fn update(
         )? {
             return Err(ApiError::not_found("watchlist"));
         }
-        changed(
+        crate::api::record_change(
             conn,
-            st,
+            st.config.open_flight_hours,
             &p,
             "watchlist.settings",
             &format!("watchlist:{id}"),
@@ -239,9 +214,9 @@ pub async fn edit(
     let version = crate::api::db(&state, move |conn, st| {
         let v = lists::edit_entries(conn, &id, &add, &e.remove)?
             .ok_or_else(|| ApiError::not_found("watchlist"))?;
-        changed(
+        crate::api::record_change(
             conn,
-            st,
+            st.config.open_flight_hours,
             &p,
             "watchlist.edit",
             &format!("watchlist:{id}:v{v}"),

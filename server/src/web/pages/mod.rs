@@ -165,18 +165,7 @@ pub(super) fn audit(
     object: &str,
     outcome: &str,
 ) -> Result<(), ApiError> {
-    crate::audit::record(
-        conn,
-        crate::audit::Event {
-            actor: &p.user_id,
-            role: p.role.as_str(),
-            action,
-            object,
-            outcome,
-            purpose: None,
-        },
-    )?;
-    Ok(())
+    crate::api::record(conn, p, action, object, outcome)
 }
 
 /// An id from a form or path fit to put back into a URL (ids are UUIDs: no `/`, `?`, `#`).

@@ -13,10 +13,8 @@ use serde_json::Value;
 
 use super::rule_page::{parse_text, read_form, show, Extra, UNDEF};
 
-use super::{audit, failure, form_session, redirect, safe_id, session, user_ctx, FlashQuery};
+use super::{failure, form_session, redirect, safe_id, session, user_ctx, FlashQuery};
 use crate::api::{ApiError, AppState, Code, ADMIN, REVIEWERS, RULE_WRITERS};
-use crate::auth::Principal;
-use crate::screening::jobs;
 use crate::screening::rules::{self, outcomes, store, RuleStoreError};
 use crate::web::render::page_with_status;
 
@@ -35,19 +33,6 @@ pub(super) fn store_error(e: RuleStoreError) -> ApiError {
         RuleStoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, Code::Conflict, m),
         RuleStoreError::Db(d) => d.into(),
     }
-}
-
-/// Audits a change and queues re-screening of the open flights, as the API does.
-fn changed(
-    conn: &mut crate::db::DbConnection,
-    st: &AppState,
-    p: &Principal,
-    action: &str,
-    object: &str,
-) -> Result<(), ApiError> {
-    audit(conn, p, action, object, "ok")?;
-    jobs::rescreen_open(conn, st.config.open_flight_hours * 3_600_000)?;
-    Ok(())
 }
 
 /// A spec value's field as display text.
@@ -145,7 +130,13 @@ pub async fn create(
     let p2 = p.clone();
     let r = crate::api::db(&state, move |conn, st| {
         let (id, _) = store::create(conn, &body, &p2.user_id).map_err(store_error)?;
-        changed(conn, st, &p2, "rule.create", &format!("rule:{id} v:1"))?;
+        crate::api::record_change(
+            conn,
+            st.config.open_flight_hours,
+            &p2,
+            "rule.create",
+            &format!("rule:{id} v:1"),
+        )?;
         Ok(id)
     })
     .await;
@@ -186,7 +177,13 @@ pub async fn save(
             store::Edit::State => ("rule.state", "rule_state"),
             store::Edit::Version => ("rule.update", "rule_saved"),
         };
-        changed(conn, st, &p2, action, &format!("rule:{id2} v:{version}"))?;
+        crate::api::record_change(
+            conn,
+            st.config.open_flight_hours,
+            &p2,
+            action,
+            &format!("rule:{id2} v:{version}"),
+        )?;
         Ok(flash)
     })
     .await;
@@ -236,7 +233,13 @@ pub async fn set_state(
         let (version, was) = store::set_state(conn, &id2, to).map_err(store_error)?;
         if was != to {
             let object = format!("rule:{id2} v:{version} state:{}", to.as_str());
-            changed(conn, st, &p2, "rule.state", &object)?;
+            crate::api::record_change(
+                conn,
+                st.config.open_flight_hours,
+                &p2,
+                "rule.state",
+                &object,
+            )?;
         }
         Ok(())
     })
@@ -275,7 +278,13 @@ pub async fn accept(
         let (version, weight) = outcomes::accept(conn, &id2, Some(seen), &p2.user_id, bands, now)
             .map_err(store_error)?;
         let object = format!("rule:{id2} v:{version} weight:{weight}");
-        changed(conn, st, &p2, "rule.suggestion.accept", &object)?;
+        crate::api::record_change(
+            conn,
+            st.config.open_flight_hours,
+            &p2,
+            "rule.suggestion.accept",
+            &object,
+        )?;
         Ok(())
     })
     .await;

@@ -9,28 +9,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::{audit, failure, form_session, redirect, session, user_ctx, FlashQuery};
+use super::{failure, form_session, redirect, session, user_ctx, FlashQuery};
 use crate::api::{ApiError, AppState, REVIEWERS, RULE_WRITERS};
 use crate::auth::Principal;
-use crate::screening::{jobs, lists};
+use crate::screening::lists;
 use crate::web::multipart;
 use crate::web::render::page_with_status;
 
 /// Room for the form's framing and text fields beside the file.
 const FORM_OVERHEAD: usize = 64 * 1024;
-
-/// Audits a change and re-screens open flights, as the API does after every list change.
-fn changed(
-    conn: &mut crate::db::DbConnection,
-    st: &AppState,
-    p: &Principal,
-    action: &str,
-    object: &str,
-) -> Result<(), ApiError> {
-    audit(conn, p, action, object, "ok")?;
-    jobs::rescreen_open(conn, st.config.open_flight_hours * 3_600_000)?;
-    Ok(())
-}
 
 /// What a post adds to the lists page.
 #[derive(Default)]
@@ -140,9 +127,9 @@ pub async fn settings(
         )? {
             return Err(ApiError::not_found("watchlist"));
         }
-        changed(
+        crate::api::record_change(
             conn,
-            st,
+            st.config.open_flight_hours,
             &p2,
             "watchlist.settings",
             &format!("watchlist:{id}"),
@@ -283,9 +270,9 @@ pub async fn import(
             Err(lists::ImportError::Db(d)) => return Err(ApiError::from(d)),
             Err(e) => return Ok(Err(e.to_string())),
         };
-        changed(
+        crate::api::record_change(
             conn,
-            st,
+            st.config.open_flight_hours,
             &p2,
             "watchlist.import",
             &format!("watchlist:{}:v{}", s.watchlist_id, s.version),

@@ -148,6 +148,23 @@ impl Worker {
         while self.step()? {}
         Ok(())
     }
+
+    /// Works on `threads` threads until nothing is left (CLI ingest): one flight's messages still
+    /// load in order, and a thread that finds nothing to do stops. What the others queue after that
+    /// (a flight's screening job) they take themselves, and a last single-threaded pass makes sure
+    /// nothing is left behind.
+    pub fn drain_parallel(&self, threads: usize) -> Result<(), crate::db::DbError> {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads.max(1))
+                .map(|_| s.spawn(|| self.drain()))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("worker thread panicked"))
+                .collect::<Result<Vec<()>, _>>()
+        })?;
+        self.drain()
+    }
 }
 
 /// Whether an error says this worker's claim was taken over (its work was rolled back).

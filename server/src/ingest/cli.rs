@@ -25,6 +25,10 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Files stored per transaction, at most (and at most this many bytes).
+const BATCH_FILES: usize = 100;
+const BATCH_BYTES: usize = 16 << 20;
+
 /// Runs the command.
 pub fn ingest(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut files = Vec::new();
@@ -34,7 +38,8 @@ pub fn ingest(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     if files.is_empty() {
         anyhow::bail!("no files to ingest");
     }
-    let pool = crate::db::open(&config.database_url, 2)?;
+    let threads = config.worker_threads;
+    let pool = crate::db::open(&config.database_url, threads as u32 + 1)?;
     let mut conn = pool.get()?;
     let started = std::time::Instant::now();
     let before = traveller_count(&mut conn)?;
@@ -50,27 +55,48 @@ pub fn ingest(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         ProgressBar::hidden()
     };
     let (mut stored, mut duplicates, mut unreadable) = (0, 0, 0);
+    // Files are stored in batches, one durable commit each (a commit waits for the disk).
+    let mut batch: Vec<Vec<u8>> = Vec::new();
+    let mut batch_bytes = 0;
+    let mut flush = |batch: &mut Vec<Vec<u8>>, conn: &mut crate::db::DbConnection| {
+        if batch.is_empty() {
+            return anyhow::Ok(());
+        }
+        let accepted = intake::accept_batch(conn, config, batch, Source::Cli)?;
+        for a in &accepted {
+            if a.duplicate {
+                duplicates += 1;
+            } else {
+                stored += 1;
+            }
+        }
+        bar.inc(batch.len() as u64);
+        batch.clear();
+        anyhow::Ok(())
+    };
     for f in &files {
         match std::fs::read(f) {
             Ok(bytes) if !bytes.is_empty() => {
-                let a = intake::accept(&mut conn, config, &bytes, None, None, Source::Cli)?;
-                if a.duplicate {
-                    duplicates += 1;
-                } else {
-                    stored += 1;
+                batch_bytes += bytes.len();
+                batch.push(bytes);
+                if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
+                    flush(&mut batch, &mut conn)?;
+                    batch_bytes = 0;
                 }
             }
             Ok(_) => {
                 eprintln!("{}: empty file, skipped", f.display());
                 unreadable += 1;
+                bar.inc(1);
             }
             Err(e) => {
                 eprintln!("{}: {e}", f.display());
                 unreadable += 1;
+                bar.inc(1);
             }
         }
-        bar.inc(1);
     }
+    flush(&mut batch, &mut conn)?;
     bar.set_message("processing");
     let stored_at = started.elapsed();
     drop(conn);
@@ -80,7 +106,7 @@ pub fn ingest(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         metrics: Default::default(),
         stop: Default::default(),
     };
-    worker.drain()?;
+    worker.drain_parallel(threads)?;
     bar.finish_and_clear();
     let took = started.elapsed();
     let loaded = traveller_count(&mut *pool.get()?)? - before;

@@ -50,18 +50,62 @@ pub fn accept(
     if let Some(found) = find_by_sha(conn, &sha)? {
         return Ok(found);
     }
-    let id = new_id();
-    let order_key = super::process::order_key(bytes);
-    let now = now_ms();
     let sealing = super::raw::sealing_key(conn, config)?;
     // The 202 promises the bytes are on disk: on SQLite this commit waits for it.
     crate::db::sqlite_full_sync(conn, true)?;
+    let stored = crate::db::transaction(conn, |conn| {
+        store(conn, &sealing, &sha, bytes, carrier, account_id, source)
+    });
+    crate::db::sqlite_full_sync(conn, false)?;
+    stored
+}
+
+/// Stores several messages in one transaction, with one durable commit for all (the command
+/// line's bulk intake: nothing is acknowledged before the commit, and a failure stores none of
+/// them, so the command can simply be run again). One answer per message, in order.
+pub fn accept_batch(
+    conn: &mut DbConnection,
+    config: &Config,
+    messages: &[Vec<u8>],
+    source: Source,
+) -> Result<Vec<Accepted>, DbError> {
+    let sealing = super::raw::sealing_key(conn, config)?;
+    crate::db::sqlite_full_sync(conn, true)?;
+    let stored = crate::db::transaction(conn, |conn| {
+        messages
+            .iter()
+            .map(|bytes| {
+                let sha = hex::encode(Sha256::digest(bytes));
+                match find_by_sha(conn, &sha)? {
+                    Some(found) => Ok(found),
+                    None => store(conn, &sealing, &sha, bytes, None, None, source),
+                }
+            })
+            .collect::<Result<Vec<_>, DbError>>()
+    });
+    crate::db::sqlite_full_sync(conn, false)?;
+    stored
+}
+
+/// Inserts one message whose SHA-256 was not found (in a savepoint when a transaction is open).
+fn store(
+    conn: &mut DbConnection,
+    sealing: &crate::retention::keyring::SealingKey,
+    sha: &str,
+    bytes: &[u8],
+    carrier: Option<&str>,
+    account_id: Option<&str>,
+    source: Source,
+) -> Result<Accepted, DbError> {
+    let id = new_id();
+    let order_key = super::process::order_key(bytes);
+    let now = now_ms();
     let inserted = crate::db::transaction(conn, |conn| {
-        let sealed = super::raw::seal(conn, &sealing, &id, bytes)?;
+        let sealed = super::raw::seal(conn, sealing, &id, bytes)?;
         diesel::insert_into(messages::table)
             .values((
                 messages::id.eq(&id),
-                messages::sha256.eq(&sha),
+                messages::sha256.eq(sha),
                 messages::carrier.eq(carrier),
                 messages::account_id.eq(account_id),
                 messages::source.eq(source.as_str()),
@@ -78,7 +122,6 @@ pub fn accept(
             .execute(conn)
             .map_err(DbError::from)
     });
-    crate::db::sqlite_full_sync(conn, false)?;
     match inserted {
         Ok(_) => Ok(Accepted {
             id,
@@ -90,7 +133,7 @@ pub fn accept(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
         ))) => {
-            find_by_sha(conn, &sha)?.ok_or_else(|| DbError::Unavailable("message vanished".into()))
+            find_by_sha(conn, sha)?.ok_or_else(|| DbError::Unavailable("message vanished".into()))
         }
         Err(e) => Err(e),
     }

@@ -43,8 +43,20 @@ pub fn claim_next(conn: &mut DbConnection) -> Result<Option<Claim>, DbError> {
             candidate.replace("{hint}", hint)
         )
     };
+    let claimed = crate::db::transaction(conn, |conn| {
+        crate::db::redoable(conn)?;
+        claim_in(conn, &update, now)
+    })?;
+    Ok(claimed)
+}
+
+fn claim_in(
+    conn: &mut DbConnection,
+    update: &dyn Fn(&str, &str) -> String,
+    now: i64,
+) -> QueryResult<Option<Claim>> {
     use diesel::sql_types::BigInt;
-    let claimed = crate::db::transaction(conn, |conn| match conn {
+    match conn {
         DbConnection::Pg(pg) => diesel::sql_query(update("", " FOR UPDATE SKIP LOCKED"))
             .bind::<BigInt, _>(now)
             .bind::<BigInt, _>(now + crate::config::lease_ms())
@@ -60,8 +72,7 @@ pub fn claim_next(conn: &mut DbConnection) -> Result<Option<Claim>, DbError> {
                 .get_result::<Claim>(lite)
                 .optional()
         }
-    })?;
-    Ok(claimed)
+    }
 }
 
 /// The flight a message names, as intake records it for ordering (the key the flight is stored
@@ -121,6 +132,7 @@ pub fn process(
         home_country: config.home_country.as_deref(),
     };
     crate::db::transaction(conn, |conn| {
+        crate::db::redoable(conn)?;
         for m in &parsed {
             match m {
                 Message::Paxlst(manifest) => {

@@ -39,7 +39,9 @@ pub fn claim_next(conn: &mut DbConnection, waited_ms: i64) -> Result<Option<Job>
         )
     };
     use diesel::sql_types::BigInt;
-    let job = crate::db::transaction(conn, |conn| match conn {
+    let job = crate::db::transaction(conn, |conn| {
+        crate::db::redoable(conn)?;
+        match conn {
         DbConnection::Pg(pg) => diesel::sql_query(update(" FOR UPDATE SKIP LOCKED"))
             .bind::<BigInt, _>(now)
             .bind::<BigInt, _>(now + 2 * crate::config::lease_ms())
@@ -53,6 +55,7 @@ pub fn claim_next(conn: &mut DbConnection, waited_ms: i64) -> Result<Option<Job>
             .bind::<BigInt, _>(now - waited_ms)
             .get_result::<Job>(lite)
             .optional(),
+        }
     })?;
     Ok(job)
 }

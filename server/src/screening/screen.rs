@@ -301,6 +301,7 @@ pub fn screen_flight(
     let screened_count = results.len();
     let population = population(conn, flight_id)?;
     crate::db::transaction(conn, |conn| {
+        crate::db::redoable(conn)?;
         diesel::update(flights::table.filter(flights::id.eq(flight_id)))
             .set(flights::population.eq(&population))
             .execute(conn)?;

@@ -288,11 +288,10 @@ impl Postings {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let scratch = &mut *scratch;
-            scratch.start(meaningful.len());
-            let mut words = 0u8;
+            let words = query.words.iter().filter(|(t, _)| full_word(t)).count() as u8;
+            scratch.start(meaningful.len(), least_count(words, floor));
             for (i, (token, keys)) in query.words.iter().enumerate() {
                 if full_word(token) {
-                    words += 1;
                     let word = (i as u8, 1);
                     self.visit(token, keys, word, born, vocabulary, sims, scratch);
                 }
@@ -303,14 +302,11 @@ impl Postings {
                 self.visit(joined, keys, word, born, vocabulary, sims, scratch);
             }
             out.clear();
+            // `touched` holds the names whose count reached the least that can qualify.
             out.extend(scratch.touched.iter().copied().filter(|&id| {
-                let have = meaningful[id as usize];
                 let counter = scratch.counters[id as usize];
-                let matched = counter.count.min(words).min(have);
                 // At least one word must sound the same; the others may carry a typo.
-                counter.exact
-                    && matched >= 2.min(words).min(have).max(1)
-                    && best_case(matched, words, have) >= floor
+                counter.exact && qualifies(counter.count, words, meaningful[id as usize], floor)
             }));
             out.sort_unstable();
         })
@@ -432,6 +428,23 @@ impl<'a> Query<'a> {
     }
 }
 
+/// Whether a name with `have` full words, `count` of whose words were met for the `words` full
+/// words of the query, can be a candidate (besides sounding the same on one word): enough words
+/// in common, and a [`best_case`] score of at least `floor`.
+fn qualifies(count: u8, words: u8, have: u8, floor: f64) -> bool {
+    let matched = count.min(words).min(have);
+    matched >= 2.min(words).min(have).max(1) && best_case(matched, words, have) >= floor
+}
+
+/// The least count with which some name can qualify for a query of `words` full words (see
+/// [`qualifies`]); names counted below it need not be looked at again. A count above `words`
+/// qualifies no more than `words` does, so `words + 1` means "none".
+fn least_count(words: u8, floor: f64) -> u8 {
+    (1..=words)
+        .find(|&count| (1..=u8::MAX).any(|have| qualifies(count, words, have, floor)))
+        .unwrap_or(words.saturating_add(1))
+}
+
 /// The score two names would get if their `matched` shared words were identical, given
 /// `words` and `have` full words on each side (the name score's own formula, see `names`).
 fn best_case(matched: u8, words: u8, have: u8) -> f64 {
@@ -452,6 +465,9 @@ struct Scratch {
     counters: Vec<Counter>,
     /// The current traveller's number; every 255 travellers the stamps are cleared.
     epoch: u8,
+    /// The least count with which a name can qualify for the current traveller.
+    least: u8,
+    /// Names whose count reached `least`, each once.
     touched: Vec<u32>,
     /// Words met through one query word's keys, and whether through its exact key.
     words: Vec<(u32, bool)>,
@@ -471,7 +487,7 @@ struct Counter {
 }
 
 impl Scratch {
-    fn start(&mut self, names: usize) {
+    fn start(&mut self, names: usize, least: u8) {
         if self.counters.len() < names {
             self.counters.resize(names, Counter::default());
         }
@@ -480,6 +496,7 @@ impl Scratch {
             self.counters.iter_mut().for_each(|c| c.stamp = 0);
             self.epoch = 1;
         }
+        self.least = least;
         self.touched.clear();
     }
 
@@ -492,12 +509,15 @@ impl Scratch {
                 last_word: u8::MAX,
                 exact: false,
             };
-            self.touched.push(id as u32);
         }
         c.exact |= exact;
         if c.last_word != word {
             c.last_word = word;
-            c.count = c.count.saturating_add(worth);
+            let before = c.count;
+            c.count = before.saturating_add(worth);
+            if before < self.least && c.count >= self.least {
+                self.touched.push(id as u32);
+            }
         }
     }
 }

@@ -250,14 +250,16 @@ impl Index {
     pub fn screen(&self, traveller: &Traveller, threshold: f64) -> Vec<Match> {
         let mut query = names::prepare_parts(&traveller.surname, &traveller.given_names);
         cache::number_query(&mut query);
-        let mut best: QuickMap<u32, (f64, u32)> = QuickMap::default();
+        // (entry, best score, its name), in the order entries are first met: the names come
+        // entry by entry, so an entry's best is nearly always the last one.
+        let mut best: Vec<(u32, f64, u32)> = Vec::new();
         if query.is_matchable() {
             let floor = threshold - BONUS_ROOM;
             SIMS.with(|sims| {
                 let mut sims = sims.borrow_mut();
                 sims.start(self.vocabulary.len(), &query);
                 let born = born(traveller);
-                let mut ids = Vec::new();
+                let mut ids = std::mem::take(&mut sims.ids);
                 self.retrieve(&query, born, floor, &mut sims, &mut ids);
                 // Entries holding the traveller's document number: their names are always
                 // scored.
@@ -275,7 +277,7 @@ impl Index {
                 }
                 let ta: Vec<&Token> = query.tokens.iter().collect();
                 let ja: Vec<&Token> = query.joined.iter().collect();
-                for id in ids {
+                for &id in &ids {
                     let entry = self.names[id as usize].entry;
                     // Retrieval left out the entries born in one year far from the traveller's;
                     // this catches those with several years (and documented entries' names).
@@ -288,17 +290,16 @@ impl Index {
                     if s < floor {
                         continue;
                     }
-                    let slot = best.entry(entry).or_insert((s, id));
-                    if s > slot.0 {
-                        *slot = (s, id);
+                    match best.iter_mut().rev().find(|b| b.0 == entry) {
+                        Some(slot) if s > slot.1 => *slot = (entry, s, id),
+                        Some(_) => {}
+                        None => best.push((entry, s, id)),
                     }
                 }
+                sims.ids = ids;
             });
         }
-        let name_hits = best
-            .into_iter()
-            .map(|(entry, (score, id))| (entry, score, id));
-        self.finish(traveller, name_hits, threshold)
+        self.finish(traveller, best.into_iter(), threshold)
     }
 
     /// Whether a traveller born in `year` is ruled out of `entry` by its dates of birth alone

@@ -218,7 +218,17 @@ impl PostingsBuilder {
         self.occurrences.sort_by_key(|&(_, id)| class(id));
         let word_names = Lists::from_pairs(words, &self.occurrences);
         drop(self.occurrences);
-        let name_classes = word_names.items.iter().map(|&id| class(id)).collect();
+        let name_classes: Vec<u8> = word_names.items.iter().map(|&id| class(id)).collect();
+        let word_entries = (0..words)
+            .map(|w| {
+                let (a, b) = word_names.bounds(w);
+                WordEntry {
+                    start: a as u32,
+                    end: b as u32,
+                    classes: name_classes[a..b].iter().fold(0, |m, &c| m | class_bit(c)),
+                }
+            })
+            .collect();
         let mut key_words: Vec<(u64, u32)> = Vec::with_capacity(vocabulary.len() * 6);
         let mut keys = Vec::new();
         for id in 1..words as u32 {
@@ -241,7 +251,8 @@ impl PostingsBuilder {
         Postings {
             keys: numbers,
             key_words: key_lists,
-            word_names,
+            words: word_entries,
+            word_names: word_names.items,
             name_classes,
         }
     }
@@ -255,13 +266,45 @@ const SCAN_UP_TO: usize = 64;
 /// names are counted; rarer words let their few names through to scoring unchecked.
 const CHECK_ABOVE: usize = 16;
 
+/// Where one word's names lie in [`Postings::word_names`], and a summary of their birth
+/// classes ([`class_bit`]), side by side: a word none of whose names a traveller could be (most
+/// rare words met through a key) costs one memory access.
+#[derive(Debug, Default, Clone, Copy)]
+struct WordEntry {
+    start: u32,
+    end: u32,
+    classes: u64,
+}
+
+/// The bit of birth class `class` in a [`WordEntry`] summary: bit 0 for class 0, one of the
+/// other 63 for each year (years 63 apart share a bit, which can only make a word visited).
+fn class_bit(class: u8) -> u64 {
+    if class == 0 {
+        1
+    } else {
+        1 << (1 + (class - 1) % 63)
+    }
+}
+
+/// The summary bits of the classes a traveller born as `born` says may be: every class when
+/// the date of birth is unknown, else class 0 and the classes near it.
+fn visible_classes(born: Born) -> u64 {
+    match born {
+        Born::Unknown => u64::MAX,
+        Born::Near(None) => class_bit(0),
+        Born::Near(Some((lo, hi))) => (lo..=hi).fold(class_bit(0), |m, c| m | class_bit(c)),
+    }
+}
+
 /// Key → words → names.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Postings {
     keys: QuickMap<u64, u32>,
     key_words: Lists,
+    /// Per word id: where its names are, and their classes.
+    words: Vec<WordEntry>,
     /// Each word's names, ordered by birth class, then id.
-    word_names: Lists,
+    word_names: Vec<u32>,
     /// The birth class of each item of `word_names`.
     name_classes: Vec<u8>,
 }
@@ -283,6 +326,7 @@ impl Postings {
         floor: f64,
         vocabulary: &Vocabulary,
         sims: &mut SimCache,
+        shared: Option<(&mut SharedWords, &[Option<u32>])>,
         out: &mut Vec<u32>,
     ) {
         SCRATCH.with(|scratch| {
@@ -290,16 +334,26 @@ impl Postings {
             let scratch = &mut *scratch;
             let words = query.words.iter().filter(|(t, _)| full_word(t)).count() as u8;
             scratch.start(meaningful.len(), least_count(words, floor));
+            // The slot of each full word, then of each joined pair, in `shared`.
+            let (mut shared, slots) = match shared {
+                Some((shared, slots)) => (Some(shared), slots),
+                None => (None, &[][..]),
+            };
+            let slot = |n: usize| slots.get(n).copied().flatten();
+            let mut full = 0;
             for (i, (token, keys)) in query.words.iter().enumerate() {
                 if full_word(token) {
                     let word = (i as u8, 1);
-                    self.visit(token, keys, word, born, vocabulary, sims, scratch);
+                    let shared = shared.as_deref_mut().zip(slot(full));
+                    full += 1;
+                    self.visit(token, keys, word, born, vocabulary, sims, scratch, shared);
                 }
             }
             let offset = query.words.len() as u8;
             for (i, (joined, keys)) in query.joined.iter().enumerate() {
                 let word = (offset + i as u8, 2);
-                self.visit(joined, keys, word, born, vocabulary, sims, scratch);
+                let shared = shared.as_deref_mut().zip(slot(full + i));
+                self.visit(joined, keys, word, born, vocabulary, sims, scratch, shared);
             }
             out.clear();
             // `touched` holds the names whose count reached the least that can qualify.
@@ -314,7 +368,8 @@ impl Postings {
 
     /// Counts query word number `word.0` (worth `word.1`) once for every name of class `born`
     /// holding a list word that shares one of `keys` with `token` and is similar enough to pair
-    /// with it. Words reached through the first key (the exact skeleton) sound the same.
+    /// with it. Words reached through the first key (the exact skeleton) sound the same. When
+    /// `shared` holds the word, its list words are found once per flight (see [`SharedWords`]).
     #[allow(clippy::too_many_arguments)]
     fn visit(
         &self,
@@ -325,7 +380,51 @@ impl Postings {
         vocabulary: &Vocabulary,
         sims: &mut SimCache,
         scratch: &mut Scratch,
+        shared: Option<(&mut SharedWords, u32)>,
     ) {
+        let visible = visible_classes(born);
+        if let Some(reached) = shared.and_then(|(s, slot)| s.lists.get_mut(slot as usize)) {
+            let reached = reached.get_or_insert_with(|| self.reach(keys, scratch));
+            for r in reached.iter_mut() {
+                if r.entry.classes & visible == 0 {
+                    continue;
+                }
+                // Compared once, by the first traveller who can be one of its names.
+                if r.similar.is_none() {
+                    let entry = r.entry;
+                    r.similar = Some(!self.dissimilar(token, r.word, entry, vocabulary, sims));
+                }
+                if r.similar == Some(true) {
+                    self.count(r.entry, r.exact, (word, worth), born, scratch);
+                }
+            }
+            return;
+        }
+        self.reached_words(keys, scratch);
+        let mut last = 0u32;
+        for i in 0..scratch.words.len() {
+            let (w, exact) = scratch.words[i];
+            if w == last {
+                continue;
+            }
+            last = w;
+            let Some(&entry) = self.words.get(w as usize) else {
+                continue;
+            };
+            // None of its names can be the traveller: nothing to count, nothing to compare.
+            if entry.classes & visible == 0 {
+                continue;
+            }
+            if self.dissimilar(token, w, entry, vocabulary, sims) {
+                continue;
+            }
+            self.count(entry, exact, (word, worth), born, scratch);
+        }
+    }
+
+    /// The list words sharing one of `keys` into `scratch.words`, ordered by word, a word
+    /// reached through the exact key (the first) before its other occurrences.
+    fn reached_words(&self, keys: &[u64], scratch: &mut Scratch) {
         scratch.words.clear();
         for (k, key) in keys.iter().enumerate() {
             if let Some(&n) = self.keys.get(key) {
@@ -335,55 +434,90 @@ impl Postings {
                     .extend(self.key_words.get(n as usize).iter().map(|&w| (w, exact)));
             }
         }
-        // Exact first within a word, so that the first occurrence of each word carries it.
         scratch
             .words
             .sort_unstable_by_key(|&(w, exact)| (w, !exact));
+    }
+
+    /// Whether list word `w` is frequent and too different from `token` to pair with it.
+    /// Comparing the words costs about as much as visiting a few dozen names: worth it for
+    /// frequent words, whose names would flood scoring, not for rare ones. Frequent means on
+    /// the whole list, whatever the birth years, so that the candidates do not depend on them.
+    fn dissimilar(
+        &self,
+        token: &Token,
+        w: u32,
+        entry: WordEntry,
+        vocabulary: &Vocabulary,
+        sims: &mut SimCache,
+    ) -> bool {
+        (entry.end - entry.start) as usize > CHECK_ABOVE
+            && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN
+    }
+
+    /// The list words sharing one of `keys`, each once, not compared yet.
+    fn reach(&self, keys: &[u64], scratch: &mut Scratch) -> Vec<Reached> {
+        self.reached_words(keys, scratch);
+        let mut out = Vec::new();
         let mut last = 0u32;
-        for i in 0..scratch.words.len() {
-            let (w, exact) = scratch.words[i];
+        for &(w, exact) in &scratch.words {
             if w == last {
                 continue;
             }
             last = w;
-            let (a, b) = self.word_names.bounds(w as usize);
-            // Comparing the words costs about as much as visiting a few dozen names: worth it
-            // for frequent words, whose names would flood scoring, not for rare ones. Frequent
-            // means on the whole list, whatever the birth years, so that the candidates do not
-            // depend on them.
-            if b - a > CHECK_ABOVE && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN {
+            let Some(&entry) = self.words.get(w as usize) else {
                 continue;
+            };
+            out.push(Reached {
+                entry,
+                word: w,
+                exact,
+                similar: None,
+            });
+        }
+        out
+    }
+
+    /// Counts query word `word` for the names of list word `entry` that a traveller born as
+    /// `born` could be.
+    fn count(
+        &self,
+        entry: WordEntry,
+        exact: bool,
+        (word, worth): (u8, u8),
+        born: Born,
+        scratch: &mut Scratch,
+    ) {
+        let (a, b) = (entry.start as usize, entry.end as usize);
+        let names = &self.word_names[a..b];
+        let classes = &self.name_classes[a..b];
+        match born {
+            Born::Unknown => {
+                for &id in names {
+                    scratch.hit(id as usize, word, worth, exact);
+                }
             }
-            let names = &self.word_names.items[a..b];
-            let classes = &self.name_classes[a..b];
-            match born {
-                Born::Unknown => {
-                    for &id in names {
+            // A short list is read whole (its classes fit in a cache line or two); a long one
+            // is cut where the classes change.
+            Born::Near(near) if names.len() <= SCAN_UP_TO => {
+                let (lo, hi) = near.unwrap_or((1, 0));
+                for (&id, &c) in names.iter().zip(classes) {
+                    if c == 0 || (lo..=hi).contains(&c) {
                         scratch.hit(id as usize, word, worth, exact);
                     }
                 }
-                // A short list is read whole (its classes fit in a cache line or two); a long
-                // one is cut where the classes change.
-                Born::Near(near) if names.len() <= SCAN_UP_TO => {
-                    let (lo, hi) = near.unwrap_or((1, 0));
-                    for (&id, &c) in names.iter().zip(classes) {
-                        if c == 0 || (lo..=hi).contains(&c) {
-                            scratch.hit(id as usize, word, worth, exact);
-                        }
+            }
+            Born::Near(near) => {
+                let always = classes.partition_point(|&c| c == 0);
+                let (from, to) = match near {
+                    Some((lo, hi)) => {
+                        let from = always + classes[always..].partition_point(|&c| c < lo);
+                        (from, from + classes[from..].partition_point(|&c| c <= hi))
                     }
-                }
-                Born::Near(near) => {
-                    let always = classes.partition_point(|&c| c == 0);
-                    let (from, to) = match near {
-                        Some((lo, hi)) => {
-                            let from = always + classes[always..].partition_point(|&c| c < lo);
-                            (from, from + classes[from..].partition_point(|&c| c <= hi))
-                        }
-                        None => (always, always),
-                    };
-                    for &id in names[..always].iter().chain(&names[from..to]) {
-                        scratch.hit(id as usize, word, worth, exact);
-                    }
+                    None => (always, always),
+                };
+                for &id in names[..always].iter().chain(&names[from..to]) {
+                    scratch.hit(id as usize, word, worth, exact);
                 }
             }
         }
@@ -392,6 +526,85 @@ impl Postings {
     /// Number of distinct keys (for reports).
     pub(crate) fn len(&self) -> usize {
         self.keys.len()
+    }
+}
+
+/// A list word one query word reaches: where its names are, whether through the exact key, and
+/// once compared, whether it is similar enough to count (`Some(true)` without comparing for a
+/// word too rare to be compared, see [`Postings::dissimilar`]).
+#[derive(Debug, Clone, Copy)]
+struct Reached {
+    entry: WordEntry,
+    word: u32,
+    exact: bool,
+    similar: Option<bool>,
+}
+
+/// What makes two query words reach the same list words: whether a joined pair (keyed without
+/// deletions), spelling, phonetic key, skeleton, core, script, initial (everything the keys and
+/// the token similarity read).
+type WordKey<'a> = (bool, &'a str, &'a str, &'a str, Option<&'a str>, bool, bool);
+
+fn word_key(token: &Token, joined: bool) -> WordKey<'_> {
+    (
+        joined,
+        &token.text,
+        &token.key,
+        &token.skeleton,
+        token.core.as_deref(),
+        token.abjad,
+        token.initial,
+    )
+}
+
+/// The list words reached by the query words that several travellers of one flight share
+/// (names repeat on a flight: common given names above all), found for the first traveller
+/// with the word and reused by the others. Only the names visited depend on the traveller's
+/// date of birth; which list words a word reaches does not.
+#[derive(Default)]
+pub(crate) struct SharedWords {
+    /// Per repeated query word, its list words once found.
+    lists: Vec<Option<Vec<Reached>>>,
+}
+
+/// Where a traveller's words are in [`SharedWords`]: a slot per full word (in token order),
+/// then per joined pair; `None` for a word no other traveller holds.
+pub(crate) type Slots = Vec<Option<u32>>;
+
+impl SharedWords {
+    /// Finds the words held by two or more of `names` (full words and joined pairs) and gives
+    /// each name its [`Slots`].
+    pub(crate) fn new(names: &[crate::names::PreparedName]) -> (SharedWords, Vec<Slots>) {
+        fn words(name: &crate::names::PreparedName) -> Vec<WordKey<'_>> {
+            let tokens = name.tokens.iter().filter(|t| full_word(t));
+            tokens
+                .map(|t| word_key(t, false))
+                .chain(name.joined.iter().map(|t| word_key(t, true)))
+                .collect()
+        }
+        let mut seen: QuickMap<WordKey<'_>, u32> = QuickMap::default();
+        for name in names {
+            for key in words(name) {
+                *seen.entry(key).or_default() += 1;
+            }
+        }
+        let mut numbers: QuickMap<WordKey<'_>, u32> = QuickMap::default();
+        let slots = names
+            .iter()
+            .map(|name| {
+                words(name)
+                    .into_iter()
+                    .map(|key| {
+                        (seen[&key] >= 2).then(|| {
+                            let next = numbers.len() as u32;
+                            *numbers.entry(key).or_insert(next)
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let lists = vec![None; numbers.len()];
+        (SharedWords { lists }, slots)
     }
 }
 

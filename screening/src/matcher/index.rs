@@ -333,7 +333,7 @@ impl Postings {
             let mut scratch = scratch.borrow_mut();
             let scratch = &mut *scratch;
             let words = query.words.iter().filter(|(t, _)| full_word(t)).count() as u8;
-            scratch.start(meaningful.len(), least_count(words, floor));
+            scratch.hits.clear();
             // The slot of each full word, then of each joined pair, in `shared`.
             let (mut shared, slots) = match shared {
                 Some((shared, slots)) => (Some(shared), slots),
@@ -356,13 +356,15 @@ impl Postings {
                 self.visit(joined, keys, word, born, vocabulary, sims, scratch, shared);
             }
             out.clear();
-            // `touched` holds the names whose count reached the least that can qualify.
-            out.extend(scratch.touched.iter().copied().filter(|&id| {
-                let counter = scratch.counters[id as usize];
+            let least = least_count(words, floor);
+            for run in scratch.by_name(meaningful.len()).chunk_by(|a, b| a.id() == b.id()) {
+                let (count, exact) = tally(run);
+                let id = run[0].id();
                 // At least one word must sound the same; the others may carry a typo.
-                counter.exact && qualifies(counter.count, words, meaningful[id as usize], floor)
-            }));
-            out.sort_unstable();
+                if count >= least && exact && qualifies(count, words, meaningful[id], floor) {
+                    out.push(id as u32);
+                }
+            }
         })
     }
 
@@ -669,69 +671,100 @@ fn best_case(matched: u8, words: u8, have: u8) -> f64 {
     2.0 * k / (2.0 * k + 2.0 * conflicts + missing * missing_cost)
 }
 
-/// Per-thread counters for retrieval, sized to the list and reused between travellers: a
-/// dense array costs a few nanoseconds per posting where a hash map costs tens. One name's
-/// counters sit together in four bytes, so a posting costs one cache miss, not four, and the
-/// array of a list of millions stays small enough for the cache to hold much of it.
+/// One name counted for one query word: the name's id (bits 24 and up), the query word's
+/// number (bits 16–23) and worth (bits 8–15), and whether the list word sounds the same (bit 0).
+#[derive(Debug, Clone, Copy)]
+struct Hit(u64);
+
+impl Hit {
+    fn new(id: usize, word: u8, worth: u8, exact: bool) -> Hit {
+        Hit((id as u64) << 24 | u64::from(word) << 16 | u64::from(worth) << 8 | u64::from(exact))
+    }
+
+    fn id(self) -> usize {
+        (self.0 >> 24) as usize
+    }
+}
+
+/// The count of one name's hits (all of one name, in the order the query words were visited):
+/// the worth of each query word it holds a word for, counted once, and whether one of its words
+/// sounds the same as a query word.
+fn tally(run: &[Hit]) -> (u8, bool) {
+    let (mut count, mut exact, mut last) = (0u8, false, u8::MAX);
+    for h in run {
+        let (word, worth) = ((h.0 >> 16) as u8, (h.0 >> 8) as u8);
+        exact |= h.0 & 1 != 0;
+        if word != last {
+            last = word;
+            count = count.saturating_add(worth);
+        }
+    }
+    (count, exact)
+}
+
+/// Most bits of a name id sorted in one radix pass.
+const RADIX_BITS: u32 = 11;
+
+/// Up to this many hits, a comparison sort is quicker than the radix sort's passes.
+const FEW_HITS: usize = 256;
+
+/// Per-thread buffers for retrieval, reused between travellers. The names met are written one
+/// after the other and then grouped by name with a radix sort: on a list of millions, updating
+/// a counter per name met cost a cache miss per posting (the counters of 2 million names do
+/// not stay in cache), the sort a few sequential passes.
 #[derive(Default)]
 struct Scratch {
-    counters: Vec<Counter>,
-    /// The current traveller's number; every 255 travellers the stamps are cleared.
-    epoch: u8,
-    /// The least count with which a name can qualify for the current traveller.
-    least: u8,
-    /// Names whose count reached `least`, each once.
-    touched: Vec<u32>,
+    /// The names met for the current traveller, in the order met.
+    hits: Vec<Hit>,
+    /// The radix sort's other buffer, and where each digit's hits go.
+    spare: Vec<Hit>,
+    starts: Vec<usize>,
     /// Words met through one query word's keys, and whether through its exact key.
     words: Vec<(u32, bool)>,
 }
 
-/// One name's retrieval counters for the current traveller.
-#[derive(Debug, Default, Clone, Copy)]
-struct Counter {
-    /// The traveller (`Scratch::epoch`) the rest belongs to.
-    stamp: u8,
-    /// Worth of the query words the name holds a word for.
-    count: u8,
-    /// The query word counted last, so that each counts once.
-    last_word: u8,
-    /// Whether one of its words sounds the same as a query word.
-    exact: bool,
-}
-
 impl Scratch {
-    fn start(&mut self, names: usize, least: u8) {
-        if self.counters.len() < names {
-            self.counters.resize(names, Counter::default());
-        }
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.counters.iter_mut().for_each(|c| c.stamp = 0);
-            self.epoch = 1;
-        }
-        self.least = least;
-        self.touched.clear();
+    fn hit(&mut self, id: usize, word: u8, worth: u8, exact: bool) {
+        self.hits.push(Hit::new(id, word, worth, exact));
     }
 
-    fn hit(&mut self, id: usize, word: u8, worth: u8, exact: bool) {
-        let c = &mut self.counters[id];
-        if c.stamp != self.epoch {
-            *c = Counter {
-                stamp: self.epoch,
-                count: 0,
-                last_word: u8::MAX,
-                exact: false,
-            };
+    /// The hits grouped by name, ids ascending, each name's hits in the order they were met
+    /// (a least-significant-digit radix sort on the ids below `names`, stable). Few hits are
+    /// sorted whole instead: the query words' numbers grow in the order they are visited, so
+    /// that order is kept as well.
+    fn by_name(&mut self, names: usize) -> &[Hit] {
+        if self.hits.len() <= FEW_HITS {
+            self.hits.sort_unstable_by_key(|h| h.0);
+            return &self.hits;
         }
-        c.exact |= exact;
-        if c.last_word != word {
-            c.last_word = word;
-            let before = c.count;
-            c.count = before.saturating_add(worth);
-            if before < self.least && c.count >= self.least {
-                self.touched.push(id as u32);
+        let bits = usize::BITS - names.leading_zeros();
+        let passes = bits.div_ceil(RADIX_BITS).max(1);
+        let width = bits.div_ceil(passes);
+        let mask = (1u64 << width) - 1;
+        self.spare.clear();
+        self.spare.resize(self.hits.len(), Hit(0));
+        let starts = &mut self.starts;
+        starts.resize(1 << width, 0);
+        let mut shift = 24;
+        while shift < 24 + bits {
+            let digit = |h: &Hit| ((h.0 >> shift) & mask) as usize;
+            starts[..1 << width].fill(0);
+            for h in &self.hits {
+                starts[digit(h)] += 1;
             }
+            let mut sum = 0;
+            for s in starts[..1 << width].iter_mut() {
+                (*s, sum) = (sum, sum + *s);
+            }
+            for h in &self.hits {
+                let d = digit(h);
+                self.spare[starts[d]] = *h;
+                starts[d] += 1;
+            }
+            std::mem::swap(&mut self.hits, &mut self.spare);
+            shift += width;
         }
+        &self.hits
     }
 }
 

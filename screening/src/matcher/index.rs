@@ -356,8 +356,11 @@ impl Postings {
                 self.visit(joined, keys, word, born, vocabulary, sims, scratch, shared);
             }
             out.clear();
-            let least = least_count(words, floor);
-            for run in scratch.by_name(meaningful.len()).chunk_by(|a, b| a.id() == b.id()) {
+            let least = scratch.least_count(words, floor);
+            for run in scratch
+                .by_name(meaningful.len())
+                .chunk_by(|a, b| a.id() == b.id())
+            {
                 let (count, exact) = tally(run);
                 let id = run[0].id();
                 // At least one word must sound the same; the others may carry a typo.
@@ -721,9 +724,26 @@ struct Scratch {
     starts: Vec<usize>,
     /// Words met through one query word's keys, and whether through its exact key.
     words: Vec<(u32, bool)>,
+    /// [`least_count`] by number of query words, for the floor it was worked out for.
+    least: Vec<Option<(u64, u8)>>,
 }
 
 impl Scratch {
+    /// [`least_count`], worked out once per thread for each number of words and floor.
+    fn least_count(&mut self, words: u8, floor: f64) -> u8 {
+        if self.least.len() <= usize::from(words) {
+            self.least.resize(usize::from(words) + 1, None);
+        }
+        match self.least[usize::from(words)] {
+            Some((bits, least)) if bits == floor.to_bits() => least,
+            _ => {
+                let least = least_count(words, floor);
+                self.least[usize::from(words)] = Some((floor.to_bits(), least));
+                least
+            }
+        }
+    }
+
     fn hit(&mut self, id: usize, word: u8, worth: u8, exact: bool) {
         self.hits.push(Hit::new(id, word, worth, exact));
     }

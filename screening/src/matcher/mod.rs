@@ -22,7 +22,8 @@ use crate::watchlist::{Entry, EntryKind};
 use cache::{Interner, SimCache, Vocabulary, SIMS};
 use dob::Dob;
 use index::{
-    birth_class, born_near, full_word, Born, Postings, PostingsBuilder, Query, QuickMap, SharedWords,
+    birth_class, born_near, full_word, Born, Postings, PostingsBuilder, Query, QuickMap,
+    SharedWords,
 };
 use qualifiers::EntryFacts;
 

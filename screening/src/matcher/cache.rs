@@ -93,6 +93,9 @@ pub(crate) struct SimCache {
     joined: usize,
     width: usize,
     epoch: u32,
+    /// The screening loop's candidate list, kept here between travellers so that its buffer is
+    /// allocated once per thread.
+    pub(crate) ids: Vec<u32>,
 }
 
 /// Marks a similarity not computed yet.

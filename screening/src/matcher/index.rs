@@ -218,7 +218,17 @@ impl PostingsBuilder {
         self.occurrences.sort_by_key(|&(_, id)| class(id));
         let word_names = Lists::from_pairs(words, &self.occurrences);
         drop(self.occurrences);
-        let name_classes = word_names.items.iter().map(|&id| class(id)).collect();
+        let name_classes: Vec<u8> = word_names.items.iter().map(|&id| class(id)).collect();
+        let word_entries = (0..words)
+            .map(|w| {
+                let (a, b) = word_names.bounds(w);
+                WordEntry {
+                    start: a as u32,
+                    end: b as u32,
+                    classes: name_classes[a..b].iter().fold(0, |m, &c| m | class_bit(c)),
+                }
+            })
+            .collect();
         let mut key_words: Vec<(u64, u32)> = Vec::with_capacity(vocabulary.len() * 6);
         let mut keys = Vec::new();
         for id in 1..words as u32 {
@@ -241,7 +251,8 @@ impl PostingsBuilder {
         Postings {
             keys: numbers,
             key_words: key_lists,
-            word_names,
+            words: word_entries,
+            word_names: word_names.items,
             name_classes,
         }
     }
@@ -255,13 +266,45 @@ const SCAN_UP_TO: usize = 64;
 /// names are counted; rarer words let their few names through to scoring unchecked.
 const CHECK_ABOVE: usize = 16;
 
+/// Where one word's names lie in [`Postings::word_names`], and a summary of their birth
+/// classes ([`class_bit`]), side by side: a word none of whose names a traveller could be (most
+/// rare words met through a key) costs one memory access.
+#[derive(Debug, Default, Clone, Copy)]
+struct WordEntry {
+    start: u32,
+    end: u32,
+    classes: u64,
+}
+
+/// The bit of birth class `class` in a [`WordEntry`] summary: bit 0 for class 0, one of the
+/// other 63 for each year (years 63 apart share a bit, which can only make a word visited).
+fn class_bit(class: u8) -> u64 {
+    if class == 0 {
+        1
+    } else {
+        1 << (1 + (class - 1) % 63)
+    }
+}
+
+/// The summary bits of the classes a traveller born as `born` says may be: every class when
+/// the date of birth is unknown, else class 0 and the classes near it.
+fn visible_classes(born: Born) -> u64 {
+    match born {
+        Born::Unknown => u64::MAX,
+        Born::Near(None) => class_bit(0),
+        Born::Near(Some((lo, hi))) => (lo..=hi).fold(class_bit(0), |m, c| m | class_bit(c)),
+    }
+}
+
 /// Key → words → names.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Postings {
     keys: QuickMap<u64, u32>,
     key_words: Lists,
+    /// Per word id: where its names are, and their classes.
+    words: Vec<WordEntry>,
     /// Each word's names, ordered by birth class, then id.
-    word_names: Lists,
+    word_names: Vec<u32>,
     /// The birth class of each item of `word_names`.
     name_classes: Vec<u8>,
 }
@@ -283,42 +326,55 @@ impl Postings {
         floor: f64,
         vocabulary: &Vocabulary,
         sims: &mut SimCache,
+        shared: Option<(&mut SharedWords, &[Option<u32>])>,
         out: &mut Vec<u32>,
     ) {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let scratch = &mut *scratch;
-            scratch.start(meaningful.len());
-            let mut words = 0u8;
+            let words = query.words.iter().filter(|(t, _)| full_word(t)).count() as u8;
+            scratch.hits.clear();
+            // The slot of each full word, then of each joined pair, in `shared`.
+            let (mut shared, slots) = match shared {
+                Some((shared, slots)) => (Some(shared), slots),
+                None => (None, &[][..]),
+            };
+            let slot = |n: usize| slots.get(n).copied().flatten();
+            let mut full = 0;
             for (i, (token, keys)) in query.words.iter().enumerate() {
                 if full_word(token) {
-                    words += 1;
                     let word = (i as u8, 1);
-                    self.visit(token, keys, word, born, vocabulary, sims, scratch);
+                    let shared = shared.as_deref_mut().zip(slot(full));
+                    full += 1;
+                    self.visit(token, keys, word, born, vocabulary, sims, scratch, shared);
                 }
             }
             let offset = query.words.len() as u8;
             for (i, (joined, keys)) in query.joined.iter().enumerate() {
                 let word = (offset + i as u8, 2);
-                self.visit(joined, keys, word, born, vocabulary, sims, scratch);
+                let shared = shared.as_deref_mut().zip(slot(full + i));
+                self.visit(joined, keys, word, born, vocabulary, sims, scratch, shared);
             }
             out.clear();
-            out.extend(scratch.touched.iter().copied().filter(|&id| {
-                let have = meaningful[id as usize];
-                let counter = scratch.counters[id as usize];
-                let matched = counter.count.min(words).min(have);
+            let least = scratch.least_count(words, floor);
+            for run in scratch
+                .by_name(meaningful.len())
+                .chunk_by(|a, b| a.id() == b.id())
+            {
+                let (count, exact) = tally(run);
+                let id = run[0].id();
                 // At least one word must sound the same; the others may carry a typo.
-                counter.exact
-                    && matched >= 2.min(words).min(have).max(1)
-                    && best_case(matched, words, have) >= floor
-            }));
-            out.sort_unstable();
+                if count >= least && exact && qualifies(count, words, meaningful[id], floor) {
+                    out.push(id as u32);
+                }
+            }
         })
     }
 
     /// Counts query word number `word.0` (worth `word.1`) once for every name of class `born`
     /// holding a list word that shares one of `keys` with `token` and is similar enough to pair
-    /// with it. Words reached through the first key (the exact skeleton) sound the same.
+    /// with it. Words reached through the first key (the exact skeleton) sound the same. When
+    /// `shared` holds the word, its list words are found once per flight (see [`SharedWords`]).
     #[allow(clippy::too_many_arguments)]
     fn visit(
         &self,
@@ -329,7 +385,51 @@ impl Postings {
         vocabulary: &Vocabulary,
         sims: &mut SimCache,
         scratch: &mut Scratch,
+        shared: Option<(&mut SharedWords, u32)>,
     ) {
+        let visible = visible_classes(born);
+        if let Some(reached) = shared.and_then(|(s, slot)| s.lists.get_mut(slot as usize)) {
+            let reached = reached.get_or_insert_with(|| self.reach(keys, scratch));
+            for r in reached.iter_mut() {
+                if r.entry.classes & visible == 0 {
+                    continue;
+                }
+                // Compared once, by the first traveller who can be one of its names.
+                if r.similar.is_none() {
+                    let entry = r.entry;
+                    r.similar = Some(!self.dissimilar(token, r.word, entry, vocabulary, sims));
+                }
+                if r.similar == Some(true) {
+                    self.count(r.entry, r.exact, (word, worth), born, scratch);
+                }
+            }
+            return;
+        }
+        self.reached_words(keys, scratch);
+        let mut last = 0u32;
+        for i in 0..scratch.words.len() {
+            let (w, exact) = scratch.words[i];
+            if w == last {
+                continue;
+            }
+            last = w;
+            let Some(&entry) = self.words.get(w as usize) else {
+                continue;
+            };
+            // None of its names can be the traveller: nothing to count, nothing to compare.
+            if entry.classes & visible == 0 {
+                continue;
+            }
+            if self.dissimilar(token, w, entry, vocabulary, sims) {
+                continue;
+            }
+            self.count(entry, exact, (word, worth), born, scratch);
+        }
+    }
+
+    /// The list words sharing one of `keys` into `scratch.words`, ordered by word, a word
+    /// reached through the exact key (the first) before its other occurrences.
+    fn reached_words(&self, keys: &[u64], scratch: &mut Scratch) {
         scratch.words.clear();
         for (k, key) in keys.iter().enumerate() {
             if let Some(&n) = self.keys.get(key) {
@@ -339,55 +439,90 @@ impl Postings {
                     .extend(self.key_words.get(n as usize).iter().map(|&w| (w, exact)));
             }
         }
-        // Exact first within a word, so that the first occurrence of each word carries it.
         scratch
             .words
             .sort_unstable_by_key(|&(w, exact)| (w, !exact));
+    }
+
+    /// Whether list word `w` is frequent and too different from `token` to pair with it.
+    /// Comparing the words costs about as much as visiting a few dozen names: worth it for
+    /// frequent words, whose names would flood scoring, not for rare ones. Frequent means on
+    /// the whole list, whatever the birth years, so that the candidates do not depend on them.
+    fn dissimilar(
+        &self,
+        token: &Token,
+        w: u32,
+        entry: WordEntry,
+        vocabulary: &Vocabulary,
+        sims: &mut SimCache,
+    ) -> bool {
+        (entry.end - entry.start) as usize > CHECK_ABOVE
+            && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN
+    }
+
+    /// The list words sharing one of `keys`, each once, not compared yet.
+    fn reach(&self, keys: &[u64], scratch: &mut Scratch) -> Vec<Reached> {
+        self.reached_words(keys, scratch);
+        let mut out = Vec::new();
         let mut last = 0u32;
-        for i in 0..scratch.words.len() {
-            let (w, exact) = scratch.words[i];
+        for &(w, exact) in &scratch.words {
             if w == last {
                 continue;
             }
             last = w;
-            let (a, b) = self.word_names.bounds(w as usize);
-            // Comparing the words costs about as much as visiting a few dozen names: worth it
-            // for frequent words, whose names would flood scoring, not for rare ones. Frequent
-            // means on the whole list, whatever the birth years, so that the candidates do not
-            // depend on them.
-            if b - a > CHECK_ABOVE && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN {
+            let Some(&entry) = self.words.get(w as usize) else {
                 continue;
+            };
+            out.push(Reached {
+                entry,
+                word: w,
+                exact,
+                similar: None,
+            });
+        }
+        out
+    }
+
+    /// Counts query word `word` for the names of list word `entry` that a traveller born as
+    /// `born` could be.
+    fn count(
+        &self,
+        entry: WordEntry,
+        exact: bool,
+        (word, worth): (u8, u8),
+        born: Born,
+        scratch: &mut Scratch,
+    ) {
+        let (a, b) = (entry.start as usize, entry.end as usize);
+        let names = &self.word_names[a..b];
+        let classes = &self.name_classes[a..b];
+        match born {
+            Born::Unknown => {
+                for &id in names {
+                    scratch.hit(id as usize, word, worth, exact);
+                }
             }
-            let names = &self.word_names.items[a..b];
-            let classes = &self.name_classes[a..b];
-            match born {
-                Born::Unknown => {
-                    for &id in names {
+            // A short list is read whole (its classes fit in a cache line or two); a long one
+            // is cut where the classes change.
+            Born::Near(near) if names.len() <= SCAN_UP_TO => {
+                let (lo, hi) = near.unwrap_or((1, 0));
+                for (&id, &c) in names.iter().zip(classes) {
+                    if c == 0 || (lo..=hi).contains(&c) {
                         scratch.hit(id as usize, word, worth, exact);
                     }
                 }
-                // A short list is read whole (its classes fit in a cache line or two); a long
-                // one is cut where the classes change.
-                Born::Near(near) if names.len() <= SCAN_UP_TO => {
-                    let (lo, hi) = near.unwrap_or((1, 0));
-                    for (&id, &c) in names.iter().zip(classes) {
-                        if c == 0 || (lo..=hi).contains(&c) {
-                            scratch.hit(id as usize, word, worth, exact);
-                        }
+            }
+            Born::Near(near) => {
+                let always = classes.partition_point(|&c| c == 0);
+                let (from, to) = match near {
+                    Some((lo, hi)) => {
+                        let from = always + classes[always..].partition_point(|&c| c < lo);
+                        (from, from + classes[from..].partition_point(|&c| c <= hi))
                     }
-                }
-                Born::Near(near) => {
-                    let always = classes.partition_point(|&c| c == 0);
-                    let (from, to) = match near {
-                        Some((lo, hi)) => {
-                            let from = always + classes[always..].partition_point(|&c| c < lo);
-                            (from, from + classes[from..].partition_point(|&c| c <= hi))
-                        }
-                        None => (always, always),
-                    };
-                    for &id in names[..always].iter().chain(&names[from..to]) {
-                        scratch.hit(id as usize, word, worth, exact);
-                    }
+                    None => (always, always),
+                };
+                for &id in names[..always].iter().chain(&names[from..to]) {
+                    scratch.hit(id as usize, word, worth, exact);
                 }
             }
         }
@@ -396,6 +531,85 @@ impl Postings {
     /// Number of distinct keys (for reports).
     pub(crate) fn len(&self) -> usize {
         self.keys.len()
+    }
+}
+
+/// A list word one query word reaches: where its names are, whether through the exact key, and
+/// once compared, whether it is similar enough to count (`Some(true)` without comparing for a
+/// word too rare to be compared, see [`Postings::dissimilar`]).
+#[derive(Debug, Clone, Copy)]
+struct Reached {
+    entry: WordEntry,
+    word: u32,
+    exact: bool,
+    similar: Option<bool>,
+}
+
+/// What makes two query words reach the same list words: whether a joined pair (keyed without
+/// deletions), spelling, phonetic key, skeleton, core, script, initial (everything the keys and
+/// the token similarity read).
+type WordKey<'a> = (bool, &'a str, &'a str, &'a str, Option<&'a str>, bool, bool);
+
+fn word_key(token: &Token, joined: bool) -> WordKey<'_> {
+    (
+        joined,
+        &token.text,
+        &token.key,
+        &token.skeleton,
+        token.core.as_deref(),
+        token.abjad,
+        token.initial,
+    )
+}
+
+/// The list words reached by the query words that several travellers of one flight share
+/// (names repeat on a flight: common given names above all), found for the first traveller
+/// with the word and reused by the others. Only the names visited depend on the traveller's
+/// date of birth; which list words a word reaches does not.
+#[derive(Default)]
+pub(crate) struct SharedWords {
+    /// Per repeated query word, its list words once found.
+    lists: Vec<Option<Vec<Reached>>>,
+}
+
+/// Where a traveller's words are in [`SharedWords`]: a slot per full word (in token order),
+/// then per joined pair; `None` for a word no other traveller holds.
+pub(crate) type Slots = Vec<Option<u32>>;
+
+impl SharedWords {
+    /// Finds the words held by two or more of `names` (full words and joined pairs) and gives
+    /// each name its [`Slots`].
+    pub(crate) fn new(names: &[crate::names::PreparedName]) -> (SharedWords, Vec<Slots>) {
+        fn words(name: &crate::names::PreparedName) -> Vec<WordKey<'_>> {
+            let tokens = name.tokens.iter().filter(|t| full_word(t));
+            tokens
+                .map(|t| word_key(t, false))
+                .chain(name.joined.iter().map(|t| word_key(t, true)))
+                .collect()
+        }
+        let mut seen: QuickMap<WordKey<'_>, u32> = QuickMap::default();
+        for name in names {
+            for key in words(name) {
+                *seen.entry(key).or_default() += 1;
+            }
+        }
+        let mut numbers: QuickMap<WordKey<'_>, u32> = QuickMap::default();
+        let slots = names
+            .iter()
+            .map(|name| {
+                words(name)
+                    .into_iter()
+                    .map(|key| {
+                        (seen[&key] >= 2).then(|| {
+                            let next = numbers.len() as u32;
+                            *numbers.entry(key).or_insert(next)
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let lists = vec![None; numbers.len()];
+        (SharedWords { lists }, slots)
     }
 }
 
@@ -432,6 +646,23 @@ impl<'a> Query<'a> {
     }
 }
 
+/// Whether a name with `have` full words, `count` of whose words were met for the `words` full
+/// words of the query, can be a candidate (besides sounding the same on one word): enough words
+/// in common, and a [`best_case`] score of at least `floor`.
+fn qualifies(count: u8, words: u8, have: u8, floor: f64) -> bool {
+    let matched = count.min(words).min(have);
+    matched >= 2.min(words).min(have).max(1) && best_case(matched, words, have) >= floor
+}
+
+/// The least count with which some name can qualify for a query of `words` full words (see
+/// [`qualifies`]); names counted below it need not be looked at again. A count above `words`
+/// qualifies no more than `words` does, so `words + 1` means "none".
+fn least_count(words: u8, floor: f64) -> u8 {
+    (1..=words)
+        .find(|&count| (1..=u8::MAX).any(|have| qualifies(count, words, have, floor)))
+        .unwrap_or(words.saturating_add(1))
+}
+
 /// The score two names would get if their `matched` shared words were identical, given
 /// `words` and `have` full words on each side (the name score's own formula, see `names`).
 fn best_case(matched: u8, words: u8, have: u8) -> f64 {
@@ -443,62 +674,117 @@ fn best_case(matched: u8, words: u8, have: u8) -> f64 {
     2.0 * k / (2.0 * k + 2.0 * conflicts + missing * missing_cost)
 }
 
-/// Per-thread counters for retrieval, sized to the list and reused between travellers: a
-/// dense array costs a few nanoseconds per posting where a hash map costs tens. One name's
-/// counters sit together in four bytes, so a posting costs one cache miss, not four, and the
-/// array of a list of millions stays small enough for the cache to hold much of it.
-#[derive(Default)]
-struct Scratch {
-    counters: Vec<Counter>,
-    /// The current traveller's number; every 255 travellers the stamps are cleared.
-    epoch: u8,
-    touched: Vec<u32>,
-    /// Words met through one query word's keys, and whether through its exact key.
-    words: Vec<(u32, bool)>,
+/// One name counted for one query word: the name's id (bits 24 and up), the query word's
+/// number (bits 16–23) and worth (bits 8–15), and whether the list word sounds the same (bit 0).
+#[derive(Debug, Clone, Copy)]
+struct Hit(u64);
+
+impl Hit {
+    fn new(id: usize, word: u8, worth: u8, exact: bool) -> Hit {
+        Hit((id as u64) << 24 | u64::from(word) << 16 | u64::from(worth) << 8 | u64::from(exact))
+    }
+
+    fn id(self) -> usize {
+        (self.0 >> 24) as usize
+    }
 }
 
-/// One name's retrieval counters for the current traveller.
-#[derive(Debug, Default, Clone, Copy)]
-struct Counter {
-    /// The traveller (`Scratch::epoch`) the rest belongs to.
-    stamp: u8,
-    /// Worth of the query words the name holds a word for.
-    count: u8,
-    /// The query word counted last, so that each counts once.
-    last_word: u8,
-    /// Whether one of its words sounds the same as a query word.
-    exact: bool,
+/// The count of one name's hits (all of one name, in the order the query words were visited):
+/// the worth of each query word it holds a word for, counted once, and whether one of its words
+/// sounds the same as a query word.
+fn tally(run: &[Hit]) -> (u8, bool) {
+    let (mut count, mut exact, mut last) = (0u8, false, u8::MAX);
+    for h in run {
+        let (word, worth) = ((h.0 >> 16) as u8, (h.0 >> 8) as u8);
+        exact |= h.0 & 1 != 0;
+        if word != last {
+            last = word;
+            count = count.saturating_add(worth);
+        }
+    }
+    (count, exact)
+}
+
+/// Most bits of a name id sorted in one radix pass.
+const RADIX_BITS: u32 = 11;
+
+/// Up to this many hits, a comparison sort is quicker than the radix sort's passes.
+const FEW_HITS: usize = 256;
+
+/// Per-thread buffers for retrieval, reused between travellers. The names met are written one
+/// after the other and then grouped by name with a radix sort: on a list of millions, updating
+/// a counter per name met cost a cache miss per posting (the counters of 2 million names do
+/// not stay in cache), the sort a few sequential passes.
+#[derive(Default)]
+struct Scratch {
+    /// The names met for the current traveller, in the order met.
+    hits: Vec<Hit>,
+    /// The radix sort's other buffer, and where each digit's hits go.
+    spare: Vec<Hit>,
+    starts: Vec<usize>,
+    /// Words met through one query word's keys, and whether through its exact key.
+    words: Vec<(u32, bool)>,
+    /// [`least_count`] by number of query words, for the floor it was worked out for.
+    least: Vec<Option<(u64, u8)>>,
 }
 
 impl Scratch {
-    fn start(&mut self, names: usize) {
-        if self.counters.len() < names {
-            self.counters.resize(names, Counter::default());
+    /// [`least_count`], worked out once per thread for each number of words and floor.
+    fn least_count(&mut self, words: u8, floor: f64) -> u8 {
+        if self.least.len() <= usize::from(words) {
+            self.least.resize(usize::from(words) + 1, None);
         }
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.counters.iter_mut().for_each(|c| c.stamp = 0);
-            self.epoch = 1;
+        match self.least[usize::from(words)] {
+            Some((bits, least)) if bits == floor.to_bits() => least,
+            _ => {
+                let least = least_count(words, floor);
+                self.least[usize::from(words)] = Some((floor.to_bits(), least));
+                least
+            }
         }
-        self.touched.clear();
     }
 
     fn hit(&mut self, id: usize, word: u8, worth: u8, exact: bool) {
-        let c = &mut self.counters[id];
-        if c.stamp != self.epoch {
-            *c = Counter {
-                stamp: self.epoch,
-                count: 0,
-                last_word: u8::MAX,
-                exact: false,
-            };
-            self.touched.push(id as u32);
+        self.hits.push(Hit::new(id, word, worth, exact));
+    }
+
+    /// The hits grouped by name, ids ascending, each name's hits in the order they were met
+    /// (a least-significant-digit radix sort on the ids below `names`, stable). Few hits are
+    /// sorted whole instead: the query words' numbers grow in the order they are visited, so
+    /// that order is kept as well.
+    fn by_name(&mut self, names: usize) -> &[Hit] {
+        if self.hits.len() <= FEW_HITS {
+            self.hits.sort_unstable_by_key(|h| h.0);
+            return &self.hits;
         }
-        c.exact |= exact;
-        if c.last_word != word {
-            c.last_word = word;
-            c.count = c.count.saturating_add(worth);
+        let bits = usize::BITS - names.leading_zeros();
+        let passes = bits.div_ceil(RADIX_BITS).max(1);
+        let width = bits.div_ceil(passes);
+        let mask = (1u64 << width) - 1;
+        self.spare.clear();
+        self.spare.resize(self.hits.len(), Hit(0));
+        let starts = &mut self.starts;
+        starts.resize(1 << width, 0);
+        let mut shift = 24;
+        while shift < 24 + bits {
+            let digit = |h: &Hit| ((h.0 >> shift) & mask) as usize;
+            starts[..1 << width].fill(0);
+            for h in &self.hits {
+                starts[digit(h)] += 1;
+            }
+            let mut sum = 0;
+            for s in starts[..1 << width].iter_mut() {
+                (*s, sum) = (sum, sum + *s);
+            }
+            for h in &self.hits {
+                let d = digit(h);
+                self.spare[starts[d]] = *h;
+                starts[d] += 1;
+            }
+            std::mem::swap(&mut self.hits, &mut self.spare);
+            shift += width;
         }
+        &self.hits
     }
 }
 

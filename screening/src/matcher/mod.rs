@@ -21,7 +21,10 @@ use crate::watchlist::{Entry, EntryKind};
 
 use cache::{Interner, SimCache, Vocabulary, SIMS};
 use dob::Dob;
-use index::{birth_class, born_near, full_word, Born, Postings, PostingsBuilder, Query, QuickMap};
+use index::{
+    birth_class, born_near, full_word, Born, Postings, PostingsBuilder, Query, QuickMap,
+    SharedWords,
+};
 use qualifiers::EntryFacts;
 
 /// One watchlist hit for a traveller.
@@ -206,7 +209,7 @@ impl Index {
             let mut sims = sims.borrow_mut();
             sims.start(self.vocabulary.len(), &query);
             let mut ids = Vec::new();
-            self.retrieve(&query, born(traveller), floor, &mut sims, &mut ids);
+            self.retrieve(&query, born(traveller), floor, &mut sims, None, &mut ids);
             ids.len()
         })
     }
@@ -229,6 +232,7 @@ impl Index {
         born: Option<i32>,
         floor: f64,
         sims: &mut SimCache,
+        shared: Option<(&mut SharedWords, &[Option<u32>])>,
         out: &mut Vec<u32>,
     ) {
         let keyed = Query::new(query);
@@ -240,6 +244,7 @@ impl Index {
             floor,
             &self.vocabulary,
             sims,
+            shared,
             out,
         );
     }
@@ -248,17 +253,45 @@ impl Index {
     /// after the qualifiers, and every entry holding the traveller's document (number and
     /// issuing country). Best first, one match per entry.
     pub fn screen(&self, traveller: &Traveller, threshold: f64) -> Vec<Match> {
-        let mut query = names::prepare_parts(&traveller.surname, &traveller.given_names);
-        cache::number_query(&mut query);
-        let mut best: QuickMap<u32, (f64, u32)> = QuickMap::default();
+        self.screen_prepared(traveller, &prepare_query(traveller), threshold, None)
+    }
+
+    /// Screens the travellers of one flight: for each, what [`Index::screen`] gives, found
+    /// with less work, because the words that travellers share (common given names above all)
+    /// are looked up in the index once for the flight rather than once per traveller.
+    pub fn screen_flight(&self, travellers: &[Traveller], threshold: f64) -> Vec<Vec<Match>> {
+        let queries: Vec<names::PreparedName> = travellers.iter().map(prepare_query).collect();
+        let (mut shared, slots) = SharedWords::new(&queries);
+        travellers
+            .iter()
+            .zip(&queries)
+            .zip(&slots)
+            .map(|((t, q), slots)| {
+                self.screen_prepared(t, q, threshold, Some((&mut shared, slots)))
+            })
+            .collect()
+    }
+
+    /// [`Index::screen`] of `traveller`, whose name is `query`, sharing list words looked up
+    /// with the rest of its flight through `shared`.
+    fn screen_prepared(
+        &self,
+        traveller: &Traveller,
+        query: &names::PreparedName,
+        threshold: f64,
+        shared: Option<(&mut SharedWords, &[Option<u32>])>,
+    ) -> Vec<Match> {
+        // (entry, best score, its name), in the order entries are first met: the names come
+        // entry by entry, so an entry's best is nearly always the last one.
+        let mut best: Vec<(u32, f64, u32)> = Vec::new();
         if query.is_matchable() {
             let floor = threshold - BONUS_ROOM;
             SIMS.with(|sims| {
                 let mut sims = sims.borrow_mut();
-                sims.start(self.vocabulary.len(), &query);
+                sims.start(self.vocabulary.len(), query);
                 let born = born(traveller);
-                let mut ids = Vec::new();
-                self.retrieve(&query, born, floor, &mut sims, &mut ids);
+                let mut ids = std::mem::take(&mut sims.ids);
+                self.retrieve(query, born, floor, &mut sims, shared, &mut ids);
                 // Entries holding the traveller's document number: their names are always
                 // scored.
                 let mut documented = Vec::new();
@@ -275,7 +308,7 @@ impl Index {
                 }
                 let ta: Vec<&Token> = query.tokens.iter().collect();
                 let ja: Vec<&Token> = query.joined.iter().collect();
-                for id in ids {
+                for &id in &ids {
                     let entry = self.names[id as usize].entry;
                     // Retrieval left out the entries born in one year far from the traveller's;
                     // this catches those with several years (and documented entries' names).
@@ -288,17 +321,16 @@ impl Index {
                     if s < floor {
                         continue;
                     }
-                    let slot = best.entry(entry).or_insert((s, id));
-                    if s > slot.0 {
-                        *slot = (s, id);
+                    match best.iter_mut().rev().find(|b| b.0 == entry) {
+                        Some(slot) if s > slot.1 => *slot = (entry, s, id),
+                        Some(_) => {}
+                        None => best.push((entry, s, id)),
                     }
                 }
+                sims.ids = ids;
             });
         }
-        let name_hits = best
-            .into_iter()
-            .map(|(entry, (score, id))| (entry, score, id));
-        self.finish(traveller, name_hits, threshold)
+        self.finish(traveller, best.into_iter(), threshold)
     }
 
     /// Whether a traveller born in `year` is ruled out of `entry` by its dates of birth alone
@@ -427,6 +459,13 @@ struct DocumentHit {
     strength: qualifiers::DocumentMatch,
     number: String,
     country: String,
+}
+
+/// The traveller's name prepared for screening, its words numbered for the similarity cache.
+fn prepare_query(traveller: &Traveller) -> names::PreparedName {
+    let mut query = names::prepare_parts(&traveller.surname, &traveller.given_names);
+    cache::number_query(&mut query);
+    query
 }
 
 /// The traveller's year of birth, when the date parses.

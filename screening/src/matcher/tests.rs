@@ -171,3 +171,36 @@ fn birth_classes() {
     assert_eq!(born_near(i32::MAX), None);
     assert_eq!(born_near(i32::MIN), None);
 }
+
+#[test]
+fn a_flight_screened_whole_gets_each_travellers_hits() {
+    let mut entries = namesakes();
+    entries.push(Entry {
+        id: "E6".to_string(),
+        surname: "QUARVISTANO".to_string(),
+        given_names: "Delmont".to_string(),
+        ..Entry::default()
+    });
+    let index = Index::build(&entries);
+    // The words repeat across the flight (what screen_flight shares), with other years of
+    // birth, none, a document, a slip of the pen.
+    let mut flight = vec![
+        traveller(Some("1970-03-04"), &[]),
+        traveller(Some("1990-05-06"), &[("UT 1234567", "UTO")]),
+        traveller(None, &[]),
+        traveller(Some("1971-01-01"), &[("UT7654321", "UTO")]),
+        traveller(Some("2055-02-03"), &[]),
+    ];
+    let mut typo = traveller(Some("1970-03-04"), &[]);
+    typo.surname = "QUARVISTEN".into();
+    flight.push(typo);
+    let mut other = traveller(Some("1980-02-03"), &[]);
+    other.given_names = "DELMONT".into();
+    flight.push(other);
+    let whole = index.screen_flight(&flight, DEFAULT_NAME_THRESHOLD);
+    assert_eq!(whole.len(), flight.len());
+    for (t, hits) in flight.iter().zip(&whole) {
+        assert_eq!(hits, &index.screen(t, DEFAULT_NAME_THRESHOLD));
+    }
+    assert!(whole.iter().all(|hits| !hits.is_empty()));
+}

@@ -86,7 +86,8 @@ fn latin_words(part: &str) -> Vec<(String, Script)> {
         if script == Script::Han {
             latin = split_camel(&latin);
         }
-        // Apostrophes (O'BRIEN, SA'ID, transliterated ayin/hamza) join; other punctuation splits.
+        // Apostrophes (O'BRIEN, SA'ID, transliterated ayin/hamza) join; `?` stands for a letter
+        // an encoding lost (ERDO?AN) and stays in the word; other punctuation splits.
         let cleaned: String = latin
             .chars()
             .filter(|c| {
@@ -96,14 +97,19 @@ fn latin_words(part: &str) -> Vec<(String, Script)> {
                 )
             })
             .map(|c| {
-                if c.is_ascii_alphabetic() {
+                if c.is_ascii_alphabetic() || c == '?' {
                     c.to_ascii_uppercase()
                 } else {
                     ' '
                 }
             })
             .collect();
-        out.extend(cleaned.split_whitespace().map(|w| (w.to_string(), script)));
+        out.extend(
+            cleaned
+                .split_whitespace()
+                .filter(|w| w.bytes().any(|c| c.is_ascii_alphabetic()))
+                .map(|w| (w.to_string(), script)),
+        );
     }
     out
 }

@@ -181,7 +181,8 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
         return wildcard_similarity(a.text.as_bytes(), b.text.as_bytes());
     }
     let s = similarity(a, b);
-    if s <= DISTINCT {
+    // Consonant-only scripts are compared by skeleton: their letters say too little here.
+    if s <= DISTINCT || a.abjad || b.abjad {
         return s;
     }
     let (ca, cb) = (
@@ -269,7 +270,8 @@ fn feminine_form(f: &[u8], m: &[u8]) -> bool {
     let Some(stem) = f.strip_suffix(b"A") else {
         return false;
     };
-    if stem.len() < 3 || m.ends_with(b"A") {
+    // A final H after A is silent (FATIMA / FATIMAH), not a masculine ending.
+    if stem.len() < 3 || m.ends_with(b"A") || m.ends_with(b"H") {
         return false;
     }
     if SURNAME_FORMS

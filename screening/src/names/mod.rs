@@ -4,6 +4,7 @@
 //! normalised spelling, a phonetic key and a consonant skeleton; two prepared names are then
 //! compared by pairing tokens ([`score_names`]). [`compare`] does both for two strings.
 
+mod nicknames;
 mod normalise;
 pub(crate) mod phonetic;
 mod score;
@@ -166,6 +167,15 @@ mod tests {
         same("Sergei Lavrov", "Sergai Lavrov");
         same("Anna Ivanova", "Anna Ivanov");
         same("Ahmad Khan", "Ahmad Khna");
+    }
+
+    #[test]
+    fn familiar_forms_and_uvular_initials_match() {
+        same("Bill Clinton", "CLINTON, William");
+        same("Misha Petrov", "Mikhail Petrov");
+        same("Qasem Soleimani", "Ghasem Soleymani");
+        same("Muammar Gaddafi", "Moammar Qadhafi");
+        different("Bill Clinton", "Robert Clinton");
     }
 
     #[test]

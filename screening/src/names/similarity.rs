@@ -5,7 +5,7 @@
 // Matrix and window algorithms read better with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
-use super::{phonetic, Token};
+use super::{nicknames, phonetic, Token};
 
 /// Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters) of two ASCII strings.
 pub(crate) fn jaro_winkler(a: &[u8], b: &[u8]) -> f64 {
@@ -169,6 +169,9 @@ const INITIAL_MATCH: f64 = 0.9;
 /// Most two spellings can score when one of them has letters lost to `?` (a lossy encoding):
 /// the lost letters might have been anything.
 const WILDCARD_MATCH: f64 = 0.95;
+/// Score for a familiar form against its full name (BILL / WILLIAM): the same name, but also
+/// that of many other people.
+const FAMILIAR: f64 = 0.88;
 /// Most two words can score when they are different names a letter apart (see [`distinct`]).
 const DISTINCT: f64 = 0.7;
 
@@ -179,6 +182,9 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
     }
     if a.text.contains('?') || b.text.contains('?') {
         return wildcard_similarity(a.text.as_bytes(), b.text.as_bytes());
+    }
+    if nicknames::familiar(&a.text, &b.text) {
+        return FAMILIAR;
     }
     let s = similarity(a, b);
     // Consonant-only scripts are compared by skeleton: their letters say too little here.
@@ -337,7 +343,8 @@ fn similarity(a: &Token, b: &Token) -> f64 {
             };
         }
     }
-    let plain = a.core.is_none() && b.core.is_none() && a.key != b.key;
+    let same_key = a.key == b.key || uvular_alike(a, b);
+    let plain = a.core.is_none() && b.core.is_none() && !same_key;
     if plain && spelling_bound(a.text.as_bytes(), b.text.as_bytes()) < UNRELATED {
         return 0.0;
     }
@@ -348,7 +355,7 @@ fn similarity(a: &Token, b: &Token) -> f64 {
         return 0.0;
     }
     let mut s = spelling(a.text.as_bytes(), b.text.as_bytes());
-    if s < SAME_SOUND && a.key == b.key && a.key.len() >= 2 {
+    if s < SAME_SOUND && same_key && a.key.len() >= 2 {
         s = SAME_SOUND;
     }
     // A name derived by a suffix (IVAN/IVANOV, JOHN/JOHNSON, SMITH/SMITHSON) is another name.
@@ -367,6 +374,20 @@ fn similarity(a: &Token, b: &Token) -> f64 {
         s = s.max(spelling(ca, cb) * 0.96);
     }
     s
+}
+
+/// True when two words sound alike but for an initial Q or GH against G or K: the Arabic and
+/// Persian ق and غ are romanised all these ways (QASEM / GHASEM, QADHAFI / GADDAFI).
+fn uvular_alike(a: &Token, b: &Token) -> bool {
+    let uvular = |t: &Token| t.text.starts_with('Q') || t.text.starts_with("GH");
+    if !uvular(a) && !uvular(b) {
+        return false;
+    }
+    let (ka, kb) = (a.key.as_bytes(), b.key.as_bytes());
+    ka.len() >= 2
+        && matches!(ka[0], b'K' | b'G')
+        && matches!(kb.first(), Some(b'K' | b'G'))
+        && ka[1..] == kb[1..]
 }
 
 /// Consonant-only script against anything: compare skeletons, a little less sure than Latin.

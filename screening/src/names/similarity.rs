@@ -209,14 +209,11 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
 
 /// A word with `?` for letters an encoding could not represent (ERDO?AN) against another:
 /// edit similarity where `?` stands for any one letter. A word needs two real letters, and
-/// more real letters than `?`, to be compared at all.
+/// no more `?` than real letters, to be compared at all.
 fn wildcard_similarity(a: &[u8], b: &[u8]) -> f64 {
     let known = |s: &[u8]| s.iter().filter(|&&c| c != b'?').count();
     let unknown = |s: &[u8]| s.len() - known(s);
-    if [a, b]
-        .iter()
-        .any(|s| known(s) < 2 || unknown(s) >= known(s))
-    {
+    if [a, b].iter().any(|s| known(s) < 2 || unknown(s) > known(s)) {
         return 0.0;
     }
     let d = osa_distance_by(a, b, |x, y| x == y || x == b'?' || y == b'?');

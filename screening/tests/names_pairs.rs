@@ -5,50 +5,12 @@
 
 use paxrisk_screening::names::{compare, DEFAULT_NAME_THRESHOLD};
 
-struct Pair {
-    a: String,
-    b: String,
-    same: bool,
-}
+mod pair_sets;
+
+use pair_sets::{quality, Pair};
 
 fn pairs() -> Vec<Pair> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/names/pairs.csv");
-    let mut reader = csv::Reader::from_path(path).expect("fixtures/names/pairs.csv");
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("valid CSV row");
-            Pair {
-                a: r[0].to_string(),
-                b: r[1].to_string(),
-                same: &r[2] == "1",
-            }
-        })
-        .collect()
-}
-
-/// (precision, recall, F1) at `threshold`.
-fn quality(scored: &[(f64, bool)], threshold: f64) -> (f64, f64, f64) {
-    let tp = scored
-        .iter()
-        .filter(|(s, same)| *same && *s >= threshold)
-        .count() as f64;
-    let fp = scored
-        .iter()
-        .filter(|(s, same)| !*same && *s >= threshold)
-        .count() as f64;
-    let fn_ = scored
-        .iter()
-        .filter(|(s, same)| *same && *s < threshold)
-        .count() as f64;
-    let p = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
-    let r = if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 0.0 };
-    let f1 = if p + r > 0.0 {
-        2.0 * p * r / (p + r)
-    } else {
-        0.0
-    };
-    (p, r, f1)
+    pair_sets::load("pairs.csv")
 }
 
 #[test]

@@ -79,14 +79,19 @@ fn script_of(word: &str) -> Script {
 fn latin_words(part: &str) -> Vec<(String, Script)> {
     let mut out = Vec::new();
     let without_brackets = strip_brackets(part);
+    let mut first_hangul = true;
     for raw in without_brackets.split_whitespace() {
         let script = script_of(raw);
-        let decomposed: String = raw.nfkd().filter(|c| !is_combining_mark(*c)).collect();
-        let mut latin = any_ascii::any_ascii(&decomposed);
+        let mut latin = to_latin(raw);
         if script == Script::Han {
             latin = split_camel(&latin);
         }
-        // Apostrophes (O'BRIEN, SA'ID, transliterated ayin/hamza) join; other punctuation splits.
+        if raw.chars().any(is_hangul) {
+            latin = hangul_syllables(&latin, first_hangul);
+            first_hangul = false;
+        }
+        // Apostrophes (O'BRIEN, SA'ID, transliterated ayin/hamza) join; `?` stands for a letter
+        // an encoding lost (ERDO?AN) and stays in the word; other punctuation splits.
         let cleaned: String = latin
             .chars()
             .filter(|c| {
@@ -96,16 +101,148 @@ fn latin_words(part: &str) -> Vec<(String, Script)> {
                 )
             })
             .map(|c| {
-                if c.is_ascii_alphabetic() {
+                if c.is_ascii_alphabetic() || c == '?' {
                     c.to_ascii_uppercase()
                 } else {
                     ' '
                 }
             })
             .collect();
-        out.extend(cleaned.split_whitespace().map(|w| (w.to_string(), script)));
+        out.extend(
+            cleaned
+                .split_whitespace()
+                .filter(|w| w.bytes().any(|c| c.is_ascii_alphabetic()))
+                .map(|w| (w.to_string(), script)),
+        );
     }
     out
+}
+
+/// One word in Latin letters. `any_ascii` does most scripts; a few need help to come out the
+/// way their names are usually romanised.
+fn to_latin(raw: &str) -> String {
+    let strip = |s: &str| -> String { s.nfkd().filter(|c| !is_combining_mark(*c)).collect() };
+    let stripped = || strip(raw);
+    let first = raw.chars().next().unwrap_or(' ');
+    if raw.chars().any(|c| ('\u{05D0}'..='\u{05EA}').contains(&c)) {
+        return hebrew_latin(&stripped());
+    }
+    if raw.chars().any(is_hangul) {
+        // Decomposed Hangul loses the syllable boundaries that `any_ascii` marks by case.
+        return any_ascii::any_ascii(raw);
+    }
+    if raw.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)) {
+        // Decomposing would turn Й into И and lose the Y (ЕВГЕНИЙ is YEVGENIY, not EVGENII);
+        // an initial Е is YE in the usual romanisations (YEVGENY, YELTSIN).
+        let latin = any_ascii::any_ascii(raw);
+        return if matches!(first, 'Е' | 'е') {
+            format!("Y{latin}")
+        } else {
+            latin
+        };
+    }
+    if raw.chars().any(|c| ('\u{0370}'..='\u{03FF}').contains(&c)) {
+        return any_ascii::any_ascii(&greek_digraphs(&stripped()));
+    }
+    // The Arabic article is written joined (القذافي); split it off so that it folds like AL-.
+    if let Some(rest) = raw.strip_prefix("\u{0627}\u{0644}") {
+        if rest.chars().count() >= 2 {
+            return format!("AL {}", any_ascii::any_ascii(&strip(rest)));
+        }
+    }
+    any_ascii::any_ascii(&stripped())
+}
+
+/// Hebrew letters as names are usually romanised: ו and י inside a word are mostly vowels,
+/// ש is SH, פ is P, ח is KH, צ is TS; א and ע are silent.
+fn hebrew_latin(word: &str) -> String {
+    let mut out = String::with_capacity(word.len() * 2);
+    for (i, c) in word.chars().enumerate() {
+        let latin = match c {
+            '\u{05D0}' | '\u{05E2}' => "",
+            '\u{05D1}' => "B",
+            '\u{05D2}' => "G",
+            '\u{05D3}' => "D",
+            '\u{05D4}' => "H",
+            '\u{05D5}' if i == 0 => "V",
+            '\u{05D5}' => "O",
+            '\u{05D6}' => "Z",
+            '\u{05D7}' => "KH",
+            '\u{05D8}' | '\u{05EA}' => "T",
+            '\u{05D9}' => "Y",
+            '\u{05DA}' | '\u{05DB}' | '\u{05E7}' => "K",
+            '\u{05DC}' => "L",
+            '\u{05DD}' | '\u{05DE}' => "M",
+            '\u{05DF}' | '\u{05E0}' => "N",
+            '\u{05E1}' => "S",
+            '\u{05E3}' | '\u{05E4}' => "P",
+            '\u{05E5}' | '\u{05E6}' => "TS",
+            '\u{05E8}' => "R",
+            '\u{05E9}' => "SH",
+            _ => "",
+        };
+        out.push_str(latin);
+    }
+    out
+}
+
+/// Greek digraphs that `any_ascii` spells letter by letter: ΟΥ is OU (not OY), and an initial
+/// ΓΙ before a vowel is Y (ΓΙΑΝΗΣ is YANIS).
+fn greek_digraphs(word: &str) -> String {
+    let upper = word.to_uppercase();
+    let upper = upper.replace("ΟΥ", "OU");
+    let mut chars = upper.chars();
+    let (a, b, c) = (chars.next(), chars.next(), chars.next());
+    match (a, b, c) {
+        (Some('Γ'), Some('Ι'), Some(v)) if "ΑΕΟΩΗΥO".contains(v) => {
+            format!("Y{}", upper.chars().skip(2).collect::<String>())
+        }
+        _ => upper,
+    }
+}
+
+fn is_hangul(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
+/// Family names in Hangul with the spelling their bearers use rather than the Revised
+/// Romanisation that `any_ascii` gives (김 is KIM, not GIM).
+const KOREAN_SURNAMES: &[(&str, &str)] = &[
+    ("GIM", "KIM"),
+    ("I", "LEE"),
+    ("BAG", "PARK"),
+    ("BAK", "PARK"),
+    ("CHOE", "CHOI"),
+    ("GANG", "KANG"),
+    ("JO", "CHO"),
+    ("YUN", "YOON"),
+    ("IM", "LIM"),
+    ("O", "OH"),
+    ("SIN", "SHIN"),
+    ("GWON", "KWON"),
+    ("AN", "AHN"),
+    ("MUN", "MOON"),
+    ("NO", "ROH"),
+    ("GO", "KO"),
+    ("GU", "KOO"),
+    ("U", "WOO"),
+];
+
+/// A Hangul word as syllables (`GimJeongEun` → `KIM JONG UN`), with EO and EU written O and U
+/// as most other romanisations do (JONG, SONG, UN) and, for the first word of a name, the
+/// family name in its customary spelling.
+fn hangul_syllables(latin: &str, family_first: bool) -> String {
+    let upper = split_camel(latin)
+        .to_uppercase()
+        .replace("EO", "O")
+        .replace("EU", "U");
+    let mut syllables: Vec<String> = upper.split_whitespace().map(str::to_string).collect();
+    if family_first && syllables.len() >= 2 {
+        if let Some((_, usual)) = KOREAN_SURNAMES.iter().find(|(rr, _)| *rr == syllables[0]) {
+            syllables[0] = (*usual).to_string();
+        }
+    }
+    syllables.join(" ")
 }
 
 /// Drops bracketed asides (`ANGULO OROBIO (SEGUNDO)`): qualifiers, not name parts.
@@ -270,16 +407,15 @@ fn single_token(w: &str, script: Script, family: bool) -> Token {
     }
     // ABDELRAHMAN, ABDURRAHMAN, ABDALLAH → ABDULRAHMAN, ABDULLAH.
     if let Some(prefix) = abd_prefix(w) {
-        let rest = &w[prefix.len()..];
+        let mut rest = w[prefix.len()..].to_string();
+        // ABDULAH is ABDULLAH with the double L collapsed, not ABDUL + AH.
+        if prefix.ends_with('L') && rest.len() <= 2 && rest.starts_with(['A', 'E', 'O']) {
+            rest.insert(0, 'L');
+        }
         // Short prefixes (ABD, ABDU, ABDI) only when a consonant follows: ABDOU is a name.
         let short = prefix.len() <= 4;
         if rest.len() >= 2 && !(short && phonetic::is_vowel(rest.as_bytes()[0])) {
-            return Token::new(
-                format!("ABDUL{rest}"),
-                Some(rest.to_string()),
-                script,
-                family,
-            );
+            return Token::new(format!("ABDUL{rest}"), Some(rest), script, family);
         }
     }
     // ALQAHTANI, ELSAYED: remember the word without the article for comparison.
@@ -342,11 +478,23 @@ mod tests {
     }
 
     #[test]
+    fn scripts_romanise_as_names_usually_are() {
+        assert_eq!(texts("Евгений Пригожин"), ["YEVGENIY", "PRIGOZHIN"]);
+        assert_eq!(texts("Γιάνης Βαρουφάκης"), ["YANIS", "VAROUFAKIS"]);
+        assert_eq!(texts("שמעון פרס"), ["SHMON", "PRS"]);
+        assert_eq!(texts("김정은"), ["KIM", "JONG", "UN"]);
+        assert_eq!(texts("문재인"), ["MOON", "JAE", "IN"]);
+        assert_eq!(texts("معمر القذافي"), ["MMR", "ALQDHFY"]);
+        assert_eq!(texts("Erdo?an ???"), ["ERDO?AN"]);
+    }
+
+    #[test]
     fn folds_arabic_compounds() {
         assert_eq!(texts("Abd al-Rahman"), ["ABDULRAHMAN"]);
         assert_eq!(texts("ABDEL RAHMAN"), ["ABDULRAHMAN"]);
         assert_eq!(texts("Abdurrahman"), ["ABDULRAHMAN"]);
         assert_eq!(texts("ABDALLAH"), ["ABDULLAH"]);
+        assert_eq!(texts("Abdulah"), ["ABDULLAH"]);
         assert_eq!(texts("AL-QAHTANI, Abu Bakr"), ["ALQAHTANI", "ABUBAKR"]);
         assert_eq!(
             prepare_full("ALQAHTANI").tokens[0].core.as_deref(),

@@ -5,7 +5,7 @@
 // Matrix and window algorithms read better with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
-use super::{phonetic, Token};
+use super::{nicknames, phonetic, Token};
 
 /// Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters) of two ASCII strings.
 pub(crate) fn jaro_winkler(a: &[u8], b: &[u8]) -> f64 {
@@ -64,6 +64,11 @@ pub(crate) fn jaro(a: &[u8], b: &[u8]) -> f64 {
 
 /// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
 pub(crate) fn osa_distance(a: &[u8], b: &[u8]) -> usize {
+    osa_distance_by(a, b, |x, y| x == y)
+}
+
+/// [`osa_distance`] with `same` deciding which characters are equal.
+fn osa_distance_by(a: &[u8], b: &[u8], same: impl Fn(u8, u8) -> bool) -> usize {
     let (a, b) = (&a[..a.len().min(63)], &b[..b.len().min(63)]);
     let width = b.len() + 1;
     // Three rolling rows on the stack (two back for transpositions, one back, current),
@@ -76,11 +81,11 @@ pub(crate) fn osa_distance(a: &[u8], b: &[u8]) -> usize {
     for i in 1..=a.len() {
         rows[cur][0] = i as u8;
         for j in 1..width {
-            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let cost = u8::from(!same(a[i - 1], b[j - 1]));
             let mut d = (rows[one][j] + 1)
                 .min(rows[cur][j - 1] + 1)
                 .min(rows[one][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+            if i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]) {
                 d = d.min(rows[two][j - 2] + 1);
             }
             rows[cur][j] = d;
@@ -161,11 +166,160 @@ const DERIVED: f64 = 0.7;
 /// Score for an initial against a word starting with that letter.
 const INITIAL_MATCH: f64 = 0.9;
 
+/// Most two spellings can score when one of them has letters lost to `?` (a lossy encoding):
+/// the lost letters might have been anything.
+const WILDCARD_MATCH: f64 = 0.95;
+/// Score for a familiar form against its full name (BILL / WILLIAM): the same name, but also
+/// that of many other people.
+const FAMILIAR: f64 = 0.88;
+/// Most two words can score when they are different names a letter apart (see [`distinct`]).
+const DISTINCT: f64 = 0.7;
+
 /// Similarity of two tokens in [0, 1], from spelling, sound and script-aware skeletons.
 pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
     if a.text == b.text {
         return 1.0;
     }
+    if a.text.contains('?') || b.text.contains('?') {
+        return wildcard_similarity(a.text.as_bytes(), b.text.as_bytes());
+    }
+    if nicknames::familiar(&a.text, &b.text) {
+        return FAMILIAR;
+    }
+    let s = similarity(a, b);
+    // Consonant-only scripts are compared by skeleton: their letters say too little here.
+    if s <= DISTINCT || a.abjad || b.abjad {
+        return s;
+    }
+    let (ca, cb) = (
+        a.core.as_deref().unwrap_or(&a.text),
+        b.core.as_deref().unwrap_or(&b.text),
+    );
+    // Feminine forms are told apart in given names only: a family name's last vowel is as
+    // likely a romanisation or a typing slip (MADURO / MADURA).
+    let given = !a.family && !b.family;
+    if distinct(a.text.as_bytes(), b.text.as_bytes(), given)
+        || distinct(ca.as_bytes(), cb.as_bytes(), given)
+    {
+        DISTINCT
+    } else {
+        s
+    }
+}
+
+/// A word with `?` for letters an encoding could not represent (ERDO?AN) against another:
+/// edit similarity where `?` stands for any one letter. A word needs two real letters, and
+/// no more `?` than real letters, to be compared at all.
+fn wildcard_similarity(a: &[u8], b: &[u8]) -> f64 {
+    let known = |s: &[u8]| s.iter().filter(|&&c| c != b'?').count();
+    let unknown = |s: &[u8]| s.len() - known(s);
+    if [a, b].iter().any(|s| known(s) < 2 || unknown(s) > known(s)) {
+        return 0.0;
+    }
+    let d = osa_distance_by(a, b, |x, y| x == y || x == b'?' || y == b'?');
+    let longest = a.len().max(b.len()) as f64;
+    (1.0 - d as f64 / longest).min(WILDCARD_MATCH)
+}
+
+/// True when two spellings a letter apart are different names rather than one name typed or
+/// romanised twice: one consonant replaced by another that neither sounds alike nor sits next
+/// to it on a keyboard (CARTER / CARVER, KHALID / KHALIL, HERNANDEZ / FERNANDEZ), or a given
+/// name against its feminine form (DANIEL / DANIELA, ALEXANDER / ALEXANDRA, PAULO / PAULA).
+/// Vowel changes are left alone: romanisations change vowels freely. Feminine forms count
+/// only when `given` (both words are given names).
+fn distinct(a: &[u8], b: &[u8], given: bool) -> bool {
+    if a.len() < 3 || b.len() < 3 {
+        return false;
+    }
+    if a.len() == b.len() {
+        let mut diff = (0..a.len()).filter(|&i| a[i] != b[i]);
+        match (diff.next(), diff.next(), diff.next()) {
+            // A slip of the finger hits a neighbouring key, but rarely the first letter.
+            (Some(i), None, _) => {
+                let (x, y) = (a[i], b[i]);
+                if consonant(x)
+                    && consonant(y)
+                    && !sound_alike(x, y)
+                    && (i == 0 || !keyboard_neighbours(x, y))
+                {
+                    return true;
+                }
+            }
+            // Two letters swapped (NICOLAS / NICOLSA) is a typing slip.
+            (Some(i), Some(j), None) if j == i + 1 && a[i] == b[j] && a[j] == b[i] => {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    given && (feminine_form(a, b) || feminine_form(b, a))
+}
+
+/// True when `f` is `m` with a feminine `A` ending (DANIELA / DANIEL, ROBERTA / ROBERTO,
+/// YEVGENIA / YEVGENY), except Slavic surnames, whose feminine form is the same family name.
+fn feminine_form(f: &[u8], m: &[u8]) -> bool {
+    const SURNAME_FORMS: &[(&[u8], &[u8])] = &[
+        (b"OVA", b"OV"),
+        (b"EVA", b"EV"),
+        (b"INA", b"IN"),
+        (b"YNA", b"YN"),
+        (b"SKA", b"SKI"),
+        (b"SKA", b"SKY"),
+        (b"CKA", b"CKI"),
+        (b"AYA", b"Y"),
+        (b"AYA", b"IY"),
+        (b"ENKA", b"ENKO"),
+    ];
+    let Some(stem) = f.strip_suffix(b"A") else {
+        return false;
+    };
+    // A final H after A is silent (FATIMA / FATIMAH), not a masculine ending.
+    if stem.len() < 3 || m.ends_with(b"A") || m.ends_with(b"H") {
+        return false;
+    }
+    if SURNAME_FORMS
+        .iter()
+        .any(|(fs, ms)| f.ends_with(fs) && m.ends_with(ms))
+    {
+        return false;
+    }
+    osa_within(stem, m, 1)
+}
+
+fn consonant(c: u8) -> bool {
+    c.is_ascii_uppercase() && !phonetic::is_vowel(c) && !matches!(c, b'Y' | b'W')
+}
+
+/// Consonants that romanisations or pronunciations swap for one another.
+fn sound_alike(x: u8, y: u8) -> bool {
+    const GROUPS: &[&[u8]] = &[
+        b"BPV", b"FPV", b"CKQGX", b"GHKX", b"CSZX", b"DT", b"JG", b"JZ", b"MN",
+    ];
+    GROUPS.iter().any(|g| g.contains(&x) && g.contains(&y))
+}
+
+/// Neighbouring keys on a QWERTY keyboard (a mistyped letter is most often one of them).
+fn keyboard_neighbours(x: u8, y: u8) -> bool {
+    const ROWS: [&[u8]; 3] = [b"QWERTYUIOP", b"ASDFGHJKL", b"ZXCVBNM"];
+    let place = |c: u8| {
+        ROWS.iter()
+            .enumerate()
+            .find_map(|(r, row)| row.iter().position(|&k| k == c).map(|i| (r, i)))
+    };
+    let (Some((rx, ix)), Some((ry, iy))) = (place(x), place(y)) else {
+        return false;
+    };
+    match (rx, ry) {
+        _ if rx == ry => ix.abs_diff(iy) == 1,
+        // Each row sits half a key to the right of the one above it.
+        _ if ry == rx + 1 => iy + 1 == ix || iy == ix,
+        _ if rx == ry + 1 => ix + 1 == iy || ix == iy,
+        _ => false,
+    }
+}
+
+/// Similarity of two different spellings before [`distinct`] is applied.
+fn similarity(a: &Token, b: &Token) -> f64 {
     if a.initial || b.initial {
         let same_letter = a.text.as_bytes()[0] == b.text.as_bytes()[0];
         return if same_letter { INITIAL_MATCH } else { 0.0 };
@@ -186,7 +340,8 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
             };
         }
     }
-    let plain = a.core.is_none() && b.core.is_none() && a.key != b.key;
+    let same_key = a.key == b.key || uvular_alike(a, b);
+    let plain = a.core.is_none() && b.core.is_none() && !same_key;
     if plain && spelling_bound(a.text.as_bytes(), b.text.as_bytes()) < UNRELATED {
         return 0.0;
     }
@@ -197,7 +352,7 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
         return 0.0;
     }
     let mut s = spelling(a.text.as_bytes(), b.text.as_bytes());
-    if s < SAME_SOUND && a.key == b.key && a.key.len() >= 2 {
+    if s < SAME_SOUND && same_key && a.key.len() >= 2 {
         s = SAME_SOUND;
     }
     // A name derived by a suffix (IVAN/IVANOV, JOHN/JOHNSON, SMITH/SMITHSON) is another name.
@@ -216,6 +371,20 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
         s = s.max(spelling(ca, cb) * 0.96);
     }
     s
+}
+
+/// True when two words sound alike but for an initial Q or GH against G or K: the Arabic and
+/// Persian ق and غ are romanised all these ways (QASEM / GHASEM, QADHAFI / GADDAFI).
+fn uvular_alike(a: &Token, b: &Token) -> bool {
+    let uvular = |t: &Token| t.text.starts_with('Q') || t.text.starts_with("GH");
+    if !uvular(a) && !uvular(b) {
+        return false;
+    }
+    let (ka, kb) = (a.key.as_bytes(), b.key.as_bytes());
+    ka.len() >= 2
+        && matches!(ka[0], b'K' | b'G')
+        && matches!(kb.first(), Some(b'K' | b'G'))
+        && ka[1..] == kb[1..]
 }
 
 /// Consonant-only script against anything: compare skeletons, a little less sure than Latin.

@@ -16,21 +16,16 @@ const TYPED_SSRS: &[&str] = &[
     "DOCS", "DOCO", "DOCA", "CTCE", "CTCM", "CTCH", "SEAT", "FQTV",
 ];
 
-/// Seat request codes whose C332 carries seats.
-const SEAT_SSRS: &[&str] = &[
-    "SEAT", "RQST", "NSST", "NSSA", "NSSW", "SMST", "SMSA", "SMSW",
-];
-
 impl PnrBuilder {
     /// An SSR anywhere in the PNR (PNR level, traveller group or flight group).
     pub(super) fn ssr<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, _pushed: &Pushed) {
-        let s = ssr::read(r, seg);
+        let mut s = ssr::read(r, seg);
         let context = if self.ctx == Ctx::Traveller {
             self.current
         } else {
             None
         };
-        let reference = s.reference();
+        let reference = s.reference.take();
         // One pending item per SSR at most: the reference moves into it.
         let pend = |item, reference| Pending {
             item,
@@ -71,21 +66,19 @@ impl PnrBuilder {
 
     /// Seats of a seat request SSR (C332 seat per traveller reference).
     fn seats(&mut self, s: &ssr::RawSsr) {
-        if SEAT_SSRS.contains(&s.code.as_str()) {
-            for (seat, reference) in &s.targets {
-                if seat.is_empty() {
-                    continue;
+        for (seat, reference) in &s.seats {
+            if seat.is_empty() {
+                continue;
+            }
+            let who = reference.as_deref().and_then(|x| self.ix.by_ref(x).next());
+            match who {
+                Some(i) if self.on_pushed || self.pnr.travellers[i].seat.is_none() => {
+                    self.pnr.travellers[i].seat = Some(seat.clone())
                 }
-                let who = reference.as_deref().and_then(|x| self.ix.by_ref(x).next());
-                match who {
-                    Some(i) if self.on_pushed || self.pnr.travellers[i].seat.is_none() => {
-                        self.pnr.travellers[i].seat = Some(seat.clone())
-                    }
-                    Some(_) => {}
-                    None => {
-                        if !self.pnr.seats.contains(seat) {
-                            self.pnr.seats.push(seat.clone());
-                        }
+                Some(_) => {}
+                None => {
+                    if !self.pnr.seats.contains(seat) {
+                        self.pnr.seats.push(seat.clone());
                     }
                 }
             }
@@ -99,7 +92,7 @@ impl PnrBuilder {
                 .or_else(|| context.and_then(|i| self.pnr.travellers[i].traveller_ref.clone()));
             self.pnr.ssrs.push(Ssr {
                 code: s.code,
-                text: (!s.text.is_empty()).then_some(s.text),
+                text: (!s.text.is_empty()).then(|| CompactString::from(s.text)),
                 traveller_ref,
             });
         }

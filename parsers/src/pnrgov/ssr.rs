@@ -4,47 +4,57 @@
 use crate::edifact::dates::Pivot;
 use crate::edifact::{Reader, Segment};
 use compact_str::CompactString;
+use std::borrow::Cow;
 
-/// An SSR as sent: code, free text, and the traveller references and seats of C332.
+/// Seat request codes whose C332 carries seats.
+const SEAT_SSRS: &[&str] = &[
+    "SEAT", "RQST", "NSST", "NSSA", "NSSW", "SMST", "SMSA", "SMSW",
+];
+
+/// An SSR as sent: code, free text (borrowed from the buffer when it can be: most codes only
+/// parse it), and the traveller references and seats of C332.
 #[derive(Debug, Clone, Default)]
-pub struct RawSsr {
+pub struct RawSsr<'a> {
     pub code: CompactString,
-    pub text: CompactString,
-    /// (seat or other data, traveller reference) per C332 element.
-    pub targets: Vec<(CompactString, Option<CompactString>)>,
+    pub text: Cow<'a, str>,
+    /// The first traveller reference of C332, if any.
+    pub reference: Option<CompactString>,
+    /// Seat requests only ([`SEAT_SSRS`]): (seat, traveller reference) per C332 element that
+    /// has either.
+    pub seats: Vec<(CompactString, Option<CompactString>)>,
 }
 
 /// Reads `SSR+code:status:qty:company:…:board:off:free text+seat::ref+…`. The free text is the
 /// ninth component; senders that write fewer separators put it last, always starting with `/`
 /// or a letter after the codes, so the last component is taken when there is no ninth.
-pub fn read<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> RawSsr {
+pub fn read<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> RawSsr<'a> {
     let mut code = CompactString::from(r.str(seg, 0, 0));
     code.make_ascii_uppercase();
-    let mut text = r.text(seg, 0, 8);
+    let mut text = r.str(seg, 0, 8);
     if text.is_empty() {
         if let Some(last) = r.last_component(seg, 0, 1).filter(|l| l.starts_with('/')) {
-            text = last;
+            text = Cow::Owned(last.into_string());
         }
     }
-    let mut targets = Vec::new();
+    let is_seat_request = SEAT_SSRS.contains(&code.as_str());
+    let mut reference = None;
+    let mut seats = Vec::new();
     for e in 1..r.element_count(seg) {
-        let data = r.text(seg, e, 0);
-        let reference = r.opt(seg, e, 2);
-        if !data.is_empty() || reference.is_some() {
-            targets.push((data, reference));
+        // Every C332 is decoded, as before, whatever is kept of it (decoding reports).
+        let data = r.str(seg, e, 0);
+        let target = r.opt(seg, e, 2);
+        if is_seat_request && (!data.is_empty() || target.is_some()) {
+            seats.push((CompactString::from(data), target.clone()));
+        }
+        if reference.is_none() {
+            reference = target;
         }
     }
     RawSsr {
         code,
         text,
-        targets,
-    }
-}
-
-impl RawSsr {
-    /// The first traveller reference of the SSR, if any.
-    pub fn reference(&self) -> Option<CompactString> {
-        self.targets.iter().find_map(|(_, r)| r.clone())
+        reference,
+        seats,
     }
 }
 
@@ -168,8 +178,33 @@ pub fn doca(text: &str) -> Doca {
 /// An e-mail address from AIRIMP (`//` stands for `@`, `..` for `_`).
 pub fn email(text: &str) -> CompactString {
     let t = text.trim().trim_start_matches('/');
-    let t = t.replace("//", "@").replace("..", "_");
-    t.split('/').next().unwrap_or_default().trim().into()
+    // One pass for both replacements: their patterns and results share no character, so this
+    // is `replace("//", "@")` then `replace("..", "_")`, without the two allocations.
+    let mut out = CompactString::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(k) = rest.find(['/', '.']) {
+        let (head, tail) = rest.split_at(k);
+        out.push_str(head);
+        if let Some(after) = tail.strip_prefix("//") {
+            out.push('@');
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix("..") {
+            out.push('_');
+            rest = after;
+        } else if tail.starts_with('/') {
+            // A single `/` ends the address.
+            rest = "";
+            break;
+        } else {
+            out.push('.');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    match out.trim() {
+        trimmed if trimmed.len() == out.len() => out,
+        trimmed => trimmed.into(),
+    }
 }
 
 /// A phone number from CTCM/CTCH free text (`/number[/language]`).
@@ -217,6 +252,21 @@ mod tests {
     #[test]
     fn airimp_contacts() {
         assert_eq!(email("/REUBEN..SERIO//GMAIL.COM"), "REUBEN_SERIO@GMAIL.COM");
+        // As `replace("//", "@")` then `replace("..", "_")`, up to the first lone `/`.
+        for text in [
+            "/A...B///C",
+            "/A//./..//B/X",
+            "/ A.B/C ",
+            "//",
+            "/.",
+            "/A. //B",
+            "x...",
+        ] {
+            let t = text.trim().trim_start_matches('/');
+            let t = t.replace("//", "@").replace("..", "_");
+            let want = t.split('/').next().unwrap_or_default().trim();
+            assert_eq!(email(text), want, "{text}");
+        }
         assert_eq!(
             email("/FIRSTNAMELASTNAME//YAHOO.COM/EN"),
             "FIRSTNAMELASTNAME@YAHOO.COM"

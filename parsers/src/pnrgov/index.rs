@@ -16,7 +16,7 @@ const SMALL: usize = 16;
 
 /// Traveller references compare without leading zeros (`001` is `1`).
 pub fn norm_ref(r: &str) -> &str {
-    r.trim().trim_start_matches('0')
+    crate::edifact::trim(r).trim_start_matches('0')
 }
 
 /// Travellers by one key: a list while short, a map once long.

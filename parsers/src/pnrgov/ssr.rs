@@ -2,7 +2,7 @@
 //! (reference/messages.md §3.1): DOCS, DOCO, DOCA, CTCE/CTCM/CTCH, FQTV, SEAT, INFT.
 
 use crate::edifact::dates::Pivot;
-use crate::edifact::{Reader, Segment};
+use crate::edifact::{trim, Reader, Segment};
 use compact_str::CompactString;
 use std::borrow::Cow;
 
@@ -80,14 +80,14 @@ pub struct Docs {
 /// into the field of the model it ends up in (dates are only looked at).
 fn fields(text: &str) -> Vec<&str> {
     let t = text.strip_prefix('/').unwrap_or(text);
-    t.split('/').map(str::trim).collect()
+    t.split('/').map(trim).collect()
 }
 
 /// Parses DOCS free text; dates that are not `DDMMMYY` are reported and left out.
 pub fn docs<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, text: &str) -> Docs {
     // The fields one by one, borrowed, each copied at most once into the model.
     let t = text.strip_prefix('/').unwrap_or(text);
-    let mut f = t.split('/').map(str::trim);
+    let mut f = t.split('/').map(trim);
     let mut next = || f.next().unwrap_or_default();
     let (doc_type, issuing_country, number, nationality) = (next(), next(), next(), next());
     let (dob, gender_raw, expiry, surname) = (next(), next(), next(), next());
@@ -177,12 +177,12 @@ pub fn doca(text: &str) -> Doca {
 
 /// An e-mail address from AIRIMP (`//` stands for `@`, `..` for `_`).
 pub fn email(text: &str) -> CompactString {
-    let t = text.trim().trim_start_matches('/');
+    let t = trim(text).trim_start_matches('/');
     // One pass for both replacements: their patterns and results share no character, so this
     // is `replace("//", "@")` then `replace("..", "_")`, without the two allocations.
     let mut out = CompactString::with_capacity(t.len());
     let mut rest = t;
-    while let Some(k) = rest.find(['/', '.']) {
+    while let Some(k) = rest.bytes().position(|b| b == b'/' || b == b'.') {
         let (head, tail) = rest.split_at(k);
         out.push_str(head);
         if let Some(after) = tail.strip_prefix("//") {
@@ -201,7 +201,7 @@ pub fn email(text: &str) -> CompactString {
         }
     }
     out.push_str(rest);
-    match out.trim() {
+    match trim(&out) {
         trimmed if trimmed.len() == out.len() => out,
         trimmed => trimmed.into(),
     }
@@ -209,13 +209,13 @@ pub fn email(text: &str) -> CompactString {
 
 /// A phone number from CTCM/CTCH free text (`/number[/language]`).
 pub fn phone(text: &str) -> CompactString {
-    let t = text.trim().trim_start_matches('/');
-    t.split('/').next().unwrap_or_default().trim().into()
+    let t = trim(text).trim_start_matches('/');
+    trim(t.split('/').next().unwrap_or_default()).into()
 }
 
 /// A frequent flyer number from FQTV free text (`/DL1234567890-NAME/...` → `DL1234567890`).
 pub fn frequent_flyer(text: &str) -> CompactString {
-    let t = text.trim().trim_start_matches('/');
+    let t = trim(text).trim_start_matches('/');
     t.split(['/', '-'])
         .next()
         .unwrap_or_default()

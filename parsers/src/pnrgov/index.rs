@@ -42,6 +42,12 @@ impl Keyed {
         }
     }
 
+    /// Forgets every entry, keeping the list's allocation.
+    fn clear(&mut self) {
+        self.list.clear();
+        self.map = None;
+    }
+
     /// The travellers under `k`, in the order they were added.
     fn get<'s>(&'s self, k: &str) -> impl Iterator<Item = usize> + 's {
         let mapped = self
@@ -73,6 +79,12 @@ impl Index {
             self.refs.add(norm_ref(r).into(), i);
         }
         self.surnames.add(key(&t.surname), i);
+    }
+
+    /// Forgets every traveller (for the next PNR), keeping the allocations.
+    pub fn clear(&mut self) {
+        self.refs.clear();
+        self.surnames.clear();
     }
 
     /// Travellers with reference `r`, in order.

@@ -43,8 +43,9 @@ fn by_ref(pnr: &Pnr, ix: &Index, r: &str, infant: bool) -> Option<usize> {
 
 /// Applies every pending item to the travellers of `pnr`.
 /// `ix` indexes `pnr.travellers` as they are (the builder keeps it in step).
-pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>, mut ix: Index) {
-    for p in pending {
+/// `pending` is left empty.
+pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: &mut Vec<Pending>, ix: &mut Index) {
+    for p in pending.drain(..) {
         let Pending {
             item,
             context,

@@ -19,7 +19,11 @@ const TYPED_SSRS: &[&str] = &[
 impl PnrBuilder {
     /// An SSR anywhere in the PNR (PNR level, traveller group or flight group).
     pub(super) fn ssr<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, _pushed: &Pushed) {
-        let mut s = ssr::read(r, seg);
+        let mut seats = std::mem::take(&mut self.seats);
+        let mut s = ssr::read(r, seg, &mut seats);
+        // Only seat requests have seats; they touch nothing the code's own handling below does.
+        self.assign_seats(&seats);
+        self.seats = seats;
         let context = if self.ctx == Ctx::Traveller {
             self.current
         } else {
@@ -56,7 +60,6 @@ impl PnrBuilder {
                 return;
             }
             _ => {
-                self.seats(&s);
                 self.keep(s, reference, context);
                 return;
             }
@@ -65,8 +68,8 @@ impl PnrBuilder {
     }
 
     /// Seats of a seat request SSR (C332 seat per traveller reference).
-    fn seats(&mut self, s: &ssr::RawSsr) {
-        for (seat, reference) in &s.seats {
+    fn assign_seats(&mut self, seats: &ssr::Seats) {
+        for (seat, reference) in seats {
             if seat.is_empty() {
                 continue;
             }

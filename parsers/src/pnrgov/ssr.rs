@@ -19,15 +19,17 @@ pub struct RawSsr<'a> {
     pub text: Cow<'a, str>,
     /// The first traveller reference of C332, if any.
     pub reference: Option<CompactString>,
-    /// Seat requests only ([`SEAT_SSRS`]): (seat, traveller reference) per C332 element that
-    /// has either.
-    pub seats: Vec<(CompactString, Option<CompactString>)>,
 }
+
+/// (seat, traveller reference) per C332 element of a seat request.
+pub type Seats = Vec<(CompactString, Option<CompactString>)>;
 
 /// Reads `SSR+code:status:qty:company:…:board:off:free text+seat::ref+…`. The free text is the
 /// ninth component; senders that write fewer separators put it last, always starting with `/`
 /// or a letter after the codes, so the last component is taken when there is no ninth.
-pub fn read<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> RawSsr<'a> {
+/// `seats` is cleared, then receives the C332 elements that have either of a seat request
+/// ([`SEAT_SSRS`]); it is the caller's so that its allocation serves every SSR.
+pub fn read<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, seats: &mut Seats) -> RawSsr<'a> {
     let mut code = CompactString::from(r.str(seg, 0, 0));
     code.make_ascii_uppercase();
     let mut text = r.str(seg, 0, 8);
@@ -38,7 +40,7 @@ pub fn read<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> RawSsr<'a> {
     }
     let is_seat_request = SEAT_SSRS.contains(&code.as_str());
     let mut reference = None;
-    let mut seats = Vec::new();
+    seats.clear();
     for e in 1..r.element_count(seg) {
         // Every C332 is decoded, as before, whatever is kept of it (decoding reports).
         let data = r.str(seg, e, 0);
@@ -54,7 +56,6 @@ pub fn read<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> RawSsr<'a> {
         code,
         text,
         reference,
-        seats,
     }
 }
 

@@ -39,7 +39,7 @@ impl PnrBuilder {
             index: seg.index,
         };
         // The typed codes are neither seat requests nor kept in `ssrs`: done once pending.
-        let item = match s.code.as_str() {
+        let item = match &*s.code {
             "DOCS" => Item::Docs(ssr::docs(r, seg, &s.text)),
             "DOCO" => Item::Doco(ssr::doco(r, seg, &s.text)),
             "DOCA" => Item::Doca(ssr::doca(&s.text)),
@@ -90,11 +90,11 @@ impl PnrBuilder {
 
     /// An SSR of a code not read into typed fields, kept as sent.
     fn keep(&mut self, s: ssr::RawSsr, reference: Option<CompactString>, context: Option<usize>) {
-        if !TYPED_SSRS.contains(&s.code.as_str()) && !s.code.is_empty() {
+        if !TYPED_SSRS.contains(&&*s.code) && !s.code.is_empty() {
             let traveller_ref = reference
                 .or_else(|| context.and_then(|i| self.pnr.travellers[i].traveller_ref.clone()));
             self.pnr.ssrs.push(Ssr {
-                code: s.code,
+                code: s.code.into(),
                 text: (!s.text.is_empty()).then(|| CompactString::from(s.text)),
                 traveller_ref,
             });

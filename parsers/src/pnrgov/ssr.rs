@@ -15,7 +15,8 @@ const SEAT_SSRS: &[&str] = &[
 /// parse it), and the traveller references and seats of C332.
 #[derive(Debug, Clone, Default)]
 pub struct RawSsr<'a> {
-    pub code: CompactString,
+    /// Upper case; borrowed when sent so (nearly always), as most codes are only compared.
+    pub code: Cow<'a, str>,
     pub text: Cow<'a, str>,
     /// The first traveller reference of C332, if any.
     pub reference: Option<CompactString>,
@@ -30,15 +31,17 @@ pub type Seats = Vec<(CompactString, Option<CompactString>)>;
 /// `seats` is cleared, then receives the C332 elements that have either of a seat request
 /// ([`SEAT_SSRS`]); it is the caller's so that its allocation serves every SSR.
 pub fn read<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, seats: &mut Seats) -> RawSsr<'a> {
-    let mut code = CompactString::from(r.str(seg, 0, 0));
-    code.make_ascii_uppercase();
+    let mut code = r.str(seg, 0, 0);
+    if code.bytes().any(|b| b.is_ascii_lowercase()) {
+        code.to_mut().make_ascii_uppercase();
+    }
     let mut text = r.str(seg, 0, 8);
     if text.is_empty() {
         if let Some(last) = r.last_component(seg, 0, 1).filter(|l| l.starts_with('/')) {
             text = Cow::Owned(last.into_string());
         }
     }
-    let is_seat_request = SEAT_SSRS.contains(&code.as_str());
+    let is_seat_request = SEAT_SSRS.contains(&&*code);
     let mut reference = None;
     seats.clear();
     for e in 1..r.element_count(seg) {

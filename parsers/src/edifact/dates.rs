@@ -89,7 +89,7 @@ fn century(yy: i32, month: u32, day: u32, pivot: Pivot, today: NaiveDate) -> Opt
 
 /// `YYMMDD` or `CCYYMMDD` → `YYYY-MM-DD`; `None` for anything else or an impossible date.
 pub fn ymd(s: &str, pivot: Pivot, today: NaiveDate) -> Option<CompactString> {
-    let s = s.trim();
+    let s = super::trim(s);
     if !digits(s) {
         return None;
     }
@@ -110,7 +110,7 @@ pub fn ymd(s: &str, pivot: Pivot, today: NaiveDate) -> Option<CompactString> {
 
 /// `DDMMYY` (PNRGOV) → `YYYY-MM-DD`.
 pub fn dmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<CompactString> {
-    let s = s.trim();
+    let s = super::trim(s);
     if !digits(s) || s.len() != 6 {
         return None;
     }
@@ -119,19 +119,41 @@ pub fn dmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<CompactString> {
     Some(iso(century(yy as i32, mm, dd, pivot, today)?))
 }
 
+#[cfg(test)]
 const MONTHS: [&str; 12] = [
     "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
 ];
 
+/// `JAN` → 1 … `DEC` → 12, any case, with one comparison (a test checks it against `MONTHS`).
+fn month_number(m: &str) -> Option<u32> {
+    let [a, b, c] = <[u8; 3]>::try_from(m.as_bytes()).ok()?;
+    let n = match [a, b, c].map(|x| x.to_ascii_uppercase()) {
+        [b'J', b'A', b'N'] => 1,
+        [b'F', b'E', b'B'] => 2,
+        [b'M', b'A', b'R'] => 3,
+        [b'A', b'P', b'R'] => 4,
+        [b'M', b'A', b'Y'] => 5,
+        [b'J', b'U', b'N'] => 6,
+        [b'J', b'U', b'L'] => 7,
+        [b'A', b'U', b'G'] => 8,
+        [b'S', b'E', b'P'] => 9,
+        [b'O', b'C', b'T'] => 10,
+        [b'N', b'O', b'V'] => 11,
+        [b'D', b'E', b'C'] => 12,
+        _ => return None,
+    };
+    Some(n)
+}
+
 /// AIRIMP `DDMMMYY` (SSR free text, e.g. `12JUL64`) → `YYYY-MM-DD`. A four-digit year is accepted.
 pub fn dmmmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<CompactString> {
-    let s = s.trim();
+    let s = super::trim(s);
     if !s.is_ascii() || !(s.len() == 7 || s.len() == 9) {
         return None;
     }
     let dd = s.get(0..2).filter(|d| digits(d))?;
     let month = s.get(2..5)?;
-    let mm = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as u32 + 1;
+    let mm = month_number(month)?;
     let y = s.get(5..).filter(|d| digits(d))?;
     let (dd, yn) = (num(dd.as_bytes()), num(y.as_bytes()));
     let date = if y.len() == 2 {
@@ -144,7 +166,7 @@ pub fn dmmmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<CompactString> {
 
 /// `HHMM` → `HH:MM`.
 pub fn hhmm(s: &str) -> Option<CompactString> {
-    let s = s.trim();
+    let s = super::trim(s);
     if !digits(s) || s.len() != 4 {
         return None;
     }
@@ -159,7 +181,7 @@ pub fn hhmm(s: &str) -> Option<CompactString> {
 
 /// `date` with `THH:MM` appended when `time` is a valid `HHMM` ([`hhmm`]), else `date` as it is.
 pub fn with_time(mut date: CompactString, time: &str) -> CompactString {
-    let t = time.trim();
+    let t = super::trim(time);
     if hhmm_ok(t) {
         let b = t.as_bytes();
         // One append: `push` per character costs more than the copy.
@@ -182,7 +204,7 @@ fn hhmm_ok(s: &str) -> bool {
 /// contract keeps local times); without a code the length decides. Result `YYYY-MM-DDTHH:MM` or
 /// `YYYY-MM-DD`.
 pub fn dtm(value: &str, format: &str, today: NaiveDate) -> Option<CompactString> {
-    let v = value.trim();
+    let v = super::trim(value);
     // Dates are digits; anything else (and slicing multi-byte text by length) is not a date.
     if !v.is_ascii() {
         return None;
@@ -220,6 +242,17 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+    }
+
+    #[test]
+    fn month_names_any_case() {
+        for (i, m) in MONTHS.iter().enumerate() {
+            let want = Some(i as u32 + 1);
+            assert_eq!(month_number(m), want);
+            assert_eq!(month_number(&m.to_ascii_lowercase()), want);
+            assert_eq!(month_number(&m[..2]), None);
+        }
+        assert_eq!(month_number("JUX"), None);
     }
 
     #[test]

@@ -25,6 +25,17 @@ pub use segment::{Element, Segment, Value};
 
 use crate::model::{Diagnostic, Severity};
 
+/// `str::trim`, without decoding a character when the text starts and ends with printable
+/// ASCII (nearly every value: codes, names, dates), where there is nothing to trim.
+pub fn trim(s: &str) -> &str {
+    let printable = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x80);
+    if printable(s.as_bytes().first()) && printable(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// A diagnostic about a segment.
 pub fn diag(severity: Severity, seg: &Segment, message: String) -> Diagnostic {
     Diagnostic {

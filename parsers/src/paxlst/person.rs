@@ -353,15 +353,56 @@ pub fn expand_tags(first: &str, n: u32) -> Vec<CompactString> {
     let n = n.clamp(1, 99);
     match num.parse::<u64>() {
         Ok(start) if n > 1 => (0..n as u64)
-            .map(|k| format_compact!("{prefix}{:0width$}", start + k, width = digits))
+            .map(|k| numbered(prefix, start + k, digits))
             .collect(),
         _ => vec![first.into()],
     }
 }
 
+/// `prefix` and `n` in at least `width` digits (zero-padded): `format!("{prefix}{n:0width$}")`
+/// without the formatting machinery, which cost more than the rest of a bag tag's reading.
+fn numbered(prefix: &str, n: u64, width: usize) -> CompactString {
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    // u64 has at most 20 digits; a wider field is padded by zeros beyond the buffer.
+    let len = digits.len() - at;
+    let mut out = CompactString::with_capacity(prefix.len() + width.max(len));
+    out.push_str(prefix);
+    for _ in len.max(digits.len())..width {
+        out.push('0');
+    }
+    let start = digits.len().saturating_sub(width.max(len)).min(at);
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::expand_tags;
+    use super::{expand_tags, numbered};
+
+    #[test]
+    fn numbered_is_zero_padded_format() {
+        for (prefix, n, width) in [
+            ("UA", 123456, 6),
+            ("", 99, 4),
+            ("X", 100, 2),
+            ("", 0, 0),
+            ("SU", 5, 25),
+            ("", u64::MAX, 3),
+            ("", u64::MAX, 22),
+        ] {
+            assert_eq!(numbered(prefix, n, width), format!("{prefix}{n:0width$}"));
+        }
+    }
 
     #[test]
     fn consecutive_bag_tags() {

@@ -2,7 +2,6 @@
 //! pushed flight, and the seats and bags of checked-in travellers.
 
 use crate::edifact::{Reader, Segment};
-use compact_str::CompactString;
 
 use super::pnr::{Ctx, PnrBuilder, Pushed};
 use super::travel;
@@ -55,13 +54,15 @@ impl PnrBuilder {
                 // Senders repeat overlapping tag runs; each tag counts once. A traveller's few
                 // tags are compared directly; only a long list is worth a set.
                 if tags.len() <= 32 {
-                    let mut unique: Vec<CompactString> = Vec::with_capacity(tags.len());
-                    for x in tags {
-                        if !unique.contains(&x) {
-                            unique.push(x);
+                    // In place: the first of each tag moves up to the unique ones before it.
+                    let mut unique = 0;
+                    for j in 0..tags.len() {
+                        if !tags[..unique].contains(&tags[j]) {
+                            tags.swap(unique, j);
+                            unique += 1;
                         }
                     }
-                    tags = unique;
+                    tags.truncate(unique);
                 } else {
                     let mut seen = std::collections::HashSet::new();
                     tags.retain(|x| seen.insert(x.clone()));

@@ -16,7 +16,7 @@ const SMALL: usize = 16;
 
 /// Traveller references compare without leading zeros (`001` is `1`).
 pub fn norm_ref(r: &str) -> &str {
-    r.trim().trim_start_matches('0')
+    crate::edifact::trim(r).trim_start_matches('0')
 }
 
 /// Travellers by one key: a list while short, a map once long.
@@ -40,6 +40,12 @@ impl Keyed {
             }
             self.map = Some(map);
         }
+    }
+
+    /// Forgets every entry, keeping the list's allocation.
+    fn clear(&mut self) {
+        self.list.clear();
+        self.map = None;
     }
 
     /// The travellers under `k`, in the order they were added.
@@ -73,6 +79,12 @@ impl Index {
             self.refs.add(norm_ref(r).into(), i);
         }
         self.surnames.add(key(&t.surname), i);
+    }
+
+    /// Forgets every traveller (for the next PNR), keeping the allocations.
+    pub fn clear(&mut self) {
+        self.refs.clear();
+        self.surnames.clear();
     }
 
     /// Travellers with reference `r`, in order.

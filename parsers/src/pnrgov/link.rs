@@ -43,8 +43,9 @@ fn by_ref(pnr: &Pnr, ix: &Index, r: &str, infant: bool) -> Option<usize> {
 
 /// Applies every pending item to the travellers of `pnr`.
 /// `ix` indexes `pnr.travellers` as they are (the builder keeps it in step).
-pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>, mut ix: Index) {
-    for p in pending {
+/// `pending` is left empty.
+pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: &mut Vec<Pending>, ix: &mut Index) {
+    for p in pending.drain(..) {
         let Pending {
             item,
             context,
@@ -70,13 +71,13 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>, mut ix: Index
         match item {
             Item::Docs(d) => {
                 let target = if d.infant {
-                    infant_target(pnr, &ix, &d.surname, &d.given_names)
+                    infant_target(pnr, ix, &d.surname, &d.given_names)
                 } else {
                     p.reference
                         .as_deref()
-                        .and_then(|x| by_ref(pnr, &ix, x, false))
+                        .and_then(|x| by_ref(pnr, ix, x, false))
                         .or(p.context)
-                        .or_else(|| by_name(pnr, &ix, &d.surname, &d.given_names, false))
+                        .or_else(|| by_name(pnr, ix, &d.surname, &d.given_names, false))
                         .or_else(|| only_adult(pnr))
                 };
                 let created = target.is_none();
@@ -99,7 +100,7 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>, mut ix: Index
                 }
             }
             Item::Doco(d) => {
-                let Some(i) = target(pnr, &ix, &p) else {
+                let Some(i) = target(pnr, ix, &p) else {
                     seg_diag(
                         r,
                         "SSR DOCO names no traveller of the PNR; it was skipped.".into(),
@@ -121,7 +122,7 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>, mut ix: Index
                 }
             }
             Item::Doca(d) => {
-                let Some(i) = target(pnr, &ix, &p) else {
+                let Some(i) = target(pnr, ix, &p) else {
                     seg_diag(
                         r,
                         "SSR DOCA names no traveller of the PNR; it was skipped.".into(),
@@ -136,10 +137,10 @@ pub fn apply(r: &mut Reader, pnr: &mut Pnr, pending: Vec<Pending>, mut ix: Index
                     t.address = Some(d.address);
                 }
             }
-            Item::Email(v) => contact(pnr, &ix, &p, "email", v),
-            Item::Phone(v) => contact(pnr, &ix, &p, "phone", v),
+            Item::Email(v) => contact(pnr, ix, &p, "email", v),
+            Item::Phone(v) => contact(pnr, ix, &p, "phone", v),
             Item::Infant(surname, given, dob) => {
-                if by_name(pnr, &ix, &surname, &given, true).is_none() && !surname.is_empty() {
+                if by_name(pnr, ix, &surname, &given, true).is_none() && !surname.is_empty() {
                     pnr.travellers.push(Traveller {
                         surname,
                         given_names: given,

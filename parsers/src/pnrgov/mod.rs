@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use crate::edifact::{RawMessage, Reader};
 use crate::model::{Envelope, Flight, PnrPush};
 
-use pnr::{PnrBuilder, Pushed};
+use pnr::{PnrBuilder, Pushed, Spare};
 
 /// Whether a fragment without UNH looks like PNRGOV (it has SRC or TIF segments).
 pub fn looks_like(raw: &RawMessage) -> bool {
@@ -42,6 +42,7 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
     let mut pushed = Pushed::default();
     let mut total: Option<(u32, usize, usize)> = None;
     let mut current: Option<PnrBuilder> = None;
+    let mut spare = Spare::default();
     // PNRs are large structs: growing the vector by doubling would move them repeatedly.
     push.pnrs
         .reserve_exact(raw.segments.iter().filter(|s| s.is("SRC")).count());
@@ -52,9 +53,11 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
         }
         if seg.is("SRC") {
             if let Some(b) = current.take() {
-                push.pnrs.push(b.finish(&mut r));
+                let (pnr, emptied) = b.finish(&mut r);
+                push.pnrs.push(pnr);
+                spare = emptied;
             }
-            current = Some(PnrBuilder::new(seg));
+            current = Some(PnrBuilder::new(seg, std::mem::take(&mut spare)));
             continue;
         }
         if let Some(b) = current.as_mut() {
@@ -105,7 +108,7 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
                         seg.tag_str()
                     ),
                 );
-                let mut b = PnrBuilder::new(seg);
+                let mut b = PnrBuilder::new(seg, std::mem::take(&mut spare));
                 b.segment(&mut r, seg, &pushed);
                 current = Some(b);
             }
@@ -119,7 +122,7 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
         }
     }
     if let Some(b) = current.take() {
-        push.pnrs.push(b.finish(&mut r));
+        push.pnrs.push(b.finish(&mut r).0);
     }
     push.flight = flight;
     let single = push.part.is_none_or(|p| p.first && p.last);

@@ -12,7 +12,11 @@ const GLUED: &[&str] = &["MSTR", "MRS", "MR"];
 
 /// Removes a trailing title from TIF given names: `JOHNMR` → `JOHN`, `NINA MS` → `NINA`.
 pub fn strip_title(given: &str) -> CompactString {
-    let g = given.trim();
+    let g = crate::edifact::trim(given);
+    // Every title ends in R, S, F or V: most names end otherwise and need no comparison.
+    if !matches!(g.as_bytes().last(), Some(b'R' | b'S' | b'F' | b'V')) {
+        return g.into();
+    }
     for t in TITLES {
         if let Some(rest) = g.strip_suffix(t) {
             if let Some(rest) = rest.strip_suffix(' ') {

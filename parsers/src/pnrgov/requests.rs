@@ -16,21 +16,20 @@ const TYPED_SSRS: &[&str] = &[
     "DOCS", "DOCO", "DOCA", "CTCE", "CTCM", "CTCH", "SEAT", "FQTV",
 ];
 
-/// Seat request codes whose C332 carries seats.
-const SEAT_SSRS: &[&str] = &[
-    "SEAT", "RQST", "NSST", "NSSA", "NSSW", "SMST", "SMSA", "SMSW",
-];
-
 impl PnrBuilder {
     /// An SSR anywhere in the PNR (PNR level, traveller group or flight group).
     pub(super) fn ssr<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, _pushed: &Pushed) {
-        let s = ssr::read(r, seg);
+        let mut seats = std::mem::take(&mut self.seats);
+        let mut s = ssr::read(r, seg, &mut seats);
+        // Only seat requests have seats; they touch nothing the code's own handling below does.
+        self.assign_seats(&seats);
+        self.seats = seats;
         let context = if self.ctx == Ctx::Traveller {
             self.current
         } else {
             None
         };
-        let reference = s.reference();
+        let reference = s.reference.take();
         // One pending item per SSR at most: the reference moves into it.
         let pend = |item, reference| Pending {
             item,
@@ -40,7 +39,7 @@ impl PnrBuilder {
             index: seg.index,
         };
         // The typed codes are neither seat requests nor kept in `ssrs`: done once pending.
-        let item = match s.code.as_str() {
+        let item = match &*s.code {
             "DOCS" => Item::Docs(ssr::docs(r, seg, &s.text)),
             "DOCO" => Item::Doco(ssr::doco(r, seg, &s.text)),
             "DOCA" => Item::Doca(ssr::doca(&s.text)),
@@ -61,7 +60,6 @@ impl PnrBuilder {
                 return;
             }
             _ => {
-                self.seats(&s);
                 self.keep(s, reference, context);
                 return;
             }
@@ -70,22 +68,20 @@ impl PnrBuilder {
     }
 
     /// Seats of a seat request SSR (C332 seat per traveller reference).
-    fn seats(&mut self, s: &ssr::RawSsr) {
-        if SEAT_SSRS.contains(&s.code.as_str()) {
-            for (seat, reference) in &s.targets {
-                if seat.is_empty() {
-                    continue;
+    fn assign_seats(&mut self, seats: &ssr::Seats) {
+        for (seat, reference) in seats {
+            if seat.is_empty() {
+                continue;
+            }
+            let who = reference.as_deref().and_then(|x| self.ix.by_ref(x).next());
+            match who {
+                Some(i) if self.on_pushed || self.pnr.travellers[i].seat.is_none() => {
+                    self.pnr.travellers[i].seat = Some(seat.clone())
                 }
-                let who = reference.as_deref().and_then(|x| self.ix.by_ref(x).next());
-                match who {
-                    Some(i) if self.on_pushed || self.pnr.travellers[i].seat.is_none() => {
-                        self.pnr.travellers[i].seat = Some(seat.clone())
-                    }
-                    Some(_) => {}
-                    None => {
-                        if !self.pnr.seats.contains(seat) {
-                            self.pnr.seats.push(seat.clone());
-                        }
+                Some(_) => {}
+                None => {
+                    if !self.pnr.seats.contains(seat) {
+                        self.pnr.seats.push(seat.clone());
                     }
                 }
             }
@@ -94,12 +90,12 @@ impl PnrBuilder {
 
     /// An SSR of a code not read into typed fields, kept as sent.
     fn keep(&mut self, s: ssr::RawSsr, reference: Option<CompactString>, context: Option<usize>) {
-        if !TYPED_SSRS.contains(&s.code.as_str()) && !s.code.is_empty() {
+        if !TYPED_SSRS.contains(&&*s.code) && !s.code.is_empty() {
             let traveller_ref = reference
                 .or_else(|| context.and_then(|i| self.pnr.travellers[i].traveller_ref.clone()));
             self.pnr.ssrs.push(Ssr {
-                code: s.code,
-                text: (!s.text.is_empty()).then_some(s.text),
+                code: s.code.into(),
+                text: (!s.text.is_empty()).then(|| CompactString::from(s.text)),
                 traveller_ref,
             });
         }

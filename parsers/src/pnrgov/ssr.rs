@@ -2,49 +2,63 @@
 //! (reference/messages.md §3.1): DOCS, DOCO, DOCA, CTCE/CTCM/CTCH, FQTV, SEAT, INFT.
 
 use crate::edifact::dates::Pivot;
-use crate::edifact::{Reader, Segment};
+use crate::edifact::{trim, Reader, Segment};
 use compact_str::CompactString;
+use std::borrow::Cow;
 
-/// An SSR as sent: code, free text, and the traveller references and seats of C332.
+/// Seat request codes whose C332 carries seats.
+const SEAT_SSRS: &[&str] = &[
+    "SEAT", "RQST", "NSST", "NSSA", "NSSW", "SMST", "SMSA", "SMSW",
+];
+
+/// An SSR as sent: code, free text (borrowed from the buffer when it can be: most codes only
+/// parse it), and the traveller references and seats of C332.
 #[derive(Debug, Clone, Default)]
-pub struct RawSsr {
-    pub code: CompactString,
-    pub text: CompactString,
-    /// (seat or other data, traveller reference) per C332 element.
-    pub targets: Vec<(CompactString, Option<CompactString>)>,
+pub struct RawSsr<'a> {
+    /// Upper case; borrowed when sent so (nearly always), as most codes are only compared.
+    pub code: Cow<'a, str>,
+    pub text: Cow<'a, str>,
+    /// The first traveller reference of C332, if any.
+    pub reference: Option<CompactString>,
 }
+
+/// (seat, traveller reference) per C332 element of a seat request.
+pub type Seats = Vec<(CompactString, Option<CompactString>)>;
 
 /// Reads `SSR+code:status:qty:company:…:board:off:free text+seat::ref+…`. The free text is the
 /// ninth component; senders that write fewer separators put it last, always starting with `/`
 /// or a letter after the codes, so the last component is taken when there is no ninth.
-pub fn read<'a>(r: &mut Reader<'a>, seg: &Segment<'a>) -> RawSsr {
-    let mut code = CompactString::from(r.str(seg, 0, 0));
-    code.make_ascii_uppercase();
-    let mut text = r.text(seg, 0, 8);
+/// `seats` is cleared, then receives the C332 elements that have either of a seat request
+/// ([`SEAT_SSRS`]); it is the caller's so that its allocation serves every SSR.
+pub fn read<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, seats: &mut Seats) -> RawSsr<'a> {
+    let mut code = r.str(seg, 0, 0);
+    if code.bytes().any(|b| b.is_ascii_lowercase()) {
+        code.to_mut().make_ascii_uppercase();
+    }
+    let mut text = r.str(seg, 0, 8);
     if text.is_empty() {
         if let Some(last) = r.last_component(seg, 0, 1).filter(|l| l.starts_with('/')) {
-            text = last;
+            text = Cow::Owned(last.into_string());
         }
     }
-    let mut targets = Vec::new();
+    let is_seat_request = SEAT_SSRS.contains(&&*code);
+    let mut reference = None;
+    seats.clear();
     for e in 1..r.element_count(seg) {
-        let data = r.text(seg, e, 0);
-        let reference = r.opt(seg, e, 2);
-        if !data.is_empty() || reference.is_some() {
-            targets.push((data, reference));
+        // Every C332 is decoded, as before, whatever is kept of it (decoding reports).
+        let data = r.str(seg, e, 0);
+        let target = r.opt(seg, e, 2);
+        if is_seat_request && (!data.is_empty() || target.is_some()) {
+            seats.push((CompactString::from(data), target.clone()));
+        }
+        if reference.is_none() {
+            reference = target;
         }
     }
     RawSsr {
         code,
         text,
-        targets,
-    }
-}
-
-impl RawSsr {
-    /// The first traveller reference of the SSR, if any.
-    pub fn reference(&self) -> Option<CompactString> {
-        self.targets.iter().find_map(|(_, r)| r.clone())
+        reference,
     }
 }
 
@@ -70,14 +84,14 @@ pub struct Docs {
 /// into the field of the model it ends up in (dates are only looked at).
 fn fields(text: &str) -> Vec<&str> {
     let t = text.strip_prefix('/').unwrap_or(text);
-    t.split('/').map(str::trim).collect()
+    t.split('/').map(trim).collect()
 }
 
 /// Parses DOCS free text; dates that are not `DDMMMYY` are reported and left out.
 pub fn docs<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, text: &str) -> Docs {
     // The fields one by one, borrowed, each copied at most once into the model.
     let t = text.strip_prefix('/').unwrap_or(text);
-    let mut f = t.split('/').map(str::trim);
+    let mut f = t.split('/').map(trim);
     let mut next = || f.next().unwrap_or_default();
     let (doc_type, issuing_country, number, nationality) = (next(), next(), next(), next());
     let (dob, gender_raw, expiry, surname) = (next(), next(), next(), next());
@@ -167,20 +181,45 @@ pub fn doca(text: &str) -> Doca {
 
 /// An e-mail address from AIRIMP (`//` stands for `@`, `..` for `_`).
 pub fn email(text: &str) -> CompactString {
-    let t = text.trim().trim_start_matches('/');
-    let t = t.replace("//", "@").replace("..", "_");
-    t.split('/').next().unwrap_or_default().trim().into()
+    let t = trim(text).trim_start_matches('/');
+    // One pass for both replacements: their patterns and results share no character, so this
+    // is `replace("//", "@")` then `replace("..", "_")`, without the two allocations.
+    let mut out = CompactString::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(k) = rest.bytes().position(|b| b == b'/' || b == b'.') {
+        let (head, tail) = rest.split_at(k);
+        out.push_str(head);
+        if let Some(after) = tail.strip_prefix("//") {
+            out.push('@');
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix("..") {
+            out.push('_');
+            rest = after;
+        } else if tail.starts_with('/') {
+            // A single `/` ends the address.
+            rest = "";
+            break;
+        } else {
+            out.push('.');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    match trim(&out) {
+        trimmed if trimmed.len() == out.len() => out,
+        trimmed => trimmed.into(),
+    }
 }
 
 /// A phone number from CTCM/CTCH free text (`/number[/language]`).
 pub fn phone(text: &str) -> CompactString {
-    let t = text.trim().trim_start_matches('/');
-    t.split('/').next().unwrap_or_default().trim().into()
+    let t = trim(text).trim_start_matches('/');
+    trim(t.split('/').next().unwrap_or_default()).into()
 }
 
 /// A frequent flyer number from FQTV free text (`/DL1234567890-NAME/...` → `DL1234567890`).
 pub fn frequent_flyer(text: &str) -> CompactString {
-    let t = text.trim().trim_start_matches('/');
+    let t = trim(text).trim_start_matches('/');
     t.split(['/', '-'])
         .next()
         .unwrap_or_default()
@@ -217,6 +256,21 @@ mod tests {
     #[test]
     fn airimp_contacts() {
         assert_eq!(email("/REUBEN..SERIO//GMAIL.COM"), "REUBEN_SERIO@GMAIL.COM");
+        // As `replace("//", "@")` then `replace("..", "_")`, up to the first lone `/`.
+        for text in [
+            "/A...B///C",
+            "/A//./..//B/X",
+            "/ A.B/C ",
+            "//",
+            "/.",
+            "/A. //B",
+            "x...",
+        ] {
+            let t = text.trim().trim_start_matches('/');
+            let t = t.replace("//", "@").replace("..", "_");
+            let want = t.split('/').next().unwrap_or_default().trim();
+            assert_eq!(email(text), want, "{text}");
+        }
         assert_eq!(
             email("/FIRSTNAMELASTNAME//YAHOO.COM/EN"),
             "FIRSTNAMELASTNAME@YAHOO.COM"

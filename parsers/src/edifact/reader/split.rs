@@ -23,6 +23,10 @@ pub(super) enum Split {
 pub(super) fn trim_ascii_text(s: &str) -> &str {
     let ws = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
     let b = s.as_bytes();
+    // Nearly every value starts and ends with a printable character: nothing to scan then.
+    if b.first().is_none_or(|&c| c > b' ') && b.last().is_none_or(|&c| c > b' ') {
+        return s;
+    }
     let Some(start) = b.iter().position(|c| !ws(c)) else {
         return "";
     };

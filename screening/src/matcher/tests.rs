@@ -197,7 +197,7 @@ fn a_flight_screened_whole_gets_each_travellers_hits() {
     let mut other = traveller(Some("1980-02-03"), &[]);
     other.given_names = "DELMONT".into();
     flight.push(other);
-    let whole = index.screen_flight(&flight, DEFAULT_NAME_THRESHOLD);
+    let whole = index.screen_shared(&flight, DEFAULT_NAME_THRESHOLD);
     assert_eq!(whole.len(), flight.len());
     for (t, hits) in flight.iter().zip(&whole) {
         assert_eq!(hits, &index.screen(t, DEFAULT_NAME_THRESHOLD));

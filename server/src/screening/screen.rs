@@ -220,15 +220,30 @@ pub fn screen_flight(
     let message_ids = loaded_messages(conn, flight_id)?;
     // First every traveller against the lists, so that link paths can end at this flight's own
     // watchlist hits; then the rules.
-    let mut screened = Vec::with_capacity(people.len());
-    for (id, data, locator, _, person) in &people {
-        let Ok(t) = serde_json::from_str::<Traveller>(data) else {
-            continue;
-        };
+    let travellers: Vec<(&String, Traveller, &Option<String>, &Option<String>)> = people
+        .iter()
+        .filter_map(|(id, data, locator, _, person)| {
+            let t = serde_json::from_str::<Traveller>(data).ok()?;
+            Some((id, t, locator, person))
+        })
+        .collect();
+    let flight_people: Vec<Traveller> = travellers.iter().map(|x| x.1.clone()).collect();
+    // Each list screens the flight at once (words travellers share are looked up once).
+    let mut per_list: Vec<std::vec::IntoIter<Vec<paxrisk_screening::matcher::Match>>> = lists
+        .iter()
+        .map(|list| {
+            list.index
+                .screen_flight(&flight_people, list.threshold)
+                .into_iter()
+        })
+        .collect();
+    drop(flight_people);
+    let mut screened = Vec::with_capacity(travellers.len());
+    for (id, t, locator, person) in travellers {
         let mut found = Vec::new();
         let hash = person.as_deref().map(super::suppress::person_hash);
-        for list in &lists {
-            for m in list.index.screen(&t, list.threshold) {
+        for (list, matches) in lists.iter().zip(per_list.iter_mut()) {
+            for m in matches.next().unwrap_or_default() {
                 let entry = &list.entries[m.entry];
                 if hash.as_ref().is_some_and(|h| {
                     suppressed.contains(&(h.clone(), list.id.clone(), entry.id.clone()))

@@ -42,19 +42,19 @@ pub fn claim_next(conn: &mut DbConnection, waited_ms: i64) -> Result<Option<Job>
     let job = crate::db::transaction(conn, |conn| {
         crate::db::redoable(conn)?;
         match conn {
-        DbConnection::Pg(pg) => diesel::sql_query(update(" FOR UPDATE SKIP LOCKED"))
-            .bind::<BigInt, _>(now)
-            .bind::<BigInt, _>(now + 2 * crate::config::lease_ms())
-            .bind::<BigInt, _>(now - waited_ms)
-            .get_result::<Job>(pg)
-            .optional(),
-        // Numbered parameters: SQLite numbers `$N` names by first appearance.
-        DbConnection::Sqlite(lite) => diesel::sql_query(update("").replace('$', "?"))
-            .bind::<BigInt, _>(now)
-            .bind::<BigInt, _>(now + 2 * crate::config::lease_ms())
-            .bind::<BigInt, _>(now - waited_ms)
-            .get_result::<Job>(lite)
-            .optional(),
+            DbConnection::Pg(pg) => diesel::sql_query(update(" FOR UPDATE SKIP LOCKED"))
+                .bind::<BigInt, _>(now)
+                .bind::<BigInt, _>(now + 2 * crate::config::lease_ms())
+                .bind::<BigInt, _>(now - waited_ms)
+                .get_result::<Job>(pg)
+                .optional(),
+            // Numbered parameters: SQLite numbers `$N` names by first appearance.
+            DbConnection::Sqlite(lite) => diesel::sql_query(update("").replace('$', "?"))
+                .bind::<BigInt, _>(now)
+                .bind::<BigInt, _>(now + 2 * crate::config::lease_ms())
+                .bind::<BigInt, _>(now - waited_ms)
+                .get_result::<Job>(lite)
+                .optional(),
         }
     })?;
     Ok(job)

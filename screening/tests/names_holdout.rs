@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use paxrisk_screening::names::{compare, DEFAULT_NAME_THRESHOLD};
+use paxrisk_screening::names::DEFAULT_NAME_THRESHOLD;
 
 mod pair_sets;
 
@@ -26,19 +26,10 @@ fn plain_jaro_winkler(a: &str, b: &str) -> f64 {
 fn holdout_pairs_reach_the_quality_floor() {
     let pairs = pairs();
     assert!(pairs.len() >= 400, "the holdout set should stay large");
-    let scored: Vec<(f64, bool)> = pairs
-        .iter()
-        .map(|p| (compare(&p.a, &p.b), p.same))
-        .collect();
+    let scored = pair_sets::score(&pairs);
     // category -> (positive?, pairs, correct at the default threshold)
     let mut categories: BTreeMap<&str, (bool, usize, usize)> = BTreeMap::new();
     for (p, (score, _)) in pairs.iter().zip(&scored) {
-        assert!(
-            (0.0..=1.0).contains(score),
-            "score out of range for {} / {}",
-            p.a,
-            p.b
-        );
         let right = (*score >= DEFAULT_NAME_THRESHOLD) == p.same;
         let entry = categories.entry(&p.category).or_insert((p.same, 0, 0));
         entry.1 += 1;

@@ -11,6 +11,23 @@ pub struct Pair {
     pub category: String,
 }
 
+/// Each pair's score by `names::compare` and its label, every score checked to lie in [0, 1].
+pub fn score(pairs: &[Pair]) -> Vec<(f64, bool)> {
+    pairs
+        .iter()
+        .map(|p| {
+            let score = paxrisk_screening::names::compare(&p.a, &p.b);
+            assert!(
+                (0.0..=1.0).contains(&score),
+                "score out of range for {} / {}",
+                p.a,
+                p.b
+            );
+            (score, p.same)
+        })
+        .collect()
+}
+
 /// The pairs of `fixtures/names/<file>` (header `name1,name2,label[,category]`).
 pub fn load(file: &str) -> Vec<Pair> {
     let path = format!("{}/../fixtures/names/{file}", env!("CARGO_MANIFEST_DIR"));

@@ -51,13 +51,9 @@ pub fn accept(
         return Ok(found);
     }
     let sealing = super::raw::sealing_key(conn, config)?;
-    // The 202 promises the bytes are on disk: on SQLite this commit waits for it.
-    crate::db::sqlite_full_sync(conn, true)?;
-    let stored = crate::db::transaction(conn, |conn| {
+    durably(conn, |conn| {
         store(conn, &sealing, &sha, bytes, carrier, account_id, source)
-    });
-    crate::db::sqlite_full_sync(conn, false)?;
-    stored
+    })
 }
 
 /// Stores several messages in one transaction, with one durable commit for all (the command
@@ -70,8 +66,7 @@ pub fn accept_batch(
     source: Source,
 ) -> Result<Vec<Accepted>, DbError> {
     let sealing = super::raw::sealing_key(conn, config)?;
-    crate::db::sqlite_full_sync(conn, true)?;
-    let stored = crate::db::transaction(conn, |conn| {
+    durably(conn, |conn| {
         messages
             .iter()
             .map(|bytes| {
@@ -81,10 +76,20 @@ pub fn accept_batch(
                     None => store(conn, &sealing, &sha, bytes, None, None, source),
                 }
             })
-            .collect::<Result<Vec<_>, DbError>>()
-    });
+            .collect()
+    })
+}
+
+/// Runs `f` in a transaction whose commit waits for the disk (what the 202 promises; on SQLite,
+/// whose commits otherwise do not wait).
+fn durably<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, DbError>,
+) -> Result<T, DbError> {
+    crate::db::sqlite_full_sync(conn, true)?;
+    let done = crate::db::transaction(conn, f);
     crate::db::sqlite_full_sync(conn, false)?;
-    stored
+    done
 }
 
 /// Inserts one message whose SHA-256 was not found (in a savepoint when a transaction is open).

@@ -220,14 +220,13 @@ pub fn screen_flight(
     let message_ids = loaded_messages(conn, flight_id)?;
     // First every traveller against the lists, so that link paths can end at this flight's own
     // watchlist hits; then the rules.
-    let travellers: Vec<(&String, Traveller, &Option<String>, &Option<String>)> = people
+    let (known, flight_people): (Vec<_>, Vec<Traveller>) = people
         .iter()
         .filter_map(|(id, data, locator, _, person)| {
             let t = serde_json::from_str::<Traveller>(data).ok()?;
-            Some((id, t, locator, person))
+            Some(((id, locator, person), t))
         })
-        .collect();
-    let flight_people: Vec<Traveller> = travellers.iter().map(|x| x.1.clone()).collect();
+        .unzip();
     // Each list screens the flight at once (words travellers share are looked up once).
     let mut per_list: Vec<std::vec::IntoIter<Vec<paxrisk_screening::matcher::Match>>> = lists
         .iter()
@@ -237,9 +236,8 @@ pub fn screen_flight(
                 .into_iter()
         })
         .collect();
-    drop(flight_people);
-    let mut screened = Vec::with_capacity(travellers.len());
-    for (id, t, locator, person) in travellers {
+    let mut screened = Vec::with_capacity(known.len());
+    for ((id, locator, person), t) in known.into_iter().zip(flight_people) {
         let mut found = Vec::new();
         let hash = person.as_deref().map(super::suppress::person_hash);
         for (list, matches) in lists.iter().zip(per_list.iter_mut()) {

@@ -45,14 +45,12 @@ diesel::table! {
         state -> Text,
         message_type -> Nullable<Text>,
         diagnostics -> Text,
-        raw -> Nullable<Binary>,
         size -> BigInt,
         attempts -> Integer,
         lease_until -> Nullable<BigInt>,
         updated_at -> BigInt,
         order_key -> Nullable<Text>,
         load_order -> Nullable<BigInt>,
-        raw_sealed -> Bool,
     }
 }
 
@@ -546,3 +544,16 @@ diesel::allow_tables_to_appear_in_same_query!(part_sets, message_parts);
 diesel::allow_tables_to_appear_in_same_query!(part_sets, flights);
 diesel::allow_tables_to_appear_in_same_query!(part_sets, messages);
 diesel::allow_tables_to_appear_in_same_query!(message_parts, messages);
+
+diesel::table! {
+    /// Raw message bytes, written once at intake (kept apart so a message's state changes do not
+    /// rewrite them).
+    message_bytes (message_id) {
+        message_id -> Text,
+        raw -> Binary,
+        sealed -> Bool,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(message_bytes, messages);
+diesel::allow_tables_to_appear_in_same_query!(message_bytes, traveller_versions);

@@ -117,15 +117,14 @@ fn store(
                 messages::received_at.eq(now),
                 messages::state.eq("received"),
                 messages::diagnostics.eq("[]"),
-                messages::raw.eq(Some(sealed)),
-                messages::raw_sealed.eq(true),
                 messages::size.eq(bytes.len() as i64),
                 messages::attempts.eq(0),
                 messages::updated_at.eq(now),
                 messages::order_key.eq(&order_key),
             ))
-            .execute(conn)
-            .map_err(DbError::from)
+            .execute(conn)?;
+        super::raw::insert_sealed(conn, &id, &sealed)?;
+        Ok::<_, DbError>(())
     });
     match inserted {
         Ok(_) => Ok(Accepted {

@@ -3,12 +3,13 @@
 //! every other data key (see `retention::keyring`). Deleting the data key (retention deletes raw
 //! bytes at their age) shreds the bytes in the live database at once, and in every backup once
 //! the keyring has rotated past the backup window. Every reader and writer of raw bytes goes
-//! through this module; messages stored before sealing (`raw_sealed` false) read as they are.
+//! through this module; they live in `message_bytes`, written once at intake; bytes stored before
+//! sealing (`sealed` false) read as they are.
 
 use diesel::prelude::*;
 
 use crate::config::Config;
-use crate::db::schema::messages;
+use crate::db::schema::message_bytes;
 use crate::db::{now_ms, DbConnection, DbError};
 use crate::retention::crypto;
 use crate::retention::keyring::{Keyring, SealingKey};
@@ -35,7 +36,7 @@ pub fn sealing_key(conn: &mut DbConnection, config: &Config) -> Result<SealingKe
 }
 
 /// Seals `bytes` as message `id`'s raw bytes, storing its data key; returns what to store in
-/// `messages.raw` (with `raw_sealed` true). Runs inside the caller's transaction.
+/// `message_bytes.raw` (with `sealed` true). Runs inside the caller's transaction.
 pub fn seal(
     conn: &mut DbConnection,
     sealing: &SealingKey,
@@ -51,19 +52,31 @@ pub fn read(
     config: &Config,
     id: &str,
 ) -> Result<Option<Vec<u8>>, DbError> {
-    let row: Option<(Option<Vec<u8>>, bool)> = messages::table
-        .filter(messages::id.eq(id))
-        .select((messages::raw, messages::raw_sealed))
+    let row: Option<(Vec<u8>, bool)> = message_bytes::table
+        .filter(message_bytes::message_id.eq(id))
+        .select((message_bytes::raw, message_bytes::sealed))
         .first(conn)
         .optional()?;
     match row {
-        Some((Some(stored), true)) => {
+        Some((stored, true)) => {
             let ring = Keyring::open(conn, config, false).map_err(db_err)?;
             crypto::open_bytes(conn, &ring, &subject(id), &stored).map_err(db_err)
         }
-        Some((Some(stored), false)) => Ok(Some(stored)),
-        _ => Ok(None),
+        Some((stored, false)) => Ok(Some(stored)),
+        None => Ok(None),
     }
+}
+
+/// Stores message `id`'s raw bytes as `seal` returned them (intake, in its transaction).
+pub fn insert_sealed(conn: &mut DbConnection, id: &str, sealed: &[u8]) -> QueryResult<()> {
+    diesel::insert_into(message_bytes::table)
+        .values((
+            message_bytes::message_id.eq(id),
+            message_bytes::raw.eq(sealed),
+            message_bytes::sealed.eq(true),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Replaces message `id`'s raw bytes (the sensitive-data filter's redaction), sealed anew.
@@ -75,8 +88,11 @@ pub fn rewrite(
 ) -> Result<(), DbError> {
     let sealing = sealing_key(conn, config)?;
     let sealed = seal(conn, &sealing, id, bytes)?;
-    diesel::update(messages::table.filter(messages::id.eq(id)))
-        .set((messages::raw.eq(sealed), messages::raw_sealed.eq(true)))
+    diesel::update(message_bytes::table.filter(message_bytes::message_id.eq(id)))
+        .set((
+            message_bytes::raw.eq(sealed),
+            message_bytes::sealed.eq(true),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -86,14 +102,10 @@ pub fn rewrite(
 pub fn seal_stored(conn: &mut DbConnection, sealing: &SealingKey) -> Result<usize, DbError> {
     let mut n = 0;
     loop {
-        let ids: Vec<String> = messages::table
-            .filter(
-                messages::raw_sealed
-                    .eq(false)
-                    .and(messages::raw.is_not_null()),
-            )
-            .select(messages::id)
-            .order(messages::id)
+        let ids: Vec<String> = message_bytes::table
+            .filter(message_bytes::sealed.eq(false))
+            .select(message_bytes::message_id)
+            .order(message_bytes::message_id)
             .limit(200)
             .load(conn)?;
         if ids.is_empty() {
@@ -102,19 +114,23 @@ pub fn seal_stored(conn: &mut DbConnection, sealing: &SealingKey) -> Result<usiz
         for id in &ids {
             crate::db::transaction(conn, |c| {
                 // Claim the row first, so a concurrent writer of the same bytes waits for us.
-                let claimed = diesel::update(
-                    messages::table.filter(messages::id.eq(id).and(messages::raw_sealed.eq(false))),
-                )
-                .set(messages::raw_sealed.eq(true))
-                .execute(c)?;
-                let clear: Option<Vec<u8>> = messages::table
-                    .filter(messages::id.eq(id))
-                    .select(messages::raw)
-                    .first(c)?;
+                let mine = message_bytes::table.filter(
+                    message_bytes::message_id
+                        .eq(id)
+                        .and(message_bytes::sealed.eq(false)),
+                );
+                let claimed = diesel::update(mine)
+                    .set(message_bytes::sealed.eq(true))
+                    .execute(c)?;
+                let clear: Option<Vec<u8>> = message_bytes::table
+                    .filter(message_bytes::message_id.eq(id))
+                    .select(message_bytes::raw)
+                    .first(c)
+                    .optional()?;
                 if let (1, Some(clear)) = (claimed, clear) {
                     let sealed = seal(c, sealing, id, &clear)?;
-                    diesel::update(messages::table.filter(messages::id.eq(id)))
-                        .set(messages::raw.eq(sealed))
+                    diesel::update(message_bytes::table.filter(message_bytes::message_id.eq(id)))
+                        .set(message_bytes::raw.eq(sealed))
                         .execute(c)?;
                     n += 1;
                 }
@@ -128,7 +144,5 @@ pub fn seal_stored(conn: &mut DbConnection, sealing: &SealingKey) -> Result<usiz
 pub fn delete(conn: &mut DbConnection, ids: &[String]) -> QueryResult<usize> {
     let subjects: Vec<String> = ids.iter().map(|id| subject(id)).collect();
     crypto::shred(conn, &subjects)?;
-    diesel::update(messages::table.filter(messages::id.eq_any(ids)))
-        .set(messages::raw.eq(None::<Vec<u8>>))
-        .execute(conn)
+    diesel::delete(message_bytes::table.filter(message_bytes::message_id.eq_any(ids))).execute(conn)
 }

@@ -15,7 +15,7 @@ use super::policy::{self, DataClass, RetentionPolicy, Source, DAY_MS};
 use super::{crypto, holds, mask, purge, unmask, Actor, RetentionError};
 use crate::config::Config;
 use crate::db::schema::{
-    messages, pnrs, retention_keys, retention_runs, traveller_versions, travellers,
+    message_bytes, messages, pnrs, retention_keys, retention_runs, traveller_versions, travellers,
 };
 use crate::db::{new_id, now_ms, DbConnection};
 
@@ -107,11 +107,8 @@ fn plan(conn: &mut DbConnection, p: &RetentionPolicy, now: i64) -> Result<Plan, 
     }
     plan_pnrs(conn, p, now, horizon, &h, &deleted, &mut out)?;
     let raw: Vec<(String, Option<String>, i64)> = messages::table
-        .filter(
-            messages::received_at
-                .le(horizon)
-                .and(messages::raw.is_not_null()),
-        )
+        .inner_join(message_bytes::table.on(message_bytes::message_id.eq(messages::id)))
+        .filter(messages::received_at.le(horizon))
         .select((messages::id, messages::message_type, messages::received_at))
         .load(conn)?;
     for (id, kind, received) in raw {
@@ -132,13 +129,12 @@ fn plan(conn: &mut DbConnection, p: &RetentionPolicy, now: i64) -> Result<Plan, 
     let mut raw: HashSet<String> = out.raw.iter().cloned().collect();
     for chunk in out.mask.chunks(500) {
         let carrying: Vec<String> = traveller_versions::table
-            .inner_join(messages::table.on(messages::id.eq(traveller_versions::message_id)))
-            .filter(
-                traveller_versions::traveller_id
-                    .eq_any(chunk)
-                    .and(messages::raw.is_not_null()),
+            .inner_join(
+                message_bytes::table
+                    .on(message_bytes::message_id.eq(traveller_versions::message_id)),
             )
-            .select(messages::id)
+            .filter(traveller_versions::traveller_id.eq_any(chunk))
+            .select(message_bytes::message_id)
             .distinct()
             .load(conn)?;
         for id in carrying {
@@ -250,12 +246,8 @@ pub fn run(
         || !plan.pnr_mask.is_empty()
         || retention_keys::table.count().get_result::<i64>(conn)? > 0
         || crate::db::get_setting(conn, keyring::LEGACY_SETTING)?.is_some()
-        || messages::table
-            .filter(
-                messages::raw_sealed
-                    .eq(false)
-                    .and(messages::raw.is_not_null()),
-            )
+        || message_bytes::table
+            .filter(message_bytes::sealed.eq(false))
             .count()
             .get_result::<i64>(conn)?
             > 0;

@@ -105,7 +105,7 @@ struct Raw {
 
 /// The raw bytes of every message as stored (sealed, or as received for older rows).
 pub fn raw_messages(app: &TestApp) -> Vec<Vec<u8>> {
-    let q = diesel::sql_query("SELECT raw FROM messages WHERE raw IS NOT NULL");
+    let q = diesel::sql_query("SELECT raw FROM message_bytes");
     let rows: Vec<Raw> = match Store::open(app) {
         Store::Lite(mut c) => q.load(&mut c),
         Store::Pg(mut c) => q.load(&mut c),
@@ -118,10 +118,10 @@ pub fn raw_messages(app: &TestApp) -> Vec<Vec<u8>> {
 pub fn set_raw_in_clear(app: &TestApp, bytes: &[u8]) {
     use diesel::sql_types::Binary;
     let n = match Store::open(app) {
-        Store::Lite(mut c) => diesel::sql_query("UPDATE messages SET raw = ?, raw_sealed = FALSE")
+        Store::Lite(mut c) => diesel::sql_query("UPDATE message_bytes SET raw = ?, sealed = FALSE")
             .bind::<Binary, _>(bytes)
             .execute(&mut c),
-        Store::Pg(mut c) => diesel::sql_query("UPDATE messages SET raw = $1, raw_sealed = FALSE")
+        Store::Pg(mut c) => diesel::sql_query("UPDATE message_bytes SET raw = $1, sealed = FALSE")
             .bind::<Binary, _>(bytes)
             .execute(&mut c),
     }

@@ -63,6 +63,7 @@ pub fn serve(config: Config, role: ServerRole) -> anyhow::Result<()> {
     let metrics = Metrics::default();
     let stop = Arc::new(AtomicBool::new(false));
     if role != ServerRole::Api {
+        crate::screening::lists::warm(pool.clone());
         for n in 0..config.worker_threads {
             Worker {
                 pool: pool.clone(),

@@ -8,6 +8,14 @@ use std::time::Duration;
 use crate::db::DbPool;
 use crate::metrics::Metrics;
 
+/// Messages claimed and loaded together on SQLite, in one transaction (of as many different
+/// flights): a burst costs one commit, and one write of each page the messages share, per batch
+/// instead of per message, while a lone message still loads at once. SQLite's writers take turns
+/// anyway; on PostgreSQL, where workers write at once, a long transaction holding many messages'
+/// row locks would make them wait for each other (and deadlock on values two flights share), so
+/// there each message loads on its own (its commits do not wait for the disk: `db::redoable`).
+const LOAD_BATCH: usize = 32;
+
 /// How long a queued screening job may wait while messages keep arriving before it goes first.
 const SCREEN_WAIT_MS: i64 = 500;
 
@@ -99,20 +107,22 @@ impl Worker {
             self.screen(&mut conn, &job)?;
             return Ok(true);
         }
-        if let Some(claim) = crate::ingest::process::claim_next(&mut conn)? {
-            let span = tracing::info_span!("message", id = %claim.id);
-            let _g = span.enter();
-            match crate::ingest::process::process(&mut conn, &claim, &self.config) {
-                Ok(()) => self.metrics.messages_processed.inc(),
-                Err(e) if lease_lost(&e) => {
-                    tracing::warn!("lease ran out while processing; another worker took over")
-                }
-                Err(e) => {
-                    if let Err(again) = crate::ingest::process::release(&mut conn, &claim) {
-                        tracing::warn!(error = %again, "could not give the message back; its lease will run out");
-                    }
-                    return Err(e);
-                }
+        let batch = match &*conn {
+            crate::db::DbConnection::Sqlite(_) => LOAD_BATCH,
+            crate::db::DbConnection::Pg(_) => 1,
+        };
+        let claims = crate::ingest::process::claim_batch(&mut conn, batch)?;
+        if !claims.is_empty() {
+            let outcome = crate::ingest::process::process_batch(&mut conn, &claims, &self.config)?;
+            self.metrics.messages_processed.add(outcome.loaded as u64);
+            if outcome.lost > 0 {
+                tracing::warn!(
+                    messages = outcome.lost,
+                    "lease ran out while processing; another worker took over"
+                );
+            }
+            if let Some(e) = outcome.errors.into_iter().next() {
+                return Err(e);
             }
             return Ok(true);
         }
@@ -144,9 +154,22 @@ impl Worker {
     }
 
     /// Works until nothing is left (CLI ingest, demo seeding, tests).
+    /// A step that fails (a deadlock, a lost connection) is tried again a few times, as the
+    /// serving loop would, before the error is given up on.
     pub fn drain(&self) -> Result<(), crate::db::DbError> {
-        while self.step()? {}
-        Ok(())
+        let mut failures = 0;
+        loop {
+            match self.step() {
+                Ok(true) => failures = 0,
+                Ok(false) => return Ok(()),
+                Err(e) if failures < 5 => {
+                    failures += 1;
+                    tracing::warn!(error = %e, "worker step failed; retrying");
+                    std::thread::sleep(Duration::from_millis(200 * failures));
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// Works on `threads` threads until nothing is left (CLI ingest): one flight's messages still
@@ -169,6 +192,5 @@ impl Worker {
 
 /// Whether an error says this worker's claim was taken over (its work was rolled back).
 fn lease_lost(e: &crate::db::DbError) -> bool {
-    matches!(e, crate::db::DbError::Query(diesel::result::Error::QueryBuilderError(inner))
-        if inner.is::<crate::ingest::process::LeaseLost>())
+    crate::ingest::process::is_lease_lost(e)
 }

@@ -103,10 +103,14 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for Setup {
         if self.backend == Backend::Sqlite {
             // WAL lets readers and the writer work at once; the busy timeout makes concurrent
             // writers wait instead of failing with "database is locked"; secure_delete makes
-            // retention's deletions leave nothing readable behind.
+            // retention's deletions leave nothing readable behind. A worker loads a batch of
+            // messages in one transaction with a savepoint per message: a page cache of 64 MiB
+            // (used only as filled) holds the batch's pages without spilling them into the WAL
+            // before the commit, and the savepoints' journals stay in memory (temp_store).
             conn.batch_execute(
                 "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;",
+                 PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON; \
+                 PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
             )
             .map_err(diesel::r2d2::Error::QueryError)?;
         }

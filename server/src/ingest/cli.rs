@@ -39,9 +39,12 @@ pub fn ingest(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         anyhow::bail!("no files to ingest");
     }
     let threads = config.worker_threads;
-    let pool = crate::db::open(&config.database_url, threads as u32 + 1)?;
+    // One connection per worker thread, one for storing, one for building list indexes.
+    let pool = crate::db::open(&config.database_url, threads as u32 + 2)?;
     let mut conn = pool.get()?;
     let started = std::time::Instant::now();
+    // The watchlist indexes are built while the files are stored.
+    crate::screening::lists::warm(pool.clone());
     let before = traveller_count(&mut conn)?;
     let bar = if std::io::stderr().is_terminal() {
         let b = ProgressBar::new(files.len() as u64);

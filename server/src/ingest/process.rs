@@ -19,15 +19,18 @@ pub struct Claim {
     pub id: String,
     #[diesel(sql_type = diesel::sql_types::Integer)]
     pub attempts: i32,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub received_at: i64,
 }
 
-/// Claims the oldest message that is the head of its flight: no older message naming the same
-/// flight (`order_key`) is still waiting or being processed, so the messages of one flight are
-/// loaded in the order they were received, however many workers share the database. On
-/// PostgreSQL the candidate row is locked with `SKIP LOCKED`, so concurrent workers take different
-/// messages; an older message that another worker is claiming at that moment still counts as
-/// waiting, which keeps the order.
-pub fn claim_next(conn: &mut DbConnection) -> Result<Option<Claim>, DbError> {
+/// Claims up to `max` of the oldest messages that are the heads of their flights: no older
+/// message naming the same flight (`order_key`) is still waiting or being processed, so the
+/// messages of one flight are loaded in the order they were received, however many workers share
+/// the database, and no two claimed messages are of one flight. On PostgreSQL the candidate rows
+/// are locked with `SKIP LOCKED`, so concurrent workers take different messages; an older message
+/// that another worker is claiming at that moment still counts as waiting, which keeps the order.
+/// The claims come back oldest first.
+pub fn claim_batch(conn: &mut DbConnection, max: usize) -> Result<Vec<Claim>, DbError> {
     let now = now_ms();
     let candidate = "SELECT m.id FROM messages m {hint} \
          WHERE m.state IN ('received', 'processing') \
@@ -35,18 +38,21 @@ pub fn claim_next(conn: &mut DbConnection) -> Result<Option<Claim>, DbError> {
          AND (m.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM messages o \
               WHERE o.order_key = m.order_key AND o.state IN ('received', 'processing') \
               AND (o.received_at < m.received_at OR (o.received_at = m.received_at AND o.id < m.id)))) \
-         ORDER BY m.received_at, m.id LIMIT 1";
+         ORDER BY m.received_at, m.id LIMIT {max}";
     let update = |hint: &str, lock: &str| {
         format!(
             "UPDATE messages SET state = 'processing', lease_until = $2, attempts = attempts + 1, \
-             updated_at = $1 WHERE id = ({}{lock}) RETURNING id, attempts",
-            candidate.replace("{hint}", hint)
+             updated_at = $1 WHERE id IN ({}{lock}) RETURNING id, attempts, received_at",
+            candidate
+                .replace("{hint}", hint)
+                .replace("{max}", &max.max(1).to_string())
         )
     };
-    let claimed = crate::db::transaction(conn, |conn| {
+    let mut claimed = crate::db::transaction(conn, |conn| {
         crate::db::redoable(conn)?;
         claim_in(conn, &update, now)
     })?;
+    claimed.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
     Ok(claimed)
 }
 
@@ -54,23 +60,20 @@ fn claim_in(
     conn: &mut DbConnection,
     update: &dyn Fn(&str, &str) -> String,
     now: i64,
-) -> QueryResult<Option<Claim>> {
+) -> QueryResult<Vec<Claim>> {
     use diesel::sql_types::BigInt;
     match conn {
         DbConnection::Pg(pg) => diesel::sql_query(update("", " FOR UPDATE SKIP LOCKED"))
             .bind::<BigInt, _>(now)
             .bind::<BigInt, _>(now + crate::config::lease_ms())
-            .get_result::<Claim>(pg)
-            .optional(),
+            .load::<Claim>(pg),
         // Numbered parameters: SQLite numbers `$N` names by first appearance. The waiting
-        // messages' index holds every column the claim tests: the table rows hold the raw bytes
-        // before those columns, and reading past them would walk each message's overflow pages.
+        // messages' index holds every column the claim tests, so the claim reads nothing else.
         DbConnection::Sqlite(lite) => {
             diesel::sql_query(update("INDEXED BY messages_waiting", "").replace('$', "?"))
                 .bind::<BigInt, _>(now)
                 .bind::<BigInt, _>(now + crate::config::lease_ms())
-                .get_result::<Claim>(lite)
-                .optional()
+                .load::<Claim>(lite)
         }
     }
 }
@@ -85,42 +88,168 @@ pub fn order_key(bytes: &[u8]) -> Option<String> {
     })
 }
 
-/// Parses and loads one claimed message. Bad input ends in state `failed` with diagnostics; it
-/// never returns an error for the message's content. The loading transaction commits only while
-/// the claim still holds (no other worker took the message over after our lease ran out), so a
-/// message is loaded exactly once; a lost lease is reported as [`LeaseLost`] and changes nothing.
-pub fn process(
+/// A claimed message read and parsed, ready to load (reading and parsing need no write lock).
+enum Prepared {
+    /// Parsed; sensitive data are filtered out when it loads.
+    Parsed(Vec<Message>),
+    /// Fails without loading, for this reason.
+    Fails(&'static str),
+}
+
+/// Reads and parses one claimed message.
+fn prepare(
     conn: &mut DbConnection,
     claim: &Claim,
     config: &crate::config::Config,
-) -> Result<(), DbError> {
-    let id = claim.id.as_str();
-    let received_at: i64 = messages::table
-        .filter(messages::id.eq(id))
-        .select(messages::received_at)
-        .first(conn)?;
-    let raw = super::raw::read(conn, config, id)?;
-    let Some(raw) = raw else {
-        return set_state(
-            conn,
-            claim,
-            "failed",
-            None,
-            &serde_json::json!([{"severity": "error", "segment": "", "position": 0,
-            "message": "the message's bytes were deleted by retention before it was processed"}]),
-        );
+) -> Result<Prepared, DbError> {
+    let Some(raw) = super::raw::read(conn, config, &claim.id)? else {
+        return Ok(Prepared::Fails(
+            "the message's bytes were deleted by retention before it was processed",
+        ));
     };
     if claim.attempts > MAX_ATTEMPTS {
-        return set_state(
-            conn,
-            claim,
-            "failed",
-            None,
-            &serde_json::json!([{"severity": "error", "segment": "", "position": 0,
-            "message": "processing was interrupted too many times; the message is kept for an administrator"}]),
-        );
+        return Ok(Prepared::Fails(
+            "processing was interrupted too many times; the message is kept for an administrator",
+        ));
     }
-    let parsed = paxrisk_parsers::parse(&raw);
+    Ok(Prepared::Parsed(paxrisk_parsers::parse(&raw)))
+}
+
+/// What became of each message of a batch that did not load: a lost lease (rolled back, another
+/// worker has it) or an error other than its content (rolled back and given back).
+pub struct BatchOutcome {
+    pub loaded: usize,
+    pub lost: usize,
+    pub errors: Vec<DbError>,
+}
+
+/// Processes claimed messages (of different flights, as [`claim_batch`] gives them) in one
+/// transaction, each in a savepoint of its own: a message whose load fails for a reason other
+/// than its content, or whose lease was lost, is rolled back alone, and the others commit
+/// together (one commit, and on SQLite one write of each page they share, instead of one per
+/// message). Failed ones are given back after the commit; if the commit itself fails, all are.
+pub fn process_batch(
+    conn: &mut DbConnection,
+    claims: &[Claim],
+    config: &crate::config::Config,
+) -> Result<BatchOutcome, DbError> {
+    let mut prepared = Vec::with_capacity(claims.len());
+    let mut outcome = BatchOutcome {
+        loaded: 0,
+        lost: 0,
+        errors: Vec::new(),
+    };
+    let mut give_back = Vec::new();
+    // A batch stops starting new loads once a quarter of the lease is gone, so that no claim runs
+    // out while it waits its turn (another worker would take it over and this load be wasted);
+    // the rest go back without counting as an attempt.
+    let started = std::time::Instant::now();
+    let budget = std::time::Duration::from_millis(crate::config::lease_ms().max(0) as u64 / 4);
+    let mut unstarted = Vec::new();
+    for claim in claims {
+        // The first message is always worked on, however long it takes, so the batch progresses.
+        if !prepared.is_empty() && started.elapsed() > budget {
+            unstarted.push(claim);
+            continue;
+        }
+        match prepare(conn, claim, config) {
+            Ok(p) => prepared.push((claim, p)),
+            Err(e) => {
+                give_back.push(claim);
+                outcome.errors.push(e);
+            }
+        }
+    }
+    let committed = crate::db::transaction(conn, |conn| {
+        crate::db::redoable(conn)?;
+        for (n, (claim, p)) in prepared.into_iter().enumerate() {
+            if n > 0 && started.elapsed() > budget {
+                unstarted.push(claim);
+                continue;
+            }
+            let span = tracing::info_span!("message", id = %claim.id);
+            let _g = span.enter();
+            match crate::db::transaction(conn, |conn| load(conn, claim, p, config)) {
+                Ok(()) => outcome.loaded += 1,
+                Err(e) if is_lease_lost(&e) => outcome.lost += 1,
+                Err(e) => {
+                    give_back.push(claim);
+                    outcome.errors.push(e);
+                }
+            }
+        }
+        Ok::<_, DbError>(())
+    });
+    if let Err(e) = committed {
+        give_back = claims.iter().collect();
+        unstarted.clear();
+        outcome.loaded = 0;
+        outcome.lost = 0;
+        outcome.errors.push(e);
+    }
+    for claim in give_back {
+        if let Err(e) = release(conn, claim) {
+            tracing::warn!(error = %e, "could not give the message back; its lease will run out");
+        }
+    }
+    for claim in unstarted {
+        if let Err(e) = unclaim(conn, claim) {
+            tracing::warn!(error = %e, "could not give the message back; its lease will run out");
+        }
+    }
+    Ok(outcome)
+}
+
+/// Gives back a claimed message this worker did not start on: as if it had not been claimed.
+fn unclaim(conn: &mut DbConnection, claim: &Claim) -> Result<(), DbError> {
+    diesel::update(
+        messages::table.filter(
+            messages::id
+                .eq(&claim.id)
+                .and(messages::attempts.eq(claim.attempts))
+                .and(messages::state.eq("processing")),
+        ),
+    )
+    .set((
+        messages::state.eq("received"),
+        messages::lease_until.eq(None::<i64>),
+        messages::attempts.eq(claim.attempts - 1),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Whether an error says the claim was taken over by another worker (its work was rolled back).
+pub fn is_lease_lost(e: &DbError) -> bool {
+    matches!(e, DbError::Query(diesel::result::Error::QueryBuilderError(inner))
+        if inner.is::<LeaseLost>())
+}
+
+/// Loads one prepared message inside the caller's transaction. Bad input ends in state `failed`
+/// with diagnostics; it never returns an error for the message's content. The load takes effect
+/// only while the claim still holds (no other worker took the message over after our lease ran
+/// out), so a message is loaded exactly once; a lost lease is reported as [`LeaseLost`] and the
+/// caller rolls back.
+fn load(
+    conn: &mut DbConnection,
+    claim: &Claim,
+    prepared: Prepared,
+    config: &crate::config::Config,
+) -> Result<(), DbError> {
+    let id = claim.id.as_str();
+    let parsed = match prepared {
+        Prepared::Parsed(parsed) => parsed,
+        Prepared::Fails(reason) => {
+            return set_state(
+                conn,
+                claim,
+                "failed",
+                None,
+                &serde_json::json!([{"severity": "error", "segment": "", "position": 0,
+                    "message": reason}]),
+            )
+        }
+    };
     // Sensitive data (religion, health, ...) never reach the store: filtered here, before loading.
     let parsed = crate::retention::sensitive::filter_messages(conn, config, id, parsed)?;
     let mut diagnostics = Vec::new();
@@ -128,55 +257,52 @@ pub fn process(
     let mut loaded_any = false;
     let origin = Origin {
         message_id: id,
-        received_at,
+        received_at: claim.received_at,
         home_country: config.home_country.as_deref(),
     };
-    crate::db::transaction(conn, |conn| {
-        crate::db::redoable(conn)?;
-        for m in &parsed {
-            match m {
-                Message::Paxlst(manifest) => {
-                    message_type.get_or_insert("PAXLST");
-                    diagnostics.extend(manifest.diagnostics.iter().cloned());
-                    if let Some(flight_id) = load::load_manifest(conn, manifest, &origin)? {
-                        loaded_any = true;
-                        // A part loads at once; its set is tracked until complete or timed out.
-                        super::parts::record(
-                            conn,
-                            manifest,
-                            &flight_id,
-                            &manifest.flight.carrier,
-                            &origin,
-                            &mut diagnostics,
-                        )?;
-                    } else {
-                        diagnostics.push(no_flight());
-                    }
-                }
-                Message::Pnrgov(push) => {
-                    message_type.get_or_insert("PNRGOV");
-                    diagnostics.extend(push.diagnostics.iter().cloned());
-                    if load::load_pnrs(conn, push, &origin, &mut diagnostics)?.is_some() {
-                        loaded_any = true;
-                    } else {
-                        diagnostics.push(no_flight());
-                    }
-                }
-                Message::Other(other) => {
-                    diagnostics.extend(other.diagnostics.iter().cloned());
+    for m in &parsed {
+        match m {
+            Message::Paxlst(manifest) => {
+                message_type.get_or_insert("PAXLST");
+                diagnostics.extend(manifest.diagnostics.iter().cloned());
+                if let Some(flight_id) = load::load_manifest(conn, manifest, &origin)? {
+                    loaded_any = true;
+                    // A part loads at once; its set is tracked until complete or timed out.
+                    super::parts::record(
+                        conn,
+                        manifest,
+                        &flight_id,
+                        &manifest.flight.carrier,
+                        &origin,
+                        &mut diagnostics,
+                    )?;
+                } else {
+                    diagnostics.push(no_flight());
                 }
             }
+            Message::Pnrgov(push) => {
+                message_type.get_or_insert("PNRGOV");
+                diagnostics.extend(push.diagnostics.iter().cloned());
+                if load::load_pnrs(conn, push, &origin, &mut diagnostics)?.is_some() {
+                    loaded_any = true;
+                } else {
+                    diagnostics.push(no_flight());
+                }
+            }
+            Message::Other(other) => {
+                diagnostics.extend(other.diagnostics.iter().cloned());
+            }
         }
-        let state = if loaded_any { "loaded" } else { "failed" };
-        let diags = serde_json::to_value(&diagnostics).unwrap_or_default();
-        set_state(conn, claim, state, message_type, &diags)
-    })
+    }
+    let state = if loaded_any { "loaded" } else { "failed" };
+    let diags = serde_json::to_value(&diagnostics).unwrap_or_default();
+    set_state(conn, claim, state, message_type, &diags)
 }
 
 /// Gives a claimed message back after processing failed for a reason other than its content (the
 /// database went away, a deadlock): it is claimed again at once rather than when the lease runs
 /// out. `attempts` still counts the try, so a message that keeps failing ends `failed`.
-pub fn release(conn: &mut DbConnection, claim: &Claim) -> Result<(), DbError> {
+fn release(conn: &mut DbConnection, claim: &Claim) -> Result<(), DbError> {
     diesel::update(
         messages::table.filter(
             messages::id

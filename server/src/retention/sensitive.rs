@@ -279,24 +279,23 @@ pub fn filter_messages(
     }
     let day = crate::api::rfc3339(now_ms())[..10].to_string();
     crate::db::transaction(conn, |conn| {
+        // One statement that adds to the day's count or starts it: two workers filtering messages
+        // of one carrier at once must not both find no row and both insert one.
         for (carrier, n) in &counts {
-            let key = sensitive_removals::table.filter(
-                sensitive_removals::carrier
-                    .eq(carrier)
-                    .and(sensitive_removals::day.eq(&day)),
-            );
-            let updated = diesel::update(key)
-                .set(sensitive_removals::removed.eq(sensitive_removals::removed + n))
-                .execute(conn)?;
-            if updated == 0 {
-                diesel::insert_into(sensitive_removals::table)
-                    .values((
-                        sensitive_removals::carrier.eq(carrier),
-                        sensitive_removals::day.eq(&day),
-                        sensitive_removals::removed.eq(n),
-                    ))
-                    .execute(conn)?;
-            }
+            let insert = diesel::insert_into(sensitive_removals::table)
+                .values((
+                    sensitive_removals::carrier.eq(carrier),
+                    sensitive_removals::day.eq(&day),
+                    sensitive_removals::removed.eq(n),
+                ))
+                .on_conflict((sensitive_removals::carrier, sensitive_removals::day))
+                .do_update()
+                .set(sensitive_removals::removed.eq(sensitive_removals::removed + n));
+            // Upserts are per backend (the MultiConnection cannot express them).
+            match conn {
+                DbConnection::Pg(c) => insert.execute(c)?,
+                DbConnection::Sqlite(c) => insert.execute(c)?,
+            };
         }
         if let Some(raw) = crate::ingest::raw::read(conn, config, message_id)? {
             let redacted = super::redact::redact_raw(&raw, &list);

@@ -224,13 +224,24 @@ pub fn current(conn: &mut DbConnection) -> Result<Vec<Arc<LoadedList>>, DbError>
         ))
         .load(conn)?;
     let mut out = Vec::with_capacity(rows.len());
-    for (id, name, version, threshold, category) in rows {
-        let cached = cache()
+    let cached = |id: &str, version: i32| {
+        cache()
             .read()
             .unwrap_or_else(|p| p.into_inner())
-            .get(&id)
-            .cloned();
-        if let Some(l) = cached.filter(|l| l.version == version) {
+            .get(id)
+            .filter(|l| l.version == version)
+            .cloned()
+    };
+    for (id, name, version, threshold, category) in rows {
+        if let Some(l) = cached(&id, version) {
+            out.push(l);
+            continue;
+        }
+        // One thread builds a missing index while the others wait for it (an index of a large
+        // list takes seconds of CPU; several workers building the same one would each pay).
+        static BUILDING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _building = BUILDING.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(l) = cached(&id, version) {
             out.push(l);
             continue;
         }
@@ -263,6 +274,26 @@ pub fn current(conn: &mut DbConnection) -> Result<Vec<Arc<LoadedList>>, DbError>
         out.push(list);
     }
     Ok(out)
+}
+
+/// Builds the indexes of every list's current version on a thread of its own, so that the first
+/// screening does not wait for them (`paxrisk ingest` and `serve` start it while messages are
+/// still being stored and loaded). Failures are only logged: the first screening builds them.
+pub fn warm(pool: crate::db::DbPool) {
+    let spawned = std::thread::Builder::new()
+        .name("paxrisk-list-index".into())
+        .spawn(move || {
+            let built = pool
+                .get()
+                .map_err(DbError::from)
+                .and_then(|mut conn| current(&mut conn));
+            if let Err(e) = built {
+                tracing::warn!(error = %e, "watchlist indexes could not be built ahead; the first screening builds them");
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "no thread for building watchlist indexes ahead");
+    }
 }
 
 /// A list as the API shows it.

@@ -10,6 +10,7 @@ use super::index::Index;
 use super::link::{self, Pending};
 use super::names::strip_title;
 use super::ssr;
+use super::travel;
 
 /// Which group of the PNR the reader is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +85,13 @@ impl PnrBuilder {
     }
 
     /// Handles one segment inside the PNR.
-    pub fn segment<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, pushed: &Pushed) {
+    pub fn segment<'a>(
+        &mut self,
+        r: &mut Reader<'a>,
+        seg: &Segment<'a>,
+        pushed: &Pushed,
+        memo: &mut travel::Memo<'a>,
+    ) {
         if self.ctx == Ctx::History && !seg.is("LTS") {
             self.pnr.history.push(raw_text(r, seg));
             return;
@@ -160,7 +167,7 @@ impl PnrBuilder {
                 }
             }
             b"FAR" | b"MON" | b"PTK" | b"TXD" | b"RPI" | b"APD" => {}
-            b"TVL" => self.tvl(r, seg, pushed),
+            b"TVL" => self.tvl(r, seg, pushed, memo),
             b"TRA" => {
                 if let (Some(s), Some(c)) = (self.pnr.itinerary.last_mut(), r.opt(seg, 0, 0)) {
                     s.operating_carrier = Some(c);

@@ -1,7 +1,7 @@
 //! TVL (travel product: dates, airports, carriers, flight number) and its date formats.
 
 use crate::edifact::dates::{self, Pivot};
-use crate::edifact::{Reader, Segment as Seg};
+use crate::edifact::{Delimiters, Reader, Segment as Seg};
 use crate::model::{Leg, Segment};
 use compact_str::CompactString;
 
@@ -57,6 +57,40 @@ pub fn segment<'a>(r: &mut Reader<'a>, seg: &Seg<'a>) -> Option<Segment> {
         arrival_local,
         operating_carrier: r.opt(seg, 3, 1),
     })
+}
+
+/// How many distinct TVL bodies [`Memo`] remembers.
+const MEMO: usize = 8;
+
+/// Itinerary segments already read in one message, by TVL body. Every PNR of a push repeats
+/// the pushed flight's TVL byte for byte (and PNRs flying back share a few return flights):
+/// reading each of them again (split, dates, five copies) was a tenth of a PNRGOV parse.
+#[derive(Debug, Default)]
+pub struct Memo<'a> {
+    /// (body, delimiters, what [`segment`] made of it), most recently used first, at most
+    /// [`MEMO`]: the pushed flight, met in every PNR, stays while return flights come and go.
+    seen: Vec<(&'a [u8], Delimiters, Option<Segment>)>,
+}
+
+/// [`segment`], remembered in `memo`: a TVL whose body was read before in the message (same
+/// reader, so same repertoire and reference date) gives the same segment. Only a reading that
+/// reported nothing is remembered, so that every TVL still reports its own problems.
+pub fn segment_memo<'a>(r: &mut Reader<'a>, seg: &Seg<'a>, memo: &mut Memo<'a>) -> Option<Segment> {
+    let seen = &mut memo.seen;
+    if let Some(k) = seen
+        .iter()
+        .position(|(body, delims, _)| *body == seg.body && *delims == seg.delims)
+    {
+        seen[..=k].rotate_right(1);
+        return seen[0].2.clone();
+    }
+    let reported = r.diagnostics.len();
+    let s = segment(r, seg);
+    if r.diagnostics.len() == reported {
+        seen.truncate(MEMO - 1);
+        seen.insert(0, (seg.body, seg.delims, s.clone()));
+    }
+    s
 }
 
 /// The level-0 TVL (the flight being pushed) as a leg plus its carrier and number.

@@ -34,7 +34,7 @@ pub struct Reader<'a> {
     split: Split,
     /// Slow path: element byte ranges ([`Segment::split_ranges`]).
     ranges: Vec<(usize, usize)>,
-    /// Fast path: byte ranges of every component of every element, in order.
+    /// Fast and released paths: byte ranges of every component of every element, in order.
     comps: Vec<(u32, u32)>,
     /// Fast path: per element, its first index in `comps` and its number of components.
     elems: Vec<(u32, u32)>,
@@ -81,7 +81,7 @@ impl<'a> Reader<'a> {
     pub fn element_count(&mut self, seg: &Segment<'a>) -> usize {
         self.split(seg);
         match self.split {
-            Split::Fast(_) => self.elems.len(),
+            Split::Fast(_) | Split::Released => self.elems.len(),
             Split::Slow(_) => self.ranges.len(),
         }
     }
@@ -91,6 +91,7 @@ impl<'a> Reader<'a> {
         self.split(seg);
         match (self.split, self.ranges.get(e)) {
             (Split::Fast(_), _) => Value::plain(self.fast_bytes(seg, e, c), seg.delims.release),
+            (Split::Released, _) => Value::escaped(self.fast_bytes(seg, e, c), seg.delims.release),
             (Split::Slow(true), Some(&r)) => seg.plain_element_at(r).component(c),
             (Split::Slow(false), Some(&r)) => seg.element_at(r).component(c),
             (Split::Slow(_), None) => seg.element_at((0, 0)).component(usize::MAX),
@@ -135,7 +136,7 @@ impl<'a> Reader<'a> {
                 }
                 return self.decode_cow(seg, b);
             }
-            Split::Slow(_) => {}
+            Split::Slow(_) | Split::Released => {}
         }
         let raw = self.value(seg, e, c);
         if raw.raw.is_empty() {
@@ -177,7 +178,7 @@ impl<'a> Reader<'a> {
     /// All non-empty components of element `e` from `from` on, decoded.
     pub fn components(&mut self, seg: &Segment<'a>, e: usize, from: usize) -> Vec<CompactString> {
         self.split(seg);
-        if let Split::Fast(_) = self.split {
+        if let Split::Fast(_) | Split::Released = self.split {
             let n = self.elems.get(e).map_or(0, |&(_, n)| n as usize);
             return (from..n)
                 .map(|c| self.str(seg, e, c))

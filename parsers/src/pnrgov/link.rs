@@ -240,7 +240,7 @@ fn docs_into(t: &mut Traveller, d: Docs) {
     if !doc_given.is_empty() {
         let booked = key(&t.given_names);
         for title in ["MS", "MISS", "DR", "MRS", "MR", "MSTR"] {
-            if booked.strip_prefix(doc_given.as_str()) == Some(title) {
+            if booked.as_bytes().strip_prefix(doc_given.as_bytes()) == Some(title.as_bytes()) {
                 if let Some(g) = t.given_names.trim_end().strip_suffix(title) {
                     t.given_names = g.trim_end().into();
                 }

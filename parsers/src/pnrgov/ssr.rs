@@ -202,8 +202,10 @@ pub fn doca(text: &str) -> Doca {
 pub fn email(text: &str) -> CompactString {
     let t = trim(text).trim_start_matches('/');
     // One pass for both replacements: their patterns and results share no character, so this
-    // is `replace("//", "@")` then `replace("..", "_")`, without the two allocations.
-    let mut out = CompactString::with_capacity(t.len());
+    // is `replace("//", "@")` then `replace("..", "_")`, without the two allocations. Written
+    // into a `String` (addresses are mostly longer than `CompactString` keeps inline, and its
+    // `push` costs more), which the `CompactString` then takes over.
+    let mut out = String::with_capacity(t.len());
     let mut rest = t;
     while let Some(k) = rest.bytes().position(|b| b == b'/' || b == b'.') {
         let (head, tail) = rest.split_at(k);
@@ -225,7 +227,7 @@ pub fn email(text: &str) -> CompactString {
     }
     out.push_str(rest);
     match trim(&out) {
-        trimmed if trimmed.len() == out.len() => out,
+        trimmed if trimmed.len() == out.len() => out.into(),
         trimmed => trimmed.into(),
     }
 }

@@ -18,7 +18,7 @@ pub enum Pivot {
 /// A calendar date as year, month and day, checked by [`valid`]. Dates are read and compared
 /// as plain numbers: chrono's constructors and formatter were the largest single cost of a
 /// typed parse, and these few rules (proleptic Gregorian, as chrono) are all a message needs.
-type Ymd = (i32, u32, u32);
+pub(crate) type Ymd = (i32, u32, u32);
 
 fn leap(y: i32) -> bool {
     y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
@@ -52,15 +52,22 @@ impl Ascii16 {
 }
 
 /// `YYYY-MM-DD`.
-fn iso((y, m, d): Ymd) -> CompactString {
+fn iso(date: Ymd) -> CompactString {
+    let (y, m, d) = date;
     if !(0..=9999).contains(&y) {
         return format_compact!("{y:04}-{m:02}-{d:02}");
     }
     // Written into a buffer and copied once: the result is inline (at most 24 bytes, even with
     // a `THH:MM` appended by [`with_time`]), and pushing character by character costs more.
+    let mut b = Ascii16([0; 16]);
+    write_iso(&mut b, date);
+    b.text(10)
+}
+
+/// `YYYY-MM-DD` into the first ten bytes of `b`, for a year of four digits.
+fn write_iso(b: &mut Ascii16, (y, m, d): Ymd) {
     let digit = |n: u32| b'0' + (n % 10) as u8;
     let y = y as u32;
-    let mut b = Ascii16([0; 16]);
     b.0[..10].copy_from_slice(&[
         digit(y / 1000),
         digit(y / 100),
@@ -73,7 +80,20 @@ fn iso((y, m, d): Ymd) -> CompactString {
         digit(d / 10),
         digit(d),
     ]);
-    b.text(10)
+}
+
+/// [`with_time`] of the [`iso`] text of `date`, written at once rather than the date first and
+/// then again with the time.
+pub(crate) fn iso_at(date: Ymd, time: &str) -> CompactString {
+    let t = super::trim(time);
+    if !(0..=9999).contains(&date.0) || !hhmm_ok(t) {
+        return with_time(iso(date), time);
+    }
+    let mut b = Ascii16([0; 16]);
+    write_iso(&mut b, date);
+    let h = t.as_bytes();
+    b.0[10..].copy_from_slice(&[b'T', h[0], h[1], b':', h[2], h[3]]);
+    b.text(16)
 }
 
 fn digits(s: &str) -> bool {
@@ -126,13 +146,18 @@ pub fn ymd(s: &str, pivot: Pivot, today: NaiveDate) -> Option<CompactString> {
 
 /// `DDMMYY` (PNRGOV) → `YYYY-MM-DD`.
 pub fn dmy(s: &str, pivot: Pivot, today: NaiveDate) -> Option<CompactString> {
+    dmy_date(s, pivot, today).map(iso)
+}
+
+/// The date of [`dmy`], not yet written (see [`iso_at`]).
+pub(crate) fn dmy_date(s: &str, pivot: Pivot, today: NaiveDate) -> Option<Ymd> {
     let s = super::trim(s);
     if !digits(s) || s.len() != 6 {
         return None;
     }
     let b = s.as_bytes();
     let (dd, mm, yy) = (num(&b[0..2]), num(&b[2..4]), num(&b[4..6]));
-    Some(iso(century(yy as i32, mm, dd, pivot, today)?))
+    century(yy as i32, mm, dd, pivot, today)
 }
 
 #[cfg(test)]
@@ -265,6 +290,19 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+    }
+
+    #[test]
+    fn date_and_time_written_at_once() {
+        for date in [(2026, 11, 29), (1999, 1, 2), (10000, 1, 1), (-1, 12, 31)] {
+            for time in ["1220", " 0005 ", "2460", "12", "", "12:20"] {
+                assert_eq!(
+                    iso_at(date, time),
+                    with_time(iso(date), time),
+                    "{date:?} {time}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -296,6 +296,28 @@ impl<'a> Reader<'a> {
         d
     }
 
+    /// [`Reader::dmy`] with [`dates::with_time`] of `time`, the text written once.
+    pub fn dmy_at(
+        &mut self,
+        seg: &Segment,
+        value: &str,
+        time: &str,
+        pivot: Pivot,
+        what: &str,
+    ) -> Option<CompactString> {
+        if value.trim().is_empty() {
+            return None;
+        }
+        let d = dates::dmy_date(value, pivot, self.today);
+        if d.is_none() {
+            self.warn(
+                seg,
+                format!("The {what} is not a valid DDMMYY date and was left out."),
+            );
+        }
+        d.map(|d| dates::iso_at(d, time))
+    }
+
     /// A `DDMMYY` date (PNRGOV), reported like [`Reader::ymd`].
     pub fn dmy(
         &mut self,

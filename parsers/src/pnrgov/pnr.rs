@@ -243,14 +243,14 @@ impl PnrBuilder {
             .iter()
             .position(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()))
         {
-            let date = r.dmy(
+            let time = comps.get(k + 1).map_or("", |t| t.get(..4).unwrap_or(t));
+            self.pnr.created = r.dmy_at(
                 seg,
                 &comps[k],
+                time,
                 crate::edifact::dates::Pivot::Past,
                 "PNR creation date",
             );
-            let time = comps.get(k + 1).map_or("", |t| t.get(..4).unwrap_or(t));
-            self.pnr.created = date.map(|d| crate::edifact::dates::with_time(d, time));
         }
     }
 

@@ -16,15 +16,16 @@ pub fn times<'a>(
     let dt = r.str(seg, 0, 1);
     let ad = r.str(seg, 0, 2);
     let at = r.str(seg, 0, 3);
-    let dep_date = dates::dmy(&dd, Pivot::Future, r.today);
+    let dep_date = dates::dmy_date(&dd, Pivot::Future, r.today);
     if dep_date.is_none() && !dd.is_empty() {
         r.warn(
             seg,
             "The TVL departure date is not a valid DDMMYY date; it was left out.".into(),
         );
     }
-    let join = |d: Option<CompactString>, t: &str| d.map(|d| dates::with_time(d, t));
-    let departure = join(dep_date.clone(), &dt);
+    // Each date written once, with its time.
+    let join = |d: Option<dates::Ymd>, t: &str| d.map(|d| dates::iso_at(d, t));
+    let departure = join(dep_date, &dt);
     let arrival = if ad.len() == 4 && at.is_empty() {
         join(dep_date, &ad)
     } else if ad.is_empty() {
@@ -34,7 +35,7 @@ pub fn times<'a>(
             join(dep_date, &at)
         }
     } else {
-        join(dates::dmy(&ad, Pivot::Future, r.today), &at)
+        join(dates::dmy_date(&ad, Pivot::Future, r.today), &at)
     };
     (departure, arrival)
 }

@@ -48,7 +48,7 @@ impl PnrBuilder {
             if n == 1 && !tag.is_empty() {
                 tags.push(tag); // one tag, the usual case: no run to expand
             } else {
-                tags.extend(crate::paxlst::expand_tags(&tag, n));
+                crate::paxlst::expand_tags_into(&tag, n, &mut tags);
             }
         }
         let t = &mut self.pnr.travellers[i];

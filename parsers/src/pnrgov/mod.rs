@@ -49,17 +49,18 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
         .reserve_exact(raw.segments.iter().filter(|s| s.is("SRC")).count());
 
     for seg in &raw.segments {
-        if seg.is("UNH") || seg.is("UNT") {
-            continue;
-        }
-        if seg.is("SRC") {
-            if let Some(b) = current.take() {
-                let (pnr, emptied) = b.finish(&mut r);
-                push.pnrs.push(pnr);
-                spare = emptied;
+        match seg.tag {
+            b"UNH" | b"UNT" => continue,
+            b"SRC" => {
+                if let Some(b) = current.take() {
+                    let (pnr, emptied) = b.finish(&mut r);
+                    push.pnrs.push(pnr);
+                    spare = emptied;
+                }
+                current = Some(PnrBuilder::new(seg, std::mem::take(&mut spare)));
+                continue;
             }
-            current = Some(PnrBuilder::new(seg, std::mem::take(&mut spare)));
-            continue;
+            _ => {}
         }
         if let Some(b) = current.as_mut() {
             b.segment(&mut r, seg, &pushed, &mut itineraries);

@@ -254,6 +254,16 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// A value that may hold release characters and line breaks: [`Value::bytes`] resolves
+    /// them.
+    pub(crate) fn escaped(raw: &'a [u8], release: Option<Delim>) -> Self {
+        Value {
+            raw,
+            release,
+            plain: false,
+        }
+    }
+
     /// The value with release characters resolved and line breaks dropped (line breaks inside a
     /// segment are transport artefacts, reference/messages.md §1.4). Borrows when nothing changes.
     pub fn bytes(&self) -> Cow<'a, [u8]> {
@@ -304,7 +314,7 @@ impl<'a> Value<'a> {
 
 /// Length of the UTF-8 sequence a lead byte starts (1 for ASCII and for stray bytes), so that an
 /// escaped multi-byte service character is released whole.
-fn char_len(lead: u8) -> usize {
+pub(crate) fn char_len(lead: u8) -> usize {
     match lead {
         0xC2..=0xDF => 2,
         0xE0..=0xEF => 3,

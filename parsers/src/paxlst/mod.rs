@@ -13,7 +13,7 @@ mod person;
 
 pub use flight::split_flight_id;
 pub use parts::{reassemble, reassembly_key, Incomplete};
-pub use person::expand_tags;
+pub use person::{expand_tags, expand_tags_into};
 
 use chrono::NaiveDate;
 

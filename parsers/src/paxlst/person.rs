@@ -212,7 +212,7 @@ pub fn apply<'a>(
                 if n == 1 && !tag.is_empty() {
                     t.bag_tags.push(tag); // one tag, the usual case: no run to expand
                 } else {
-                    t.bag_tags.extend(expand_tags(&tag, n));
+                    expand_tags_into(&tag, n, &mut t.bag_tags);
                 }
             } else {
                 r.info(
@@ -345,17 +345,24 @@ fn doc<'a>(r: &mut Reader<'a>, seg: &Segment<'a>, t: &mut Traveller) -> bool {
 
 /// Bag tags `first` and the `n - 1` that follow it (FTX+BAG `tag:count` means consecutive tags).
 pub fn expand_tags(first: &str, n: u32) -> Vec<CompactString> {
+    let mut tags = Vec::new();
+    expand_tags_into(first, n, &mut tags);
+    tags
+}
+
+/// [`expand_tags`], appended to `out` (a traveller's tags) without a list of their own.
+pub fn expand_tags_into(first: &str, n: u32, out: &mut Vec<CompactString>) {
     if first.is_empty() {
-        return Vec::new();
+        return;
     }
     let digits = first.bytes().rev().take_while(u8::is_ascii_digit).count();
     let (prefix, num) = first.split_at(first.len() - digits);
     let n = n.clamp(1, 99);
     match num.parse::<u64>() {
-        Ok(start) if n > 1 => (0..n as u64)
-            .map(|k| numbered(prefix, start + k, digits))
-            .collect(),
-        _ => vec![first.into()],
+        Ok(start) if n > 1 => {
+            out.extend((0..n as u64).map(|k| numbered(prefix, start + k, digits)))
+        }
+        _ => out.push(first.into()),
     }
 }
 

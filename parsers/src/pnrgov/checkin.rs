@@ -8,12 +8,18 @@ use super::travel;
 
 impl PnrBuilder {
     /// TVL: a new itinerary segment (or the codeshare continuation of the last one).
-    pub(super) fn tvl<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, pushed: &Pushed) {
+    pub(super) fn tvl<'a>(
+        &mut self,
+        r: &mut Reader<'a>,
+        seg: &Segment<'a>,
+        pushed: &Pushed,
+        memo: &mut travel::Memo<'a>,
+    ) {
         if self.ctx == Ctx::NonAir {
             return; // hotel, car...: not flights
         }
         self.checked_in = None;
-        match travel::segment(r, seg) {
+        match travel::segment_memo(r, seg, memo) {
             Some(s) => {
                 self.on_pushed = s.carrier == pushed.carrier
                     && s.number.trim_start_matches('0') == pushed.number.trim_start_matches('0')
@@ -42,7 +48,7 @@ impl PnrBuilder {
             if n == 1 && !tag.is_empty() {
                 tags.push(tag); // one tag, the usual case: no run to expand
             } else {
-                tags.extend(crate::paxlst::expand_tags(&tag, n));
+                crate::paxlst::expand_tags_into(&tag, n, &mut tags);
             }
         }
         let t = &mut self.pnr.travellers[i];

@@ -5,11 +5,13 @@
 //! PNR (a profiled 6 % of a PNRGOV parse): the maps are built only past [`SMALL`] travellers.
 
 use compact_str::CompactString;
+use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use crate::model::Traveller;
 
-use super::names::key;
+use super::names::{key, Key};
 
 /// Up to this many entries a list is scanned; past it, the index switches to hash maps.
 const SMALL: usize = 16;
@@ -20,21 +22,30 @@ pub fn norm_ref(r: &str) -> &str {
 }
 
 /// Travellers by one key: a list while short, a map once long.
-#[derive(Debug, Default)]
-struct Keyed {
-    list: Vec<(CompactString, usize)>,
-    map: Option<HashMap<CompactString, Vec<usize>>>,
+#[derive(Debug)]
+struct Keyed<K> {
+    list: Vec<(K, usize)>,
+    map: Option<HashMap<K, Vec<usize>>>,
 }
 
-impl Keyed {
-    fn add(&mut self, k: CompactString, i: usize) {
+impl<K> Default for Keyed<K> {
+    fn default() -> Self {
+        Keyed {
+            list: Vec::new(),
+            map: None,
+        }
+    }
+}
+
+impl<K: Eq + Hash> Keyed<K> {
+    fn add(&mut self, k: K, i: usize) {
         if let Some(map) = self.map.as_mut() {
             map.entry(k).or_default().push(i);
             return;
         }
         self.list.push((k, i));
         if self.list.len() > SMALL {
-            let mut map: HashMap<CompactString, Vec<usize>> = HashMap::new();
+            let mut map: HashMap<K, Vec<usize>> = HashMap::new();
             for (k, i) in self.list.drain(..) {
                 map.entry(k).or_default().push(i);
             }
@@ -48,14 +59,33 @@ impl Keyed {
         self.map = None;
     }
 
-    /// The travellers under `k`, in the order they were added.
-    fn get<'s>(&'s self, k: &str) -> impl Iterator<Item = usize> + 's {
+    /// The travellers under `k`, in the order they were added; `k` is borrowed, not copied
+    /// into a key of its own.
+    fn get<'s, Q>(&'s self, k: &'s Q) -> impl Iterator<Item = usize> + 's
+    where
+        K: Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
         let mapped = self
             .map
             .as_ref()
             .and_then(|m| m.get(k))
             .map_or(&[][..], Vec::as_slice);
-        let k = CompactString::from(k);
+        mapped.iter().copied().chain(
+            self.list
+                .iter()
+                .filter(move |(x, _)| x.borrow() == k)
+                .map(|&(_, i)| i),
+        )
+    }
+
+    /// [`Keyed::get`] for a key made by the caller, which the iterator keeps.
+    fn get_owned(&self, k: K) -> impl Iterator<Item = usize> + '_ {
+        let mapped = self
+            .map
+            .as_ref()
+            .and_then(|m| m.get(&k))
+            .map_or(&[][..], Vec::as_slice);
         mapped.iter().copied().chain(
             self.list
                 .iter()
@@ -68,8 +98,8 @@ impl Keyed {
 /// Indexes of travellers by normalised reference and by surname key.
 #[derive(Debug, Default)]
 pub struct Index {
-    refs: Keyed,
-    surnames: Keyed,
+    refs: Keyed<CompactString>,
+    surnames: Keyed<Key>,
 }
 
 impl Index {
@@ -88,13 +118,13 @@ impl Index {
     }
 
     /// Travellers with reference `r`, in order.
-    pub fn by_ref<'s>(&'s self, r: &str) -> impl Iterator<Item = usize> + 's {
+    pub fn by_ref<'s>(&'s self, r: &'s str) -> impl Iterator<Item = usize> + 's {
         self.refs.get(norm_ref(r))
     }
 
     /// Travellers whose surname has the same letters as `surname`, in order.
     pub fn by_surname<'s>(&'s self, surname: &str) -> impl Iterator<Item = usize> + 's {
-        self.surnames.get(&key(surname))
+        self.surnames.get_owned(key(surname))
     }
 }
 

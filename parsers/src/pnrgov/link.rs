@@ -236,15 +236,26 @@ fn infant_target(pnr: &Pnr, ix: &Index, surname: &str, given: &str) -> Option<us
 /// Adds DOCS data to a traveller: fills what is missing, never overwrites the booking name.
 fn docs_into(t: &mut Traveller, d: Docs) {
     // A title glued to the booking name (`KAYLAMS`) shows once the document names `KAYLA`.
-    let doc_given = key(&d.given_names);
-    if !doc_given.is_empty() {
-        let booked = key(&t.given_names);
-        for title in ["MS", "MISS", "DR", "MRS", "MR", "MSTR"] {
-            if booked.strip_prefix(doc_given.as_str()) == Some(title) {
-                if let Some(g) = t.given_names.trim_end().strip_suffix(title) {
-                    t.given_names = g.trim_end().into();
+    // Every title ends in S or R: a booking name whose last letter is another (most) has none,
+    // and neither name's key need be made.
+    let may_end_in_title = t
+        .given_names
+        .chars()
+        .rev()
+        .find(|c| c.is_alphabetic())
+        .and_then(|c| c.to_uppercase().last())
+        .is_some_and(|c| c == 'S' || c == 'R');
+    if may_end_in_title {
+        let doc_given = key(&d.given_names);
+        if !doc_given.is_empty() {
+            let booked = key(&t.given_names);
+            for title in ["MS", "MISS", "DR", "MRS", "MR", "MSTR"] {
+                if booked.as_bytes().strip_prefix(doc_given.as_bytes()) == Some(title.as_bytes()) {
+                    if let Some(g) = t.given_names.trim_end().strip_suffix(title) {
+                        t.given_names = g.trim_end().into();
+                    }
+                    break;
                 }
-                break;
             }
         }
     }

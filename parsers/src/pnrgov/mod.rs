@@ -43,25 +43,27 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
     let mut total: Option<(u32, usize, usize)> = None;
     let mut current: Option<PnrBuilder> = None;
     let mut spare = Spare::default();
+    let mut itineraries = travel::Memo::default();
     // PNRs are large structs: growing the vector by doubling would move them repeatedly.
     push.pnrs
         .reserve_exact(raw.segments.iter().filter(|s| s.is("SRC")).count());
 
     for seg in &raw.segments {
-        if seg.is("UNH") || seg.is("UNT") {
-            continue;
-        }
-        if seg.is("SRC") {
-            if let Some(b) = current.take() {
-                let (pnr, emptied) = b.finish(&mut r);
-                push.pnrs.push(pnr);
-                spare = emptied;
+        match seg.tag {
+            b"UNH" | b"UNT" => continue,
+            b"SRC" => {
+                if let Some(b) = current.take() {
+                    let (pnr, emptied) = b.finish(&mut r);
+                    push.pnrs.push(pnr);
+                    spare = emptied;
+                }
+                current = Some(PnrBuilder::new(seg, std::mem::take(&mut spare)));
+                continue;
             }
-            current = Some(PnrBuilder::new(seg, std::mem::take(&mut spare)));
-            continue;
+            _ => {}
         }
         if let Some(b) = current.as_mut() {
-            b.segment(&mut r, seg, &pushed);
+            b.segment(&mut r, seg, &pushed, &mut itineraries);
             continue;
         }
         // Message level, before the first SRC.
@@ -109,7 +111,7 @@ pub fn read(raw: &RawMessage, today: NaiveDate) -> PnrPush {
                     ),
                 );
                 let mut b = PnrBuilder::new(seg, std::mem::take(&mut spare));
-                b.segment(&mut r, seg, &pushed);
+                b.segment(&mut r, seg, &pushed, &mut itineraries);
                 current = Some(b);
             }
             _ => r.info(

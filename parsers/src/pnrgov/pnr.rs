@@ -10,6 +10,7 @@ use super::index::Index;
 use super::link::{self, Pending};
 use super::names::strip_title;
 use super::ssr;
+use super::travel;
 
 /// Which group of the PNR the reader is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +85,13 @@ impl PnrBuilder {
     }
 
     /// Handles one segment inside the PNR.
-    pub fn segment<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>, pushed: &Pushed) {
+    pub fn segment<'a>(
+        &mut self,
+        r: &mut Reader<'a>,
+        seg: &Segment<'a>,
+        pushed: &Pushed,
+        memo: &mut travel::Memo<'a>,
+    ) {
         if self.ctx == Ctx::History && !seg.is("LTS") {
             self.pnr.history.push(raw_text(r, seg));
             return;
@@ -160,7 +167,7 @@ impl PnrBuilder {
                 }
             }
             b"FAR" | b"MON" | b"PTK" | b"TXD" | b"RPI" | b"APD" => {}
-            b"TVL" => self.tvl(r, seg, pushed),
+            b"TVL" => self.tvl(r, seg, pushed, memo),
             b"TRA" => {
                 if let (Some(s), Some(c)) = (self.pnr.itinerary.last_mut(), r.opt(seg, 0, 0)) {
                     s.operating_carrier = Some(c);
@@ -236,14 +243,14 @@ impl PnrBuilder {
             .iter()
             .position(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()))
         {
-            let date = r.dmy(
+            let time = comps.get(k + 1).map_or("", |t| t.get(..4).unwrap_or(t));
+            self.pnr.created = r.dmy_at(
                 seg,
                 &comps[k],
+                time,
                 crate::edifact::dates::Pivot::Past,
                 "PNR creation date",
             );
-            let time = comps.get(k + 1).map_or("", |t| t.get(..4).unwrap_or(t));
-            self.pnr.created = date.map(|d| crate::edifact::dates::with_time(d, time));
         }
     }
 
@@ -299,11 +306,12 @@ impl PnrBuilder {
     }
 
     fn tif<'a>(&mut self, r: &mut Reader<'a>, seg: &Segment<'a>) {
-        let surname = r.text(seg, 0, 0);
-        // Borrowed: the given names are only stored after `strip_title`, the rest compared.
+        // Borrowed: a check-in TIF (half of them) only names a traveller listed before, so its
+        // names and reference are copied only when a traveller is added.
+        let surname = r.str(seg, 0, 0);
         let given = r.str(seg, 1, 0);
         let infant = r.str(seg, 1, 1) == "IN";
-        let reference = r.opt(seg, 1, 2);
+        let reference = Some(r.str(seg, 1, 2)).filter(|x| !x.is_empty());
         // `TIF+SEETHE WORLD:G`: the name of a group booking, not a person.
         if r.str(seg, 0, 1) == "G" && given.is_empty() {
             self.pnr.remarks.push(format_compact!("GROUP {surname}"));
@@ -318,9 +326,9 @@ impl PnrBuilder {
                     );
                 }
                 self.pnr.travellers.push(Traveller {
-                    surname,
+                    surname: surname.into(),
                     given_names: strip_title(&given),
-                    traveller_ref: reference,
+                    traveller_ref: reference.map(CompactString::from),
                     infant,
                     ..Traveller::default()
                 });
@@ -331,25 +339,24 @@ impl PnrBuilder {
             }
             Ctx::Itinerary | Ctx::CheckIn => {
                 // A TIF in a check-in group names a traveller already listed.
+                let by_ref = reference.as_deref().and_then(|x| self.ix.by_ref(x).next());
+                if by_ref.is_some() {
+                    self.checked_in = by_ref;
+                    return;
+                }
                 let given = strip_title(&given);
-                let by_name = || {
-                    let travellers = &self.pnr.travellers;
-                    self.ix.by_surname(&surname).find(|&i| {
-                        travellers[i].surname == surname && travellers[i].given_names == given
-                    })
-                };
-                let found = reference
-                    .as_deref()
-                    .and_then(|x| self.ix.by_ref(x).next())
-                    .or_else(by_name);
-                self.checked_in = match found {
+                let travellers = &self.pnr.travellers;
+                let by_name = self.ix.by_surname(&surname).find(|&i| {
+                    travellers[i].surname == surname && travellers[i].given_names == given
+                });
+                self.checked_in = match by_name {
                     Some(i) => Some(i),
                     None => {
                         r.warn(seg, "A check-in TIF names a traveller not listed before; the traveller was added.".into());
                         self.pnr.travellers.push(Traveller {
-                            surname,
+                            surname: surname.into(),
                             given_names: given,
-                            traveller_ref: reference,
+                            traveller_ref: reference.map(CompactString::from),
                             infant,
                             ..Traveller::default()
                         });

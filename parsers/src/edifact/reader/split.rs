@@ -3,7 +3,7 @@
 //! each with two lookups, and, in an all-ASCII buffer, takes values as slices of text checked
 //! once.
 
-use super::super::segment::Segment;
+use super::super::segment::{char_len, Segment};
 use super::Reader;
 
 /// How the cached segment was split.
@@ -16,6 +16,11 @@ pub(super) enum Split {
     /// known and its bytes are the value. `true` when the segment is all ASCII, so values need
     /// no decoding (nearly all traffic).
     Fast(bool),
+    /// As `Fast`, but the segment holds (one-byte) release characters: every component's range
+    /// is known, escapes skipped as [`Segment::split_ranges`] skips them, and each value is
+    /// resolved ([`super::super::Value::bytes`]) as the slow path resolves it (a `+` released in
+    /// a phone number, `/?+44...`, sent the whole SSR through the slow path before).
+    Released,
 }
 
 /// `str::trim` for ASCII text (the same characters: tab, line feed, vertical tab, form feed,
@@ -57,7 +62,7 @@ impl<'a> Reader<'a> {
     pub(super) fn split_new(&mut self, seg: &Segment<'a>) {
         {
             self.split = match self.split_fast(seg) {
-                Some(true) => {
+                Some(Split::Fast(true)) => {
                     // ASCII is valid UTF-8: this cannot fail.
                     self.text = match self.body_in_buffer(seg) {
                         Some(t) => t,
@@ -65,7 +70,7 @@ impl<'a> Reader<'a> {
                     };
                     Split::Fast(true)
                 }
-                Some(false) => Split::Fast(false),
+                Some(split) => split,
                 None => Split::Slow(seg.split_ranges(&mut self.ranges)),
             };
             self.cached = Some(seg.position);
@@ -73,10 +78,11 @@ impl<'a> Reader<'a> {
     }
 
     /// One pass over a segment finding every element and component boundary; `None` (the
-    /// caller falls back to [`Segment::split_ranges`]) when the segment holds a release
-    /// character or a line break, or the separators are not single distinct bytes.
-    /// `Some(true)` when the segment is all ASCII.
-    pub(super) fn split_fast(&mut self, seg: &Segment) -> Option<bool> {
+    /// caller falls back to [`Segment::split_ranges`]) when the segment holds a line break, or
+    /// the separators are not single distinct bytes, or a release character is longer than a
+    /// byte. [`Split::Fast`] (`true` when the segment is all ASCII) or, when release characters
+    /// were skipped, [`Split::Released`].
+    pub(super) fn split_fast(&mut self, seg: &Segment) -> Option<Split> {
         let d = &seg.delims;
         if d.element.len() != 1 || d.component.len() != 1 {
             return None;
@@ -85,6 +91,7 @@ impl<'a> Reader<'a> {
         // Without a release character, the line feed stands in (it sends us to the slow path
         // anyway).
         let r0 = d.release.map_or(b'\n', |r| r.first());
+        let one_byte_release = d.release.is_some_and(|r| r.len() == 1);
         if s0 == c0 || s0 == r0 || c0 == r0 || [s0, c0].iter().any(|b| matches!(b, b'\n' | b'\r')) {
             return None;
         }
@@ -94,8 +101,9 @@ impl<'a> Reader<'a> {
         }
         if self.classes_for != Some((s0, c0, r0)) {
             // What each byte means to the split: 0 nothing, 1 component separator, 2 element
-            // separator, 3 a release character or line break (slow path). One table lookup per
-            // byte instead of a chain of comparisons.
+            // separator, 3 a release character or line break (the slow path, or
+            // [`Reader::split_released`] for a one-byte release character). One table lookup
+            // per byte instead of a chain of comparisons.
             self.classes = [0; 256];
             self.classes[usize::from(c0)] = 1;
             self.classes[usize::from(s0)] = 2;
@@ -124,13 +132,55 @@ impl<'a> Reader<'a> {
                     first = n;
                     start = i as u32 + 1;
                 }
+                // Rare: out of the hot loop, whose code stays as it was without escapes.
+                _ if b == r0 && one_byte_release => return self.split_released(body, r0),
                 _ => return None,
             }
         }
         self.comps.push((start, body.len() as u32));
         let n = self.comps.len() as u32;
         self.elems.push((first, n - first));
-        Some(high < 0x80)
+        Some(Split::Fast(high < 0x80))
+    }
+
+    /// [`Reader::split_fast`] again from the start for a segment found to hold a one-byte
+    /// release character: the same split, skipping each escape as [`Segment::split_ranges`]
+    /// does. Apart from the hot loop above, which stays as simple as it can be.
+    #[cold]
+    fn split_released(&mut self, body: &[u8], release: u8) -> Option<Split> {
+        self.comps.clear();
+        self.elems.clear();
+        let mut start = 0u32;
+        let mut first = 0u32;
+        let mut bytes = body.iter().enumerate();
+        while let Some((i, &b)) = bytes.next() {
+            match self.classes[usize::from(b)] {
+                0 => {}
+                1 => {
+                    self.comps.push((start, i as u32));
+                    start = i as u32 + 1;
+                }
+                2 => {
+                    self.comps.push((start, i as u32));
+                    let n = self.comps.len() as u32;
+                    self.elems.push((first, n - first));
+                    first = n;
+                    start = i as u32 + 1;
+                }
+                3 if b == release => {
+                    // The released character is data, whatever it is (as in `split_ranges`).
+                    let n = body.get(i + 1).map_or(0, |&b| char_len(b));
+                    for _ in 0..n {
+                        bytes.next();
+                    }
+                }
+                _ => return None,
+            }
+        }
+        self.comps.push((start, body.len() as u32));
+        let n = self.comps.len() as u32;
+        self.elems.push((first, n - first));
+        Some(Split::Released)
     }
 
     /// Fast path, ASCII segment: component `c` of element `e`, as text.

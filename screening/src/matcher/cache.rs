@@ -93,9 +93,10 @@ pub(crate) struct SimCache {
     joined: usize,
     width: usize,
     epoch: u32,
-    /// The screening loop's candidate list, kept here between travellers so that its buffer is
-    /// allocated once per thread.
+    /// The screening loop's candidate list and a batch of their records, kept here between
+    /// travellers so that their buffers are allocated once per thread.
     pub(crate) ids: Vec<u32>,
+    pub(crate) records: Vec<super::IndexedName>,
 }
 
 /// Marks a similarity not computed yet.
@@ -129,6 +130,14 @@ impl SimCache {
             _ if (base..base + self.joined).contains(&id) => Some(self.tokens + id - base),
             _ => None,
         }
+    }
+
+    /// What the cache holds about list word `word` (read ahead of scoring, see
+    /// `Index::prefetch`).
+    pub(crate) fn slot(&self, word: u32) -> u64 {
+        self.seen.get(word as usize).map_or(0, |&(epoch, start)| {
+            u64::from(epoch) << 32 | u64::from(start)
+        })
     }
 
     fn row(&mut self, word: u32) -> &mut [f64] {

@@ -204,3 +204,29 @@ fn a_flight_screened_whole_gets_each_travellers_hits() {
     }
     assert!(whole.iter().all(|hits| !hits.is_empty()));
 }
+
+#[test]
+fn many_namesakes_are_scored_in_batches_with_the_same_hits() {
+    // More namesakes than one scoring batch, in turns: no date of birth, the traveller's year,
+    // a year far off, several years around it, several years far from it.
+    let kinds: [&[&str]; 5] = [
+        &[],
+        &["1970-01-01"],
+        &["1990-01-01"],
+        &["1969", "1971"],
+        &["1950", "1955"],
+    ];
+    let entries: Vec<Entry> = (0..100)
+        .map(|i| entry(&format!("E{i}"), kinds[i % kinds.len()]))
+        .collect();
+    let index = Index::build(&entries);
+    let t = traveller(Some("1970-03-04"), &[]);
+    let expected: Vec<usize> = (0..100).filter(|i| i % 5 < 2 || i % 5 == 3).collect();
+    assert_eq!(hit_entries(&index, &t), expected);
+    let whole = index.screen_shared(&[t.clone(), t.clone()], DEFAULT_NAME_THRESHOLD);
+    assert!(whole
+        .iter()
+        .all(|hits| hits == &index.screen(&t, DEFAULT_NAME_THRESHOLD)));
+    // Without a date of birth, every namesake.
+    assert_eq!(hit_entries(&index, &traveller(None, &[])).len(), 100);
+}

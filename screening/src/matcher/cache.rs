@@ -60,6 +60,37 @@ impl Vocabulary {
         id
     }
 
+    /// Renumbers the words in the order of their consonant skeletons (then spelling), and
+    /// returns each old id's new one (`renumbered[old]`, 0 kept for 0). The words one query word
+    /// reaches share a skeleton or nearly (a deletion key), so in this order they, their records
+    /// and their names lie close together in memory rather than scattered by the order in which
+    /// the list first used them: fewer cache misses per word met on a list of millions. Which
+    /// number a word has changes nothing else.
+    pub(crate) fn sort_by_skeleton(&mut self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.words.len() as u32).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&self.words[a as usize], &self.words[b as usize]);
+            (&x.skeleton, &x.text, x.id).cmp(&(&y.skeleton, &y.text, y.id))
+        });
+        let mut renumbered = vec![0u32; self.words.len() + 1];
+        for (rank, &old) in order.iter().enumerate() {
+            renumbered[old as usize + 1] = rank as u32 + 1;
+        }
+        // Copies, so that the spellings, keys and skeletons are laid out in the new order too
+        // (allocated one after the other while the old ones still hold their places).
+        let words: Vec<Token> = order
+            .iter()
+            .enumerate()
+            .map(|(rank, &old)| {
+                let mut word = self.words[old as usize].clone();
+                word.id = rank as u32 + 1;
+                word
+            })
+            .collect();
+        self.words = words;
+        renumbered
+    }
+
     /// Returns spare capacity once the list is complete (a 1,000,000-entry list has several
     /// hundred thousand words).
     pub(crate) fn shrink(&mut self) {

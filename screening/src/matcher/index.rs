@@ -209,6 +209,19 @@ impl PostingsBuilder {
         self.as_token[w] |= token;
     }
 
+    /// Gives every word its new number, `renumbered[old]` (see
+    /// [`Vocabulary::sort_by_skeleton`]).
+    pub(crate) fn renumber(&mut self, renumbered: &[u32]) {
+        for (word, _) in &mut self.occurrences {
+            *word = renumbered[*word as usize];
+        }
+        let mut as_token = vec![false; self.as_token.len().max(renumbered.len())];
+        for (old, &token) in self.as_token.iter().enumerate() {
+            as_token[renumbered[old] as usize] = token;
+        }
+        self.as_token = as_token;
+    }
+
     /// Builds the key and word lists over the final vocabulary; `classes[id]` is the
     /// [`birth_class`] of name `id`, the order of names within a word.
     pub(crate) fn finish(mut self, vocabulary: &Vocabulary, classes: &[u8]) -> Postings {

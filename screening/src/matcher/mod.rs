@@ -180,6 +180,12 @@ impl Index {
             }
         }
         drop(interner);
+        let renumbered = index.vocabulary.sort_by_skeleton();
+        for word in &mut index.name_words {
+            *word = renumbered[*word as usize];
+        }
+        postings.renumber(&renumbered);
+        drop(renumbered);
         index.vocabulary.shrink();
         let classes: Vec<u8> = index
             .names

@@ -230,3 +230,41 @@ fn many_namesakes_are_scored_in_batches_with_the_same_hits() {
     // Without a date of birth, every namesake.
     assert_eq!(hit_entries(&index, &traveller(None, &[])).len(), 100);
 }
+
+#[test]
+fn words_are_numbered_by_skeleton_and_names_keep_theirs() {
+    let mut entries = namesakes();
+    entries.push(Entry {
+        id: "E6".to_string(),
+        surname: "ABDUL RAHMAN".to_string(),
+        given_names: "Zayd Bashir".to_string(),
+        ..Entry::default()
+    });
+    let index = Index::build(&entries);
+    let words: Vec<_> = (1..=index.word_count() as u32)
+        .map(|id| index.vocabulary.get(id))
+        .collect();
+    assert!(words
+        .iter()
+        .enumerate()
+        .all(|(i, w)| w.id as usize == i + 1));
+    assert!(words.windows(2).all(|w| w[0].skeleton <= w[1].skeleton));
+    let texts = |n: usize| {
+        let name = index.names[n];
+        let start = name.start as usize;
+        let end = start + usize::from(name.tokens) + usize::from(name.joined);
+        index.name_words[start..end]
+            .iter()
+            .map(|&w| index.vocabulary.get(w).text.clone())
+            .collect::<Vec<_>>()
+    };
+    let prepared = crate::names::prepare_parts("ABDUL RAHMAN", "Zayd Bashir");
+    let expected: Vec<String> = prepared
+        .tokens
+        .iter()
+        .chain(&prepared.joined)
+        .map(|t| t.text.clone())
+        .collect();
+    assert_eq!(texts(index.name_count() - 1), expected);
+    assert_eq!(texts(0)[..3], ["QUARVISTAN", "DELMONT", "ASHBY"]);
+}

@@ -98,6 +98,13 @@ impl Vocabulary {
     }
 }
 
+/// The first bytes of a word's spelling, phonetic key and skeleton, which comparing it reads
+/// (each is an allocation of its own): for reading them ahead, see `Index::prefetch`.
+pub(crate) fn spelled(word: &Token) -> u64 {
+    let first = |s: &str| u64::from(s.as_bytes().first().copied().unwrap_or(0));
+    first(&word.text) ^ first(&word.key) << 8 ^ first(&word.skeleton) << 16
+}
+
 /// Numbers the query's tokens (and joined pairs) so the cache can key on them.
 pub(crate) fn number_query(query: &mut PreparedName) {
     for (i, t) in query.tokens.iter_mut().enumerate() {
@@ -169,6 +176,14 @@ impl SimCache {
         self.seen.get(word as usize).map_or(0, |&(epoch, start)| {
             u64::from(epoch) << 32 | u64::from(start)
         })
+    }
+
+    /// Whether list word `word` has been compared with the current traveller's words already
+    /// (some of them at least).
+    pub(crate) fn has_row(&self, word: u32) -> bool {
+        self.seen
+            .get(word as usize)
+            .is_some_and(|&(epoch, _)| epoch == self.epoch)
     }
 
     fn row(&mut self, word: u32) -> &mut [f64] {

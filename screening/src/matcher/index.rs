@@ -458,14 +458,20 @@ impl Postings {
     /// `Index::prefetch`).
     fn prefetch_words<'r>(
         &self,
-        reached: impl Iterator<Item = &'r Reached>,
+        reached: impl Iterator<Item = &'r Reached> + Clone,
         vocabulary: &Vocabulary,
         sims: &SimCache,
     ) {
         let mut touched = 0u64;
-        for r in reached {
+        for r in reached.clone() {
             let word = vocabulary.get(r.word);
             touched ^= u64::from(word.id) ^ word.text.len() as u64 ^ sims.slot(r.word);
+        }
+        // The spellings of the words not yet compared with this traveller's.
+        for r in reached {
+            if !sims.has_row(r.word) {
+                touched ^= super::cache::spelled(vocabulary.get(r.word));
+            }
         }
         std::hint::black_box(touched);
     }

@@ -393,11 +393,22 @@ impl Index {
         for name in names {
             touched ^= u64::from(self.name_words[name.start as usize]);
         }
-        for name in names {
+        let words_of = |name: &IndexedName| {
             let words = usize::from(name.tokens) + usize::from(name.joined);
-            for &w in &self.name_words[name.start as usize..][..words] {
+            &self.name_words[name.start as usize..][..words]
+        };
+        for name in names {
+            for &w in words_of(name) {
                 let word = self.vocabulary.get(w);
                 touched ^= u64::from(word.id) ^ word.weight.to_bits() ^ sims.slot(w);
+            }
+        }
+        // The spellings of the words not yet compared with this traveller's.
+        for name in names {
+            for &w in words_of(name) {
+                if !sims.has_row(w) {
+                    touched ^= cache::spelled(self.vocabulary.get(w));
+                }
             }
         }
         std::hint::black_box(touched);

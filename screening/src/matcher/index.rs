@@ -608,9 +608,19 @@ struct Reached {
 }
 
 /// What makes two query words reach the same list words: whether a joined pair (keyed without
-/// deletions), spelling, phonetic key, skeleton, core, script, initial (everything the keys and
-/// the token similarity read).
-type WordKey<'a> = (bool, &'a str, &'a str, &'a str, Option<&'a str>, bool, bool);
+/// deletions), spelling, phonetic key, skeleton, core, script, initial, and whether a family
+/// name (feminine forms are told apart in given names only) — everything the keys and the token
+/// similarity read.
+type WordKey<'a> = (
+    bool,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    bool,
+    bool,
+    bool,
+);
 
 fn word_key(token: &Token, joined: bool) -> WordKey<'_> {
     (
@@ -621,6 +631,7 @@ fn word_key(token: &Token, joined: bool) -> WordKey<'_> {
         token.core.as_deref(),
         token.abjad,
         token.initial,
+        token.family,
     )
 }
 

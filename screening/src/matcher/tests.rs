@@ -3,6 +3,7 @@
 
 use paxrisk_parsers::{Document, Traveller};
 
+use super::cache::order_key;
 use super::index::{birth_class, born_near};
 use super::Index;
 use crate::names::DEFAULT_NAME_THRESHOLD;
@@ -248,7 +249,10 @@ fn words_are_numbered_by_skeleton_and_names_keep_theirs() {
         .iter()
         .enumerate()
         .all(|(i, w)| w.id as usize == i + 1));
-    assert!(words.windows(2).all(|w| w[0].skeleton <= w[1].skeleton));
+    let key = |w: &crate::names::Token| (order_key(&w.skeleton), order_key(&w.text));
+    assert!(words.windows(2).all(|w| key(w[0]) <= key(w[1])));
+    assert!(order_key("QRVSTN") < order_key("QRVSTNDLMNT"));
+    assert!(order_key("QRVSTNDLMNTX") == order_key("QRVSTNDLMNTY"));
     let texts = |n: usize| {
         let name = index.names[n];
         let start = name.start as usize;

@@ -185,10 +185,20 @@ fn profile_runs() -> Option<usize> {
 }
 
 /// Builds the index and screens `flight` `runs` times: nothing else, for a profiler. Prints the
-/// mean CPU time per flight and, since on a shared machine a few flights run much slower than
+/// build's CPU time and memory, the mean CPU time per flight and, since on a shared machine a few flights run much slower than
 /// the rest, the median and fastest.
 fn profile(entries: &[Entry], flight: &[Traveller], runs: usize) {
+    let before = status_bytes("VmRSS:");
+    reset_peak();
+    let c = cpu_ns();
     let index = Index::build(entries);
+    let build_cpu = Duration::from_nanos(cpu_ns() - c);
+    println!(
+        "index build {:.0} ms CPU, {:.0} MiB resident, {:.0} MiB peak",
+        ms(build_cpu),
+        mib(status_bytes("VmRSS:").saturating_sub(before)),
+        mib(status_bytes("VmHWM:").saturating_sub(before))
+    );
     let runs = runs.max(1);
     let times = |f: &dyn Fn() -> usize| {
         let mut cpus: Vec<Duration> = Vec::with_capacity(runs);

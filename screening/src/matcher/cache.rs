@@ -81,18 +81,21 @@ impl Vocabulary {
         for (rank, &old) in order.iter().enumerate() {
             renumbered[old as usize + 1] = rank as u32 + 1;
         }
-        // Copies, so that the spellings, keys and skeletons are laid out in the new order too
-        // (allocated one after the other while the old ones still hold their places).
-        let words: Vec<Token> = order
+        // Moved, not copied: copying the spellings too, to lay them out in the new order, cost
+        // 2–3 s of build and 100 MiB on 2.25 million names for no gain measured in screening.
+        let mut old: Vec<Option<Token>> = std::mem::take(&mut self.words)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.words = order
             .iter()
             .enumerate()
-            .map(|(rank, &old)| {
-                let mut word = self.words[old as usize].clone();
+            .filter_map(|(rank, &i)| {
+                let mut word = old[i as usize].take()?;
                 word.id = rank as u32 + 1;
-                word
+                Some(word)
             })
             .collect();
-        self.words = words;
         renumbered
     }
 

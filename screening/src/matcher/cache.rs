@@ -60,11 +60,65 @@ impl Vocabulary {
         id
     }
 
+    /// Renumbers the words in the order of their consonant skeletons (then spellings), and
+    /// returns each old id's new one (`renumbered[old]`, 0 kept for 0). The words one query word
+    /// reaches share a skeleton or nearly (a deletion key), so in this order they, their records
+    /// and their names lie close together in memory rather than scattered by the order in which
+    /// the list first used them: fewer cache misses per word met on a list of millions. Which
+    /// number a word has changes nothing else.
+    pub(crate) fn sort_by_skeleton(&mut self) -> Vec<u32> {
+        // On the first eight letters of each, packed in integers: close enough an order for
+        // memory, and no string comparison (the sort is part of the build of a list of millions).
+        let mut keyed: Vec<(u64, u64, u32)> = self
+            .words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (order_key(&w.skeleton), order_key(&w.text), i as u32))
+            .collect();
+        keyed.sort_unstable();
+        let order: Vec<u32> = keyed.into_iter().map(|(_, _, i)| i).collect();
+        let mut renumbered = vec![0u32; self.words.len() + 1];
+        for (rank, &old) in order.iter().enumerate() {
+            renumbered[old as usize + 1] = rank as u32 + 1;
+        }
+        // Moved, not copied: copying the spellings too, to lay them out in the new order, cost
+        // 2–3 s of build and 100 MiB on 2.25 million names for no gain measured in screening.
+        let mut old: Vec<Option<Token>> = std::mem::take(&mut self.words)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.words = order
+            .iter()
+            .enumerate()
+            .filter_map(|(rank, &i)| {
+                let mut word = old[i as usize].take()?;
+                word.id = rank as u32 + 1;
+                Some(word)
+            })
+            .collect();
+        renumbered
+    }
+
     /// Returns spare capacity once the list is complete (a 1,000,000-entry list has several
     /// hundred thousand words).
     pub(crate) fn shrink(&mut self) {
         self.words.shrink_to_fit();
     }
+}
+
+/// The first eight bytes of `s` as a number that orders as the strings' first eight bytes do.
+pub(crate) fn order_key(s: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = s.len().min(8);
+    bytes[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
+}
+
+/// The first bytes of a word's spelling, phonetic key and skeleton, which comparing it reads
+/// (each is an allocation of its own): for reading them ahead, see `Index::prefetch`.
+pub(crate) fn spelled(word: &Token) -> u64 {
+    let first = |s: &str| u64::from(s.as_bytes().first().copied().unwrap_or(0));
+    first(&word.text) ^ first(&word.key) << 8 ^ first(&word.skeleton) << 16
 }
 
 /// Numbers the query's tokens (and joined pairs) so the cache can key on them.
@@ -93,9 +147,10 @@ pub(crate) struct SimCache {
     joined: usize,
     width: usize,
     epoch: u32,
-    /// The screening loop's candidate list, kept here between travellers so that its buffer is
-    /// allocated once per thread.
+    /// The screening loop's candidate list and a batch of their records, kept here between
+    /// travellers so that their buffers are allocated once per thread.
     pub(crate) ids: Vec<u32>,
+    pub(crate) records: Vec<super::IndexedName>,
 }
 
 /// Marks a similarity not computed yet.
@@ -129,6 +184,22 @@ impl SimCache {
             _ if (base..base + self.joined).contains(&id) => Some(self.tokens + id - base),
             _ => None,
         }
+    }
+
+    /// What the cache holds about list word `word` (read ahead of scoring, see
+    /// `Index::prefetch`).
+    pub(crate) fn slot(&self, word: u32) -> u64 {
+        self.seen.get(word as usize).map_or(0, |&(epoch, start)| {
+            u64::from(epoch) << 32 | u64::from(start)
+        })
+    }
+
+    /// Whether list word `word` has been compared with the current traveller's words already
+    /// (some of them at least).
+    pub(crate) fn has_row(&self, word: u32) -> bool {
+        self.seen
+            .get(word as usize)
+            .is_some_and(|&(epoch, _)| epoch == self.epoch)
     }
 
     fn row(&mut self, word: u32) -> &mut [f64] {

@@ -209,6 +209,19 @@ impl PostingsBuilder {
         self.as_token[w] |= token;
     }
 
+    /// Gives every word its new number, `renumbered[old]` (see
+    /// [`Vocabulary::sort_by_skeleton`]).
+    pub(crate) fn renumber(&mut self, renumbered: &[u32]) {
+        for (word, _) in &mut self.occurrences {
+            *word = renumbered[*word as usize];
+        }
+        let mut as_token = vec![false; self.as_token.len().max(renumbered.len())];
+        for (old, &token) in self.as_token.iter().enumerate() {
+            as_token[renumbered[old] as usize] = token;
+        }
+        self.as_token = as_token;
+    }
+
     /// Builds the key and word lists over the final vocabulary; `classes[id]` is the
     /// [`birth_class`] of name `id`, the order of names within a word.
     pub(crate) fn finish(mut self, vocabulary: &Vocabulary, classes: &[u8]) -> Postings {
@@ -265,6 +278,12 @@ const SCAN_UP_TO: usize = 64;
 /// Words held by more names than this are compared with the traveller's word before their
 /// names are counted; rarer words let their few names through to scoring unchecked.
 const CHECK_ABOVE: usize = 16;
+
+/// Whether a list word is held by enough names to be compared with the query word before they
+/// are counted (see [`Postings::dissimilar`]).
+fn frequent(entry: WordEntry) -> bool {
+    (entry.end - entry.start) as usize > CHECK_ABOVE
+}
 
 /// Where one word's names lie in [`Postings::word_names`], and a summary of their birth
 /// classes ([`class_bit`]), side by side: a word none of whose names a traveller could be (most
@@ -390,41 +409,85 @@ impl Postings {
         let visible = visible_classes(born);
         if let Some(reached) = shared.and_then(|(s, slot)| s.lists.get_mut(slot as usize)) {
             let reached = reached.get_or_insert_with(|| self.reach(keys, scratch));
-            for r in reached.iter_mut() {
-                if r.entry.classes & visible == 0 {
-                    continue;
-                }
-                // Compared once, by the first traveller who can be one of its names.
-                if r.similar.is_none() {
-                    let entry = r.entry;
-                    r.similar = Some(!self.dissimilar(token, r.word, entry, vocabulary, sims));
-                }
-                if r.similar == Some(true) {
-                    self.count(r.entry, r.exact, (word, worth), born, scratch);
-                }
+            // Compared once, by the first traveller who can be one of its names.
+            let unknown = |r: &Reached| r.entry.classes & visible != 0 && r.similar.is_none();
+            self.prefetch_words(reached.iter().filter(|r| unknown(r)), vocabulary, sims);
+            for r in reached.iter_mut().filter(|r| unknown(r)) {
+                r.similar = Some(!self.dissimilar(token, r.word, r.entry, vocabulary, sims));
+            }
+            let counted = |r: &&Reached| r.entry.classes & visible != 0 && r.similar == Some(true);
+            self.prefetch_names(reached.iter().filter(counted));
+            for r in reached.iter().filter(counted) {
+                self.count(r.entry, r.exact, (word, worth), born, scratch);
             }
             return;
         }
         self.reached_words(keys, scratch);
+        // The words' records, then the words to compare, then their names, each read in a pass
+        // of its own (see `Index::prefetch`).
+        let mut met = std::mem::take(&mut scratch.met);
+        met.clear();
         let mut last = 0u32;
-        for i in 0..scratch.words.len() {
-            let (w, exact) = scratch.words[i];
+        for &(w, exact) in &scratch.words {
             if w == last {
                 continue;
             }
             last = w;
-            let Some(&entry) = self.words.get(w as usize) else {
-                continue;
-            };
-            // None of its names can be the traveller: nothing to count, nothing to compare.
-            if entry.classes & visible == 0 {
-                continue;
+            if let Some(&entry) = self.words.get(w as usize) {
+                met.push(Reached {
+                    entry,
+                    word: w,
+                    exact,
+                    similar: None,
+                });
             }
-            if self.dissimilar(token, w, entry, vocabulary, sims) {
-                continue;
-            }
-            self.count(entry, exact, (word, worth), born, scratch);
         }
+        // None of its names can be the traveller: nothing to count, nothing to compare.
+        met.retain(|r| r.entry.classes & visible != 0);
+        self.prefetch_words(met.iter().filter(|r| frequent(r.entry)), vocabulary, sims);
+        met.retain(|r| !self.dissimilar(token, r.word, r.entry, vocabulary, sims));
+        self.prefetch_names(met.iter());
+        for r in &met {
+            self.count(r.entry, r.exact, (word, worth), born, scratch);
+        }
+        scratch.met = met;
+    }
+
+    /// Reads the records of the list words `reached` and their similarity-cache slots ahead of
+    /// their comparison with a query word, in a pass of independent loads (see
+    /// `Index::prefetch`).
+    fn prefetch_words<'r>(
+        &self,
+        reached: impl Iterator<Item = &'r Reached> + Clone,
+        vocabulary: &Vocabulary,
+        sims: &SimCache,
+    ) {
+        let mut touched = 0u64;
+        for r in reached.clone() {
+            let word = vocabulary.get(r.word);
+            touched ^= u64::from(word.id) ^ word.text.len() as u64 ^ sims.slot(r.word);
+        }
+        // The spellings of the words not yet compared with this traveller's.
+        for r in reached {
+            if !sims.has_row(r.word) {
+                touched ^= super::cache::spelled(vocabulary.get(r.word));
+            }
+        }
+        std::hint::black_box(touched);
+    }
+
+    /// Reads the start of the name lists of the list words `reached` ahead of counting them,
+    /// in a pass of independent loads (see `Index::prefetch`).
+    fn prefetch_names<'r>(&self, reached: impl Iterator<Item = &'r Reached>) {
+        let mut touched = 0u64;
+        for r in reached {
+            let at = r.entry.start as usize;
+            if let (Some(&id), Some(&class)) = (self.word_names.get(at), self.name_classes.get(at))
+            {
+                touched ^= u64::from(id) ^ u64::from(class);
+            }
+        }
+        std::hint::black_box(touched);
     }
 
     /// The list words sharing one of `keys` into `scratch.words`, ordered by word, a word
@@ -456,8 +519,7 @@ impl Postings {
         vocabulary: &Vocabulary,
         sims: &mut SimCache,
     ) -> bool {
-        (entry.end - entry.start) as usize > CHECK_ABOVE
-            && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN
+        frequent(entry) && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN
     }
 
     /// The list words sharing one of `keys`, each once, not compared yet.
@@ -546,9 +608,19 @@ struct Reached {
 }
 
 /// What makes two query words reach the same list words: whether a joined pair (keyed without
-/// deletions), spelling, phonetic key, skeleton, core, script, initial (everything the keys and
-/// the token similarity read).
-type WordKey<'a> = (bool, &'a str, &'a str, &'a str, Option<&'a str>, bool, bool);
+/// deletions), spelling, phonetic key, skeleton, core, script, initial, and whether a family
+/// name (feminine forms are told apart in given names only) — everything the keys and the token
+/// similarity read.
+type WordKey<'a> = (
+    bool,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    bool,
+    bool,
+    bool,
+);
 
 fn word_key(token: &Token, joined: bool) -> WordKey<'_> {
     (
@@ -559,6 +631,7 @@ fn word_key(token: &Token, joined: bool) -> WordKey<'_> {
         token.core.as_deref(),
         token.abjad,
         token.initial,
+        token.family,
     )
 }
 
@@ -726,6 +799,8 @@ struct Scratch {
     words: Vec<(u32, bool)>,
     /// [`least_count`] by number of query words, for the floor it was worked out for.
     least: Vec<Option<(u64, u8)>>,
+    /// The list words one query word reaches, with their records.
+    met: Vec<Reached>,
 }
 
 impl Scratch {

@@ -3,6 +3,7 @@
 
 use paxrisk_parsers::{Document, Traveller};
 
+use super::cache::order_key;
 use super::index::{birth_class, born_near};
 use super::Index;
 use crate::names::DEFAULT_NAME_THRESHOLD;
@@ -203,4 +204,71 @@ fn a_flight_screened_whole_gets_each_travellers_hits() {
         assert_eq!(hits, &index.screen(t, DEFAULT_NAME_THRESHOLD));
     }
     assert!(whole.iter().all(|hits| !hits.is_empty()));
+}
+
+#[test]
+fn many_namesakes_are_scored_in_batches_with_the_same_hits() {
+    // More namesakes than one scoring batch, in turns: no date of birth, the traveller's year,
+    // a year far off, several years around it, several years far from it.
+    let kinds: [&[&str]; 5] = [
+        &[],
+        &["1970-01-01"],
+        &["1990-01-01"],
+        &["1969", "1971"],
+        &["1950", "1955"],
+    ];
+    let entries: Vec<Entry> = (0..100)
+        .map(|i| entry(&format!("E{i}"), kinds[i % kinds.len()]))
+        .collect();
+    let index = Index::build(&entries);
+    let t = traveller(Some("1970-03-04"), &[]);
+    let expected: Vec<usize> = (0..100).filter(|i| i % 5 < 2 || i % 5 == 3).collect();
+    assert_eq!(hit_entries(&index, &t), expected);
+    let whole = index.screen_shared(&[t.clone(), t.clone()], DEFAULT_NAME_THRESHOLD);
+    assert!(whole
+        .iter()
+        .all(|hits| hits == &index.screen(&t, DEFAULT_NAME_THRESHOLD)));
+    // Without a date of birth, every namesake.
+    assert_eq!(hit_entries(&index, &traveller(None, &[])).len(), 100);
+}
+
+#[test]
+fn words_are_numbered_by_skeleton_and_names_keep_theirs() {
+    let mut entries = namesakes();
+    entries.push(Entry {
+        id: "E6".to_string(),
+        surname: "ABDUL RAHMAN".to_string(),
+        given_names: "Zayd Bashir".to_string(),
+        ..Entry::default()
+    });
+    let index = Index::build(&entries);
+    let words: Vec<_> = (1..=index.word_count() as u32)
+        .map(|id| index.vocabulary.get(id))
+        .collect();
+    assert!(words
+        .iter()
+        .enumerate()
+        .all(|(i, w)| w.id as usize == i + 1));
+    let key = |w: &crate::names::Token| (order_key(&w.skeleton), order_key(&w.text));
+    assert!(words.windows(2).all(|w| key(w[0]) <= key(w[1])));
+    assert!(order_key("QRVSTN") < order_key("QRVSTNDLMNT"));
+    assert!(order_key("QRVSTNDLMNTX") == order_key("QRVSTNDLMNTY"));
+    let texts = |n: usize| {
+        let name = index.names[n];
+        let start = name.start as usize;
+        let end = start + usize::from(name.tokens) + usize::from(name.joined);
+        index.name_words[start..end]
+            .iter()
+            .map(|&w| index.vocabulary.get(w).text.clone())
+            .collect::<Vec<_>>()
+    };
+    let prepared = crate::names::prepare_parts("ABDUL RAHMAN", "Zayd Bashir");
+    let expected: Vec<String> = prepared
+        .tokens
+        .iter()
+        .chain(&prepared.joined)
+        .map(|t| t.text.clone())
+        .collect();
+    assert_eq!(texts(index.name_count() - 1), expected);
+    assert_eq!(texts(0)[..3], ["QUARVISTAN", "DELMONT", "ASHBY"]);
 }

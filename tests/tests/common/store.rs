@@ -114,14 +114,20 @@ pub fn raw_messages(app: &TestApp) -> Vec<Vec<u8>> {
     rows.into_iter().filter_map(|r| r.raw).collect()
 }
 
+/// Sets every message's raw bytes, also where retention deleted them (`WHERE TRUE`: SQLite's
+/// parser needs it before `ON CONFLICT` in an `INSERT … SELECT`).
+const SET_RAW_IN_CLEAR: &str = "INSERT INTO message_bytes (message_id, raw, sealed) \
+     SELECT id, $1, FALSE FROM messages WHERE TRUE \
+     ON CONFLICT (message_id) DO UPDATE SET raw = excluded.raw, sealed = FALSE";
+
 /// Stores `bytes` in clear as every message's raw bytes, as an install before sealing did.
 pub fn set_raw_in_clear(app: &TestApp, bytes: &[u8]) {
     use diesel::sql_types::Binary;
     let n = match Store::open(app) {
-        Store::Lite(mut c) => diesel::sql_query("UPDATE message_bytes SET raw = ?, sealed = FALSE")
+        Store::Lite(mut c) => diesel::sql_query(SET_RAW_IN_CLEAR.replace("$1", "?"))
             .bind::<Binary, _>(bytes)
             .execute(&mut c),
-        Store::Pg(mut c) => diesel::sql_query("UPDATE message_bytes SET raw = $1, sealed = FALSE")
+        Store::Pg(mut c) => diesel::sql_query(SET_RAW_IN_CLEAR)
             .bind::<Binary, _>(bytes)
             .execute(&mut c),
     }

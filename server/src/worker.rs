@@ -102,10 +102,19 @@ impl Worker {
     /// screening job that has waited `SCREEN_WAIT_MS` goes before further messages, so that hits
     /// reach the queue within seconds while carriers keep sending.
     pub fn step(&self) -> Result<bool, crate::db::DbError> {
+        self.step_waiting(Some(SCREEN_WAIT_MS))
+    }
+
+    /// [`Worker::step`], with screening jobs taken before messages once they have waited
+    /// `screen_wait_ms`, or only when no message is left (`None`: a bulk load, where nobody waits
+    /// for the first hits and each flight is best screened once, after all its messages).
+    fn step_waiting(&self, screen_wait_ms: Option<i64>) -> Result<bool, crate::db::DbError> {
         let mut conn = self.pool.get()?;
-        if let Some(job) = crate::screening::jobs::claim_next(&mut conn, SCREEN_WAIT_MS)? {
-            self.screen(&mut conn, &job)?;
-            return Ok(true);
+        if let Some(wait) = screen_wait_ms {
+            if let Some(job) = crate::screening::jobs::claim_next(&mut conn, wait)? {
+                self.screen(&mut conn, &job)?;
+                return Ok(true);
+            }
         }
         let batch = match &*conn {
             crate::db::DbConnection::Sqlite(_) => LOAD_BATCH,
@@ -153,13 +162,14 @@ impl Worker {
         Ok(())
     }
 
-    /// Works until nothing is left (CLI ingest, demo seeding, tests).
+    /// Works until nothing is left (CLI ingest, demo seeding, tests): every message first, then
+    /// the screening jobs.
     /// A step that fails (a deadlock, a lost connection) is tried again a few times, as the
     /// serving loop would, before the error is given up on.
     pub fn drain(&self) -> Result<(), crate::db::DbError> {
         let mut failures = 0;
         loop {
-            match self.step() {
+            match self.step_waiting(None) {
                 Ok(true) => failures = 0,
                 Ok(false) => return Ok(()),
                 Err(e) if failures < 5 => {

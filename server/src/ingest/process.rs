@@ -187,36 +187,13 @@ pub fn process_batch(
         outcome.lost = 0;
         outcome.errors.push(e);
     }
-    for claim in give_back {
-        if let Err(e) = release(conn, claim) {
-            tracing::warn!(error = %e, "could not give the message back; its lease will run out");
-        }
-    }
-    for claim in unstarted {
-        if let Err(e) = unclaim(conn, claim) {
+    let tried = give_back.into_iter().map(|c| (c, true));
+    for (claim, tried) in tried.chain(unstarted.into_iter().map(|c| (c, false))) {
+        if let Err(e) = release(conn, claim, tried) {
             tracing::warn!(error = %e, "could not give the message back; its lease will run out");
         }
     }
     Ok(outcome)
-}
-
-/// Gives back a claimed message this worker did not start on: as if it had not been claimed.
-fn unclaim(conn: &mut DbConnection, claim: &Claim) -> Result<(), DbError> {
-    diesel::update(
-        messages::table.filter(
-            messages::id
-                .eq(&claim.id)
-                .and(messages::attempts.eq(claim.attempts))
-                .and(messages::state.eq("processing")),
-        ),
-    )
-    .set((
-        messages::state.eq("received"),
-        messages::lease_until.eq(None::<i64>),
-        messages::attempts.eq(claim.attempts - 1),
-    ))
-    .execute(conn)?;
-    Ok(())
 }
 
 /// Whether an error says the claim was taken over by another worker (its work was rolled back).
@@ -299,10 +276,16 @@ fn load(
     set_state(conn, claim, state, message_type, &diags)
 }
 
-/// Gives a claimed message back after processing failed for a reason other than its content (the
-/// database went away, a deadlock): it is claimed again at once rather than when the lease runs
-/// out. `attempts` still counts the try, so a message that keeps failing ends `failed`.
-fn release(conn: &mut DbConnection, claim: &Claim) -> Result<(), DbError> {
+/// Gives a claimed message back, to be claimed again at once rather than when the lease runs out.
+/// After processing failed for a reason other than its content (the database went away, a
+/// deadlock) `attempts` still counts the try, so a message that keeps failing ends `failed`; a
+/// message this worker never started on (`tried` false) is as if it had not been claimed.
+fn release(conn: &mut DbConnection, claim: &Claim, tried: bool) -> Result<(), DbError> {
+    let attempts = if tried {
+        claim.attempts
+    } else {
+        claim.attempts - 1
+    };
     diesel::update(
         messages::table.filter(
             messages::id
@@ -314,6 +297,7 @@ fn release(conn: &mut DbConnection, claim: &Claim) -> Result<(), DbError> {
     .set((
         messages::state.eq("received"),
         messages::lease_until.eq(None::<i64>),
+        messages::attempts.eq(attempts),
     ))
     .execute(conn)?;
     Ok(())

@@ -122,7 +122,7 @@ impl Worker {
         };
         let claims = crate::ingest::process::claim_batch(&mut conn, batch)?;
         if !claims.is_empty() {
-            let outcome = crate::ingest::process::process_batch(&mut conn, &claims, &self.config)?;
+            let outcome = crate::ingest::process::process_batch(&mut conn, &claims, &self.config);
             self.metrics.messages_processed.add(outcome.loaded as u64);
             if outcome.lost > 0 {
                 tracing::warn!(

@@ -115,8 +115,9 @@ fn prepare(
     Ok(Prepared::Parsed(paxrisk_parsers::parse(&raw)))
 }
 
-/// What became of each message of a batch that did not load: a lost lease (rolled back, another
-/// worker has it) or an error other than its content (rolled back and given back).
+/// What became of a batch's messages: loaded (or failed for their content, which is also done),
+/// lost (the lease ran out and another worker has the message; rolled back), or an error other
+/// than their content (rolled back and given back).
 pub struct BatchOutcome {
     pub loaded: usize,
     pub lost: usize,
@@ -132,7 +133,7 @@ pub fn process_batch(
     conn: &mut DbConnection,
     claims: &[Claim],
     config: &crate::config::Config,
-) -> Result<BatchOutcome, DbError> {
+) -> BatchOutcome {
     let mut prepared = Vec::with_capacity(claims.len());
     let mut outcome = BatchOutcome {
         loaded: 0,
@@ -181,8 +182,11 @@ pub fn process_batch(
         Ok::<_, DbError>(())
     });
     if let Err(e) = committed {
-        give_back = claims.iter().collect();
-        unstarted.clear();
+        // Nothing committed: every message that was worked on goes back, counted.
+        give_back = claims
+            .iter()
+            .filter(|c| !unstarted.iter().any(|u| u.id == c.id))
+            .collect();
         outcome.loaded = 0;
         outcome.lost = 0;
         outcome.errors.push(e);
@@ -193,7 +197,7 @@ pub fn process_batch(
             tracing::warn!(error = %e, "could not give the message back; its lease will run out");
         }
     }
-    Ok(outcome)
+    outcome
 }
 
 /// Whether an error says the claim was taken over by another worker (its work was rolled back).

@@ -90,8 +90,9 @@ pub fn order_key(bytes: &[u8]) -> Option<String> {
 
 /// A claimed message read and parsed, ready to load (reading and parsing need no write lock).
 enum Prepared {
-    /// Parsed; sensitive data are filtered out when it loads.
-    Parsed(Vec<Message>),
+    /// Parsed, with sensitive data filtered out (what was removed is counted, and masked in the
+    /// stored bytes, when it loads).
+    Parsed(Vec<Message>, Option<crate::retention::sensitive::Removed>),
     /// Fails without loading, for this reason.
     Fails(&'static str),
 }
@@ -112,7 +113,10 @@ fn prepare(
             "processing was interrupted too many times; the message is kept for an administrator",
         ));
     }
-    Ok(Prepared::Parsed(paxrisk_parsers::parse(&raw)))
+    // Sensitive data (religion, health, ...) never reach the store: filtered here, before loading.
+    let mut parsed = paxrisk_parsers::parse(&raw);
+    let removed = crate::retention::sensitive::filter_parsed(conn, &raw, &mut parsed)?;
+    Ok(Prepared::Parsed(parsed, removed))
 }
 
 /// What became of a batch's messages: loaded (or failed for their content, which is also done),
@@ -125,10 +129,11 @@ pub struct BatchOutcome {
 }
 
 /// Processes claimed messages (of different flights, as [`claim_batch`] gives them) in one
-/// transaction, each in a savepoint of its own: a message whose load fails for a reason other
-/// than its content, or whose lease was lost, is rolled back alone, and the others commit
-/// together (one commit, and on SQLite one write of each page they share, instead of one per
-/// message). Failed ones are given back after the commit; if the commit itself fails, all are.
+/// transaction (one commit, and on SQLite one write of each page they share, instead of one per
+/// message). When every load succeeds that is all; otherwise the transaction is rolled back and
+/// the batch loaded again with a savepoint per message: a message whose load fails for a reason
+/// other than its content, or whose lease was lost, is rolled back alone, and the others commit
+/// together. Failed ones are given back after the commit; if the commit itself fails, all are.
 pub fn process_batch(
     conn: &mut DbConnection,
     claims: &[Claim],
@@ -161,11 +166,36 @@ pub fn process_batch(
             }
         }
     }
+    // Loads rarely fail for a reason other than their content, so the batch is first loaded
+    // without savepoints (on SQLite each page first changed under a savepoint is copied into its
+    // journal); only if a load fails is the batch rolled back and loaded again, a savepoint each.
+    if prepared.len() > 1 {
+        let mut deferred = Vec::new();
+        let whole = crate::db::transaction(conn, |conn| {
+            crate::db::redoable(conn)?;
+            for (n, (claim, p)) in prepared.iter().enumerate() {
+                if n > 0 && started.elapsed() > budget {
+                    deferred.push(*claim);
+                    continue;
+                }
+                let span = tracing::info_span!("message", id = %claim.id);
+                let _g = span.enter();
+                load(conn, claim, p, config)?;
+            }
+            Ok::<_, DbError>(())
+        });
+        if whole.is_ok() {
+            outcome.loaded = prepared.len() - deferred.len();
+            unstarted.extend(deferred);
+            release_all(conn, give_back, unstarted);
+            return outcome;
+        }
+    }
     let committed = crate::db::transaction(conn, |conn| {
         crate::db::redoable(conn)?;
-        for (n, (claim, p)) in prepared.into_iter().enumerate() {
+        for (n, (claim, p)) in prepared.iter().enumerate() {
             if n > 0 && started.elapsed() > budget {
-                unstarted.push(claim);
+                unstarted.push(*claim);
                 continue;
             }
             let span = tracing::info_span!("message", id = %claim.id);
@@ -174,7 +204,7 @@ pub fn process_batch(
                 Ok(()) => outcome.loaded += 1,
                 Err(e) if is_lease_lost(&e) => outcome.lost += 1,
                 Err(e) => {
-                    give_back.push(claim);
+                    give_back.push(*claim);
                     outcome.errors.push(e);
                 }
             }
@@ -191,13 +221,18 @@ pub fn process_batch(
         outcome.lost = 0;
         outcome.errors.push(e);
     }
-    let tried = give_back.into_iter().map(|c| (c, true));
+    release_all(conn, give_back, unstarted);
+    outcome
+}
+
+/// Gives back the claims that failed (`tried`, counted as an attempt) and those never started.
+fn release_all(conn: &mut DbConnection, tried: Vec<&Claim>, unstarted: Vec<&Claim>) {
+    let tried = tried.into_iter().map(|c| (c, true));
     for (claim, tried) in tried.chain(unstarted.into_iter().map(|c| (c, false))) {
         if let Err(e) = release(conn, claim, tried) {
             tracing::warn!(error = %e, "could not give the message back; its lease will run out");
         }
     }
-    outcome
 }
 
 /// Whether an error says the claim was taken over by another worker (its work was rolled back).
@@ -214,12 +249,17 @@ pub fn is_lease_lost(e: &DbError) -> bool {
 fn load(
     conn: &mut DbConnection,
     claim: &Claim,
-    prepared: Prepared,
+    prepared: &Prepared,
     config: &crate::config::Config,
 ) -> Result<(), DbError> {
     let id = claim.id.as_str();
     let parsed = match prepared {
-        Prepared::Parsed(parsed) => parsed,
+        Prepared::Parsed(parsed, removed) => {
+            if let Some(removed) = removed {
+                crate::retention::sensitive::record_removed(conn, config, id, removed)?;
+            }
+            parsed
+        }
         Prepared::Fails(reason) => {
             return set_state(
                 conn,
@@ -231,8 +271,6 @@ fn load(
             )
         }
     };
-    // Sensitive data (religion, health, ...) never reach the store: filtered here, before loading.
-    let parsed = crate::retention::sensitive::filter_messages(conn, config, id, parsed)?;
     let mut diagnostics = Vec::new();
     let mut message_type = None;
     let mut loaded_any = false;
@@ -241,7 +279,7 @@ fn load(
         received_at: claim.received_at,
         home_country: config.home_country.as_deref(),
     };
-    for m in &parsed {
+    for m in parsed {
         match m {
             Message::Paxlst(manifest) => {
                 message_type.get_or_insert("PAXLST");
@@ -406,4 +444,99 @@ pub fn mark_screened(conn: &mut DbConnection, message_ids: &[String]) -> QueryRe
     ))
     .execute(conn)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (crate::config::Config, crate::db::DbPool) {
+        let dir = std::env::temp_dir().join(format!("paxrisk-batch-{}", crate::db::new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut config = crate::config::Config::from_env();
+        config.data_dir = dir.clone();
+        config.database_url = format!("sqlite://{}", dir.join("p.db").display());
+        config.keyring = None;
+        let pool = crate::db::open(&config.database_url, 2).unwrap();
+        (config, pool)
+    }
+
+    /// A one-traveller manifest of flight ZZ`number` (a made-up person).
+    fn manifest(number: u32) -> Vec<u8> {
+        format!(
+            "UNA:+.? 'UNB+UNOA:4+ZZAIR+CUSTOMS+261129:0800+R{number}'UNH+1+PAXLST:D:05B:UN:IATA'\
+             BGM+745'TDT+20+ZZ{number}+++ZZ'LOC+125+DXB'DTM+189:2612011000:201'LOC+87+DOH'\
+             NAD+FL+++EXAMPLE:TESTER'DTM+329:700707'UNT+9+1'UNZ+1+R{number}'"
+        )
+        .into_bytes()
+    }
+
+    fn states(conn: &mut DbConnection) -> Vec<String> {
+        messages::table
+            .order(messages::received_at)
+            .select(messages::state)
+            .load(conn)
+            .unwrap()
+    }
+
+    fn accept(conn: &mut DbConnection, config: &crate::config::Config, n: u32) {
+        super::super::intake::accept(
+            conn,
+            config,
+            &manifest(n),
+            Some("ZZ"),
+            None,
+            super::super::intake::Source::Cli,
+        )
+        .unwrap();
+        // Distinct receipt times, so the batch's order is the order of acceptance.
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+
+    #[test]
+    fn a_batch_loads_every_message_in_one_transaction() {
+        let (config, pool) = store();
+        let mut conn = pool.get().unwrap();
+        for n in 1..=3 {
+            accept(&mut conn, &config, n);
+        }
+        let claims = claim_batch(&mut conn, 32).unwrap();
+        assert_eq!(claims.len(), 3, "three flights, three heads");
+        let outcome = process_batch(&mut conn, &claims, &config);
+        assert_eq!((outcome.loaded, outcome.lost), (3, 0));
+        assert!(outcome.errors.is_empty());
+        assert_eq!(states(&mut conn), ["loaded", "loaded", "loaded"]);
+        let travellers: i64 = crate::db::schema::travellers::table
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(travellers, 3);
+    }
+
+    #[test]
+    fn a_message_whose_claim_was_taken_over_is_rolled_back_alone() {
+        let (config, pool) = store();
+        let mut conn = pool.get().unwrap();
+        for n in 1..=3 {
+            accept(&mut conn, &config, n);
+        }
+        let claims = claim_batch(&mut conn, 32).unwrap();
+        assert_eq!(claims.len(), 3);
+        // Another worker took the second message over (its lease ran out): the batch's first
+        // attempt fails on it, and the batch is loaded again with a savepoint per message.
+        diesel::update(messages::table.filter(messages::id.eq(&claims[1].id)))
+            .set(messages::attempts.eq(messages::attempts + 1))
+            .execute(&mut *conn)
+            .unwrap();
+        let outcome = process_batch(&mut conn, &claims, &config);
+        assert_eq!((outcome.loaded, outcome.lost), (2, 1));
+        assert!(outcome.errors.is_empty());
+        assert_eq!(states(&mut conn), ["loaded", "processing", "loaded"]);
+        let flights: Vec<String> = crate::db::schema::flights::table
+            .order(crate::db::schema::flights::number)
+            .select(crate::db::schema::flights::number)
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(flights, ["1", "3"], "nothing of the lost message stays");
+    }
 }

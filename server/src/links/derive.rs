@@ -91,9 +91,13 @@ impl Kind {
     }
 }
 
-/// The key of the link hash: 256 random bits made once per database (`links.key`).
+/// The key of the link hash: 256 random bits made once per database (`links.key`), held as the
+/// HMAC's two hash states after their padded key blocks (each node then hashes only its value).
 #[derive(Clone)]
-pub struct LinkKey([u8; 32]);
+pub struct LinkKey {
+    inner: Sha256,
+    outer: Sha256,
+}
 
 impl std::fmt::Debug for LinkKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -104,29 +108,34 @@ impl std::fmt::Debug for LinkKey {
 impl LinkKey {
     /// From the stored hex form; `None` when it is not 64 hex digits.
     pub fn from_hex(s: &str) -> Option<LinkKey> {
-        let bytes = hex::decode(s.trim()).ok()?;
-        Some(LinkKey(bytes.try_into().ok()?))
+        let bytes: [u8; 32] = hex::decode(s.trim()).ok()?.try_into().ok()?;
+        let mut ipad = [0x36u8; 64];
+        let mut opad = [0x5cu8; 64];
+        for (i, b) in bytes.iter().enumerate() {
+            ipad[i] ^= b;
+            opad[i] ^= b;
+        }
+        Some(LinkKey {
+            inner: Sha256::new().chain_update(ipad),
+            outer: Sha256::new().chain_update(opad),
+        })
     }
 
     /// HMAC-SHA-256 (RFC 2104) of `kind` and the normalised value; the node id keeps 128 bits.
     fn node(&self, kind: Kind, value: &str) -> String {
-        let mut ipad = [0x36u8; 64];
-        let mut opad = [0x5cu8; 64];
-        for (i, b) in self.0.iter().enumerate() {
-            ipad[i] ^= b;
-            opad[i] ^= b;
-        }
-        let inner = Sha256::new()
-            .chain_update(ipad)
+        let inner = self
+            .inner
+            .clone()
             .chain_update(kind.as_str().as_bytes())
             .chain_update([0u8])
             .chain_update(value.as_bytes())
             .finalize();
-        let mac = Sha256::new()
-            .chain_update(opad)
-            .chain_update(inner)
-            .finalize();
-        format!("{}:{}", kind.as_str(), hex::encode(&mac[..16]))
+        let mac = self.outer.clone().chain_update(inner).finalize();
+        let mut node = String::with_capacity(kind.as_str().len() + 33);
+        node.push_str(kind.as_str());
+        node.push(':');
+        node.push_str(&hex::encode(&mac[..16]));
+        node
     }
 }
 
@@ -355,6 +364,29 @@ mod tests {
         assert!(!a.node.contains("79460123"));
         assert_ne!(a.node, contact(&k, "020 7946 0124").unwrap().node);
         assert!(contact(&k, "12345").is_none());
+    }
+
+    #[test]
+    fn nodes_are_hmac_sha256_of_kind_and_value() {
+        // RFC 2104 the long way: H((K ^ opad) || H((K ^ ipad) || message)).
+        let k = [0xabu8; 32];
+        let (mut ipad, mut opad) = ([0x36u8; 64], [0x5cu8; 64]);
+        for i in 0..32 {
+            ipad[i] ^= k[i];
+            opad[i] ^= k[i];
+        }
+        let inner = Sha256::new()
+            .chain_update(ipad)
+            .chain_update(b"phone\0123456789")
+            .finalize();
+        let mac = Sha256::new()
+            .chain_update(opad)
+            .chain_update(inner)
+            .finalize();
+        assert_eq!(
+            key().node(Kind::Phone, "123456789"),
+            format!("phone:{}", hex::encode(&mac[..16]))
+        );
     }
 
     #[test]

@@ -256,17 +256,25 @@ fn carrier_of(push: &PnrPush) -> String {
         .unwrap_or_else(|| "??".into())
 }
 
-/// The intake hook: filters every parsed PNR push of message `message_id`, counts what was
-/// removed per carrier, and masks the same segments in the stored raw bytes.
-pub fn filter_messages(
+/// What the filter removed from one message: entries per carrier, and the raw bytes with the
+/// same segments masked (`None` when masking left them as they were).
+#[derive(Debug, Default)]
+pub struct Removed {
+    counts: Vec<(String, i64)>,
+    redacted: Option<Vec<u8>>,
+}
+
+/// The intake hook, first half (no write): filters every parsed PNR push of a message read from
+/// `raw`, and says what was removed, so [`record_removed`] can count it and mask the stored
+/// bytes in the loading transaction. `None` when nothing was removed.
+pub fn filter_parsed(
     conn: &mut DbConnection,
-    config: &crate::config::Config,
-    message_id: &str,
-    mut parsed: Vec<Message>,
-) -> Result<Vec<Message>, DbError> {
+    raw: &[u8],
+    parsed: &mut [Message],
+) -> Result<Option<Removed>, DbError> {
     let list = current(conn)?;
     let mut counts: Vec<(String, i64)> = Vec::new();
-    for m in &mut parsed {
+    for m in parsed.iter_mut() {
         if let Message::Pnrgov(push) = m {
             let n = filter_push(&list, push);
             if n > 0 {
@@ -275,13 +283,28 @@ pub fn filter_messages(
         }
     }
     if counts.is_empty() {
-        return Ok(parsed);
+        return Ok(None);
     }
+    let redacted = super::redact::redact_raw(raw, &list);
+    Ok(Some(Removed {
+        counts,
+        redacted: (redacted != raw).then_some(redacted),
+    }))
+}
+
+/// The intake hook, second half, in the transaction that loads message `message_id`: adds what
+/// [`filter_parsed`] removed to the day's counts and replaces the stored bytes with the masked ones.
+pub fn record_removed(
+    conn: &mut DbConnection,
+    config: &crate::config::Config,
+    message_id: &str,
+    removed: &Removed,
+) -> Result<(), DbError> {
     let day = crate::api::rfc3339(now_ms())[..10].to_string();
     crate::db::transaction(conn, |conn| {
         // One statement that adds to the day's count or starts it: two workers filtering messages
         // of one carrier at once must not both find no row and both insert one.
-        for (carrier, n) in &counts {
+        for (carrier, n) in &removed.counts {
             let insert = diesel::insert_into(sensitive_removals::table)
                 .values((
                     sensitive_removals::carrier.eq(carrier),
@@ -297,16 +320,13 @@ pub fn filter_messages(
                 DbConnection::Sqlite(c) => insert.execute(c)?,
             };
         }
-        if let Some(raw) = crate::ingest::raw::read(conn, config, message_id)? {
-            let redacted = super::redact::redact_raw(&raw, &list);
-            if redacted != raw {
-                crate::ingest::raw::rewrite(conn, config, message_id, &redacted)?;
-            }
+        if let Some(redacted) = &removed.redacted {
+            crate::ingest::raw::rewrite(conn, config, message_id, redacted)?;
         }
         Ok::<_, DbError>(())
     })?;
-    tracing::info!(message_id = %message_id, removed = counts.iter().map(|c| c.1).sum::<i64>(), "sensitive-data filter removed entries");
-    Ok(parsed)
+    tracing::info!(message_id = %message_id, removed = removed.counts.iter().map(|c| c.1).sum::<i64>(), "sensitive-data filter removed entries");
+    Ok(())
 }
 
 /// Removed counts per carrier and day (no content).

@@ -12,8 +12,13 @@ clients read the queue, waits until everything is screened, and reports:
   - queue API latency (p50, p99) seen by the officer clients while ingest runs;
   - database size per million travellers; peak memory (VmHWM) of each server process.
 
-  usage: scripts/bench-e2e.py [--flights 80] [--preload 1000000] [--configs sqlite,pg1,pg2]
+  usage: scripts/bench-e2e.py [--flights 80] [--preload 1000000] [--fill] [--configs sqlite,pg1,pg2]
                               [--clients 8] [--officers 50] [--components] [--keep]
+
+The preload goes through `paxrisk ingest` (generated traffic, realistic but slow: about as long as
+the ingest benchmark takes for that many travellers), or with --fill is written in bulk by SQL
+(scripts/fill-store.sh: made-up flights that arrived 60 to 2 days ago, shaped as ingest stores
+them, with their links, hits, review items and audit rows), which takes minutes for a million.
 Needs release binaries (`cargo build --release -p paxrisk-server -p paxrisk-load`), and for
 PostgreSQL a server on 127.0.0.1:5432 (trust auth, user postgres) or --pg URL.
 """
@@ -111,11 +116,17 @@ def vm_hwm_mib(pid):
     return 0.0
 
 
-def prepare(bin_dir, url, work, preload_dir, watchlist):
-    """Schema, accounts, watchlist and rules; then the preload traffic through `paxrisk ingest`."""
+def prepare(bin_dir, url, work, preload_dir, watchlist, fill=0):
+    """Schema, the bulk fill (`fill` travellers), accounts and watchlist; then the preload traffic
+    through `paxrisk ingest`."""
     pax = os.path.join(bin_dir, "paxrisk")
     env = dict(os.environ, RUST_LOG="warn", PAXRISK_DATA_DIR=os.path.join(work, "prep-data"))
     run([pax, "migrate", "--database", url], env=env)
+    if fill:
+        t0 = time.time()
+        log(f"  filling {fill} travellers by SQL (scripts/fill-store.sh)...")
+        run([os.path.join(HERE, "fill-store.sh"), url, str(fill), "-60", "-2"])
+        log(f"  filled in {time.time() - t0:.0f} s")
     for user, role, extra in [
         ("bench-carrier", "airline", ["--carrier", "ZZ"]),
         ("bench-officer", "officer", []),
@@ -252,6 +263,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--flights", type=int, default=80, help="flights of measured traffic")
     ap.add_argument("--preload", type=int, default=1_000_000, help="travellers stored before (about)")
+    ap.add_argument("--fill", action="store_true",
+                    help="write the preload in bulk by SQL instead of ingesting generated traffic")
     ap.add_argument("--configs", default="sqlite,pg1,pg2")
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--officers", type=int, default=50)
@@ -278,7 +291,8 @@ def main():
         run([pax, "generate", "--flights", str(args.flights), "--out", traffic, "--seed", "11",
              "--date", str(today + datetime.timedelta(days=1)), "--plant", watchlist])
     preload = None
-    if args.preload > 0:
+    fill = args.preload if args.fill else 0
+    if args.preload > 0 and not args.fill:
         preload = os.path.join(work, "preload")
         if not os.path.isdir(preload):
             flights = max(1, round(args.preload / 285))
@@ -288,8 +302,8 @@ def main():
 
     results = []
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
-    base_sqlite = os.path.join(work, "base.db")
-    base_pg = f"paxrisk_bench_base_{args.preload}"
+    base_sqlite = os.path.join(work, f"base-{args.preload}{'-fill' if args.fill else ''}.db")
+    base_pg = f"paxrisk_bench_base_{args.preload}{'_fill' if args.fill else ''}"
     server, _ = args.pg.rsplit("/", 1)
     for c in configs:
         log(f"== {c}")
@@ -298,7 +312,7 @@ def main():
         os.makedirs(cwork)
         if c == "sqlite":
             if not os.path.exists(base_sqlite):
-                prepare(args.bin, "sqlite://" + base_sqlite, work, preload, watchlist)
+                prepare(args.bin, "sqlite://" + base_sqlite, work, preload, watchlist, fill)
             db = os.path.join(cwork, "paxrisk.db")
             shutil.copy(base_sqlite, db)
             url, servers = "sqlite://" + db, 1
@@ -308,7 +322,7 @@ def main():
             if not exists:
                 pg_admin(args.pg, f"CREATE DATABASE {base_pg}")
                 try:
-                    prepare(args.bin, f"{server}/{base_pg}", work, preload, watchlist)
+                    prepare(args.bin, f"{server}/{base_pg}", work, preload, watchlist, fill)
                 except BaseException:
                     pg_admin(args.pg, f"DROP DATABASE {base_pg}")
                     raise

@@ -4,7 +4,7 @@
 #   usage: scripts/bench-pages.sh [TRAVELLERS] [PAXRISK_BINARY] [REQUESTS_PER_PAGE]
 #   env: BACKENDS="sqlite postgres" (the default), KEEP=FILE keeps a copy of the SQLite store.
 #
-# The store is filled in bulk by SQL, as scripts/bench-links.sh does (loading a million
+# The store is filled in bulk by SQL (scripts/fill-store.sh), as scripts/bench-links.sh does (loading a million
 # travellers through ingest measures ingest, not the pages): flights of 400 arriving from three
 # days ago to three days ahead, made-up travellers with documents, seats and bookings, one message
 # per flight, the links load derives (booking, seat row, same person, document), one traveller in
@@ -18,9 +18,7 @@ set -euo pipefail
 n=${1:-1000000}
 bin=${2:-${CARGO_TARGET_DIR:-target}/release/paxrisk}
 requests=${3:-15}
-last=$((n - 1))
 flights=$(((n + 399) / 400))
-now=$(date +%s%3N)
 work=$(mktemp -d)
 server=""
 cleanup() {
@@ -31,61 +29,12 @@ trap cleanup EXIT
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(uname -sr); binary: $bin"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# The fill, in the dialect's row source `series_of` and id helpers (see the two callers).
-fill_sql() {
-  local tid=$1 fid=$2 mid=$3 bool_false=$4 bool_true=$5
-  local span=$((6 * 86400000))
-  local eta="($now - 3 * 86400000 + (CAST(i AS BIGINT) * $span) / $flights)"
-  local b="(i*5/8)"
-  local seat="((i % 400) / 6 + 1) || substr('ABCDEF', (i % 6) + 1, 1)"
-  # What screening records per flight (flights.population): the 400 travellers below by
-  # nationality (i % 5) and sex (i % 2), 40 of each of the ten pairs.
-  local population='[["GBR","M",40],["FRA","F",40],["USA","M",40],["IND","F",40],["NLD","M",40],["GBR","F",40],["FRA","M",40],["USA","F",40],["IND","M",40],["NLD","F",40]]'
-
-  cat <<SQL
-INSERT INTO flights (id, flight_key, carrier, number, origin, destination, etd, eta, departure_local, arrival_local, direction, created_at, updated_at, population)
-SELECT $fid, 'QZ|' || i || '|SIN|DXB', 'QZ', '' || (1000 + i), 'SIN', 'DXB', $eta - 21600000, $eta, '2026-11-29T10:00', '2026-11-29T16:00', 'inbound', $now, $now, '$population'
-FROM $(series_of $((flights - 1)));
-INSERT INTO messages (id, sha256, carrier, account_id, source, received_at, state, message_type, diagnostics, raw, size, attempts, lease_until, updated_at, order_key, load_order, raw_sealed)
-SELECT $mid, 'bench' || i, 'QZ', NULL, 'api', $eta - 7200000, 'screened', 'PAXLST', '[]', NULL, 80000, 1, NULL, $now, NULL, i, $bool_false
-FROM $(series_of $((flights - 1)));
-INSERT INTO travellers (id, flight_id, identity_key, source, kind, surname, given_names, date_of_birth, gender, nationality, record_locator, data, message_id, masked, received_at, updated_at, person_key)
-SELECT $tid, $(fid_of "i / 400"), 'k' || i, 'api', 'passenger', 'BENCHNAME' || (i % 20011), 'GIVEN' || (i % 997),
-  (1950 + i % 55) || '-0' || (1 + i % 9) || '-1' || (i % 10), substr('MF', (i % 2) + 1, 1), substr('GBRFRAUSAINDNLD', (i % 5) * 3 + 1, 3), 'R' || $b,
-  '{"kind":"passenger","surname":"BENCHNAME' || (i % 20011) || '","given_names":"GIVEN' || (i % 997) || '","seat":"' || $seat || '","record_locator":"R' || $b || '","documents":[{"type":"P","number":"BN' || i || '"}]}',
-  $(mid_of "i / 400"), $bool_false, $now - 86400000, $now - 86400000, 'p' || (CASE WHEN i % 5 = 0 THEN i % 100000 ELSE i END)
-FROM $(series_of $last);
-INSERT INTO documents (id, traveller_id, doc_type, number, issuing_country, expiry)
-SELECT 'd' || i, $tid, 'P', 'BN' || i, 'GBR', '2031-01-01' FROM $(series_of $last);
-INSERT INTO hits (id, traveller_id, flight_id, kind, source_id, source_version, live, score, weight, reason, detail, created_at)
-SELECT 'h' || i, $tid, $(fid_of "i / 400"), 'watchlist', 'bench', 1, $bool_true, 0.9, 100, 'bench list entry', '{}', $now - 86400000
-FROM $(series_of $last) WHERE i % 250 = 7;
-INSERT INTO review_items (id, traveller_id, flight_id, score, band, status, assignee, disposition, created_at, updated_at)
-SELECT 'ri' || i, $tid, $(fid_of "i / 400"), 100, CASE WHEN i % 3 = 0 THEN 'high' ELSE 'medium' END,
-  CASE WHEN i % 4 = 0 THEN 'new' ELSE 'closed' END, NULL, CASE WHEN i % 4 = 0 THEN NULL ELSE 'no_concern' END, $now - 86400000, $now - 86400000
-FROM $(series_of $last) WHERE i % 250 = 7;
-INSERT INTO audit_log (seq, at, actor, role, action, object, outcome, prev_hash, hash, purpose)
-SELECT 1 + i, $now - 86400000 + i, 'bench', 'officer', 'traveller.read', 'traveller:t' || i, 'ok', 'x', 'x', NULL
-FROM $(series_of 99999);
-SQL
-  local at="$now - 86400000"
-  while IFS='#' read -r kind node; do
-    echo "INSERT INTO links (node, traveller_id, source, kind, at) SELECT '$kind:' || ($node), $tid, 'api', '$kind', $at FROM $(series_of $last);"
-  done <<LINKS
-booking#$b
-seat_row#(i / 400) || ':' || ((i % 400) / 6)
-person#CASE WHEN i % 5 = 0 THEN i % 100000 ELSE i + 1000000 END
-document#i
-LINKS
-  echo "INSERT INTO link_nodes (node, kind, label) SELECT node, min(kind), min(kind) FROM links GROUP BY node;"
-}
-
 run() {
-  local name=$1 url=$2 fill=$3
+  local name=$1 url=$2
   echo "== $name: filling $n travellers"
   "$bin" migrate --database "$url" >/dev/null
   local t0=$SECONDS
-  "$fill"
+  "$(dirname "$0")/fill-store.sh" "$url" "$n"
   echo "filled in $((SECONDS - t0)) s; load: $(cut -d' ' -f1-3 /proc/loadavg)"
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -157,17 +106,9 @@ PY
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-sqlite_fill() {
-  series_of() { echo "(WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < $1) SELECT i FROM s) AS n"; }
-  fid_of() { echo "printf('f%05d', $1)"; }
-  mid_of() { echo "printf('m%05d', $1)"; }
-  { echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; BEGIN;"
-    fill_sql "printf('t%07d', i)" "printf('f%05d', i)" "printf('m%05d', i)" 0 1
-    echo "COMMIT; ANALYZE;"; } | sqlite3 "$work/pages.db" >/dev/null
-}
 backends=${BACKENDS:-sqlite postgres}
 if [[ " $backends " == *" sqlite "* ]]; then
-  run sqlite "sqlite://$work/pages.db" sqlite_fill
+  run sqlite "sqlite://$work/pages.db"
   ls -la "$work/pages.db" | awk '{print "sqlite file: " int($5/1048576) " MiB"}'
   [[ -n ${KEEP:-} ]] && cp "$work/pages.db" "$KEEP"
   rm -f "$work"/pages.db*
@@ -177,15 +118,6 @@ if [[ " $backends " == *" postgres "* ]] && pg_isready -h 127.0.0.1 -q 2>/dev/nu
   db=paxrisk_bench_pages_$$
   psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $db"
   url="postgres://postgres@127.0.0.1:5432/$db"
-  pg_fill() {
-    series_of() { echo "generate_series(0, $1) AS n(i)"; }
-    fid_of() { echo "'f' || lpad(($1)::text, 5, '0')"; }
-    mid_of() { echo "'m' || lpad(($1)::text, 5, '0')"; }
-    { echo "BEGIN;"
-      fill_sql "'t' || lpad(i::text, 7, '0')" "'f' || lpad(i::text, 5, '0')" "'m' || lpad(i::text, 5, '0')" false true
-      echo "SELECT setval(pg_get_serial_sequence('audit_log', 'seq'), 100000);"
-      echo "COMMIT; VACUUM ANALYZE;"; } | psql -q -v ON_ERROR_STOP=1 "$url" >/dev/null
-  }
-  run postgres "$url" pg_fill
+  run postgres "$url"
   psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE $db"
 fi

@@ -25,7 +25,8 @@ now=$(date +%s%3N)
 fill_sql() {
   local tid=$1 fid=$2 mid=$3 bool_false=$4 bool_true=$5
   local span=$(((to_days - from_days) * 86400000))
-  local eta="($now + $from_days * 86400000 + (CAST(i AS BIGINT) * $span) / $flights)"
+  local start=$((now + from_days * 86400000))
+  local eta="($start + (CAST(i AS BIGINT) * $span) / $flights)"
   local b="(i*5/8)"
   local seat="((i % 400) / 6 + 1) || substr('ABCDEF', (i % 6) + 1, 1)"
   # What screening records per flight (flights.population): the 400 travellers below by

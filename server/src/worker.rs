@@ -16,6 +16,11 @@ use crate::metrics::Metrics;
 /// there each message loads on its own (its commits do not wait for the disk: `db::redoable`).
 const LOAD_BATCH: usize = 32;
 
+/// The batch of a serving worker on SQLite: smaller, so that a write transaction lasts a few
+/// hundred milliseconds at most; an officer's request, whose audit row is a write, waits its turn
+/// behind it (a bulk load, where nobody waits, takes `LOAD_BATCH`).
+const SERVE_BATCH: usize = 8;
+
 /// How long a queued screening job may wait while messages keep arriving before it goes first.
 const SCREEN_WAIT_MS: i64 = 500;
 
@@ -116,9 +121,10 @@ impl Worker {
                 return Ok(true);
             }
         }
-        let batch = match &*conn {
-            crate::db::DbConnection::Sqlite(_) => LOAD_BATCH,
-            crate::db::DbConnection::Pg(_) => 1,
+        let batch = match (&*conn, screen_wait_ms) {
+            (crate::db::DbConnection::Pg(_), _) => 1,
+            (crate::db::DbConnection::Sqlite(_), Some(_)) => SERVE_BATCH,
+            (crate::db::DbConnection::Sqlite(_), None) => LOAD_BATCH,
         };
         let claims = crate::ingest::process::claim_batch(&mut conn, batch)?;
         if !claims.is_empty() {

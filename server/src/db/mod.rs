@@ -142,11 +142,7 @@ pub fn open(url: &str, size: u32) -> Result<DbPool, DbError> {
     }
     let manager = Manager { backend, target };
     let pool = Pool::builder()
-        .max_size(if backend == Backend::Sqlite {
-            size.min(4)
-        } else {
-            size
-        })
+        .max_size(size)
         .test_on_check_out(backend == Backend::Postgres)
         .connection_timeout(Duration::from_secs(10))
         .connection_customizer(Box::new(Setup { backend }))
@@ -215,7 +211,9 @@ pub fn transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    static SQLITE_WRITERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // Fair: turns go in the order they were asked for, so a worker finishing a batch cannot take
+    // the next turn ahead of an officer's request (every read is audited, a write) waiting for it.
+    static SQLITE_WRITERS: parking_lot::FairMutex<()> = parking_lot::const_fair_mutex(());
     match conn {
         DbConnection::Pg(_) => conn.transaction(f),
         DbConnection::Sqlite(c) => {
@@ -227,7 +225,7 @@ where
             if open {
                 return conn.transaction(f);
             }
-            let _turn = SQLITE_WRITERS.lock().unwrap_or_else(|p| p.into_inner());
+            let _turn = SQLITE_WRITERS.lock();
             sqlite_immediate(conn, f)
         }
     }

@@ -193,7 +193,13 @@ pub fn deliver_pending(
                 notify_events::updated_at.eq(now_ms()),
             ))
             .execute(conn)?;
-        tracing::info!(event = %id, kind = %kind, state, "notification handled");
+        // Skipped events (nothing to send: the item is gone, the flight is not arriving soon,
+        // nobody to tell) are many after a bulk load; they are logged at debug level.
+        if state == "skipped" {
+            tracing::debug!(event = %id, kind = %kind, state, "notification handled");
+        } else {
+            tracing::info!(event = %id, kind = %kind, state, "notification handled");
+        }
         handled += 1;
     }
     Ok(handled)

@@ -73,6 +73,46 @@ pub fn person_key(t: &Traveller) -> Option<String> {
         })
 }
 
+/// What loading a traveller needs that depends on the traveller alone: worked out before the write
+/// transaction (`process::prepare`), so that the one writer SQLite allows holds its turn for less.
+pub struct Derived {
+    /// [`flight_identity_key`].
+    pub base: String,
+    /// Given names normalised (case, diacritics, spacing), for telling namesakes apart.
+    pub given: String,
+    /// The traveller as stored (JSON).
+    pub data: String,
+    /// [`person_key`].
+    pub person: Option<String>,
+}
+
+impl Derived {
+    pub fn of(t: &Traveller) -> Derived {
+        Derived {
+            base: flight_identity_key(t),
+            given: paxrisk_screening::names::normalise(&t.given_names),
+            data: serde_json::to_string(t).unwrap_or_default(),
+            person: person_key(t),
+        }
+    }
+
+    /// Every traveller of a message, in the order the loaders take them: a manifest's list, a
+    /// push's PNRs one after the other.
+    pub fn of_message(m: &paxrisk_parsers::Message) -> Vec<Derived> {
+        match m {
+            paxrisk_parsers::Message::Paxlst(manifest) => {
+                manifest.travellers.iter().map(Derived::of).collect()
+            }
+            paxrisk_parsers::Message::Pnrgov(push) => push
+                .pnrs
+                .iter()
+                .flat_map(|p| p.travellers.iter().map(Derived::of))
+                .collect(),
+            paxrisk_parsers::Message::Other(_) => Vec::new(),
+        }
+    }
+}
+
 /// Creates or finds the flight a message speaks of; returns its id.
 /// The key a flight is stored under (`carrier|number|origin|destination|departure date`), or
 /// `None` when the flight lacks what identifies it.
@@ -177,6 +217,7 @@ fn direction(home: Option<&str>, origin: &str, destination: &str) -> &'static st
 pub fn load_manifest(
     conn: &mut DbConnection,
     m: &Manifest,
+    derived: &[Derived],
     origin: &Origin<'_>,
 ) -> QueryResult<Option<String>> {
     let Some(flight_id) = upsert_flight(conn, &m.flight, origin.home_country)? else {
@@ -184,9 +225,9 @@ pub fn load_manifest(
     };
     let mut roster = super::roster::Roster::load(conn, &flight_id, origin)?;
     let mut links = crate::links::store::Links::start(conn, &flight_id, DataSource::Api)?;
-    for t in &m.travellers {
-        let id = roster.put(t, None, DataSource::Api)?;
-        links.traveller(&id, t, None);
+    for (t, d) in m.travellers.iter().zip(derived) {
+        let id = roster.put(t, d, None, DataSource::Api)?;
+        links.traveller(&id, t, d.person.as_deref(), None);
     }
     roster.flush(conn)?;
     links.write(conn)?;
@@ -258,6 +299,7 @@ pub(super) fn pushed_flight(p: &PnrPush, diagnostics: &mut Vec<Diagnostic>) -> F
 pub fn load_pnrs(
     conn: &mut DbConnection,
     p: &PnrPush,
+    derived: &[Derived],
     origin: &Origin<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> QueryResult<Option<String>> {
@@ -277,6 +319,7 @@ pub fn load_pnrs(
     let mut inserts: std::collections::BTreeMap<&str, NewPnr> = std::collections::BTreeMap::new();
     let mut updates: std::collections::BTreeMap<&str, serde_json::Value> =
         std::collections::BTreeMap::new();
+    let mut derived = derived.iter();
     for pnr in &p.pnrs {
         let data = serde_json::to_string(pnr).unwrap_or_default();
         match stored.get(pnr.record_locator.as_str()) {
@@ -301,9 +344,9 @@ pub fn load_pnrs(
                 );
             }
         }
-        for t in &pnr.travellers {
-            let id = roster.put(t, Some(pnr), DataSource::Pnr)?;
-            links.traveller(&id, t, Some((pnr, &flight.carrier)));
+        for (t, d) in pnr.travellers.iter().zip(derived.by_ref()) {
+            let id = roster.put(t, d, Some(pnr), DataSource::Pnr)?;
+            links.traveller(&id, t, d.person.as_deref(), Some((pnr, &flight.carrier)));
         }
     }
     let rows: Vec<NewPnr> = inserts.into_values().collect();

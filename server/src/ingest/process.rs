@@ -92,7 +92,12 @@ pub fn order_key(bytes: &[u8]) -> Option<String> {
 enum Prepared {
     /// Parsed, with sensitive data filtered out (what was removed is counted, and masked in the
     /// stored bytes, when it loads).
-    Parsed(Vec<Message>, Option<crate::retention::sensitive::Removed>),
+    /// Each message's travellers' values that depend on them alone come with it (worked out here,
+    /// before the write transaction).
+    Parsed(
+        Vec<(Message, Vec<load::Derived>)>,
+        Option<crate::retention::sensitive::Removed>,
+    ),
     /// Fails without loading, for this reason.
     Fails(&'static str),
 }
@@ -116,6 +121,13 @@ fn prepare(
     // Sensitive data (religion, health, ...) never reach the store: filtered here, before loading.
     let mut parsed = paxrisk_parsers::parse(&raw);
     let removed = crate::retention::sensitive::filter_parsed(conn, &raw, &mut parsed)?;
+    let parsed = parsed
+        .into_iter()
+        .map(|m| {
+            let derived = load::Derived::of_message(&m);
+            (m, derived)
+        })
+        .collect();
     Ok(Prepared::Parsed(parsed, removed))
 }
 
@@ -279,12 +291,12 @@ fn load(
         received_at: claim.received_at,
         home_country: config.home_country.as_deref(),
     };
-    for m in parsed {
+    for (m, derived) in parsed {
         match m {
             Message::Paxlst(manifest) => {
                 message_type.get_or_insert("PAXLST");
                 diagnostics.extend(manifest.diagnostics.iter().cloned());
-                if let Some(flight_id) = load::load_manifest(conn, manifest, &origin)? {
+                if let Some(flight_id) = load::load_manifest(conn, manifest, derived, &origin)? {
                     loaded_any = true;
                     // A part loads at once; its set is tracked until complete or timed out.
                     super::parts::record(
@@ -302,7 +314,7 @@ fn load(
             Message::Pnrgov(push) => {
                 message_type.get_or_insert("PNRGOV");
                 diagnostics.extend(push.diagnostics.iter().cloned());
-                if load::load_pnrs(conn, push, &origin, &mut diagnostics)?.is_some() {
+                if load::load_pnrs(conn, push, derived, &origin, &mut diagnostics)?.is_some() {
                     loaded_any = true;
                 } else {
                     diagnostics.push(no_flight());

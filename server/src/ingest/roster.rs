@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use diesel::prelude::*;
 use paxrisk_parsers::{Pnr, Traveller};
 
-use super::load::{flight_identity_key, kind_str, person_key, DataSource, Origin};
+use super::load::{kind_str, DataSource, Derived, Origin};
 use crate::db::schema::{documents, traveller_versions, travellers};
 use crate::db::{new_id, now_ms, DbConnection};
 
@@ -167,25 +167,27 @@ impl<'a> Roster<'a> {
 
     /// Adds or updates one traveller, from a manifest (`pnr` is `None`) or from the PNR that
     /// books them; PNR data never replace API identity data. Returns the traveller's id.
+    /// `d` is what the load needs of `t` worked out beforehand ([`Derived::of`]).
     pub fn put(
         &mut self,
         t: &Traveller,
+        d: &Derived,
         pnr: Option<&Pnr>,
         source: DataSource,
     ) -> QueryResult<String> {
         let locator = pnr.map(|p| p.record_locator.as_str());
-        let base = flight_identity_key(t);
+        let base = d.base.clone();
         let listing = Listing {
             booking: locator.unwrap_or_default().to_string(),
             traveller_ref: t.traveller_ref.as_deref().map(String::from),
             signature: format!(
                 "{base}|{}|{}",
-                normalised_given(t),
+                d.given,
                 t.date_of_birth.as_deref().unwrap_or_default()
             ),
         };
-        let data = serde_json::to_string(t).unwrap_or_default();
-        let id = match self.choose(&base, t, pnr, &listing) {
+        let data = d.data.clone();
+        let id = match self.choose(&base, t, &d.given, pnr, &listing) {
             Some(at) => {
                 let person = &self.people[&base][at];
                 let (id, current, pending) =
@@ -195,7 +197,7 @@ impl<'a> Roster<'a> {
                     (Some(i), false) => {
                         // Listed earlier in this same message: the later entry wins.
                         let key = self.new[i].identity_key.clone();
-                        let replacement = self.row(&id, &key, t, locator, source, data.clone());
+                        let replacement = self.row(&id, &key, t, d, locator, source, data.clone());
                         self.new[i] = replacement;
                         self.new_docs.retain(|(p, _)| *p != i);
                         self.new_docs.push((i, docs(&id, t)));
@@ -221,7 +223,7 @@ impl<'a> Roster<'a> {
                             "data": data,
                             "message_id": self.origin.message_id,
                             "updated_at": now_ms(),
-                            "person_key": person_key(t),
+                            "person_key": d.person,
                             "record_locator": locator,
                         }));
                         self.update_docs.extend(docs(&id, t));
@@ -248,7 +250,7 @@ impl<'a> Roster<'a> {
             None => {
                 let id = new_id();
                 let key = self.fresh_key(&base, t, locator);
-                let row = self.row(&id, &key, t, locator, source, data.clone());
+                let row = self.row(&id, &key, t, d, locator, source, data.clone());
                 self.new_docs.push((self.new.len(), docs(&id, t)));
                 self.people.entry(base).or_default().push(Person {
                     id: id.clone(),
@@ -285,12 +287,12 @@ impl<'a> Roster<'a> {
         &self,
         base: &str,
         t: &Traveller,
+        given: &str,
         pnr: Option<&Pnr>,
         listing: &Listing,
     ) -> Option<usize> {
         let people = self.people.get(base)?;
         let born = t.date_of_birth.as_deref().filter(|d| !d.is_empty());
-        let given = normalised_given(t);
         let booking = pnr
             .map(|p| p.record_locator.as_str())
             .filter(|l| !l.is_empty());
@@ -312,7 +314,7 @@ impl<'a> Roster<'a> {
                 _ => false,
             };
             let theirs = paxrisk_screening::names::normalise(&p.given);
-            if !given_compatible(&given, &theirs) {
+            if !given_compatible(given, &theirs) {
                 continue;
             }
             let same_booking = match (booking, p.locator.as_deref()) {
@@ -330,7 +332,7 @@ impl<'a> Roster<'a> {
             };
             let score = 8 * u32::from(same_birth)
                 + 4 * u32::from(same_booking)
-                + 2 * u32::from(given == theirs);
+                + 2 * u32::from(given == theirs.as_str());
             if best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, at));
             }
@@ -366,6 +368,7 @@ impl<'a> Roster<'a> {
         id: &str,
         key: &str,
         t: &Traveller,
+        d: &Derived,
         locator: Option<&str>,
         source: DataSource,
         data: String,
@@ -389,7 +392,7 @@ impl<'a> Roster<'a> {
             masked: false,
             received_at: self.origin.received_at,
             updated_at: now_ms(),
-            person_key: person_key(t),
+            person_key: d.person.clone(),
         }
     }
 
@@ -513,11 +516,6 @@ pub(super) fn set_based_update(
         }
     }
     Ok(())
-}
-
-/// Given names normalised (case, diacritics, spacing) for comparing namesakes.
-fn normalised_given(t: &Traveller) -> String {
-    paxrisk_screening::names::normalise(&t.given_names)
 }
 
 /// Whether two normalised given-name lists can name one person: equal, or one the start of the

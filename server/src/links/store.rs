@@ -389,18 +389,19 @@ impl Links {
     }
 
     /// The values of one traveller, and of the booking (with its carrier) they are on.
+    /// `person` is the traveller's [`crate::ingest::load::person_key`].
     pub fn traveller(
         &mut self,
         id: &str,
         t: &paxrisk_parsers::Traveller,
+        person: Option<&str>,
         booking: Option<(&paxrisk_parsers::Pnr, &str)>,
     ) {
-        let person = crate::ingest::load::person_key(t);
         let flight = super::derive::FlightRef {
             id: &self.flight_id,
             name: &self.flight_name,
         };
-        let mut values = super::derive::traveller_values(&self.key, t, person.as_deref(), &flight);
+        let mut values = super::derive::traveller_values(&self.key, t, person, &flight);
         if let Some((p, carrier)) = booking {
             let key = &self.key;
             values.extend(

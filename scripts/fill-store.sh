@@ -13,6 +13,10 @@
 # 100,000 audit rows. Ids are t0000000 (travellers), f00000 (flights), m00000 (messages): a store
 # is filled once. Needs sqlite3, or psql for PostgreSQL.
 set -euo pipefail
+if [[ $# -lt 2 || ! $2 =~ ^[0-9]+$ || $2 -lt 1 ]]; then
+  echo "usage: scripts/fill-store.sh URL TRAVELLERS [FROM_DAYS TO_DAYS] (TRAVELLERS a positive number)" >&2
+  exit 2
+fi
 url=$1
 n=$2
 from_days=${3:--3}

@@ -181,60 +181,84 @@ pub fn process_batch(
     // Loads rarely fail for a reason other than their content, so the batch is first loaded
     // without savepoints (on SQLite each page first changed under a savepoint is copied into its
     // journal); only if a load fails is the batch rolled back and loaded again, a savepoint each.
+    let due = || started.elapsed() <= budget;
     if prepared.len() > 1 {
-        let mut deferred = Vec::new();
-        let whole = crate::db::transaction(conn, |conn| {
-            crate::db::redoable(conn)?;
-            for (n, (claim, p)) in prepared.iter().enumerate() {
-                if n > 0 && started.elapsed() > budget {
-                    deferred.push(*claim);
-                    continue;
-                }
-                let span = tracing::info_span!("message", id = %claim.id);
-                let _g = span.enter();
-                load(conn, claim, p, config)?;
-            }
-            Ok::<_, DbError>(())
-        });
-        if whole.is_ok() {
-            outcome.loaded = prepared.len() - deferred.len();
-            unstarted.extend(deferred);
+        let mut done = Loaded::default();
+        if load_batch(conn, &prepared, config, &due, false, &mut done).is_ok() {
+            outcome.loaded = done.loaded;
+            unstarted.extend(done.unstarted);
             release_all(conn, give_back, unstarted);
             return outcome;
         }
     }
-    let committed = crate::db::transaction(conn, |conn| {
+    let mut done = Loaded::default();
+    let committed = load_batch(conn, &prepared, config, &due, true, &mut done);
+    unstarted.extend(done.unstarted);
+    match committed {
+        Ok(()) => {
+            outcome.loaded = done.loaded;
+            outcome.lost = done.lost;
+            for (claim, e) in done.failed {
+                give_back.push(claim);
+                outcome.errors.push(e);
+            }
+        }
+        Err(e) => {
+            // Nothing committed: every message that was worked on goes back, counted.
+            give_back = claims
+                .iter()
+                .filter(|c| !unstarted.iter().any(|u| u.id == c.id))
+                .collect();
+            outcome.errors.push(e);
+        }
+    }
+    release_all(conn, give_back, unstarted);
+    outcome
+}
+
+/// What one transaction of a batch did: loaded, lost (lease taken over), failed (rolled back) and
+/// not started (the time ran out).
+#[derive(Default)]
+struct Loaded<'a> {
+    loaded: usize,
+    lost: usize,
+    failed: Vec<(&'a Claim, DbError)>,
+    unstarted: Vec<&'a Claim>,
+}
+
+/// Loads prepared messages in one transaction, starting each (after the first) only while `due()`;
+/// `done` says what happened, also when the transaction failed. With `savepoints`, each message is loaded in a savepoint of its own and a failure rolls back
+/// that message alone; without, the first failure rolls back the whole transaction.
+fn load_batch<'a>(
+    conn: &mut DbConnection,
+    prepared: &[(&'a Claim, Prepared)],
+    config: &crate::config::Config,
+    due: &dyn Fn() -> bool,
+    savepoints: bool,
+    done: &mut Loaded<'a>,
+) -> Result<(), DbError> {
+    crate::db::transaction(conn, |conn| {
         crate::db::redoable(conn)?;
         for (n, (claim, p)) in prepared.iter().enumerate() {
-            if n > 0 && started.elapsed() > budget {
-                unstarted.push(*claim);
+            if n > 0 && !due() {
+                done.unstarted.push(*claim);
                 continue;
             }
             let span = tracing::info_span!("message", id = %claim.id);
             let _g = span.enter();
+            if !savepoints {
+                load(conn, claim, p, config)?;
+                done.loaded += 1;
+                continue;
+            }
             match crate::db::transaction(conn, |conn| load(conn, claim, p, config)) {
-                Ok(()) => outcome.loaded += 1,
-                Err(e) if is_lease_lost(&e) => outcome.lost += 1,
-                Err(e) => {
-                    give_back.push(*claim);
-                    outcome.errors.push(e);
-                }
+                Ok(()) => done.loaded += 1,
+                Err(e) if is_lease_lost(&e) => done.lost += 1,
+                Err(e) => done.failed.push((*claim, e)),
             }
         }
         Ok::<_, DbError>(())
-    });
-    if let Err(e) = committed {
-        // Nothing committed: every message that was worked on goes back, counted.
-        give_back = claims
-            .iter()
-            .filter(|c| !unstarted.iter().any(|u| u.id == c.id))
-            .collect();
-        outcome.loaded = 0;
-        outcome.lost = 0;
-        outcome.errors.push(e);
-    }
-    release_all(conn, give_back, unstarted);
-    outcome
+    })
 }
 
 /// Gives back the claims that failed (`tried`, counted as an attempt) and those never started.

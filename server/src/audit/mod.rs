@@ -94,7 +94,9 @@ pub fn record(conn: &mut DbConnection, e: Event<'_>) -> Result<(), DbError> {
         purpose: kept.as_deref(),
         ..e
     };
-    crate::db::transaction(conn, |conn| {
+    // An officer's read waits for its audit row: it goes ahead of queued writers (a worker's
+    // batch of manifests) on SQLite.
+    crate::db::transaction_urgent(conn, |conn| {
         if let DbConnection::Pg(pg) = conn {
             // Several servers append to one chain: take turns.
             diesel::sql_query("SELECT pg_advisory_xact_lock(72437)").execute(pg)?;

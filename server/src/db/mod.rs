@@ -5,6 +5,7 @@
 //! a busy timeout on SQLite).
 
 pub mod schema;
+pub mod turns;
 
 use std::time::Duration;
 
@@ -199,8 +200,8 @@ pub fn setting_or_create(
         .ok_or_else(|| DbError::Unavailable(format!("setting {key} could not be stored")))
 }
 
-/// Runs `f` in a transaction. On SQLite, writers of this process take turns first, and the
-/// transaction begins IMMEDIATE (it takes the write lock at once, waiting out the busy timeout): a
+/// Runs `f` in a transaction. On SQLite, writers of this process take turns first ([`turns`]), and
+/// the transaction begins IMMEDIATE (it takes the write lock at once, waiting out the busy timeout): a
 /// deferred transaction that reads and then writes fails with "database is locked" at once when
 /// any other connection (an autocommit statement, another process) wrote in between, and the busy
 /// timeout does not cover that.
@@ -211,9 +212,38 @@ pub fn transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    // Fair: turns go in the order they were asked for, so a worker finishing a batch cannot take
-    // the next turn ahead of an officer's request (every read is audited, a write) waiting for it.
-    static SQLITE_WRITERS: parking_lot::FairMutex<()> = parking_lot::const_fair_mutex(());
+    transaction_in_turn(conn, false, f)
+}
+
+/// [`transaction`] for a short write someone is waiting on (the audit row of an officer's read):
+/// on SQLite it goes ahead of the writers queued for their turn, and a worker loading a batch
+/// commits after its current message to let it in.
+pub fn transaction_urgent<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    transaction_in_turn(conn, true, f)
+}
+
+/// Whether an urgent writer of this process waits for SQLite's writer (see [`transaction_urgent`]);
+/// a worker holding the turn for a batch then commits what it has loaded and lets it in.
+pub fn urgent_waiting() -> bool {
+    SQLITE_WRITERS.urgent_waiting()
+}
+
+static SQLITE_WRITERS: turns::Turns = turns::Turns::new();
+
+fn transaction_in_turn<T, E>(
+    conn: &mut DbConnection,
+    urgent: bool,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
     match conn {
         DbConnection::Pg(_) => conn.transaction(f),
         DbConnection::Sqlite(c) => {
@@ -225,7 +255,7 @@ where
             if open {
                 return conn.transaction(f);
             }
-            let _turn = SQLITE_WRITERS.lock();
+            let _turn = SQLITE_WRITERS.take(urgent);
             sqlite_immediate(conn, f)
         }
     }

@@ -145,16 +145,11 @@ fn flight_number(number: &str) -> &str {
     }
 }
 
-pub fn upsert_flight(
-    conn: &mut DbConnection,
-    flight: &Flight,
-    home: Option<&str>,
-) -> QueryResult<Option<String>> {
-    let Some(key) = flight_key(flight) else {
-        return Ok(None);
+/// A flight's departure and arrival in UTC (epoch ms), from its local times and airports.
+fn utc_times(flight: &Flight) -> (Option<i64>, Option<i64>) {
+    let (Some(first), Some(last)) = (flight.legs.first(), flight.legs.last()) else {
+        return (None, None);
     };
-    let (first, last) = (&flight.legs[0], &flight.legs[flight.legs.len() - 1]);
-    let number = flight_number(&flight.number);
     let etd = first
         .departure_local
         .as_deref()
@@ -163,6 +158,23 @@ pub fn upsert_flight(
         .arrival_local
         .as_deref()
         .and_then(|t| airports::local_to_utc_ms(&last.destination, t));
+    (etd, eta)
+}
+
+/// Stores the flight (updating its times) and returns its id; a new flight gets `new_flight_id`
+/// when given (the id its travellers were planned under), else a new one.
+pub fn upsert_flight(
+    conn: &mut DbConnection,
+    flight: &Flight,
+    home: Option<&str>,
+    new_flight_id: Option<&str>,
+) -> QueryResult<Option<String>> {
+    let Some(key) = flight_key(flight) else {
+        return Ok(None);
+    };
+    let (first, last) = (&flight.legs[0], &flight.legs[flight.legs.len() - 1]);
+    let number = flight_number(&flight.number);
+    let (etd, eta) = utc_times(flight);
     let direction = direction(home, &first.origin, &last.destination);
     let now = now_ms();
     let existing: Option<String> = flights::table
@@ -182,7 +194,7 @@ pub fn upsert_flight(
             .execute(conn)?;
         return Ok(Some(id));
     }
-    let id = new_id();
+    let id = new_flight_id.map(str::to_string).unwrap_or_else(new_id);
     diesel::insert_into(flights::table)
         .values((
             flights::id.eq(&id),
@@ -213,22 +225,157 @@ fn direction(home: Option<&str>, origin: &str, destination: &str) -> &'static st
     }
 }
 
+/// A message's travellers placed among those already on their flight, and their links derived,
+/// before the write transaction (so that SQLite's one writer holds its turn for less), from the
+/// flight's travellers as they were then. The transaction uses the plan only if the flight's
+/// travellers are still those (`keys`, their identity keys): each flight loads on one worker at a
+/// time, so what can change them in between is retention, which masks (a new identity key) or
+/// deletes travellers, or another message of the same interchange. Otherwise it places them again
+/// itself.
+pub struct Planned {
+    flight_id: String,
+    /// The identity keys of the flight's travellers when the plan was made, sorted.
+    keys: Vec<String>,
+    roster: super::roster::Roster,
+    links: crate::links::store::Links,
+}
+
+impl Planned {
+    /// The flight the travellers were placed on (a new flight gets this id).
+    pub fn flight_id(&self) -> &str {
+        &self.flight_id
+    }
+}
+
+/// Plans the load of one message (see [`Planned`]); `None` when it names no usable flight.
+pub fn plan(
+    conn: &mut DbConnection,
+    message: &paxrisk_parsers::Message,
+    derived: &[Derived],
+    origin: &Origin<'_>,
+    key: &crate::links::derive::LinkKey,
+) -> QueryResult<Option<Planned>> {
+    use paxrisk_parsers::Message;
+    let pushed;
+    let (flight, source) = match message {
+        Message::Paxlst(m) => (&m.flight, DataSource::Api),
+        Message::Pnrgov(p) => {
+            pushed = pushed_flight(p, &mut Vec::new());
+            (&pushed, DataSource::Pnr)
+        }
+        Message::Other(_) => return Ok(None),
+    };
+    let Some(flight_key) = flight_key(flight) else {
+        return Ok(None);
+    };
+    let stored: Option<String> = flights::table
+        .filter(flights::flight_key.eq(&flight_key))
+        .select(flights::id)
+        .first(conn)
+        .optional()?;
+    let (flight_id, rows) = match stored {
+        Some(id) => {
+            let rows = super::roster::read(conn, &id)?;
+            (id, rows)
+        }
+        None => (new_id(), Vec::new()),
+    };
+    let mut keys: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    keys.sort_unstable();
+    let mut roster = super::roster::Roster::of(rows, &flight_id, origin);
+    // What the flight's row will say once this message is loaded (its times are the message's).
+    let at = utc_times(flight).0.unwrap_or_else(now_ms);
+    let departure = flight
+        .legs
+        .first()
+        .and_then(|l| l.departure_local.as_deref());
+    let name =
+        crate::links::store::flight_name(&flight.carrier, flight_number(&flight.number), departure);
+    let mut links = crate::links::store::Links::new(key.clone(), &flight_id, at, name, source);
+    match message {
+        Message::Paxlst(m) => place_manifest(&mut roster, &mut links, m, derived)?,
+        Message::Pnrgov(p) => place_pnrs(&mut roster, &mut links, p, derived, &flight.carrier)?,
+        Message::Other(_) => {}
+    }
+    Ok(Some(Planned {
+        flight_id,
+        keys,
+        roster,
+        links,
+    }))
+}
+
+/// The plan's roster and links, if it was made for this flight and the flight's travellers are
+/// still those it was made from.
+fn planned_for(
+    conn: &mut DbConnection,
+    planned: Option<Planned>,
+    flight_id: &str,
+) -> QueryResult<Option<(super::roster::Roster, crate::links::store::Links)>> {
+    let Some(p) = planned.filter(|p| p.flight_id == flight_id) else {
+        return Ok(None);
+    };
+    // The identity keys alone come from the index that makes them unique per flight.
+    let mut keys: Vec<String> = crate::db::schema::travellers::table
+        .filter(crate::db::schema::travellers::flight_id.eq(flight_id))
+        .select(crate::db::schema::travellers::identity_key)
+        .load(conn)?;
+    keys.sort_unstable();
+    Ok((keys == p.keys).then_some((p.roster, p.links)))
+}
+
+fn place_manifest(
+    roster: &mut super::roster::Roster,
+    links: &mut crate::links::store::Links,
+    m: &Manifest,
+    derived: &[Derived],
+) -> QueryResult<()> {
+    for (t, d) in m.travellers.iter().zip(derived) {
+        let (id, linked) = roster.put(t, d, None, DataSource::Api)?;
+        links.traveller(&id, linked, t, d.person.as_deref(), None);
+    }
+    Ok(())
+}
+
+fn place_pnrs(
+    roster: &mut super::roster::Roster,
+    links: &mut crate::links::store::Links,
+    p: &PnrPush,
+    derived: &[Derived],
+    carrier: &str,
+) -> QueryResult<()> {
+    let mut derived = derived.iter();
+    for pnr in &p.pnrs {
+        for (t, d) in pnr.travellers.iter().zip(derived.by_ref()) {
+            let (id, linked) = roster.put(t, d, Some(pnr), DataSource::Pnr)?;
+            links.traveller(&id, linked, t, d.person.as_deref(), Some((pnr, carrier)));
+        }
+    }
+    Ok(())
+}
+
 /// Loads a manifest; returns the flight id (None when the manifest names no usable flight).
+/// `planned`: its travellers placed beforehand ([`plan`]), used if still valid.
 pub fn load_manifest(
     conn: &mut DbConnection,
     m: &Manifest,
     derived: &[Derived],
     origin: &Origin<'_>,
+    planned: Option<Planned>,
 ) -> QueryResult<Option<String>> {
-    let Some(flight_id) = upsert_flight(conn, &m.flight, origin.home_country)? else {
+    let planned_id = planned.as_ref().map(|p| p.flight_id.as_str());
+    let Some(flight_id) = upsert_flight(conn, &m.flight, origin.home_country, planned_id)? else {
         return Ok(None);
     };
-    let mut roster = super::roster::Roster::load(conn, &flight_id, origin)?;
-    let mut links = crate::links::store::Links::start(conn, &flight_id, DataSource::Api)?;
-    for (t, d) in m.travellers.iter().zip(derived) {
-        let id = roster.put(t, d, None, DataSource::Api)?;
-        links.traveller(&id, t, d.person.as_deref(), None);
-    }
+    let (roster, links) = match planned_for(conn, planned, &flight_id)? {
+        Some(placed) => placed,
+        None => {
+            let mut roster = super::roster::Roster::load(conn, &flight_id, origin)?;
+            let mut links = crate::links::store::Links::start(conn, &flight_id, DataSource::Api)?;
+            place_manifest(&mut roster, &mut links, m, derived)?;
+            (roster, links)
+        }
+    };
     roster.flush(conn)?;
     links.write(conn)?;
     enqueue_screening(conn, &flight_id)?;
@@ -295,20 +442,30 @@ pub(super) fn pushed_flight(p: &PnrPush, diagnostics: &mut Vec<Diagnostic>) -> F
     }
 }
 
-/// Loads a PNR push; PNR travellers without documents are kept.
+/// Loads a PNR push; PNR travellers without documents are kept. `planned`: its travellers placed
+/// beforehand ([`plan`]), used if still valid.
 pub fn load_pnrs(
     conn: &mut DbConnection,
     p: &PnrPush,
     derived: &[Derived],
     origin: &Origin<'_>,
     diagnostics: &mut Vec<Diagnostic>,
+    planned: Option<Planned>,
 ) -> QueryResult<Option<String>> {
     let flight = pushed_flight(p, diagnostics);
-    let Some(flight_id) = upsert_flight(conn, &flight, origin.home_country)? else {
+    let planned_id = planned.as_ref().map(|p| p.flight_id.as_str());
+    let Some(flight_id) = upsert_flight(conn, &flight, origin.home_country, planned_id)? else {
         return Ok(None);
     };
-    let mut roster = super::roster::Roster::load(conn, &flight_id, origin)?;
-    let mut links = crate::links::store::Links::start(conn, &flight_id, DataSource::Pnr)?;
+    let (roster, links) = match planned_for(conn, planned, &flight_id)? {
+        Some(placed) => placed,
+        None => {
+            let mut roster = super::roster::Roster::load(conn, &flight_id, origin)?;
+            let mut links = crate::links::store::Links::start(conn, &flight_id, DataSource::Pnr)?;
+            place_pnrs(&mut roster, &mut links, p, derived, &flight.carrier)?;
+            (roster, links)
+        }
+    };
     // The flight's stored PNRs, read once; new ones are inserted and known ones updated in batches.
     let stored: std::collections::HashMap<String, String> = pnrs::table
         .filter(pnrs::flight_id.eq(&flight_id))
@@ -319,7 +476,6 @@ pub fn load_pnrs(
     let mut inserts: std::collections::BTreeMap<&str, NewPnr> = std::collections::BTreeMap::new();
     let mut updates: std::collections::BTreeMap<&str, serde_json::Value> =
         std::collections::BTreeMap::new();
-    let mut derived = derived.iter();
     for pnr in &p.pnrs {
         let data = serde_json::to_string(pnr).unwrap_or_default();
         match stored.get(pnr.record_locator.as_str()) {
@@ -343,10 +499,6 @@ pub fn load_pnrs(
                     },
                 );
             }
-        }
-        for (t, d) in pnr.travellers.iter().zip(derived.by_ref()) {
-            let id = roster.put(t, d, Some(pnr), DataSource::Pnr)?;
-            links.traveller(&id, t, d.person.as_deref(), Some((pnr, &flight.carrier)));
         }
     }
     let rows: Vec<NewPnr> = inserts.into_values().collect();

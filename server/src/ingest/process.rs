@@ -93,13 +93,18 @@ enum Prepared {
     /// Parsed, with sensitive data filtered out (what was removed is counted, and masked in the
     /// stored bytes, when it loads).
     /// Each message's travellers' values that depend on them alone come with it (worked out here,
-    /// before the write transaction).
-    Parsed(
-        Vec<(Message, Vec<load::Derived>)>,
-        Option<crate::retention::sensitive::Removed>,
-    ),
+    /// before the write transaction), and the plan of its load ([`load::plan`]), taken by the
+    /// first transaction that loads it (one that loads it again after a rollback plans anew).
+    Parsed(Vec<Parsed>, Option<crate::retention::sensitive::Removed>),
     /// Fails without loading, for this reason.
     Fails(&'static str),
+}
+
+/// One message of a claimed interchange, ready to load.
+struct Parsed {
+    message: Message,
+    derived: Vec<load::Derived>,
+    planned: std::cell::Cell<Option<load::Planned>>,
 }
 
 /// Reads and parses one claimed message.
@@ -121,13 +126,24 @@ fn prepare(
     // Sensitive data (religion, health, ...) never reach the store: filtered here, before loading.
     let mut parsed = paxrisk_parsers::parse(&raw);
     let removed = crate::retention::sensitive::filter_parsed(conn, &raw, &mut parsed)?;
+    let origin = Origin {
+        message_id: &claim.id,
+        received_at: claim.received_at,
+        home_country: config.home_country.as_deref(),
+    };
+    let key = crate::links::store::key(conn)?;
     let parsed = parsed
         .into_iter()
-        .map(|m| {
-            let derived = load::Derived::of_message(&m);
-            (m, derived)
+        .map(|message| {
+            let derived = load::Derived::of_message(&message);
+            let planned = load::plan(conn, &message, &derived, &origin, &key)?;
+            Ok(Parsed {
+                message,
+                derived,
+                planned: std::cell::Cell::new(planned),
+            })
         })
-        .collect();
+        .collect::<Result<_, DbError>>()?;
     Ok(Prepared::Parsed(parsed, removed))
 }
 
@@ -138,6 +154,8 @@ pub struct BatchOutcome {
     pub loaded: usize,
     pub lost: usize,
     pub errors: Vec<DbError>,
+    /// Transactions committed (more than one when the batch let urgent writers in).
+    pub commits: usize,
 }
 
 /// Processes claimed messages (of different flights, as [`claim_batch`] gives them) in one
@@ -151,11 +169,22 @@ pub fn process_batch(
     claims: &[Claim],
     config: &crate::config::Config,
 ) -> BatchOutcome {
+    process_batch_yielding(conn, claims, config, &crate::db::urgent_waiting)
+}
+
+/// [`process_batch`], committing early when `urgent()` says someone waits for the writer.
+fn process_batch_yielding(
+    conn: &mut DbConnection,
+    claims: &[Claim],
+    config: &crate::config::Config,
+    urgent: &dyn Fn() -> bool,
+) -> BatchOutcome {
     let mut prepared = Vec::with_capacity(claims.len());
     let mut outcome = BatchOutcome {
         loaded: 0,
         lost: 0,
         errors: Vec::new(),
+        commits: 0,
     };
     let mut give_back = Vec::new();
     // A batch stops starting new loads once a quarter of the lease is gone, so that no claim runs
@@ -180,36 +209,40 @@ pub fn process_batch(
     }
     // Loads rarely fail for a reason other than their content, so the batch is first loaded
     // without savepoints (on SQLite each page first changed under a savepoint is copied into its
-    // journal); only if a load fails is the batch rolled back and loaded again, a savepoint each.
+    // journal); only if a load fails is the rest rolled back and loaded again, a savepoint each.
+    // When someone urgent waits for SQLite's writer, the transaction commits after the message it
+    // is loading and the rest follow in the next one.
     let due = || started.elapsed() <= budget;
-    if prepared.len() > 1 {
+    let mut rest: &[(&Claim, Prepared)] = &prepared;
+    let mut savepoints = rest.len() <= 1;
+    while !rest.is_empty() {
         let mut done = Loaded::default();
-        if load_batch(conn, &prepared, config, &due, false, &mut done).is_ok() {
-            outcome.loaded = done.loaded;
-            unstarted.extend(done.unstarted);
-            release_all(conn, give_back, unstarted);
-            return outcome;
-        }
-    }
-    let mut done = Loaded::default();
-    let committed = load_batch(conn, &prepared, config, &due, true, &mut done);
-    unstarted.extend(done.unstarted);
-    match committed {
-        Ok(()) => {
-            outcome.loaded = done.loaded;
-            outcome.lost = done.lost;
-            for (claim, e) in done.failed {
-                give_back.push(claim);
-                outcome.errors.push(e);
+        match load_batch(conn, rest, config, &due, urgent, savepoints, &mut done) {
+            Ok(()) => {
+                outcome.commits += 1;
+                outcome.loaded += done.loaded;
+                outcome.lost += done.lost;
+                for (claim, e) in done.failed {
+                    give_back.push(claim);
+                    outcome.errors.push(e);
+                }
+                unstarted.extend(done.unstarted);
+                let Some(n) = done.yielded_after else { break };
+                rest = &rest[n..];
             }
-        }
-        Err(e) => {
-            // Nothing committed: every message that was worked on goes back, counted.
-            give_back = claims
-                .iter()
-                .filter(|c| !unstarted.iter().any(|u| u.id == c.id))
-                .collect();
-            outcome.errors.push(e);
+            Err(_) if !savepoints => savepoints = true,
+            Err(e) => {
+                // Nothing of this transaction committed: every message of it that was worked on
+                // goes back, counted.
+                give_back.extend(
+                    rest.iter()
+                        .map(|(c, _)| *c)
+                        .filter(|c| !done.unstarted.iter().any(|u| u.id == c.id)),
+                );
+                unstarted.extend(done.unstarted);
+                outcome.errors.push(e);
+                break;
+            }
         }
     }
     release_all(conn, give_back, unstarted);
@@ -217,23 +250,27 @@ pub fn process_batch(
 }
 
 /// What one transaction of a batch did: loaded, lost (lease taken over), failed (rolled back) and
-/// not started (the time ran out).
+/// not started (the time ran out); `yielded_after` is how many messages it worked on before it
+/// committed early to let an urgent writer in (the rest are for the next transaction).
 #[derive(Default)]
 struct Loaded<'a> {
     loaded: usize,
     lost: usize,
     failed: Vec<(&'a Claim, DbError)>,
     unstarted: Vec<&'a Claim>,
+    yielded_after: Option<usize>,
 }
 
-/// Loads prepared messages in one transaction, starting each (after the first) only while `due()`;
-/// `done` says what happened, also when the transaction failed. With `savepoints`, each message is loaded in a savepoint of its own and a failure rolls back
-/// that message alone; without, the first failure rolls back the whole transaction.
+/// Loads prepared messages in one transaction, starting each (after the first) only while `due()`
+/// and no urgent writer waits; `done` says what happened, also when the transaction failed. With
+/// `savepoints`, each message is loaded in a savepoint of its own and a failure rolls back that
+/// message alone; without, the first failure rolls back the whole transaction.
 fn load_batch<'a>(
     conn: &mut DbConnection,
     prepared: &[(&'a Claim, Prepared)],
     config: &crate::config::Config,
     due: &dyn Fn() -> bool,
+    urgent: &dyn Fn() -> bool,
     savepoints: bool,
     done: &mut Loaded<'a>,
 ) -> Result<(), DbError> {
@@ -243,6 +280,10 @@ fn load_batch<'a>(
             if n > 0 && !due() {
                 done.unstarted.push(*claim);
                 continue;
+            }
+            if n > 0 && done.unstarted.is_empty() && urgent() {
+                done.yielded_after = Some(n);
+                break;
             }
             let span = tracing::info_span!("message", id = %claim.id);
             let _g = span.enter();
@@ -315,12 +356,20 @@ fn load(
         received_at: claim.received_at,
         home_country: config.home_country.as_deref(),
     };
-    for (m, derived) in parsed {
-        match m {
+    for Parsed {
+        message,
+        derived,
+        planned,
+    } in parsed
+    {
+        let planned = planned.take();
+        match message {
             Message::Paxlst(manifest) => {
                 message_type.get_or_insert("PAXLST");
                 diagnostics.extend(manifest.diagnostics.iter().cloned());
-                if let Some(flight_id) = load::load_manifest(conn, manifest, derived, &origin)? {
+                if let Some(flight_id) =
+                    load::load_manifest(conn, manifest, derived, &origin, planned)?
+                {
                     loaded_any = true;
                     // A part loads at once; its set is tracked until complete or timed out.
                     super::parts::record(
@@ -338,7 +387,9 @@ fn load(
             Message::Pnrgov(push) => {
                 message_type.get_or_insert("PNRGOV");
                 diagnostics.extend(push.diagnostics.iter().cloned());
-                if load::load_pnrs(conn, push, derived, &origin, &mut diagnostics)?.is_some() {
+                if load::load_pnrs(conn, push, derived, &origin, &mut diagnostics, planned)?
+                    .is_some()
+                {
                     loaded_any = true;
                 } else {
                     diagnostics.push(no_flight());
@@ -574,5 +625,139 @@ mod tests {
             .load(&mut *conn)
             .unwrap();
         assert_eq!(flights, ["1", "3"], "nothing of the lost message stays");
+    }
+
+    #[test]
+    fn a_batch_commits_after_each_message_while_someone_urgent_waits() {
+        let (config, pool) = store();
+        let mut conn = pool.get().unwrap();
+        for n in 1..=3 {
+            accept(&mut conn, &config, n);
+        }
+        let claims = claim_batch(&mut conn, 32).unwrap();
+        assert_eq!(claims.len(), 3);
+        let nobody = process_batch_yielding(&mut conn, &claims[..1], &config, &|| false);
+        assert_eq!((nobody.loaded, nobody.commits), (1, 1));
+        // Someone urgent waits all along: each message commits on its own, none is given back.
+        let asked = std::cell::Cell::new(0);
+        let waiting = || {
+            asked.set(asked.get() + 1);
+            true
+        };
+        let outcome = process_batch_yielding(&mut conn, &claims[1..], &config, &waiting);
+        assert_eq!((outcome.loaded, outcome.lost, outcome.commits), (2, 0, 2));
+        assert!(outcome.errors.is_empty());
+        assert_eq!(
+            asked.get(),
+            1,
+            "asked before each message but a transaction's first"
+        );
+        assert_eq!(states(&mut conn), ["loaded", "loaded", "loaded"]);
+    }
+
+    /// A second manifest of flight ZZ1 (another interchange reference), naming the same person.
+    fn manifest_again() -> Vec<u8> {
+        String::from_utf8(manifest(1))
+            .unwrap()
+            .replace("R1'", "R1B'")
+            .into_bytes()
+    }
+
+    fn travellers_of_flight(conn: &mut DbConnection) -> Vec<(String, bool)> {
+        use crate::db::schema::travellers;
+        travellers::table
+            .order(travellers::masked)
+            .select((travellers::source, travellers::masked))
+            .load(conn)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_plan_made_before_the_transaction_is_used_while_the_flight_is_unchanged() {
+        let (config, pool) = store();
+        let mut conn = pool.get().unwrap();
+        accept(&mut conn, &config, 1);
+        let claims = claim_batch(&mut conn, 32).unwrap();
+        assert_eq!(process_batch(&mut conn, &claims, &config).loaded, 1);
+        super::super::intake::accept(
+            &mut conn,
+            &config,
+            &manifest_again(),
+            Some("ZZ"),
+            None,
+            super::super::intake::Source::Cli,
+        )
+        .unwrap();
+        let claims = claim_batch(&mut conn, 32).unwrap();
+        let prepared = prepare(&mut conn, &claims[0], &config).unwrap();
+        let Prepared::Parsed(parsed, _) = &prepared else {
+            panic!("the manifest parses")
+        };
+        let planned = parsed[0].planned.take().expect("a plan for a known flight");
+        let flight_id = planned.flight_id().to_string();
+        parsed[0].planned.set(Some(planned));
+        crate::db::transaction(&mut conn, |c| load(c, &claims[0], &prepared, &config)).unwrap();
+        // The same person: one traveller with two versions, on the planned flight.
+        assert_eq!(
+            travellers_of_flight(&mut conn),
+            [("api".to_string(), false)]
+        );
+        let versions: i64 = crate::db::schema::traveller_versions::table
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(versions, 2);
+        let flights: Vec<String> = crate::db::schema::flights::table
+            .select(crate::db::schema::flights::id)
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(flights, [flight_id]);
+    }
+
+    #[test]
+    fn a_plan_is_not_used_when_the_flight_changed_after_it_was_made() {
+        let (config, pool) = store();
+        let mut conn = pool.get().unwrap();
+        accept(&mut conn, &config, 1);
+        let claims = claim_batch(&mut conn, 32).unwrap();
+        assert_eq!(process_batch(&mut conn, &claims, &config).loaded, 1);
+        super::super::intake::accept(
+            &mut conn,
+            &config,
+            &manifest_again(),
+            Some("ZZ"),
+            None,
+            super::super::intake::Source::Cli,
+        )
+        .unwrap();
+        let claims = claim_batch(&mut conn, 32).unwrap();
+        // Planned while the traveller is stored: the plan updates them...
+        let prepared = prepare(&mut conn, &claims[0], &config).unwrap();
+        // ...but retention masks them before the load: they are nobody a message can name now.
+        diesel::sql_query(
+            "UPDATE travellers SET identity_key = 'masked:' || id, masked = true, \
+             surname = 'XXX', given_names = 'XXX'",
+        )
+        .execute(&mut *conn)
+        .unwrap();
+        crate::db::transaction(&mut conn, |c| load(c, &claims[0], &prepared, &config)).unwrap();
+        // The masked traveller is left alone and the manifest's person is a new traveller.
+        assert_eq!(
+            travellers_of_flight(&mut conn),
+            [("api".to_string(), false), ("api".to_string(), true)]
+        );
+        use crate::db::schema::{traveller_versions, travellers};
+        let masked = travellers::table
+            .filter(travellers::masked.eq(true))
+            .select(travellers::id);
+        let masked_versions: i64 = traveller_versions::table
+            .filter(traveller_versions::traveller_id.eq_any(masked))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(
+            masked_versions, 1,
+            "the masked traveller got no version of the new message"
+        );
     }
 }

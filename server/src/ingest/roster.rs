@@ -66,6 +66,9 @@ struct Person {
     source: String,
     /// Position in `Roster::new` when this message adds them.
     pending: Option<usize>,
+    /// Stored with their current view from API data: the only travellers an API message may
+    /// have given links before (one from a PNR has never been loaded from a manifest).
+    stored_from_api: bool,
     born: Option<String>,
     locator: Option<String>,
     /// Given names as stored (normalised only when a namesake needs comparing).
@@ -86,9 +89,11 @@ struct Listing {
 }
 
 /// The travellers of one flight, as known before and during the load of one message.
-pub struct Roster<'a> {
+pub struct Roster {
     flight_id: String,
-    origin: &'a Origin<'a>,
+    /// The message being loaded, and when it was received.
+    message_id: String,
+    received_at: i64,
     /// Surname + first given name → everyone on the flight under that name, in creation order.
     people: HashMap<String, Vec<Person>>,
     /// Identity keys in use on the flight (unique per flight in the store).
@@ -104,7 +109,8 @@ pub struct Roster<'a> {
     locators: Vec<serde_json::Value>,
 }
 
-type StoredRow = (
+/// What the roster reads of each traveller stored on the flight.
+pub type StoredRow = (
     String,
     String,
     String,
@@ -113,25 +119,18 @@ type StoredRow = (
     String,
 );
 
-impl<'a> Roster<'a> {
+impl Roster {
     /// Reads the flight's existing travellers.
     pub fn load(
         conn: &mut DbConnection,
         flight_id: &str,
-        origin: &'a Origin<'a>,
-    ) -> QueryResult<Roster<'a>> {
-        let rows: Vec<StoredRow> = travellers::table
-            .filter(travellers::flight_id.eq(flight_id))
-            .select((
-                travellers::identity_key,
-                travellers::id,
-                travellers::source,
-                travellers::date_of_birth,
-                travellers::record_locator,
-                travellers::given_names,
-            ))
-            .order(travellers::id)
-            .load(conn)?;
+        origin: &Origin<'_>,
+    ) -> QueryResult<Roster> {
+        Ok(Roster::of(read(conn, flight_id)?, flight_id, origin))
+    }
+
+    /// The roster of a flight whose stored travellers are `rows` ([`read`]).
+    pub fn of(rows: Vec<StoredRow>, flight_id: &str, origin: &Origin<'_>) -> Roster {
         let mut people: HashMap<String, Vec<Person>> = HashMap::new();
         let mut keys = HashSet::with_capacity(rows.len());
         for (key, id, source, born, locator, given) in rows {
@@ -141,6 +140,7 @@ impl<'a> Roster<'a> {
                 let base = key.splitn(3, '|').take(2).collect::<Vec<_>>().join("|");
                 people.entry(base).or_default().push(Person {
                     id,
+                    stored_from_api: source == "api",
                     source,
                     pending: None,
                     born,
@@ -151,9 +151,10 @@ impl<'a> Roster<'a> {
             }
             keys.insert(key);
         }
-        Ok(Roster {
+        Roster {
             flight_id: flight_id.to_string(),
-            origin,
+            message_id: origin.message_id.to_string(),
+            received_at: origin.received_at,
             people,
             keys,
             new: Vec::new(),
@@ -162,11 +163,14 @@ impl<'a> Roster<'a> {
             updates: Vec::new(),
             update_docs: Vec::new(),
             locators: Vec::new(),
-        })
+        }
     }
 
     /// Adds or updates one traveller, from a manifest (`pnr` is `None`) or from the PNR that
-    /// books them; PNR data never replace API identity data. Returns the traveller's id.
+    /// books them; PNR data never replace API identity data. Returns the traveller's id, and
+    /// whether a message of `source` may have given them links before (a traveller new to the
+    /// store has none; one stored from PNR data alone has none from API data), so that only those
+    /// links are read back to be replaced.
     /// `d` is what the load needs of `t` worked out beforehand ([`Derived::of`]).
     pub fn put(
         &mut self,
@@ -174,7 +178,7 @@ impl<'a> Roster<'a> {
         d: &Derived,
         pnr: Option<&Pnr>,
         source: DataSource,
-    ) -> QueryResult<String> {
+    ) -> QueryResult<(String, bool)> {
         let locator = pnr.map(|p| p.record_locator.as_str());
         let base = d.base.clone();
         let listing = Listing {
@@ -187,11 +191,13 @@ impl<'a> Roster<'a> {
             ),
         };
         let data = d.data.clone();
-        let id = match self.choose(&base, t, &d.given, pnr, &listing) {
+        let (id, linked) = match self.choose(&base, t, &d.given, pnr, &listing) {
             Some(at) => {
                 let person = &self.people[&base][at];
                 let (id, current, pending) =
                     (person.id.clone(), person.source.clone(), person.pending);
+                let linked =
+                    pending.is_none() && (source == DataSource::Pnr || person.stored_from_api);
                 let keep_identity = current == "api" && source == DataSource::Pnr;
                 match (pending, keep_identity) {
                     (Some(i), false) => {
@@ -221,7 +227,7 @@ impl<'a> Roster<'a> {
                             "gender": t.gender,
                             "nationality": t.nationality,
                             "data": data,
-                            "message_id": self.origin.message_id,
+                            "message_id": self.message_id,
                             "updated_at": now_ms(),
                             "person_key": d.person,
                             "record_locator": locator,
@@ -245,7 +251,7 @@ impl<'a> Roster<'a> {
                     person.locator = Some(l.to_string());
                 }
                 person.listed = Some(listing);
-                id
+                (id, linked)
             }
             None => {
                 let id = new_id();
@@ -256,24 +262,25 @@ impl<'a> Roster<'a> {
                     id: id.clone(),
                     source: source.as_str().to_string(),
                     pending: Some(self.new.len()),
+                    stored_from_api: false,
                     born: t.date_of_birth.as_deref().map(String::from),
                     locator: row.record_locator.clone(),
                     given: t.given_names.to_string(),
                     listed: Some(listing),
                 });
                 self.new.push(row);
-                id
+                (id, false)
             }
         };
         self.versions.push(NewVersion {
             id: new_id(),
             traveller_id: id.clone(),
-            message_id: self.origin.message_id.to_string(),
+            message_id: self.message_id.clone(),
             source: source.as_str(),
             data,
-            received_at: self.origin.received_at,
+            received_at: self.received_at,
         });
-        Ok(id)
+        Ok((id, linked))
     }
 
     /// Who, of the people already on the flight under the same surname and first given name, `t`
@@ -388,9 +395,9 @@ impl<'a> Roster<'a> {
                 .map(str::to_string)
                 .or_else(|| t.record_locator.as_deref().map(String::from)),
             data,
-            message_id: self.origin.message_id.to_string(),
+            message_id: self.message_id.clone(),
             masked: false,
-            received_at: self.origin.received_at,
+            received_at: self.received_at,
             updated_at: now_ms(),
             person_key: d.person.clone(),
         }
@@ -435,6 +442,23 @@ impl<'a> Roster<'a> {
         insert_all!(traveller_versions::table, self.versions);
         Ok(())
     }
+}
+
+/// The flight's stored travellers as the roster needs them, in a stable order (so that two reads
+/// of an unchanged flight are equal).
+pub fn read(conn: &mut DbConnection, flight_id: &str) -> QueryResult<Vec<StoredRow>> {
+    travellers::table
+        .filter(travellers::flight_id.eq(flight_id))
+        .select((
+            travellers::identity_key,
+            travellers::id,
+            travellers::source,
+            travellers::date_of_birth,
+            travellers::record_locator,
+            travellers::given_names,
+        ))
+        .order(travellers::id)
+        .load(conn)
 }
 
 /// A set-based UPDATE of travellers from a JSON array of rows, one statement per backend dialect.

@@ -42,7 +42,7 @@ fn to_query(e: DbError) -> diesel::result::Error {
 pub struct Batch {
     source: &'static str,
     at: i64,
-    /// Travellers the message names: their links from this source are replaced.
+    /// Travellers the message names who may have links from this source: those are replaced.
     travellers: BTreeSet<String>,
     rows: BTreeSet<(String, String)>,
     nodes: BTreeMap<String, (&'static str, String)>,
@@ -63,18 +63,20 @@ pub fn flight_info(conn: &mut DbConnection, flight_id: &str) -> QueryResult<(i64
     Ok(match row {
         Some((c, n, etd, local)) => (
             etd.unwrap_or_else(crate::db::now_ms),
-            format!(
-                "{c}{n} {}",
-                local
-                    .as_deref()
-                    .map(|d| &d[..d.len().min(10)])
-                    .unwrap_or("")
-            )
-            .trim()
-            .to_string(),
+            flight_name(&c, &n, local.as_deref()),
         ),
         None => (crate::db::now_ms(), String::new()),
     })
+}
+
+/// A flight's display name: carrier, number and local departure date (`ZZ101 2026-11-29`).
+pub fn flight_name(carrier: &str, number: &str, departure_local: Option<&str>) -> String {
+    format!(
+        "{carrier}{number} {}",
+        departure_local.map(|d| &d[..d.len().min(10)]).unwrap_or("")
+    )
+    .trim()
+    .to_string()
 }
 
 impl Batch {
@@ -89,9 +91,12 @@ impl Batch {
         }
     }
 
-    /// Records that `traveller` has `values` (and no others from this source and message).
-    pub fn put(&mut self, traveller: &str, values: Vec<LinkValue>) {
-        self.travellers.insert(traveller.to_string());
+    /// Records that `traveller` has `values` (and no others from this source and message);
+    /// `linked`: they may have links from this source already (else none are read back).
+    pub fn put(&mut self, traveller: &str, linked: bool, values: Vec<LinkValue>) {
+        if linked {
+            self.travellers.insert(traveller.to_string());
+        }
         for v in values {
             self.rows.insert((v.node.clone(), traveller.to_string()));
             self.nodes
@@ -379,20 +384,34 @@ impl Links {
     ) -> QueryResult<Links> {
         let key = key(conn)?;
         let (at, flight_name) = flight_info(conn, flight_id)?;
-        Ok(Links {
+        Ok(Links::new(key, flight_id, at, flight_name, source))
+    }
+
+    /// Starts the links of a message of `source` about `flight_id`, which departs at `at` (UTC ms)
+    /// and is shown as `flight_name` ([`flight_info`]).
+    pub fn new(
+        key: LinkKey,
+        flight_id: &str,
+        at: i64,
+        flight_name: String,
+        source: crate::ingest::load::DataSource,
+    ) -> Links {
+        Links {
             key,
             flight_id: flight_id.to_string(),
             flight_name,
             batch: Batch::new(source.as_str(), at),
             bookings: BTreeMap::new(),
-        })
+        }
     }
 
     /// The values of one traveller, and of the booking (with its carrier) they are on.
-    /// `person` is the traveller's [`crate::ingest::load::person_key`].
+    /// `person` is the traveller's [`crate::ingest::load::person_key`]; `linked`: whether a
+    /// message of this source may have given them links before ([`Batch::put`]).
     pub fn traveller(
         &mut self,
         id: &str,
+        linked: bool,
         t: &paxrisk_parsers::Traveller,
         person: Option<&str>,
         booking: Option<(&paxrisk_parsers::Pnr, &str)>,
@@ -412,7 +431,7 @@ impl Links {
                     .cloned(),
             );
         }
-        self.batch.put(id, values);
+        self.batch.put(id, linked, values);
     }
 
     /// Writes them (see [`Batch::write`]).

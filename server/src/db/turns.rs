@@ -1,0 +1,216 @@
+//! Turns at SQLite's one writer among this process's threads.
+//!
+//! SQLite lets one connection write at a time. Writers of this process queue here in the order
+//! they asked (a worker finishing a batch cannot take the next turn ahead of someone already
+//! waiting), except that an *urgent* writer goes ahead of the queue: the audit row an officer's
+//! read must write before it is answered is a millisecond's work that should not wait behind a
+//! batch of manifests. A worker holding the turn sees that someone urgent is waiting
+//! ([`urgent_waiting`]) and commits after the message it is loading. So that urgent writers cannot
+//! starve the others, a queued writer that has been first in line for [`MAX_DEFER`] goes next.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex};
+
+/// The longest the first writer in line waits for urgent writers arriving after it.
+pub const MAX_DEFER: Duration = Duration::from_millis(25);
+
+/// The queue of writers.
+pub struct Turns {
+    state: Mutex<State>,
+    freed: Condvar,
+    /// Urgent writers waiting (read without the lock by writers deciding whether to yield).
+    urgent: AtomicUsize,
+}
+
+struct State {
+    held: bool,
+    /// The ticket the next queued writer will get, and the ticket whose turn is next.
+    next_ticket: u64,
+    serving: u64,
+    /// Since when the writer holding ticket `serving` has been first in line.
+    head_since: Option<Instant>,
+}
+
+/// A writer's turn; dropping it lets the next one go.
+#[must_use = "the turn ends when this is dropped"]
+pub struct Turn<'a> {
+    turns: &'a Turns,
+}
+
+impl Turns {
+    pub const fn new() -> Turns {
+        Turns {
+            state: Mutex::new(State {
+                held: false,
+                next_ticket: 0,
+                serving: 0,
+                head_since: None,
+            }),
+            freed: Condvar::new(),
+            urgent: AtomicUsize::new(0),
+        }
+    }
+
+    /// Waits for a turn: in line, or ahead of the line when `urgent`.
+    pub fn take(&self, urgent: bool) -> Turn<'_> {
+        let mut s = self.state.lock();
+        if urgent {
+            self.urgent.fetch_add(1, Ordering::SeqCst);
+            while s.held || s.head_since.is_some_and(|t| t.elapsed() >= MAX_DEFER) {
+                match s.head_since {
+                    // The first in line goes next once it has waited long enough: wait for it.
+                    Some(t) if !s.held => {
+                        let left = MAX_DEFER.saturating_sub(t.elapsed());
+                        self.freed
+                            .wait_for(&mut s, left.max(Duration::from_millis(1)));
+                    }
+                    _ => self.freed.wait(&mut s),
+                }
+            }
+            self.urgent.fetch_sub(1, Ordering::SeqCst);
+        } else {
+            let ticket = s.next_ticket;
+            s.next_ticket += 1;
+            loop {
+                let first = ticket == s.serving;
+                if first && s.head_since.is_none() {
+                    s.head_since = Some(Instant::now());
+                }
+                let deferred = s.head_since.map(|t| t.elapsed()).unwrap_or_default();
+                let urgent = self.urgent.load(Ordering::SeqCst) > 0;
+                if first && !s.held && (!urgent || deferred >= MAX_DEFER) {
+                    break;
+                }
+                if first && !s.held {
+                    // Urgent writers go first, for a while: look again when that while is over.
+                    self.freed
+                        .wait_for(&mut s, MAX_DEFER.saturating_sub(deferred));
+                } else {
+                    self.freed.wait(&mut s);
+                }
+            }
+            s.serving += 1;
+            s.head_since = (s.next_ticket > s.serving).then(Instant::now);
+        }
+        s.held = true;
+        Turn { turns: self }
+    }
+
+    /// Whether an urgent writer is waiting for the turn.
+    pub fn urgent_waiting(&self) -> bool {
+        self.urgent.load(Ordering::SeqCst) > 0
+    }
+}
+
+impl Default for Turns {
+    fn default() -> Self {
+        Turns::new()
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.turns.state.lock().held = false;
+        self.turns.freed.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex as StdMutex};
+
+    #[test]
+    fn queued_writers_go_in_the_order_they_asked() {
+        let turns = Arc::new(Turns::new());
+        let order = Arc::new(StdMutex::new(Vec::new()));
+        let first = turns.take(false);
+        let mut handles = Vec::new();
+        for n in 0..4 {
+            let (mine, order) = (turns.clone(), order.clone());
+            handles.push(std::thread::spawn(move || {
+                let _t = mine.take(false);
+                order.lock().unwrap().push(n);
+            }));
+            // Each asks after the one before it.
+            while turns.state.lock().next_ticket < n + 2 {
+                std::thread::yield_now();
+            }
+        }
+        drop(first);
+        for h in handles {
+            h.join().unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn an_urgent_writer_goes_ahead_of_the_line_and_is_seen_waiting() {
+        let turns = Arc::new(Turns::new());
+        let order = Arc::new(StdMutex::new(Vec::new()));
+        let held = turns.take(false);
+        let queued = {
+            let (turns, order) = (turns.clone(), order.clone());
+            std::thread::spawn(move || {
+                let _t = turns.take(false);
+                order.lock().unwrap().push("queued");
+            })
+        };
+        while turns.state.lock().next_ticket < 2 {
+            std::thread::yield_now();
+        }
+        assert!(!turns.urgent_waiting());
+        let urgent = {
+            let (turns, order) = (turns.clone(), order.clone());
+            std::thread::spawn(move || {
+                let _t = turns.take(true);
+                order.lock().unwrap().push("urgent");
+            })
+        };
+        while !turns.urgent_waiting() {
+            std::thread::yield_now();
+        }
+        // Released before the queued writer has waited MAX_DEFER: the urgent one goes first.
+        drop(held);
+        urgent.join().unwrap();
+        queued.join().unwrap();
+        assert_eq!(*order.lock().unwrap(), vec!["urgent", "queued"]);
+        assert!(!turns.urgent_waiting());
+    }
+
+    #[test]
+    fn urgent_writers_do_not_starve_the_line() {
+        let turns = Arc::new(Turns::new());
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // Two threads keep asking for urgent turns, back to back, holding each for a while (for
+        // ten seconds at most, so that a starved writer fails the test instead of hanging it).
+        let hammers: Vec<_> = (0..2)
+            .map(|_| {
+                let (turns, done) = (turns.clone(), done.clone());
+                std::thread::spawn(move || {
+                    let until = Instant::now() + Duration::from_secs(10);
+                    while !done.load(Ordering::SeqCst) && Instant::now() < until {
+                        let _t = turns.take(true);
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
+                })
+            })
+            .collect();
+        while !turns.urgent_waiting() {
+            std::thread::yield_now();
+        }
+        let started = Instant::now();
+        let t = turns.take(false);
+        let waited = started.elapsed();
+        drop(t);
+        done.store(true, Ordering::SeqCst);
+        for h in hammers {
+            h.join().unwrap();
+        }
+        // It goes after MAX_DEFER plus at most the urgent turns then running (generous bound for
+        // a busy machine; without the bound it would wait until the hammers stop: forever).
+        assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+    }
+}

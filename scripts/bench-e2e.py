@@ -12,7 +12,13 @@ clients read the queue, waits until everything is screened, and reports:
   - queue API latency (p50, p99) seen by the officer clients while ingest runs;
   - database size per million travellers; peak memory (VmHWM) of each server process.
 
+By default the carriers send as fast as they can, so the sustained figure is the server's
+capacity and POST→queue mostly the waiting time of the backlog that builds up. With --rate they
+send at that pace (travellers per second), and POST→queue is the latency of a load the server
+keeps up with.
+
   usage: scripts/bench-e2e.py [--flights 80] [--preload 1000000] [--fill] [--configs sqlite,pg1,pg2]
+                              [--rate TRAVELLERS_PER_S]
                               [--clients 8] [--officers 50] [--components] [--keep]
 
 The preload goes through `paxrisk ingest` (generated traffic, realistic but slow: about as long as
@@ -189,6 +195,8 @@ def measure(bin_dir, name, url, servers, work, traffic, args):
     wait_idle(store, 0, 600)
     cmd = [os.path.join(bin_dir, "paxrisk-load"), "--dir", traffic, "--clients", str(args.clients),
            "--officers", str(args.officers), "--duration", str(args.duration), "--wait", "1800"]
+    if args.rate:
+        cmd += ["--rate", str(args.rate)]
     for _, b in procs:
         cmd += ["--url", b]
     env = dict(os.environ, PAXRISK_LOAD_CARRIER_TOKEN=carrier, PAXRISK_LOAD_OFFICER_TOKEN=officer)
@@ -214,6 +222,7 @@ def measure(bin_dir, name, url, servers, work, traffic, args):
         f"SELECT count(*) FROM messages WHERE received_at >= {first} AND state = 'failed'")[0][0])
     return {
         "config": name,
+        "rate": args.rate,
         "servers": servers,
         "stored_before": stored_before,
         "messages": load["accepted"],
@@ -269,6 +278,9 @@ def main():
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--officers", type=int, default=50)
     ap.add_argument("--duration", type=int, default=900)
+    ap.add_argument("--rate", type=float,
+                    help="carriers send at this pace (travellers/s) instead of as fast as they can: "
+                         "POST→queue latency of a load the server keeps up with, not of a backlog")
     ap.add_argument("--bin", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release"))
     ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/postgres")
     ap.add_argument("--work", help="working folder (default: a new temporary one)")

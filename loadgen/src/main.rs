@@ -36,6 +36,11 @@ struct Args {
     /// Stop sending after this many seconds.
     #[arg(long, default_value_t = 600)]
     duration: u64,
+    /// Send at this pace, in travellers per second (a message goes once the travellers of the
+    /// messages before it are due), instead of as fast as the clients can: for the latency of a
+    /// load the server keeps up with, rather than of a backlog.
+    #[arg(long)]
+    rate: Option<f64>,
     /// Concurrent officer clients reading `GET /api/v1/queue` while the carriers send.
     #[arg(long, default_value_t = 0)]
     officers: usize,
@@ -125,6 +130,14 @@ fn main() -> Result<()> {
         args.officers,
         args.urls.len()
     );
+    // When each message is due (seconds after the start), at --rate.
+    let mut due = Vec::with_capacity(files.len());
+    let mut before = 0usize;
+    for f in &files {
+        due.push(args.rate.filter(|r| *r > 0.0).map(|r| before as f64 / r));
+        before += f.travellers;
+    }
+    let due: Arc<Vec<Option<f64>>> = Arc::new(due);
     let files = Arc::new(files);
     let next = Arc::new(AtomicUsize::new(0));
     let sending = Arc::new(AtomicBool::new(true));
@@ -148,10 +161,15 @@ fn main() -> Result<()> {
 
     let carriers: Vec<_> = (0..args.clients.max(1))
         .map(|i| {
-            let (files, next) = (files.clone(), next.clone());
+            let (files, next, due) = (files.clone(), next.clone(), due.clone());
             let urls = args.urls.clone();
             let token = args.carrier_token.clone();
-            std::thread::spawn(move || carrier(i, &urls, &token, &files, &next, deadline))
+            let pace = Pace {
+                started,
+                due,
+                deadline,
+            };
+            std::thread::spawn(move || carrier(i, &urls, &token, &files, &next, &pace))
         })
         .collect();
     let progress = {
@@ -296,15 +314,24 @@ impl Sent {
     }
 }
 
-/// One carrier client: takes the next file and posts it, honouring 503 + Retry-After.
+/// When carrier clients send: each message at its due time (seconds after `started`, with
+/// --rate) or at once, and nothing after `deadline`.
+struct Pace {
+    started: Instant,
+    due: Arc<Vec<Option<f64>>>,
+    deadline: Instant,
+}
+
+/// One carrier client: takes the next file and posts it (when due), honouring 503 + Retry-After.
 fn carrier(
     client_no: usize,
     urls: &[String],
     token: &str,
     files: &[Outgoing],
     next: &AtomicUsize,
-    deadline: Instant,
+    pace: &Pace,
 ) -> Sent {
+    let deadline = pace.deadline;
     let http = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()
@@ -313,6 +340,12 @@ fn carrier(
     loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(file) = files.get(i) else { break };
+        if let Some(at) = pace.due.get(i).copied().flatten() {
+            let at = pace.started + Duration::from_secs_f64(at);
+            if let Some(wait) = at.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+        }
         if Instant::now() >= deadline {
             break;
         }

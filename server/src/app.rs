@@ -55,7 +55,7 @@ pub fn load_keys(pool: &DbPool, config: &Config) -> anyhow::Result<Keys> {
 
 /// Runs `paxrisk serve` until interrupted.
 pub fn serve(config: Config, role: ServerRole) -> anyhow::Result<()> {
-    let pool = crate::db::open(&config.database_url, config.pool_size)
+    let pool = crate::db::open(&config.database_url, config.pool_size())
         .with_context(|| "cannot open the database".to_string())?;
     // A missing or corrupt keyring stops the start here, before anything could seal or open.
     crate::retention::keyring::prepare(&mut *pool.get()?, &config, crate::db::now_ms())

@@ -28,8 +28,8 @@ pub struct Config {
     pub band_high: u8,
     /// Score at or above which a traveller is in band `medium`.
     pub band_medium: u8,
-    /// Database connections per process.
-    pub pool_size: u32,
+    /// Database connections per process, when set (`PAXRISK_POOL_SIZE`); see [`Config::pool_size`].
+    pub pool_size_set: Option<u32>,
     /// Milliseconds the worker sleeps when it finds no work.
     pub worker_idle_ms: u64,
     /// Worker threads per process (`serve` with role `all` or `worker`): while one waits for the
@@ -73,6 +73,18 @@ pub struct Config {
 }
 
 impl Config {
+    /// Database connections per process: `PAXRISK_POOL_SIZE`, else 8 on PostgreSQL (each is a
+    /// server process there) and 16 on SQLite, where they are cheap and a request that waits for
+    /// the single writer (an audited read) holds its connection meanwhile, so that a small pool
+    /// makes the other requests queue for connections too.
+    pub fn pool_size(&self) -> u32 {
+        self.pool_size_set
+            .unwrap_or(match crate::db::parse_url(&self.database_url).0 {
+                crate::db::Backend::Postgres => 8,
+                crate::db::Backend::Sqlite => 16,
+            })
+    }
+
     /// Defaults, then the `PAXRISK_*` environment.
     pub fn from_env() -> Self {
         let data_dir = PathBuf::from(env("DATA_DIR").unwrap_or_else(|| "./paxrisk-data".into()));
@@ -87,7 +99,7 @@ impl Config {
             home_country: env("HOME_COUNTRY").map(|c| c.to_ascii_uppercase()),
             band_high: parse_env("BAND_HIGH", 70),
             band_medium: parse_env("BAND_MEDIUM", 40),
-            pool_size: parse_env("POOL_SIZE", 8),
+            pool_size_set: parse_env_opt("POOL_SIZE"),
             worker_idle_ms: parse_env("WORKER_IDLE_MS", 200),
             worker_threads: parse_env("WORKER_THREADS", 2).max(1),
             max_failed_logins: parse_env("MAX_FAILED_LOGINS", 5),
@@ -166,6 +178,14 @@ fn parse_env<T: std::str::FromStr>(name: &str, default: T) -> T {
         }),
         None => default,
     }
+}
+
+/// A setting without a fixed default: `None` when unset (or not valid, with a warning).
+fn parse_env_opt<T: std::str::FromStr>(name: &str) -> Option<T> {
+    let v = env(name)?;
+    v.parse()
+        .map_err(|_| eprintln!("warning: PAXRISK_{name}={v:?} is not valid; using the default"))
+        .ok()
 }
 
 #[cfg(test)]

@@ -119,7 +119,7 @@ pub fn run(mut config: Config, ofac: Option<PathBuf>, flights: usize) -> anyhow:
             config.keyring = Some(ring);
         }
     }
-    let pool = crate::db::open(&config.database_url, config.pool_size)?;
+    let pool = crate::db::open(&config.database_url, config.pool_size())?;
     let mut conn = pool.get()?;
     eprintln!("seeding the demo database ({})…", config.database_url);
     let report = watchlist::import_csv(DEMO_WATCHLIST);

@@ -5,15 +5,17 @@
 //! waiting), except that an *urgent* writer goes ahead of the queue: the audit row an officer's
 //! read must write before it is answered is a millisecond's work that should not wait behind a
 //! batch of manifests. A worker holding the turn sees that someone urgent is waiting
-//! ([`urgent_waiting`]) and commits after the message it is loading. So that urgent writers cannot
-//! starve the others, a queued writer that has been first in line for [`MAX_DEFER`] goes next.
+//! ([`Turns::urgent_waiting`]) and commits after the message it is loading. So that urgent writers
+//! cannot starve the others, the first writer in line goes next once urgent writers have gone
+//! ahead of it for [`MAX_DEFER`] (counted from the first time one did: the time it waited for the
+//! turn to be free does not count, or after every long load the line would lose its priority).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
 
-/// The longest the first writer in line waits for urgent writers arriving after it.
+/// The longest urgent writers go ahead of the first writer in line.
 pub const MAX_DEFER: Duration = Duration::from_millis(25);
 
 /// The queue of writers.
@@ -29,8 +31,8 @@ struct State {
     /// The ticket the next queued writer will get, and the ticket whose turn is next.
     next_ticket: u64,
     serving: u64,
-    /// Since when the writer holding ticket `serving` has been first in line.
-    head_since: Option<Instant>,
+    /// Since when urgent writers have been going ahead of the writer holding ticket `serving`.
+    passed_over_since: Option<Instant>,
 }
 
 /// A writer's turn; dropping it lets the next one go.
@@ -46,7 +48,7 @@ impl Turns {
                 held: false,
                 next_ticket: 0,
                 serving: 0,
-                head_since: None,
+                passed_over_since: None,
             }),
             freed: Condvar::new(),
             urgent: AtomicUsize::new(0),
@@ -58,41 +60,38 @@ impl Turns {
         let mut s = self.state.lock();
         if urgent {
             self.urgent.fetch_add(1, Ordering::SeqCst);
-            while s.held || s.head_since.is_some_and(|t| t.elapsed() >= MAX_DEFER) {
-                match s.head_since {
-                    // The first in line goes next once it has waited long enough: wait for it.
-                    Some(t) if !s.held => {
-                        let left = MAX_DEFER.saturating_sub(t.elapsed());
-                        self.freed
-                            .wait_for(&mut s, left.max(Duration::from_millis(1)));
-                    }
-                    _ => self.freed.wait(&mut s),
+            loop {
+                let line_due = s
+                    .passed_over_since
+                    .is_some_and(|t| t.elapsed() >= MAX_DEFER);
+                if !s.held && !line_due {
+                    break;
                 }
+                // Held, or the first in line goes next: its turn ends with a notification.
+                self.freed.wait_for(&mut s, MAX_DEFER);
             }
             self.urgent.fetch_sub(1, Ordering::SeqCst);
         } else {
             let ticket = s.next_ticket;
             s.next_ticket += 1;
             loop {
-                let first = ticket == s.serving;
-                if first && s.head_since.is_none() {
-                    s.head_since = Some(Instant::now());
-                }
-                let deferred = s.head_since.map(|t| t.elapsed()).unwrap_or_default();
-                let urgent = self.urgent.load(Ordering::SeqCst) > 0;
-                if first && !s.held && (!urgent || deferred >= MAX_DEFER) {
-                    break;
-                }
-                if first && !s.held {
+                if ticket == s.serving && !s.held {
+                    if !self.urgent_waiting() {
+                        break;
+                    }
+                    let since = *s.passed_over_since.get_or_insert_with(Instant::now);
+                    let passed_over = since.elapsed();
+                    if passed_over >= MAX_DEFER {
+                        break;
+                    }
                     // Urgent writers go first, for a while: look again when that while is over.
-                    self.freed
-                        .wait_for(&mut s, MAX_DEFER.saturating_sub(deferred));
+                    self.freed.wait_for(&mut s, MAX_DEFER - passed_over);
                 } else {
                     self.freed.wait(&mut s);
                 }
             }
             s.serving += 1;
-            s.head_since = (s.next_ticket > s.serving).then(Instant::now);
+            s.passed_over_since = None;
         }
         s.held = true;
         Turn { turns: self }
@@ -112,7 +111,14 @@ impl Default for Turns {
 
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
-        self.turns.state.lock().held = false;
+        let mut s = self.turns.state.lock();
+        s.held = false;
+        // Someone in line and someone urgent: the urgent one goes first, and the one in line
+        // starts counting how long it has been passed over.
+        if s.next_ticket > s.serving && self.turns.urgent_waiting() {
+            s.passed_over_since.get_or_insert_with(Instant::now);
+        }
+        drop(s);
         self.turns.freed.notify_all();
     }
 }
@@ -172,7 +178,9 @@ mod tests {
         while !turns.urgent_waiting() {
             std::thread::yield_now();
         }
-        // Released before the queued writer has waited MAX_DEFER: the urgent one goes first.
+        // A long turn: the queued writer has waited longer than MAX_DEFER when it ends, but it
+        // was not passed over until now, so the urgent one still goes first.
+        std::thread::sleep(MAX_DEFER * 2);
         drop(held);
         urgent.join().unwrap();
         queued.join().unwrap();

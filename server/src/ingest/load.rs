@@ -242,6 +242,7 @@ pub struct Planned {
 
 impl Planned {
     /// The flight the travellers were placed on (a new flight gets this id).
+    #[cfg(test)]
     pub fn flight_id(&self) -> &str {
         &self.flight_id
     }

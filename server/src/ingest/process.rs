@@ -580,15 +580,24 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
 
+    /// Accepts manifests of three flights and claims them in one batch (each is its flight's head).
+    fn three_flights_claimed(
+        conn: &mut DbConnection,
+        config: &crate::config::Config,
+    ) -> Vec<Claim> {
+        for n in 1..=3 {
+            accept(conn, config, n);
+        }
+        let claims = claim_batch(conn, 32).unwrap();
+        assert_eq!(claims.len(), 3, "three flights, three heads");
+        claims
+    }
+
     #[test]
     fn a_batch_loads_every_message_in_one_transaction() {
         let (config, pool) = store();
         let mut conn = pool.get().unwrap();
-        for n in 1..=3 {
-            accept(&mut conn, &config, n);
-        }
-        let claims = claim_batch(&mut conn, 32).unwrap();
-        assert_eq!(claims.len(), 3, "three flights, three heads");
+        let claims = three_flights_claimed(&mut conn, &config);
         let outcome = process_batch(&mut conn, &claims, &config);
         assert_eq!((outcome.loaded, outcome.lost), (3, 0));
         assert!(outcome.errors.is_empty());
@@ -604,11 +613,7 @@ mod tests {
     fn a_message_whose_claim_was_taken_over_is_rolled_back_alone() {
         let (config, pool) = store();
         let mut conn = pool.get().unwrap();
-        for n in 1..=3 {
-            accept(&mut conn, &config, n);
-        }
-        let claims = claim_batch(&mut conn, 32).unwrap();
-        assert_eq!(claims.len(), 3);
+        let claims = three_flights_claimed(&mut conn, &config);
         // Another worker took the second message over (its lease ran out): the batch's first
         // attempt fails on it, and the batch is loaded again with a savepoint per message.
         diesel::update(messages::table.filter(messages::id.eq(&claims[1].id)))
@@ -631,11 +636,7 @@ mod tests {
     fn a_batch_commits_after_each_message_while_someone_urgent_waits() {
         let (config, pool) = store();
         let mut conn = pool.get().unwrap();
-        for n in 1..=3 {
-            accept(&mut conn, &config, n);
-        }
-        let claims = claim_batch(&mut conn, 32).unwrap();
-        assert_eq!(claims.len(), 3);
+        let claims = three_flights_claimed(&mut conn, &config);
         let nobody = process_batch_yielding(&mut conn, &claims[..1], &config, &|| false);
         assert_eq!((nobody.loaded, nobody.commits), (1, 1));
         // Someone urgent waits all along: each message commits on its own, none is given back.
@@ -663,6 +664,20 @@ mod tests {
             .into_bytes()
     }
 
+    /// Loads flight ZZ1's manifest, then accepts and claims a second one naming the same person.
+    fn second_manifest_claimed(
+        conn: &mut DbConnection,
+        config: &crate::config::Config,
+    ) -> Vec<Claim> {
+        accept(conn, config, 1);
+        let claims = claim_batch(conn, 32).unwrap();
+        assert_eq!(process_batch(conn, &claims, config).loaded, 1);
+        let again = manifest_again();
+        let cli = super::super::intake::Source::Cli;
+        super::super::intake::accept(conn, config, &again, Some("ZZ"), None, cli).unwrap();
+        claim_batch(conn, 32).unwrap()
+    }
+
     fn travellers_of_flight(conn: &mut DbConnection) -> Vec<(String, bool)> {
         use crate::db::schema::travellers;
         travellers::table
@@ -676,19 +691,7 @@ mod tests {
     fn a_plan_made_before_the_transaction_is_used_while_the_flight_is_unchanged() {
         let (config, pool) = store();
         let mut conn = pool.get().unwrap();
-        accept(&mut conn, &config, 1);
-        let claims = claim_batch(&mut conn, 32).unwrap();
-        assert_eq!(process_batch(&mut conn, &claims, &config).loaded, 1);
-        super::super::intake::accept(
-            &mut conn,
-            &config,
-            &manifest_again(),
-            Some("ZZ"),
-            None,
-            super::super::intake::Source::Cli,
-        )
-        .unwrap();
-        let claims = claim_batch(&mut conn, 32).unwrap();
+        let claims = second_manifest_claimed(&mut conn, &config);
         let prepared = prepare(&mut conn, &claims[0], &config).unwrap();
         let Prepared::Parsed(parsed, _) = &prepared else {
             panic!("the manifest parses")
@@ -718,19 +721,7 @@ mod tests {
     fn a_plan_is_not_used_when_the_flight_changed_after_it_was_made() {
         let (config, pool) = store();
         let mut conn = pool.get().unwrap();
-        accept(&mut conn, &config, 1);
-        let claims = claim_batch(&mut conn, 32).unwrap();
-        assert_eq!(process_batch(&mut conn, &claims, &config).loaded, 1);
-        super::super::intake::accept(
-            &mut conn,
-            &config,
-            &manifest_again(),
-            Some("ZZ"),
-            None,
-            super::super::intake::Source::Cli,
-        )
-        .unwrap();
-        let claims = claim_batch(&mut conn, 32).unwrap();
+        let claims = second_manifest_claimed(&mut conn, &config);
         // Planned while the traveller is stored: the plan updates them...
         let prepared = prepare(&mut conn, &claims[0], &config).unwrap();
         // ...but retention masks them before the load: they are nobody a message can name now.

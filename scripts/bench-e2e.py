@@ -288,6 +288,8 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the working folder")
     args = ap.parse_args()
 
+    if args.rate is not None and not args.rate > 0:
+        raise SystemExit(f"--rate {args.rate}: give a positive number of travellers per second")
     for b in ("paxrisk", "paxrisk-load"):
         if not os.access(os.path.join(args.bin, b), os.X_OK):
             raise SystemExit(f"{args.bin}/{b} is missing: cargo build --release -p paxrisk-server -p paxrisk-load")

@@ -117,6 +117,9 @@ fn main() -> Result<()> {
     for url in &args.urls {
         loopback_only(url)?;
     }
+    if let Some(rate) = args.rate.filter(|r| !(r.is_finite() && *r > 0.0)) {
+        bail!("--rate {rate}: give a positive number of travellers per second");
+    }
     if args.officers > 0 && args.officer_token.is_none() {
         bail!("--officers needs --officer-token (an officer's bearer token)");
     }
@@ -134,7 +137,7 @@ fn main() -> Result<()> {
     let mut due = Vec::with_capacity(files.len());
     let mut before = 0usize;
     for f in &files {
-        due.push(args.rate.filter(|r| *r > 0.0).map(|r| before as f64 / r));
+        due.push(args.rate.map(|r| before as f64 / r));
         before += f.travellers;
     }
     let due: Arc<Vec<Option<f64>>> = Arc::new(due);

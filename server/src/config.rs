@@ -83,6 +83,7 @@ impl Config {
                 crate::db::Backend::Postgres => 8,
                 crate::db::Backend::Sqlite => 16,
             })
+            .max(1)
     }
 
     /// Defaults, then the `PAXRISK_*` environment.

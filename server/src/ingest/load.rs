@@ -316,12 +316,7 @@ fn planned_for(
     let Some(p) = planned.filter(|p| p.flight_id == flight_id) else {
         return Ok(None);
     };
-    // The identity keys alone come from the index that makes them unique per flight.
-    let mut keys: Vec<String> = crate::db::schema::travellers::table
-        .filter(crate::db::schema::travellers::flight_id.eq(flight_id))
-        .select(crate::db::schema::travellers::identity_key)
-        .load(conn)?;
-    keys.sort_unstable();
+    let keys = super::roster::identity_keys(conn, flight_id)?;
     Ok((keys == p.keys).then_some((p.roster, p.links)))
 }
 

@@ -108,10 +108,12 @@ struct Parsed {
 }
 
 /// Reads and parses one claimed message.
+/// `key` is the database's link key, read by the batch's first message that needs it.
 fn prepare(
     conn: &mut DbConnection,
     claim: &Claim,
     config: &crate::config::Config,
+    key: &mut Option<crate::links::derive::LinkKey>,
 ) -> Result<Prepared, DbError> {
     let Some(raw) = super::raw::read(conn, config, &claim.id)? else {
         return Ok(Prepared::Fails(
@@ -131,12 +133,15 @@ fn prepare(
         received_at: claim.received_at,
         home_country: config.home_country.as_deref(),
     };
-    let key = crate::links::store::key(conn)?;
+    let key = match key {
+        Some(k) => k,
+        None => key.insert(crate::links::store::key(conn)?),
+    };
     let parsed = parsed
         .into_iter()
         .map(|message| {
             let derived = load::Derived::of_message(&message);
-            let planned = load::plan(conn, &message, &derived, &origin, &key)?;
+            let planned = load::plan(conn, &message, &derived, &origin, key)?;
             Ok(Parsed {
                 message,
                 derived,
@@ -193,13 +198,14 @@ fn process_batch_yielding(
     let started = std::time::Instant::now();
     let budget = std::time::Duration::from_millis(crate::config::lease_ms().max(0) as u64 / 4);
     let mut unstarted = Vec::new();
+    let mut key = None;
     for claim in claims {
         // The first message is always worked on, however long it takes, so the batch progresses.
         if !prepared.is_empty() && started.elapsed() > budget {
             unstarted.push(claim);
             continue;
         }
-        match prepare(conn, claim, config) {
+        match prepare(conn, claim, config, &mut key) {
             Ok(p) => prepared.push((claim, p)),
             Err(e) => {
                 give_back.push(claim);
@@ -692,7 +698,7 @@ mod tests {
         let (config, pool) = store();
         let mut conn = pool.get().unwrap();
         let claims = second_manifest_claimed(&mut conn, &config);
-        let prepared = prepare(&mut conn, &claims[0], &config).unwrap();
+        let prepared = prepare(&mut conn, &claims[0], &config, &mut None).unwrap();
         let Prepared::Parsed(parsed, _) = &prepared else {
             panic!("the manifest parses")
         };
@@ -723,7 +729,7 @@ mod tests {
         let mut conn = pool.get().unwrap();
         let claims = second_manifest_claimed(&mut conn, &config);
         // Planned while the traveller is stored: the plan updates them...
-        let prepared = prepare(&mut conn, &claims[0], &config).unwrap();
+        let prepared = prepare(&mut conn, &claims[0], &config, &mut None).unwrap();
         // ...but retention masks them before the load: they are nobody a message can name now.
         diesel::sql_query(
             "UPDATE travellers SET identity_key = 'masked:' || id, masked = true, \

@@ -461,6 +461,17 @@ pub fn read(conn: &mut DbConnection, flight_id: &str) -> QueryResult<Vec<StoredR
         .load(conn)
 }
 
+/// The identity keys of the flight's travellers, sorted (read from the index that keeps them unique
+/// per flight, so without the rows).
+pub fn identity_keys(conn: &mut DbConnection, flight_id: &str) -> QueryResult<Vec<String>> {
+    let mut keys: Vec<String> = travellers::table
+        .filter(travellers::flight_id.eq(flight_id))
+        .select(travellers::identity_key)
+        .load(conn)?;
+    keys.sort_unstable();
+    Ok(keys)
+}
+
 /// A set-based UPDATE of travellers from a JSON array of rows, one statement per backend dialect.
 pub(super) struct SetUpdate {
     /// The table updated (its key column is `id`).

@@ -151,24 +151,27 @@ pub fn claim(
     if !super::scope::visible(conn, item_id, scope)? {
         return Ok(Outcome::NotFound);
     }
-    let n = diesel::update(
-        review_items::table.filter(
-            review_items::id
-                .eq(item_id)
-                .and(review_items::status.ne("closed"))
-                .and(
-                    review_items::assignee
-                        .is_null()
-                        .or(review_items::assignee.eq(user)),
-                ),
-        ),
-    )
-    .set((
-        review_items::assignee.eq(user),
-        review_items::status.eq("claimed"),
-        review_items::updated_at.eq(now_ms()),
-    ))
-    .execute(conn)?;
+    // An officer waits for this: on SQLite it goes ahead of the writers queued for their turn.
+    let n = crate::db::transaction_urgent(conn, |conn| {
+        diesel::update(
+            review_items::table.filter(
+                review_items::id
+                    .eq(item_id)
+                    .and(review_items::status.ne("closed"))
+                    .and(
+                        review_items::assignee
+                            .is_null()
+                            .or(review_items::assignee.eq(user)),
+                    ),
+            ),
+        )
+        .set((
+            review_items::assignee.eq(user),
+            review_items::status.eq("claimed"),
+            review_items::updated_at.eq(now_ms()),
+        ))
+        .execute(conn)
+    })?;
     if n == 1 {
         return Ok(Outcome::Done);
     }
@@ -182,25 +185,28 @@ pub fn dispose(
     user: &str,
     disposition: &str,
 ) -> Result<Outcome, DbError> {
-    let n = diesel::update(
-        review_items::table.filter(
-            review_items::id
-                .eq(item_id)
-                .and(review_items::status.ne("closed"))
-                .and(
-                    review_items::assignee
-                        .is_null()
-                        .or(review_items::assignee.eq(user)),
-                ),
-        ),
-    )
-    .set((
-        review_items::assignee.eq(user),
-        review_items::status.eq("closed"),
-        review_items::disposition.eq(disposition),
-        review_items::updated_at.eq(now_ms()),
-    ))
-    .execute(conn)?;
+    // An officer waits for this: on SQLite it goes ahead of the writers queued for their turn.
+    let n = crate::db::transaction_urgent(conn, |conn| {
+        diesel::update(
+            review_items::table.filter(
+                review_items::id
+                    .eq(item_id)
+                    .and(review_items::status.ne("closed"))
+                    .and(
+                        review_items::assignee
+                            .is_null()
+                            .or(review_items::assignee.eq(user)),
+                    ),
+            ),
+        )
+        .set((
+            review_items::assignee.eq(user),
+            review_items::status.eq("closed"),
+            review_items::disposition.eq(disposition),
+            review_items::updated_at.eq(now_ms()),
+        ))
+        .execute(conn)
+    })?;
     if n == 1 {
         return Ok(Outcome::Done);
     }
@@ -235,19 +241,22 @@ pub fn close(
 
 /// Gives an open item to `assignee` (an administrator's decision: it overrides a claim).
 pub fn assign(conn: &mut DbConnection, item_id: &str, assignee: &str) -> Result<Outcome, DbError> {
-    let n = diesel::update(
-        review_items::table.filter(
-            review_items::id
-                .eq(item_id)
-                .and(review_items::status.ne("closed")),
-        ),
-    )
-    .set((
-        review_items::assignee.eq(assignee),
-        review_items::status.eq("claimed"),
-        review_items::updated_at.eq(now_ms()),
-    ))
-    .execute(conn)?;
+    // An officer waits for this: on SQLite it goes ahead of the writers queued for their turn.
+    let n = crate::db::transaction_urgent(conn, |conn| {
+        diesel::update(
+            review_items::table.filter(
+                review_items::id
+                    .eq(item_id)
+                    .and(review_items::status.ne("closed")),
+            ),
+        )
+        .set((
+            review_items::assignee.eq(assignee),
+            review_items::status.eq("claimed"),
+            review_items::updated_at.eq(now_ms()),
+        ))
+        .execute(conn)
+    })?;
     if n == 1 {
         return Ok(Outcome::Done);
     }
@@ -267,7 +276,7 @@ pub fn reopen(
     if !super::scope::visible(conn, item_id, scope)? {
         return Ok(Outcome::NotFound);
     }
-    crate::db::transaction(conn, |conn| {
+    crate::db::transaction_urgent(conn, |conn| {
         let was: Option<Option<String>> = review_items::table
             .filter(
                 review_items::id

@@ -29,7 +29,7 @@ pub fn add(
     reason: &str,
     author: &str,
 ) -> Result<(Outcome, Option<Created>), DbError> {
-    Ok(crate::db::transaction(conn, |conn| {
+    Ok(crate::db::transaction_urgent(conn, |conn| {
         let flight: Option<String> = travellers::table
             .filter(travellers::id.eq(traveller_id))
             .select(travellers::flight_id)

@@ -58,7 +58,7 @@ pub fn add(
     if !super::scope::visible(conn, item_id, scope)? {
         return Ok((Outcome::NotFound, None));
     }
-    Ok(crate::db::transaction(conn, |conn| {
+    Ok(crate::db::transaction_urgent(conn, |conn| {
         let status: Option<String> = review_items::table
             .filter(review_items::id.eq(item_id))
             .select(review_items::status)

@@ -95,7 +95,9 @@ class Store:
     def size_bytes(self):
         if self.sqlite:
             path = self.url[len("sqlite://"):]
-            return sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+            files = [path, sqlite_audit_file(path)]
+            return sum(os.path.getsize(p) for f in files for p in (f, f + "-wal")
+                       if os.path.exists(p))
         return int(self.query("SELECT pg_database_size(current_database())")[0][0])
 
 
@@ -120,6 +122,12 @@ def vm_hwm_mib(pid):
     except OSError:
         pass
     return 0.0
+
+
+def sqlite_audit_file(path):
+    """The audit log's file the server keeps beside a SQLite store: x/paxrisk.db -> x/paxrisk.audit.db."""
+    stem, ext = os.path.splitext(path)
+    return f"{stem}.audit{ext}"
 
 
 def prepare(bin_dir, url, work, preload_dir, watchlist, fill=0):
@@ -329,6 +337,7 @@ def main():
                 prepare(args.bin, "sqlite://" + base_sqlite, work, preload, watchlist, fill)
             db = os.path.join(cwork, "paxrisk.db")
             shutil.copy(base_sqlite, db)
+            shutil.copy(sqlite_audit_file(base_sqlite), sqlite_audit_file(db))
             url, servers = "sqlite://" + db, 1
         elif c in ("pg1", "pg2"):
             exists = run(["psql", args.pg, "-XAtqc",

@@ -80,9 +80,13 @@ case $url in
     series_of() { echo "(WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < $1) SELECT i FROM s) AS n"; }
     fid_of() { echo "printf('f%05d', $1)"; }
     mid_of() { echo "printf('m%05d', $1)"; }
-    { echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; BEGIN;"
+    # The audit log is in a file of its own beside the main one (paxrisk.db -> paxrisk.audit.db).
+    db=${url#sqlite://}
+    base=$(basename "$db")
+    if [[ $base == ?*.* ]]; then audit="$(dirname "$db")/${base%.*}.audit.${base##*.}"; else audit="$db.audit"; fi
+    { echo "ATTACH '${audit//\'/\'\'}' AS audit; PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA audit.synchronous=OFF; BEGIN;"
       fill_sql "printf('t%07d', i)" "printf('f%05d', i)" "printf('m%05d', i)" 0 1
-      echo "COMMIT; ANALYZE;"; } | sqlite3 "${url#sqlite://}" >/dev/null
+      echo "COMMIT; ANALYZE;"; } | sqlite3 "$db" >/dev/null
     ;;
   postgres://* | postgresql://*)
     series_of() { echo "generate_series(0, $1) AS n(i)"; }

@@ -2,8 +2,10 @@
 //!
 //! SQLite: `VACUUM INTO` writes a compact copy from one read transaction (a snapshot: writers go
 //! on, the copy holds every commit before it began and none after), then the copy is opened and
-//! checked (`PRAGMA integrity_check`). Restoring is copying the file back while the server is
-//! stopped. PostgreSQL: `pg_dump -Fc` (a snapshot too), restored with `pg_restore` into a new
+//! checked (`PRAGMA integrity_check`); the audit log's file (see `db::sqlite_audit_path`) is copied
+//! the same way beside it (`FILE` → `FILE`'s `.audit` sibling), after the main file, so it holds
+//! at least the audit rows of everything the main copy holds. Restoring is copying both files back
+//! while the server is stopped. PostgreSQL: `pg_dump -Fc` (a snapshot too), restored with `pg_restore` into a new
 //! database; README "Backup and restore" gives the commands.
 //!
 //! The retention keyring (master keys by epoch, see `retention::keyring`) lives outside the
@@ -27,6 +29,8 @@ pub struct Report {
     pub backend: &'static str,
     pub file: String,
     pub bytes: u64,
+    /// SQLite: the copy of the audit log's file.
+    pub audit_file: Option<String>,
     /// Messages and travellers in the copy (SQLite; PostgreSQL dumps are not opened).
     pub messages: Option<i64>,
     pub travellers: Option<i64>,
@@ -68,8 +72,14 @@ pub fn run(config: &Config, out: &Path) -> anyhow::Result<Report> {
             .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     }
     let (backend, target) = parse_url(url);
-    if backend == Backend::Sqlite && !Path::new(&target).exists() {
-        bail!("there is no SQLite database at {target}");
+    if backend == Backend::Sqlite {
+        if !Path::new(&target).exists() {
+            bail!("there is no SQLite database at {target}");
+        }
+        let audit = crate::db::sqlite_audit_path(&out.display().to_string());
+        if Path::new(&audit).exists() {
+            bail!("{audit} (where the audit log's copy goes) exists already; a backup never overwrites a file");
+        }
     }
     // The store is opened (and migrated) the usual way, so the copy has the current schema; a
     // master key of before the keyring leaves the database before the copy is taken.
@@ -93,23 +103,28 @@ pub fn run(config: &Config, out: &Path) -> anyhow::Result<Report> {
 
 fn sqlite(pool: &crate::db::DbPool, out: &Path) -> anyhow::Result<Report> {
     let mut conn = pool.get()?;
-    let dest = out
+    let out_str = out
         .to_str()
-        .context("the backup path must be valid UTF-8")?
-        .replace('\'', "''");
-    conn.batch_execute(&format!("VACUUM INTO '{dest}'"))
-        .context("VACUUM INTO failed")?;
-    drop(conn);
-    // Check the copy on its own.
-    let mut copy = SqliteConnection::establish(out.to_str().unwrap_or_default())
-        .context("cannot open the backup just written")?;
-    let check: Vec<Check> = diesel::sql_query("PRAGMA integrity_check").load(&mut copy)?;
-    if check.first().map(|c| c.integrity_check.as_str()) != Some("ok") {
-        bail!(
-            "the backup failed its integrity check; it was left at {} for inspection",
-            out.display()
-        );
+        .context("the backup path must be valid UTF-8")?;
+    let audit_out = crate::db::sqlite_audit_path(out_str);
+    for (schema, dest) in [("main", out_str), ("audit", audit_out.as_str())] {
+        conn.batch_execute(&format!(
+            "VACUUM {schema} INTO '{}'",
+            dest.replace('\'', "''")
+        ))
+        .with_context(|| format!("VACUUM INTO {dest} failed"))?;
     }
+    drop(conn);
+    // Check each copy on its own.
+    for dest in [out_str, audit_out.as_str()] {
+        let mut copy =
+            SqliteConnection::establish(dest).context("cannot open the backup just written")?;
+        let check: Vec<Check> = diesel::sql_query("PRAGMA integrity_check").load(&mut copy)?;
+        if check.first().map(|c| c.integrity_check.as_str()) != Some("ok") {
+            bail!("the backup failed its integrity check; it was left at {dest} for inspection");
+        }
+    }
+    let mut copy = SqliteConnection::establish(out_str)?;
     let count = |conn: &mut SqliteConnection, table: &str| -> anyhow::Result<i64> {
         let c: Count =
             diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).get_result(conn)?;
@@ -121,6 +136,7 @@ fn sqlite(pool: &crate::db::DbPool, out: &Path) -> anyhow::Result<Report> {
         backend: "sqlite",
         file: out.display().to_string(),
         bytes: std::fs::metadata(out)?.len(),
+        audit_file: Some(audit_out),
         messages: Some(messages),
         travellers: Some(travellers),
         keyring: String::new(),
@@ -150,6 +166,7 @@ fn postgres(url: &str, out: &Path) -> anyhow::Result<Report> {
         backend: "postgres",
         file: out.display().to_string(),
         bytes: std::fs::metadata(out)?.len(),
+        audit_file: None,
         messages: None,
         travellers: None,
         keyring: String::new(),

@@ -108,8 +108,8 @@ pub fn run(mut config: Config, ofac: Option<PathBuf>, flights: usize) -> anyhow:
         && config.database_url.ends_with("/paxrisk.db")
     {
         let path = config.data_dir.join("demo.db");
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        for file in crate::db::sqlite_files(&path.display().to_string()) {
+            let _ = std::fs::remove_file(file);
         }
         config.database_url = format!("sqlite://{}", path.display());
         // Nor the main database's keyring: the fresh demo database gets a fresh one of its own.

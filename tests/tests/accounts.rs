@@ -480,8 +480,11 @@ fn workflow(backend: Backend) {
     // Edit one row behind the service's back: the chain no longer holds.
     let sql = "UPDATE audit_log SET outcome = 'denied' WHERE seq = 3";
     let edited = match backend {
+        // On SQLite the log is in a file of its own beside the data's.
         Backend::Sqlite => std::process::Command::new("sqlite3")
-            .arg(app.database.trim_start_matches("sqlite://"))
+            .arg(common::sqlite_audit_file(
+                app.database.trim_start_matches("sqlite://"),
+            ))
             .arg(sql)
             .output()
             .expect("sqlite3"),

@@ -15,7 +15,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use common::{binary, contains_secret, database_bytes, manifest, Backend, TestApp};
+use common::{
+    binary, contains_secret, database_bytes, manifest, sqlite_audit_file, Backend, TestApp,
+};
 use serde_json::{json, Value};
 
 /// Made-up travellers: (surname, given names, YYMMDD, nationality, passport). The first is on
@@ -74,6 +76,9 @@ fn restore(from: &TestApp, backup: &Path, keyring: &Path) -> TestApp {
         Backend::Sqlite => {
             let path = restored.database.trim_start_matches("sqlite://");
             std::fs::copy(backup, path).expect("put the backup in place");
+            let audit = sqlite_audit_file(backup.to_str().unwrap());
+            std::fs::copy(audit, sqlite_audit_file(path))
+                .expect("put the audit log's copy in place");
         }
         Backend::Postgres => {
             let out = Command::new("pg_restore")
@@ -285,6 +290,12 @@ fn backups_are_shredded(backend: Backend) {
     let backup = app.dir.path().join("day2.backup");
     let b = cli_json(&app, &["backup", "--out", backup.to_str().unwrap()]);
     assert_eq!(b["keyring_included"], false, "{b}");
+    if backend == Backend::Sqlite {
+        // The audit log's file is copied beside the data's.
+        let audit = sqlite_audit_file(backup.to_str().unwrap());
+        assert_eq!(b["audit_file"], audit.as_str(), "{b}");
+        assert!(std::path::Path::new(&audit).exists(), "{b}");
+    }
     assert!(
         b["note"]
             .as_str()
@@ -311,6 +322,15 @@ fn backups_are_shredded(backend: Backend) {
     // Within the window the day-2 backup, restored with the keyring, still opens the originals
     // of the travellers deleted since.
     let mut old = restore(&app, &backup, &within);
+    // The restored store's audit log holds the rows of before the backup, chain intact.
+    let verified = old.cli(&["audit", "verify"], None);
+    let said = String::from_utf8_lossy(&verified.stdout);
+    assert!(verified.status.success(), "{said}");
+    let rows: u64 = said
+        .split_whitespace()
+        .find_map(|w| w.parse().ok())
+        .expect("a row count");
+    assert!(rows > 0, "{said}");
     let s = cli_json(&old, &["retention", "keyring"]);
     assert_eq!(
         (s["data_keys"].as_i64(), s["openable"].as_i64()),

@@ -94,9 +94,9 @@ pub fn record(conn: &mut DbConnection, e: Event<'_>) -> Result<(), DbError> {
         purpose: kept.as_deref(),
         ..e
     };
-    // An officer's read waits for its audit row: it goes ahead of queued writers (a worker's
-    // batch of manifests) on SQLite.
-    crate::db::transaction_urgent(conn, |conn| {
+    // An officer's read waits for its audit row. On SQLite the log has a file and a writer of its
+    // own, so the row never waits for a worker loading a batch of manifests into the main file.
+    crate::db::audit_transaction(conn, |conn| {
         if let DbConnection::Pg(pg) = conn {
             // Several servers append to one chain: take turns.
             diesel::sql_query("SELECT pg_advisory_xact_lock(72437)").execute(pg)?;
@@ -231,7 +231,11 @@ pub fn prune_before(conn: &mut DbConnection, cutoff: i64, dry_run: bool) -> Resu
                 .values((settings::key.eq(ANCHOR), settings::value.eq(&anchor)))
                 .execute(conn)?;
         }
-        diesel::delete(audit_log::table.filter(audit_log::seq.le(last))).execute(conn)?;
+        // On SQLite the log is in a file of its own, committed after the main one: a crash in
+        // between leaves the anchor moved and the rows in place, which `verify` skips.
+        crate::db::audit_transaction(conn, |conn| {
+            diesel::delete(audit_log::table.filter(audit_log::seq.le(last))).execute(conn)
+        })?;
         Ok::<_, diesel::result::Error>(())
     })?;
     Ok(count as usize)
@@ -258,8 +262,8 @@ mod tests {
 
     impl Drop for Store {
         fn drop(&mut self) {
-            for ext in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{ext}", self.0.display()));
+            for file in crate::db::sqlite_files(&self.0.display().to_string()) {
+                let _ = std::fs::remove_file(file);
             }
         }
     }

@@ -93,15 +93,18 @@ impl ManageConnection for Manager {
     }
 }
 
-/// Per-connection setup on checkout.
+/// Per-connection setup when the pool opens a connection.
 #[derive(Debug)]
 struct Setup {
     backend: Backend,
+    /// SQLite: the audit log's file, attached to every connection as `audit`.
+    audit: String,
 }
 
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for Setup {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         if self.backend == Backend::Sqlite {
+            attach_audit(conn, &self.audit)?;
             // WAL (set once in `open`: it is stored in the file) lets readers and the writer work
             // at once; the busy timeout makes concurrent writers wait instead of failing with "database is locked"; secure_delete makes
             // retention's deletions leave nothing readable behind. A worker loads a batch of
@@ -115,7 +118,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for Setup {
                 "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; \
                  PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON; \
                  PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
-                 PRAGMA wal_autocheckpoint = 8000;",
+                 PRAGMA wal_autocheckpoint = 8000; PRAGMA audit.synchronous = NORMAL;",
             )
             .map_err(diesel::r2d2::Error::QueryError)?;
         }
@@ -140,17 +143,86 @@ pub fn open(url: &str, size: u32) -> Result<DbPool, DbError> {
         let mut conn = SqliteConnection::establish(&target)
             .map_err(|e| DbError::Unavailable(format!("cannot open the database: {e}")))?;
         conn.batch_execute("PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL;")?;
+        // The audit log's file, likewise, and its table: before the migrations, the one that
+        // moved the log out of the main file copies its rows there.
+        let mut conn = DbConnection::Sqlite(conn);
+        attach_audit(&mut conn, &sqlite_audit_path(&target))
+            .map_err(|e| DbError::Unavailable(format!("cannot open the audit log's file: {e}")))?;
+        conn.batch_execute(&format!(
+            "PRAGMA audit.journal_mode = WAL; {AUDIT_LOG_TABLE}"
+        ))?;
     }
+    let audit = if backend == Backend::Sqlite {
+        sqlite_audit_path(&target)
+    } else {
+        String::new()
+    };
     let manager = Manager { backend, target };
     let pool = Pool::builder()
         .max_size(size)
         .test_on_check_out(backend == Backend::Postgres)
         .connection_timeout(Duration::from_secs(10))
-        .connection_customizer(Box::new(Setup { backend }))
+        .connection_customizer(Box::new(Setup { backend, audit }))
         .build_unchecked(manager);
     let mut conn = pool.get()?;
     migrate(&mut conn)?;
     Ok(pool)
+}
+
+/// On SQLite the audit log has a file of its own beside the main one (`paxrisk.db` →
+/// `paxrisk.audit.db`), attached to every connection as the schema `audit`: appending the audit
+/// row of an officer's read then waits only for other audit rows, never for a worker loading a
+/// manifest into the main file (SQLite has one writer per file). Queries name `audit_log` without a
+/// schema, which SQLite resolves to the attached file, so they read the same on both backends.
+/// An in-memory database gets an in-memory audit log.
+pub fn sqlite_audit_path(main: &str) -> String {
+    if main.is_empty() || main == ":memory:" {
+        return ":memory:".to_string();
+    }
+    let path = std::path::Path::new(main);
+    let name = match (path.file_stem(), path.extension()) {
+        (Some(stem), Some(ext)) => {
+            format!("{}.audit.{}", stem.to_string_lossy(), ext.to_string_lossy())
+        }
+        _ => format!(
+            "{}.audit",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        ),
+    };
+    path.with_file_name(name).display().to_string()
+}
+
+/// Every file a SQLite store at `main` consists of, for removing one: the main file, the audit
+/// log's, and their write-ahead logs.
+pub fn sqlite_files(main: &str) -> Vec<std::path::PathBuf> {
+    let audit = sqlite_audit_path(main);
+    [main, audit.as_str()]
+        .iter()
+        .flat_map(|f| ["", "-wal", "-shm"].map(|s| std::path::PathBuf::from(format!("{f}{s}"))))
+        .collect()
+}
+
+/// The audit log's table in its own file (the columns the main file's migrations gave it).
+const AUDIT_LOG_TABLE: &str = "CREATE TABLE IF NOT EXISTS audit.audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at BIGINT NOT NULL,
+    actor TEXT NOT NULL,
+    role TEXT NOT NULL,
+    action TEXT NOT NULL,
+    object TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    purpose TEXT
+);
+CREATE INDEX IF NOT EXISTS audit.audit_log_purpose ON audit_log(purpose) WHERE purpose IS NOT NULL;";
+
+fn attach_audit(conn: &mut DbConnection, file: &str) -> Result<(), diesel::r2d2::Error> {
+    conn.batch_execute(&format!(
+        "ATTACH DATABASE '{}' AS audit",
+        file.replace('\'', "''")
+    ))
+    .map_err(diesel::r2d2::Error::QueryError)
 }
 
 /// Runs pending migrations for whichever backend `conn` is.
@@ -201,10 +273,10 @@ pub fn setting_or_create(
 }
 
 /// Runs `f` in a transaction. On SQLite, writers of this process take turns first ([`turns`]), and
-/// the transaction begins IMMEDIATE (it takes the write lock at once, waiting out the busy timeout): a
+/// the transaction takes the main file's write lock at once, waiting out the busy timeout: a
 /// deferred transaction that reads and then writes fails with "database is locked" at once when
 /// any other connection (an autocommit statement, another process) wrote in between, and the busy
-/// timeout does not cover that.
+/// timeout does not cover that. (Not `BEGIN IMMEDIATE`: that would lock the audit log's file too.)
 pub fn transaction<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -215,9 +287,9 @@ where
     transaction_in_turn(conn, false, f)
 }
 
-/// [`transaction`] for a short write someone is waiting on (the audit row of an officer's read):
-/// on SQLite it goes ahead of the writers queued for their turn, and a worker loading a batch
-/// commits after its current message to let it in.
+/// [`transaction`] for a short write someone is waiting on (an officer's action): on SQLite it goes
+/// ahead of the writers queued for their turn, and a worker loading a batch commits after its
+/// current message to let it in.
 pub fn transaction_urgent<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -228,6 +300,24 @@ where
     transaction_in_turn(conn, true, f)
 }
 
+/// A transaction that appends to the audit log. On SQLite the log's file has writers' turns and a
+/// write lock of its own ([`sqlite_audit_path`]), taken before `f` reads the last row; inside an
+/// open transaction (one that writes the main file too, which always comes first), a savepoint
+/// that takes the audit file's lock the same way. On PostgreSQL, a transaction.
+pub fn audit_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    if let DbConnection::Pg(_) = conn {
+        return conn.transaction(f);
+    }
+    let _turn = AUDIT_WRITERS.take(false);
+    sqlite_writing(conn, LOCK_AUDIT, f)
+}
+
 /// Whether an urgent writer of this process waits for SQLite's writer (see [`transaction_urgent`]);
 /// a worker holding the turn for a batch then commits what it has loaded and lets it in.
 pub fn urgent_waiting() -> bool {
@@ -235,6 +325,13 @@ pub fn urgent_waiting() -> bool {
 }
 
 static SQLITE_WRITERS: turns::Turns = turns::Turns::new();
+static AUDIT_WRITERS: turns::Turns = turns::Turns::new();
+
+/// Statements that write nothing but take a file's write lock (SQLite takes it for any `DELETE`,
+/// before it finds that no row qualifies): the first statement of a transaction, so the lock is
+/// waited for with the busy timeout before anything was read.
+const LOCK_MAIN: &str = "DELETE FROM main.settings WHERE 0";
+const LOCK_AUDIT: &str = "DELETE FROM audit.audit_log WHERE 0";
 
 fn transaction_in_turn<T, E>(
     conn: &mut DbConnection,
@@ -256,7 +353,7 @@ where
                 return conn.transaction(f);
             }
             let _turn = SQLITE_WRITERS.take(urgent);
-            sqlite_immediate(conn, f)
+            sqlite_writing(conn, LOCK_MAIN, f)
         }
     }
 }
@@ -275,10 +372,11 @@ pub fn redoable(conn: &mut DbConnection) -> QueryResult<()> {
     Ok(())
 }
 
-/// `BEGIN IMMEDIATE` … `COMMIT` (or `ROLLBACK` on error) on a SQLite connection; inside an open
-/// transaction, a savepoint as usual.
-fn sqlite_immediate<T, E>(
+/// `BEGIN`, `lock` (which takes the write lock of the file it names), `f`, `COMMIT` (or `ROLLBACK`
+/// on error) on a SQLite connection; inside an open transaction, a savepoint that runs `lock` first.
+fn sqlite_writing<T, E>(
     conn: &mut DbConnection,
+    lock: &str,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
 ) -> Result<T, E>
 where
@@ -292,10 +390,16 @@ where
         .transaction_depth()?
         .is_some();
     if open {
-        return conn.transaction(f);
+        return conn.transaction(|conn| {
+            conn.batch_execute(lock)?;
+            f(conn)
+        });
     }
-    AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
-    let result = f(conn);
+    AnsiTransactionManager::begin_transaction_sql(c, "BEGIN")?;
+    let result = match c.batch_execute(lock) {
+        Ok(()) => f(conn),
+        Err(e) => Err(e.into()),
+    };
     let DbConnection::Sqlite(c) = conn else {
         unreachable!("the connection cannot change backend")
     };
@@ -325,4 +429,178 @@ pub fn sqlite_full_sync(conn: &mut DbConnection, full: bool) -> Result<(), diese
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{self, Event};
+    use std::sync::mpsc;
+
+    /// A fresh SQLite store in the temp folder, its files removed when dropped.
+    struct Store(String, DbPool);
+
+    impl Store {
+        fn new(tag: &str) -> Store {
+            let path = std::env::temp_dir()
+                .join(format!(
+                    "paxrisk-db-{tag}-{}-{}.db",
+                    std::process::id(),
+                    new_id()
+                ))
+                .display()
+                .to_string();
+            let pool = open(&format!("sqlite://{path}"), 4).unwrap();
+            Store(path, pool)
+        }
+    }
+
+    impl Drop for Store {
+        fn drop(&mut self) {
+            for f in sqlite_files(&self.0) {
+                let _ = std::fs::remove_file(f);
+            }
+        }
+    }
+
+    fn read_event(n: usize) -> String {
+        format!("traveller:0192-{n}")
+    }
+
+    fn record(conn: &mut DbConnection, object: &str) {
+        audit::record(
+            conn,
+            Event {
+                actor: "0192-user",
+                role: "officer",
+                action: "traveller.read",
+                object,
+                outcome: "ok",
+                purpose: None,
+            },
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn the_audit_log_has_a_file_of_its_own_beside_the_data() {
+        assert_eq!(
+            sqlite_audit_path("/var/paxrisk/paxrisk.db"),
+            "/var/paxrisk/paxrisk.audit.db"
+        );
+        assert_eq!(sqlite_audit_path("data/store"), "data/store.audit");
+        assert_eq!(sqlite_audit_path(":memory:"), ":memory:");
+        let store = Store::new("file");
+        record(&mut store.1.get().unwrap(), "traveller:0192-a");
+        assert!(std::path::Path::new(&sqlite_audit_path(&store.0)).exists());
+        // The main file holds no audit log of its own any more.
+        let conn = &mut *store.1.get().unwrap();
+        let in_main: i64 = diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM main.sqlite_master WHERE name = 'audit_log'",
+        )
+        .get_result::<Count>(conn)
+        .unwrap()
+        .n;
+        assert_eq!(in_main, 0);
+        let rows: i64 = schema::audit_log::table.count().get_result(conn).unwrap();
+        assert_eq!(rows, 1);
+    }
+
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+
+    /// The point of the file: while a writer holds the main file (a worker loading a manifest),
+    /// audit rows are appended and committed without waiting for it.
+    #[test]
+    fn audit_rows_do_not_wait_for_the_main_files_writer() {
+        let store = Store::new("apart");
+        let (holding, held) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let pool = store.1.clone();
+        let writer = std::thread::spawn(move || {
+            let conn = &mut *pool.get().unwrap();
+            transaction(conn, |conn| {
+                diesel::sql_query("INSERT INTO settings (key, value) VALUES ('held', 'yes')")
+                    .execute(conn)?;
+                holding.send(()).unwrap();
+                // Held until the audit rows are in, or for long enough to show they waited.
+                let _ = released.recv_timeout(Duration::from_secs(20));
+                Ok::<_, diesel::result::Error>(())
+            })
+            .unwrap();
+        });
+        held.recv().unwrap();
+        let conn = &mut *store.1.get().unwrap();
+        for n in 0..3 {
+            record(conn, &read_event(n));
+        }
+        // Committed and visible while the main file's writer still holds it.
+        let rows: i64 = schema::audit_log::table.count().get_result(conn).unwrap();
+        let main_still_held = get_setting(conn, "held").unwrap().is_none();
+        let _ = release.send(());
+        writer.join().unwrap();
+        assert_eq!(rows, 3);
+        assert!(
+            main_still_held,
+            "the audit rows waited for the main file's writer"
+        );
+        assert_eq!(get_setting(conn, "held").unwrap().as_deref(), Some("yes"));
+        // A transaction that writes both files (data and its audit row) still commits both.
+        transaction(conn, |conn| {
+            diesel::sql_query("INSERT INTO settings (key, value) VALUES ('both', 'yes')")
+                .execute(conn)?;
+            record(conn, "setting:both");
+            Ok::<_, diesel::result::Error>(())
+        })
+        .unwrap();
+        let v = audit::verify(conn).unwrap();
+        assert_eq!((v.rows, v.broken_at), (4, None));
+        assert_eq!(get_setting(conn, "both").unwrap().as_deref(), Some("yes"));
+    }
+
+    /// A store of before the audit log's file: its rows move into the file, the chain still
+    /// verifies, and numbering goes on after the last row retention removed.
+    #[test]
+    fn an_older_stores_audit_log_moves_into_its_file() {
+        let store = Store::new("move");
+        let conn = &mut *store.1.get().unwrap();
+        record(conn, &read_event(1));
+        record(conn, &read_event(2));
+        let DbConnection::Sqlite(c) = conn else {
+            unreachable!()
+        };
+        // Back to the schema of before the move: the rows return to the main file.
+        c.revert_last_migration(SQLITE_MIGRATIONS).unwrap();
+        let in_main: i64 = diesel::sql_query("SELECT COUNT(*) AS n FROM main.audit_log")
+            .get_result::<Count>(c)
+            .unwrap()
+            .n;
+        assert_eq!(in_main, 2);
+        migrate(conn).unwrap();
+        let v = audit::verify(conn).unwrap();
+        assert_eq!((v.rows, v.broken_at), (2, None));
+
+        // A store of before whose log retention had emptied (the numbering stays in the main
+        // file, and the anchor names row 2): new rows are numbered after the pruned ones.
+        let DbConnection::Sqlite(c) = conn else {
+            unreachable!()
+        };
+        c.revert_last_migration(SQLITE_MIGRATIONS).unwrap();
+        diesel::sql_query("DELETE FROM audit.sqlite_sequence")
+            .execute(c)
+            .unwrap();
+        assert_eq!(audit::prune_before(conn, now_ms() + 1, false).unwrap(), 2);
+        migrate(conn).unwrap();
+        record(conn, &read_event(3));
+        let seqs: Vec<i64> = schema::audit_log::table
+            .select(schema::audit_log::seq)
+            .load(conn)
+            .unwrap();
+        assert_eq!(seqs, vec![3]);
+        let v = audit::verify(conn).unwrap();
+        assert_eq!((v.rows, v.broken_at), (1, None));
+    }
 }

@@ -343,15 +343,30 @@ pub fn manifest(
 
 /// Every byte of the app's database as stored: the SQLite file and its WAL, or a PostgreSQL
 /// `pg_dump --data-only` (where `bytea` appears hex-encoded; see `contains_secret`).
+/// Where the server keeps a SQLite store's audit log: `x/paxrisk.db` → `x/paxrisk.audit.db`.
+pub fn sqlite_audit_file(main: &str) -> String {
+    let (stem, ext) = main
+        .rsplit_once('.')
+        .expect("the test stores' files have an extension");
+    format!("{stem}.audit.{ext}")
+}
+
 pub fn database_bytes(app: &TestApp) -> Vec<u8> {
     match app.backend {
         Backend::Sqlite => {
+            // The data and the audit log's file beside it (paxrisk.db, paxrisk.audit.db).
             let path = app.database.trim_start_matches("sqlite://").to_string();
-            [path.clone(), format!("{path}-wal")]
-                .iter()
-                .filter_map(|p| std::fs::read(p).ok())
-                .flatten()
-                .collect()
+            let audit = sqlite_audit_file(&path);
+            [
+                path.clone(),
+                format!("{path}-wal"),
+                audit.clone(),
+                format!("{audit}-wal"),
+            ]
+            .iter()
+            .filter_map(|p| std::fs::read(p).ok())
+            .flatten()
+            .collect()
         }
         Backend::Postgres => {
             let out = Command::new("pg_dump")

@@ -187,6 +187,34 @@ fn flight_page(backend: Backend) {
     let other_id = post(&other);
     let (_, html) = b.get(&format!("/flights/{flight}"));
     assert!(!html.contains(&other_id));
+
+    // Claiming from a filtered queue returns to the queue as it was filtered; a form that names
+    // anything but a queue page returns to the plain queue.
+    let filtered = format!("/queue?band={band}&offset=0");
+    let (_, queue) = b.get(&format!("/queue?band={band}"));
+    let field = "name=\"queue\" value=\"";
+    let at = queue
+        .find(field)
+        .expect("the claim form names its queue page")
+        + field.len();
+    let value = &queue[at..at + queue[at..].find('"').unwrap()];
+    assert_eq!(
+        value.replace("&#x2f;", "/").replace("&amp;", "&"),
+        filtered,
+        "{value}"
+    );
+    let claim = format!("/queue/{}/claim", item["id"].as_str().unwrap());
+    let (s, to) = b.post(&claim, &[("queue", &filtered)], None);
+    assert_eq!(
+        (s, to.as_str()),
+        (303, format!("{filtered}&m=claimed").as_str())
+    );
+    let (s, to) = b.post(
+        &claim,
+        &[("queue", "https://elsewhere.example/queue?offset=0")],
+        None,
+    );
+    assert_eq!((s, to.as_str()), (303, "/queue?m=claimed"));
 }
 
 /// The page links `/static/app.css?v=<hash>`: that URL is cached for a year, the bare one and an

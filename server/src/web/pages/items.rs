@@ -26,14 +26,35 @@ pub struct ItemForm {
     /// A note's body or a reopen's reason.
     #[serde(default)]
     body: String,
+    /// The queue page the form was on, with its filters and page (`/queue?band=high&offset=50`).
+    #[serde(default)]
+    queue: String,
 }
 
-/// Where a form returns to, with a flash code.
+/// Where a form returns to, with a flash code: the traveller page, or the queue as it was
+/// filtered.
 fn back(form: &ItemForm, flash: &str) -> HttpResponse {
     match safe_id(&form.traveller) {
         Some(t) => redirect(&format!("/travellers/{t}?m={flash}")),
-        None => redirect(&format!("/queue?m={flash}")),
+        None => match queue_page(&form.queue) {
+            Some(q) => redirect(&format!("{q}&m={flash}")),
+            None => redirect(&format!("/queue?m={flash}")),
+        },
     }
+}
+
+/// A queue page's address as the queue page writes it (`/queue?` and percent-encoded
+/// `name=value` pairs), or `None`: anything else could lead elsewhere, so it is not followed.
+fn queue_page(q: &str) -> Option<&str> {
+    let query = q.strip_prefix("/queue?")?;
+    let pair_ok = |pair: &str| {
+        pair.split_once('=').is_some_and(|(k, v)| {
+            matches!(k, "band" | "status" | "flight" | "offset")
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.~%".contains(&b))
+        })
+    };
+    (q.len() <= 300 && query.split('&').all(pair_ok)).then_some(q)
 }
 
 /// What an action did, as a flash code; audits the outcome like the API's `finish`.
@@ -184,5 +205,33 @@ pub async fn reopen(
     match r {
         Ok(flash) => back(&form, flash),
         Err(e) => failure(&p, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::queue_page;
+
+    #[test]
+    fn only_queue_pages_are_gone_back_to() {
+        for ok in [
+            "/queue?offset=0",
+            "/queue?band=high&status=claimed&flight=ZZ%20101&offset=50",
+        ] {
+            assert_eq!(queue_page(ok), Some(ok));
+        }
+        for bad in [
+            "",
+            "/queue",
+            "https://elsewhere.example/queue?offset=0",
+            "//elsewhere.example/queue?offset=0",
+            "/queue?offset=0/../../login",
+            "/queue?next=https://elsewhere.example",
+            "/queue?offset=0&m=claimed\r\nSet-Cookie:%20x",
+            "/queue?band=high#frag",
+            "/travellers/1?offset=0",
+        ] {
+            assert_eq!(queue_page(bad), None, "{bad}");
+        }
     }
 }

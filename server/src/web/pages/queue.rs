@@ -123,6 +123,7 @@ pub async fn queue(
             total => total,
             from => if rows_empty(shown_to, offset) { 0 } else { offset + 1 },
             to => shown_to,
+            here => q.at(offset),
             prev => (offset > 0).then(|| q.at((offset - PAGE).max(0))),
             next => (shown_to < total).then(|| q.at(offset + PAGE)),
             f => context! {

@@ -4,6 +4,7 @@
 //! normalised spelling, a phonetic key and a consonant skeleton; two prepared names are then
 //! compared by pairing tokens ([`score_names`]). [`compare`] does both for two strings.
 
+pub(crate) mod mandarin;
 mod nicknames;
 mod normalise;
 pub(crate) mod phonetic;
@@ -42,6 +43,8 @@ pub struct Token {
     pub initial: bool,
     /// True when the token comes from the family-name part.
     pub family: bool,
+    /// The word read as Mandarin syllables in pinyin and in Wade-Giles (see `mandarin`).
+    pub mandarin: [u64; 2],
     /// Identity of the spelling for similarity caches: the matcher numbers list words once
     /// and query words per traveller; 0 means "not numbered, do not cache".
     pub id: u32,
@@ -67,6 +70,7 @@ impl PreparedName {
                 Token {
                     key: phonetic::key(&text),
                     skeleton: phonetic::skeleton(&text, abjad),
+                    mandarin: mandarin::readings(&text),
                     text,
                     core: None,
                     abjad,

@@ -436,12 +436,14 @@ impl Token {
         let abjad = script == Script::Abjad;
         let key = phonetic::key(&text);
         let skeleton = phonetic::skeleton(&text, abjad);
+        let mandarin = super::mandarin::readings(&text);
         let initial = text.len() == 1;
         let weight = if initial { super::INITIAL_WEIGHT } else { 1.0 };
         Token {
             text,
             key,
             skeleton,
+            mandarin,
             core,
             abjad,
             weight,

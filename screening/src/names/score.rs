@@ -78,6 +78,7 @@ fn refs(tokens: &[Token]) -> ([&Token; MAX_TOKENS], usize) {
         text: String::new(),
         key: String::new(),
         skeleton: String::new(),
+        mandarin: [0, 0],
         core: None,
         abjad: false,
         weight: 0.0,
@@ -155,9 +156,12 @@ fn try_join(
         }
     };
     let useful = other.iter().any(|o| {
-        // A joined word is about as long as the word it stands for; skip the rest cheaply.
-        if o.text.len().abs_diff(joined.text.len()) > 3
-            || o.text.as_bytes()[0] != joined.text.as_bytes()[0]
+        // A joined word is about as long as the word it stands for and starts with the same
+        // letter, unless it is the same Mandarin syllables in another romanisation (TSETUNG /
+        // ZEDONG); skip the rest cheaply.
+        if (o.text.len().abs_diff(joined.text.len()) > 3
+            || o.text.as_bytes()[0] != joined.text.as_bytes()[0])
+            && !super::mandarin::same(&o.mandarin, &joined.mandarin)
         {
             return false;
         }

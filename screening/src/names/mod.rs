@@ -4,6 +4,7 @@
 //! normalised spelling, a phonetic key and a consonant skeleton; two prepared names are then
 //! compared by pairing tokens ([`score_names`]). [`compare`] does both for two strings.
 
+mod korean;
 pub(crate) mod mandarin;
 mod nicknames;
 mod normalise;
@@ -45,6 +46,8 @@ pub struct Token {
     pub family: bool,
     /// The word read as Mandarin syllables in pinyin and in Wade-Giles (see `mandarin`).
     pub mandarin: [u64; 2],
+    /// The word read as a Korean family name and given name (see `korean`).
+    pub korean: [u64; 2],
     /// Identity of the spelling for similarity caches: the matcher numbers list words once
     /// and query words per traveller; 0 means "not numbered, do not cache".
     pub id: u32,
@@ -71,6 +74,7 @@ impl PreparedName {
                     key: phonetic::key(&text),
                     skeleton: phonetic::skeleton(&text, abjad),
                     mandarin: mandarin::readings(&text),
+                    korean: korean::reading(&text),
                     text,
                     core: None,
                     abjad,

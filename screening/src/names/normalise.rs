@@ -437,6 +437,7 @@ impl Token {
         let key = phonetic::key(&text);
         let skeleton = phonetic::skeleton(&text, abjad);
         let mandarin = super::mandarin::readings(&text);
+        let korean = super::korean::reading(&text);
         let initial = text.len() == 1;
         let weight = if initial { super::INITIAL_WEIGHT } else { 1.0 };
         Token {
@@ -444,6 +445,7 @@ impl Token {
             key,
             skeleton,
             mandarin,
+            korean,
             core,
             abjad,
             weight,

@@ -79,6 +79,7 @@ fn refs(tokens: &[Token]) -> ([&Token; MAX_TOKENS], usize) {
         key: String::new(),
         skeleton: String::new(),
         mandarin: [0, 0],
+        korean: [0, 0],
         core: None,
         abjad: false,
         weight: 0.0,

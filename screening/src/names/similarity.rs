@@ -5,7 +5,7 @@
 // Matrix and window algorithms read better with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
-use super::{mandarin, nicknames, phonetic, Token};
+use super::{korean, mandarin, nicknames, phonetic, Token};
 
 /// Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters) of two ASCII strings.
 pub(crate) fn jaro_winkler(a: &[u8], b: &[u8]) -> f64 {
@@ -173,7 +173,8 @@ const WILDCARD_MATCH: f64 = 0.95;
 /// that of many other people.
 const FAMILIAR: f64 = 0.88;
 /// Least score for one Mandarin name in pinyin and in Wade-Giles (DENG / TENG, XIAOPING /
-/// HSIAOPING): the same syllables, but aspiration is lost with Wade-Giles' apostrophes.
+/// HSIAOPING), or one Korean name in two romanisations (JONG / JEONG, PARK / PAK): the same
+/// syllables, told apart by less than the spellings suggest.
 const ROMANISED: f64 = 0.9;
 /// Most two words can score when they are different names a letter apart (see [`distinct`]).
 const DISTINCT: f64 = 0.7;
@@ -190,7 +191,7 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
         return FAMILIAR;
     }
     let s = similarity(a, b);
-    if mandarin::same(&a.mandarin, &b.mandarin) {
+    if mandarin::same(&a.mandarin, &b.mandarin) || korean::same(&a.korean, &b.korean) {
         return s.max(ROMANISED);
     }
     // Consonant-only scripts are compared by skeleton: their letters say too little here.

@@ -23,6 +23,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::names::korean::REVISED;
 use crate::names::{phonetic, Token, TokenSimilarity, PAIR_MIN};
 
 use super::cache::{SimCache, Vocabulary};
@@ -63,13 +64,70 @@ fn fingerprint(kind: u8, bytes: &[u8]) -> u64 {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
     h ^= h >> 29;
-    h.wrapping_mul(0xbf58_476d_1ce4_e5b9)
+    h.wrapping_mul(0xbf58_476d_1ce4_e5b9) & !EXACT
 }
 
-/// Retrieval keys of a word into `out`, the exact sound first: its skeleton (its spelling when
-/// it has no consonants) and, with `deletions` and three or more consonants, every one-deletion
-/// of the skeleton; a merged article's core is keyed too (QAHTANI for ALQAHTANI).
+/// Set on a query's key when the list words it reaches sound the same as the query word (its
+/// skeleton, or one name in another romanisation); never set in the index's own keys.
+const EXACT: u64 = 1 << 63;
+
+/// Retrieval keys of a list word into `out`: those of its spelling ([`spelling_keys`]), and of
+/// its readings as a Mandarin word in pinyin (`P`) and in Wade-Giles (`W`) and as a Korean family
+/// and given name (`K`, `G`), which [`query_keys_of`] looks up across (a query's pinyin reading meets list
+/// words' Wade-Giles readings and the other way round, never pinyin with pinyin).
 pub(crate) fn keys_of(token: &Token, deletions: bool, out: &mut Vec<u64>) {
+    spelling_keys(token, deletions, out);
+    let [pinyin, wade_giles] = token.mandarin;
+    if pinyin != 0 {
+        out.push(fingerprint(b'P', &pinyin.to_le_bytes()));
+    }
+    if wade_giles != 0 {
+        out.push(fingerprint(b'W', &wade_giles.to_le_bytes()));
+    }
+    let [family, given] = token.korean;
+    if family != 0 {
+        out.push(fingerprint(b'K', &family.to_le_bytes()));
+    }
+    // A Korean given name's key, apart for Revised spellings (`G`) and others (`g`): a query
+    // meets the other kind only when one of the two is Revised (see `names::korean`).
+    if given != 0 {
+        let kind = if given & REVISED != 0 { b'G' } else { b'g' };
+        out.push(fingerprint(kind, &(given & !REVISED).to_le_bytes()));
+    }
+}
+
+/// Retrieval keys of a query word into `out`: its spelling's ([`spelling_keys`]), the first of
+/// them (its skeleton) marked [`EXACT`], and the keys of the list words that are the same name in
+/// another romanisation ([`keys_of`]), marked [`EXACT`] too.
+pub(crate) fn query_keys_of(token: &Token, deletions: bool, out: &mut Vec<u64>) {
+    let start = out.len();
+    spelling_keys(token, deletions, out);
+    out[start] |= EXACT;
+    let [pinyin, wade_giles] = token.mandarin;
+    if pinyin != 0 {
+        out.push(fingerprint(b'W', &pinyin.to_le_bytes()) | EXACT);
+    }
+    if wade_giles != 0 {
+        out.push(fingerprint(b'P', &wade_giles.to_le_bytes()) | EXACT);
+        out.push(fingerprint(b'W', &wade_giles.to_le_bytes()) | EXACT);
+    }
+    let [family, given] = token.korean;
+    if family != 0 {
+        out.push(fingerprint(b'K', &family.to_le_bytes()) | EXACT);
+    }
+    if given != 0 {
+        let key = (given & !REVISED).to_le_bytes();
+        out.push(fingerprint(b'G', &key) | EXACT);
+        if given & REVISED != 0 {
+            out.push(fingerprint(b'g', &key) | EXACT);
+        }
+    }
+}
+
+/// Retrieval keys of a word's spelling into `out`, the exact sound first: its skeleton (its
+/// spelling when it has no consonants) and, with `deletions` and three or more consonants, every
+/// one-deletion of the skeleton; a merged article's core is keyed too (QAHTANI for ALQAHTANI).
+fn spelling_keys(token: &Token, deletions: bool, out: &mut Vec<u64>) {
     let skeleton = token.skeleton.as_bytes();
     if skeleton.is_empty() {
         out.push(fingerprint(b'V', token.text.as_bytes()));
@@ -392,8 +450,9 @@ impl Postings {
 
     /// Counts query word number `word.0` (worth `word.1`) once for every name of class `born`
     /// holding a list word that shares one of `keys` with `token` and is similar enough to pair
-    /// with it. Words reached through the first key (the exact skeleton) sound the same. When
-    /// `shared` holds the word, its list words are found once per flight (see [`SharedWords`]).
+    /// with it. Words reached through an exact key (the skeleton, or another romanisation of the
+    /// same name) sound the same. When `shared` holds the word, its list words are found once per
+    /// flight (see [`SharedWords`]).
     #[allow(clippy::too_many_arguments)]
     fn visit(
         &self,
@@ -494,9 +553,9 @@ impl Postings {
     /// reached through the exact key (the first) before its other occurrences.
     fn reached_words(&self, keys: &[u64], scratch: &mut Scratch) {
         scratch.words.clear();
-        for (k, key) in keys.iter().enumerate() {
-            if let Some(&n) = self.keys.get(key) {
-                let exact = k == 0;
+        for key in keys {
+            if let Some(&n) = self.keys.get(&(key & !EXACT)) {
+                let exact = key & EXACT != 0;
                 scratch
                     .words
                     .extend(self.key_words.get(n as usize).iter().map(|&w| (w, exact)));
@@ -701,7 +760,7 @@ impl<'a> Query<'a> {
             .map(|t| {
                 let mut keys = Vec::new();
                 if full_word(t) {
-                    keys_of(t, true, &mut keys);
+                    query_keys_of(t, true, &mut keys);
                 }
                 (t, keys)
             })
@@ -711,7 +770,7 @@ impl<'a> Query<'a> {
             .iter()
             .map(|t| {
                 let mut keys = Vec::with_capacity(1);
-                keys_of(t, false, &mut keys);
+                query_keys_of(t, false, &mut keys);
                 (t, keys)
             })
             .collect();

@@ -272,3 +272,49 @@ fn words_are_numbered_by_skeleton_and_names_keep_theirs() {
     assert_eq!(texts(index.name_count() - 1), expected);
     assert_eq!(texts(0)[..3], ["QUARVISTAN", "DELMONT", "ASHBY"]);
 }
+
+/// A listed name written in another romanisation is found: Wade-Giles for a traveller in
+/// pinyin and the other way round, a Korean family name spelt another accepted way; the screening
+/// of a flight finds the same. Namesakes in name only are not.
+#[test]
+fn other_romanisations_of_a_listed_name_are_found() {
+    let listed = |id: &str, surname: &str, given: &str| Entry {
+        id: id.to_string(),
+        surname: surname.to_string(),
+        given_names: given.to_string(),
+        ..Entry::default()
+    };
+    let entries = vec![
+        listed("W0", "TENG", "Hsiao-ping"),
+        listed("W1", "ZHOU", "Enlai"),
+        listed("W2", "PARK", "Geun-hye"),
+        listed("W3", "QUARVISTAN", "Delmont"),
+    ];
+    let index = Index::build(&entries);
+    let person = |surname: &str, given: &str| Traveller {
+        surname: surname.into(),
+        given_names: given.into(),
+        ..Traveller::default()
+    };
+    let flight = [
+        person("DENG", "XIAOPING"),
+        person("CHOU", "EN-LAI"),
+        person("PAK", "KUN-HYE"),
+        person("DANG", "XIAOMING"),
+    ];
+    let found: Vec<Vec<usize>> = flight
+        .iter()
+        .map(|t| {
+            index
+                .screen(t, DEFAULT_NAME_THRESHOLD)
+                .iter()
+                .map(|m| m.entry)
+                .collect()
+        })
+        .collect();
+    assert_eq!(found, [vec![0], vec![1], vec![2], vec![]]);
+    let whole = index.screen_shared(&flight, DEFAULT_NAME_THRESHOLD);
+    for (t, hits) in flight.iter().zip(&whole) {
+        assert_eq!(hits, &index.screen(t, DEFAULT_NAME_THRESHOLD));
+    }
+}

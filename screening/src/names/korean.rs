@@ -56,7 +56,7 @@ pub(crate) fn reading(w: &str) -> [u64; 2] {
 }
 
 /// The bit of a given-name key that marks a Revised spelling (EO, EU, OO).
-const REVISED: u64 = 1 << 63;
+pub(crate) const REVISED: u64 = 1 << 63;
 
 /// True when two words' [`reading`]s are one Korean name, family or given, in two
 /// romanisations (the words themselves differ: equal words are compared before this).

@@ -4,7 +4,7 @@
 //! normalised spelling, a phonetic key and a consonant skeleton; two prepared names are then
 //! compared by pairing tokens ([`score_names`]). [`compare`] does both for two strings.
 
-mod korean;
+pub(crate) mod korean;
 pub(crate) mod mandarin;
 mod nicknames;
 mod normalise;

@@ -3,6 +3,10 @@
 //! A name is prepared once ([`prepare_full`], [`prepare_parts`]) into tokens carrying their
 //! normalised spelling, a phonetic key and a consonant skeleton; two prepared names are then
 //! compared by pairing tokens ([`score_names`]). [`compare`] does both for two strings.
+//!
+//! Besides spelling and sound, tokens are compared through what spelling cannot show: familiar
+//! forms (`nicknames`: BILL / WILLIAM), Mandarin in pinyin and Wade-Giles (`mandarin`: DENG
+//! XIAOPING / TENG HSIAO-PING) and Korean romanisations (`korean`: PARK / PAK, JONG / JEONG).
 
 pub(crate) mod korean;
 pub(crate) mod mandarin;

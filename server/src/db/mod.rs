@@ -104,6 +104,10 @@ struct Setup {
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for Setup {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         if self.backend == Backend::Sqlite {
+            // The busy timeout first: attaching the audit log's file reads its schema, which
+            // waits (rather than fails) while another connection writes it.
+            conn.batch_execute("PRAGMA busy_timeout = 30000;")
+                .map_err(diesel::r2d2::Error::QueryError)?;
             attach_audit(conn, &self.audit)?;
             // WAL (set once in `open`: it is stored in the file) lets readers and the writer work
             // at once; the busy timeout makes concurrent writers wait instead of failing with "database is locked"; secure_delete makes
@@ -115,7 +119,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for Setup {
             // page that batches keep changing (the messages table, the top of an index) is then
             // copied once per checkpoint instead of after nearly every batch.
             conn.batch_execute(
-                "PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; \
+                "PRAGMA foreign_keys = ON; \
                  PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON; \
                  PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
                  PRAGMA wal_autocheckpoint = 8000; PRAGMA audit.synchronous = NORMAL;",

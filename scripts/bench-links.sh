@@ -74,8 +74,8 @@ sqlite_fill() {
 }
 run sqlite "sqlite://$work/bench.db" sqlite_fill
 ls -la "$work/bench.db" | awk '{print "sqlite file: " int($5/1048576) " MiB"}'
-[[ -n ${KEEP:-} ]] && cp "$work/bench.db" "$KEEP" || true
-rm -f "$work"/bench.db*
+[[ -n ${KEEP:-} ]] && cp "$work/bench.db" "$KEEP" && cp "$work/bench.audit.db" "${KEEP%.*}.audit.${KEEP##*.}" || true
+rm -f "$work"/bench.db* "$work"/bench.audit.db*
 
 if pg_isready -h 127.0.0.1 -q 2>/dev/null; then
   db=paxrisk_bench_links_$$

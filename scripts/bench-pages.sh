@@ -2,7 +2,7 @@
 # Page timings with a million travellers stored (issue 9: "each page loads in under 200 ms server
 # time with a million travellers stored"), on SQLite and PostgreSQL.
 #   usage: scripts/bench-pages.sh [TRAVELLERS] [PAXRISK_BINARY] [REQUESTS_PER_PAGE]
-#   env: BACKENDS="sqlite postgres" (the default), KEEP=FILE keeps a copy of the SQLite store.
+#   env: BACKENDS="sqlite postgres" (the default), KEEP=FILE keeps a copy of the SQLite store (and FILE with .audit before its extension, its audit log).
 #
 # The store is filled in bulk by SQL (scripts/fill-store.sh), as scripts/bench-links.sh does (loading a million
 # travellers through ingest measures ingest, not the pages): flights of 400 arriving from three
@@ -110,8 +110,8 @@ backends=${BACKENDS:-sqlite postgres}
 if [[ " $backends " == *" sqlite "* ]]; then
   run sqlite "sqlite://$work/pages.db"
   ls -la "$work/pages.db" | awk '{print "sqlite file: " int($5/1048576) " MiB"}'
-  [[ -n ${KEEP:-} ]] && cp "$work/pages.db" "$KEEP"
-  rm -f "$work"/pages.db*
+  [[ -n ${KEEP:-} ]] && cp "$work/pages.db" "$KEEP" && cp "$work/pages.audit.db" "${KEEP%.*}.audit.${KEEP##*.}"
+  rm -f "$work"/pages.db* "$work"/pages.audit.db*
 fi
 
 if [[ " $backends " == *" postgres "* ]] && pg_isready -h 127.0.0.1 -q 2>/dev/null; then

@@ -102,6 +102,12 @@ fn backup_and_restore(backend: Backend) {
                 .trim_start_matches("sqlite://")
                 .to_string();
             std::fs::copy(&file, &path).expect("put the backup in place");
+            // The audit log's copy goes back beside it (a store does not open without its own).
+            std::fs::copy(
+                common::sqlite_audit_file(file.to_str().unwrap()),
+                common::sqlite_audit_file(&path),
+            )
+            .expect("put the audit log's copy in place");
         }
         Backend::Postgres => {
             let out = Command::new("pg_restore")

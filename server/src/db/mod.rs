@@ -166,11 +166,76 @@ pub fn open(url: &str, size: u32) -> Result<DbPool, DbError> {
         .max_size(size)
         .test_on_check_out(backend == Backend::Postgres)
         .connection_timeout(Duration::from_secs(10))
-        .connection_customizer(Box::new(Setup { backend, audit }))
+        .connection_customizer(Box::new(Setup {
+            backend,
+            audit: audit.clone(),
+        }))
         .build_unchecked(manager);
     let mut conn = pool.get()?;
     migrate(&mut conn)?;
+    if backend == Backend::Sqlite {
+        pair_audit_file(&mut conn, &audit)?;
+    }
     Ok(pool)
+}
+
+/// The setting in the main file naming its audit log's file (the id kept in `audit.audit_file`).
+const AUDIT_FILE_ID: &str = "audit_file_id";
+
+/// Checks that the attached audit log's file is this store's: the main file and the audit file
+/// keep one id, so a store whose audit log's file was lost (and would be created anew, empty),
+/// or replaced by another store's, refuses to open instead of silently starting a new log. A
+/// store of before the audit log had a file of its own adopts the file's id.
+fn pair_audit_file(conn: &mut DbConnection, file: &str) -> Result<(), DbError> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+    }
+    transaction(conn, |conn| {
+        audit_transaction(conn, |conn| {
+            let in_audit = diesel::sql_query("SELECT id FROM audit.audit_file LIMIT 1")
+                .get_result::<Id>(conn)
+                .optional()?
+                .map(|r| r.id);
+            let in_main = get_setting(conn, AUDIT_FILE_ID)?;
+            let adopt = |conn: &mut DbConnection, id: &str| {
+                diesel::insert_into(schema::settings::table)
+                    .values((
+                        schema::settings::key.eq(AUDIT_FILE_ID),
+                        schema::settings::value.eq(id),
+                    ))
+                    .execute(conn)
+            };
+            match (in_main, in_audit) {
+                (None, None) => {
+                    let id = new_id();
+                    diesel::sql_query("INSERT INTO audit.audit_file (id) VALUES (?)")
+                        .bind::<diesel::sql_types::Text, _>(&id)
+                        .execute(conn)?;
+                    adopt(conn, &id)?;
+                }
+                (None, Some(id)) => {
+                    adopt(conn, &id)?;
+                }
+                (Some(_), None) => {
+                    return Err(DbError::Unavailable(format!(
+                        "the audit log's file {file} is missing or new, but this store keeps its \
+                         audit log there: put it back, or its copy from the backup taken with the \
+                         database (README \"Backup and restore\")"
+                    )))
+                }
+                (Some(main), Some(audit)) if main != audit => {
+                    return Err(DbError::Unavailable(format!(
+                        "the audit log's file {file} belongs to another store: put back this \
+                         store's, or its copy from the backup taken with the database"
+                    )))
+                }
+                (Some(_), Some(_)) => {}
+            }
+            Ok(())
+        })
+    })
 }
 
 /// On SQLite the audit log has a file of its own beside the main one (`paxrisk.db` →
@@ -219,7 +284,8 @@ const AUDIT_LOG_TABLE: &str = "CREATE TABLE IF NOT EXISTS audit.audit_log (
     hash TEXT NOT NULL,
     purpose TEXT
 );
-CREATE INDEX IF NOT EXISTS audit.audit_log_purpose ON audit_log(purpose) WHERE purpose IS NOT NULL;";
+CREATE INDEX IF NOT EXISTS audit.audit_log_purpose ON audit_log(purpose) WHERE purpose IS NOT NULL;
+CREATE TABLE IF NOT EXISTS audit.audit_file (id TEXT NOT NULL);";
 
 fn attach_audit(conn: &mut DbConnection, file: &str) -> Result<(), diesel::r2d2::Error> {
     conn.batch_execute(&format!(
@@ -563,6 +629,46 @@ mod tests {
         let v = audit::verify(conn).unwrap();
         assert_eq!((v.rows, v.broken_at), (4, None));
         assert_eq!(get_setting(conn, "both").unwrap().as_deref(), Some("yes"));
+    }
+
+    /// A store whose audit log's file is lost, or replaced by another store's, does not open (it
+    /// would start a new, empty log); with its own file put back it does.
+    #[test]
+    fn a_store_opens_only_with_its_own_audit_file() {
+        let (store, other) = (Store::new("own"), Store::new("other"));
+        record(&mut store.1.get().unwrap(), "traveller:0192-a");
+        let url = format!("sqlite://{}", store.0);
+        // Reopened as it is: fine.
+        open(&url, 1).unwrap();
+        // The audit file with its write-ahead log, moved away or replaced.
+        let files = |main: &str| {
+            let audit = sqlite_audit_path(main);
+            ["", "-wal", "-shm"].map(|s| format!("{audit}{s}"))
+        };
+        let move_all = |from: &[String; 3], to: &[String; 3], copy: bool| {
+            for (f, t) in from.iter().zip(to) {
+                let _ = std::fs::remove_file(t);
+                if std::path::Path::new(f).exists() {
+                    if copy {
+                        std::fs::copy(f, t).unwrap();
+                    } else {
+                        std::fs::rename(f, t).unwrap();
+                    }
+                }
+            }
+        };
+        let own = files(&store.0);
+        let kept = own.clone().map(|f| format!("{f}.kept"));
+        move_all(&own, &kept, false);
+        let err = open(&url, 1).unwrap_err().to_string();
+        assert!(err.contains("missing or new"), "{err}");
+        move_all(&files(&other.0), &own, true);
+        let err = open(&url, 1).unwrap_err().to_string();
+        assert!(err.contains("belongs to another store"), "{err}");
+        move_all(&kept, &own, false);
+        let pool = open(&url, 1).unwrap();
+        let v = audit::verify(&mut pool.get().unwrap()).unwrap();
+        assert_eq!((v.rows, v.broken_at), (1, None));
     }
 
     /// A store of before the audit log's file: its rows move into the file, the chain still

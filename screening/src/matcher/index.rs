@@ -155,6 +155,26 @@ fn spelling_keys(token: &Token, deletions: bool, out: &mut Vec<u64>) {
             ));
         }
     }
+    // The consonant letters as written, when sounds made the skeleton something else (SH, TH,
+    // CH, Z…): two letters swapped across a digraph (MATSHALAGA / MATSAHLAGA) leave the letters
+    // alike but not the sounds, and the deletions of the one skeleton miss the other.
+    if !token.abjad {
+        let mut letters = [0u8; 64];
+        let mut n = 0;
+        for b in token
+            .text
+            .bytes()
+            .filter(|b| b.is_ascii_uppercase() && !phonetic::is_vowel(*b))
+        {
+            if n < letters.len() && (n == 0 || letters[n - 1] != b) {
+                letters[n] = b;
+                n += 1;
+            }
+        }
+        if n > 0 && &letters[..n] != skeleton {
+            out.push(fingerprint(b'S', &letters[..n]));
+        }
+    }
 }
 
 /// A compressed list of lists: `items[starts[i]..starts[i + 1]]` is list `i`.

@@ -318,3 +318,29 @@ fn other_romanisations_of_a_listed_name_are_found() {
         assert_eq!(hits, &index.screen(t, DEFAULT_NAME_THRESHOLD));
     }
 }
+
+/// Two letters swapped across a digraph (VORTSHALIN / VORTSAHLIN) change the sounds' skeleton
+/// beyond what its one-deletions reach; the letters as written still meet.
+#[test]
+fn a_swap_across_a_digraph_is_found() {
+    let entries = vec![Entry {
+        id: "D0".to_string(),
+        surname: "VORTSHALIN".to_string(),
+        given_names: "Delmont".to_string(),
+        ..Entry::default()
+    }];
+    let index = Index::build(&entries);
+    for surname in ["VORTSAHLIN", "VORTSHALIN"] {
+        let t = Traveller {
+            surname: surname.into(),
+            given_names: "DELMONT".into(),
+            ..Traveller::default()
+        };
+        let found: Vec<usize> = index
+            .screen(&t, DEFAULT_NAME_THRESHOLD)
+            .iter()
+            .map(|m| m.entry)
+            .collect();
+        assert_eq!(found, [0], "{surname}");
+    }
+}

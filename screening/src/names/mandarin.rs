@@ -254,7 +254,7 @@ fn split(w: &[u8], system: System, out: &mut Vec<Syllable>) -> bool {
         if !rest.first().is_some_and(|&b| vowel(b)) {
             continue;
         }
-        for (spelt, pinyin) in finals(system) {
+        for &(spelt, pinyin) in finals(system, rest[0]) {
             if !begins(rest, spelt.as_bytes()) {
                 continue;
             }
@@ -283,16 +283,29 @@ fn begins(w: &[u8], part: &[u8]) -> bool {
     part.len() <= w.len() && part[0] == w[0] && part.iter().zip(w).all(|(a, b)| a == b)
 }
 
-/// The finals of `system` as (spelling, pinyin).
-fn finals(system: System) -> impl Iterator<Item = (&'static str, &'static str)> {
-    let (pinyin, wade_giles) = match system {
-        System::Pinyin => (PINYIN_FINALS, &[][..]),
-        System::WadeGiles => (&[][..], WADE_GILES_FINALS),
-    };
-    pinyin
-        .iter()
-        .map(|&f| (f, f))
-        .chain(wade_giles.iter().copied())
+/// The finals of `system` that start with `letter`, as (spelling, pinyin), longest first: the
+/// tables grouped by first letter once, so a syllable is matched against a handful of finals.
+fn finals(system: System, letter: u8) -> &'static [(&'static str, &'static str)] {
+    type ByLetter = [Vec<(&'static str, &'static str)>; 26];
+    static TABLES: std::sync::OnceLock<[ByLetter; 2]> = std::sync::OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        let group = |all: Vec<(&'static str, &'static str)>| {
+            let mut by: ByLetter = Default::default();
+            for f in all {
+                by[usize::from(f.0.as_bytes()[0] - b'A')].push(f);
+            }
+            by
+        };
+        [
+            group(PINYIN_FINALS.iter().map(|&f| (f, f)).collect()),
+            group(WADE_GILES_FINALS.to_vec()),
+        ]
+    });
+    let table = &tables[usize::from(system == System::WadeGiles)];
+    match letter {
+        b'A'..=b'Z' => &table[usize::from(letter - b'A')],
+        _ => &[],
+    }
 }
 
 /// One syllable read in `system` from its `initial` (of class `class`) and final: the class and

@@ -1,4 +1,4 @@
-//! Multi-part manifests: parts load as they arrive (out of order, one sent twice), their set is
+//! Multi-part manifests and PNR pushes: parts load as they arrive (out of order, one sent twice), their set is
 //! tracked until complete, and a set that never completes is marked `timed_out` after
 //! `PAXRISK_PART_TIMEOUT_SECONDS` with a warning on its messages; a late part still completes it.
 
@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{Duration as Span, Utc};
 use common::{Backend, TestApp};
-use paxrisk_parsers::write::{write_paxlst, WriteOptions};
-use paxrisk_parsers::{Document, Flight, Leg, Manifest, Part, Traveller};
+use paxrisk_parsers::write::{write_paxlst, write_pnrgov, WriteOptions};
+use paxrisk_parsers::{Document, Flight, Leg, Manifest, Part, Pnr, PnrPush, Segment, Traveller};
 use serde_json::Value;
 
 const TIMEOUT_SECONDS: u64 = 3;
@@ -342,6 +342,138 @@ fn run(backend: Backend) {
     assert!(m.get("parts").is_none(), "{m}");
     let (item, _) = flight_state(&app, &officer, "302");
     assert!(item.get("manifest_parts").is_none(), "{item}");
+}
+
+/// Part `sequence` of `of` of a PNR push for the flight: one booking per traveller.
+fn pnr_part(
+    f: &Flight,
+    sequence: u32,
+    of: u32,
+    people: Vec<Traveller>,
+    reference: &str,
+) -> Vec<u8> {
+    let leg = &f.legs[0];
+    let segment = Segment {
+        carrier: f.carrier.clone(),
+        number: f.number.clone(),
+        origin: leg.origin.clone(),
+        destination: leg.destination.clone(),
+        departure_local: leg.departure_local.clone(),
+        arrival_local: leg.arrival_local.clone(),
+        operating_carrier: None,
+    };
+    let pnrs = people
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| Pnr {
+            record_locator: format!("PT{sequence}{i:03}").into(),
+            travellers: vec![t],
+            itinerary: vec![segment.clone()],
+            ..Pnr::default()
+        })
+        .collect();
+    let push = PnrPush {
+        part: Some(Part {
+            sequence,
+            first: sequence == 1,
+            last: sequence == of,
+        }),
+        flight: f.clone(),
+        pnrs,
+        ..PnrPush::default()
+    };
+    write_pnrgov(
+        &push,
+        &WriteOptions {
+            interchange_ref: Some(reference.into()),
+            common_access_ref: Some(format!("QX{}/PNR", f.number)),
+            ..WriteOptions::default()
+        },
+    )
+}
+
+/// A PNR push in parts is tracked as a set like a manifest's; the flight's next push, with the
+/// same common access reference, starts a set of its own rather than counting as copies; a push
+/// left incomplete times out with a warning that says so.
+fn pnr_pushes(backend: Backend) {
+    let Some(mut app) = TestApp::new(backend) else {
+        return;
+    };
+    app.user("carrier", "airline", Some("QX"));
+    app.user("officer", "officer", None);
+    app.start_with_env(&[("PAXRISK_PART_TIMEOUT_SECONDS", &TIMEOUT_SECONDS.to_string())]);
+    let (carrier, officer) = (app.login("carrier"), app.login("officer"));
+    let f = flight("400");
+    let second = post(
+        &app,
+        &carrier,
+        &pnr_part(&f, 2, 2, travellers(2, 2, "FRA"), "41"),
+    );
+    wait_loaded(&app, &carrier, &[&second]);
+    let m = message(&app, &carrier, &second);
+    assert_eq!(
+        (m["parts"]["number"].as_i64(), m["parts"]["of"].as_i64()),
+        (Some(2), Some(2)),
+        "{m}"
+    );
+    assert_eq!(m["parts"]["set_state"], "incomplete", "{m}");
+    let first = post(
+        &app,
+        &carrier,
+        &pnr_part(&f, 1, 2, travellers(1, 2, "FRA"), "42"),
+    );
+    wait_loaded(&app, &carrier, &[&first]);
+    for id in [&first, &second] {
+        let m = message(&app, &carrier, id);
+        assert_eq!(m["parts"]["set_state"], "complete", "{m}");
+        assert!(!diagnostics_text(&m).contains("received before"), "{m}");
+    }
+    // The next push: its first part opens a new set, which never completes.
+    let next = post(
+        &app,
+        &carrier,
+        &pnr_part(&f, 1, 2, travellers(3, 1, "FRA"), "43"),
+    );
+    wait_loaded(&app, &carrier, &[&next]);
+    let m = message(&app, &carrier, &next);
+    assert_eq!(m["parts"]["seen"], 1, "{m}");
+    assert!(!diagnostics_text(&m).contains("received before"), "{m}");
+    let t0 = Instant::now();
+    let item = loop {
+        let (item, _) = flight_state(&app, &officer, "400");
+        let sets = item["manifest_parts"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if sets.iter().any(|s| s["state"] == "timed_out") {
+            break item;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "no time-out: {item}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let sets = item["manifest_parts"].as_array().unwrap();
+    assert_eq!(sets.len(), 2, "{item}");
+    assert!(sets.iter().all(|s| s["document"] == "PNRGOV"), "{item}");
+    let states: Vec<&str> = sets.iter().map(|s| s["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["complete", "timed_out"], "{item}");
+    let m = message(&app, &carrier, &next);
+    assert!(
+        diagnostics_text(&m).contains("the multi-part PNR push is incomplete"),
+        "{m}"
+    );
+}
+
+#[test]
+fn pnr_pushes_on_sqlite() {
+    pnr_pushes(Backend::Sqlite);
+}
+
+#[test]
+fn pnr_pushes_on_postgres() {
+    pnr_pushes(Backend::Postgres);
 }
 
 #[test]

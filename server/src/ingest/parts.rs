@@ -1,4 +1,4 @@
-//! Multi-part manifests (UNH S010 `01:C` … `NN:F`, reference/messages.md §1.7). Each part is
+//! Multi-part manifests and PNR pushes (UNH S010 `01:C` … `NN:F`, reference/messages.md §1.7). Each part is
 //! loaded into its flight as it arrives, so officers see travellers as early as the carrier sends
 //! them; the set of parts is tracked beside the load, in the same transaction: which parts came,
 //! how many the last part says there are, and whether the set is `incomplete`, `complete` or
@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 
 use diesel::prelude::*;
-use paxrisk_parsers::{Diagnostic, Manifest, Severity};
+use paxrisk_parsers::{Diagnostic, Manifest, PnrPush, Severity};
 use serde::Serialize;
 
 use super::load::Origin;
@@ -68,6 +68,46 @@ fn progress(parts: &[(i32, bool)]) -> Progress {
     }
 }
 
+/// `part_sets.document` of a PNR push's parts (a manifest's holds its BGM document code).
+pub const PNR_PUSH: &str = "PNRGOV";
+
+/// What a set of parts makes up, for the words of its diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Manifest,
+    PnrPush,
+}
+
+impl Kind {
+    fn of(document: &str) -> Kind {
+        if document == PNR_PUSH {
+            Kind::PnrPush
+        } else {
+            Kind::Manifest
+        }
+    }
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Manifest => "manifest",
+            Kind::PnrPush => "PNR push",
+        }
+    }
+    fn contents(self) -> &'static str {
+        match self {
+            Kind::Manifest => "travellers",
+            Kind::PnrPush => "PNRs",
+        }
+    }
+}
+
+/// The set a part belongs to: its flight, what it is and the UNH common access reference.
+struct SetKey<'a> {
+    flight_id: &'a str,
+    carrier: &'a str,
+    document: String,
+    reference: String,
+}
+
 /// Records the part a manifest is (nothing for a manifest sent whole), inside the transaction
 /// that loads it. A part seen before and a set completed after its timeout are reported in
 /// `diagnostics`.
@@ -79,25 +119,108 @@ pub fn record(
     origin: &Origin<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> QueryResult<()> {
-    let Some(part) = m.part.filter(|p| !(p.first && p.last && p.sequence <= 1)) else {
-        return Ok(());
+    let key = SetKey {
+        flight_id,
+        carrier,
+        document: m.document_code.as_deref().unwrap_or_default().to_string(),
+        reference: reference(&m.envelope),
     };
-    let sequence = part.sequence as i32;
-    let document = m.document_code.as_deref().unwrap_or_default().to_string();
-    let reference = m
-        .envelope
+    record_part(conn, m.part, key, origin, diagnostics)
+}
+
+/// Records the part a PNR push is, as [`record`] does for manifests. The pushes of one flight
+/// (72 hours before departure, 24 hours, at departure…) usually share its common access
+/// reference, so a first part arriving for a set that already holds one starts the next push's
+/// set rather than counting as a copy.
+pub fn record_push(
+    conn: &mut DbConnection,
+    p: &PnrPush,
+    flight_id: &str,
+    origin: &Origin<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> QueryResult<()> {
+    let key = SetKey {
+        flight_id,
+        carrier: &p.flight.carrier,
+        document: PNR_PUSH.to_string(),
+        reference: reference(&p.envelope),
+    };
+    record_part(conn, p.part, key, origin, diagnostics)
+}
+
+fn reference(envelope: &paxrisk_parsers::Envelope) -> String {
+    envelope
         .common_access_ref
         .as_deref()
         .unwrap_or_default()
-        .to_string();
+        .to_string()
+}
+
+fn record_part(
+    conn: &mut DbConnection,
+    part: Option<paxrisk_parsers::Part>,
+    key: SetKey<'_>,
+    origin: &Origin<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> QueryResult<()> {
+    let Some(part) = part.filter(|p| !(p.first && p.last && p.sequence <= 1)) else {
+        return Ok(());
+    };
+    let kind = Kind::of(&key.document);
+    let SetKey {
+        flight_id,
+        carrier,
+        document,
+        reference,
+    } = key;
+    let sequence = part.sequence as i32;
     let at = origin.received_at;
-    let existing: Option<(String, String)> = part_sets::table
-        .filter(part_sets::flight_id.eq(flight_id))
-        .filter(part_sets::document.eq(&document))
-        .filter(part_sets::reference.eq(&reference))
-        .select((part_sets::id, part_sets::state))
-        .first(conn)
-        .optional()?;
+    // A manifest's set is keyed by its reference. The pushes of one flight usually share theirs,
+    // so each push's set is stored as `REFERENCE#1`, `REFERENCE#2`…, and a first part arriving
+    // for the latest set that holds one already starts the next.
+    let (existing, reference) = match kind {
+        Kind::Manifest => {
+            let found: Option<(String, String)> = part_sets::table
+                .filter(part_sets::flight_id.eq(flight_id))
+                .filter(part_sets::document.eq(&document))
+                .filter(part_sets::reference.eq(&reference))
+                .select((part_sets::id, part_sets::state))
+                .first(conn)
+                .optional()?;
+            (found, reference)
+        }
+        Kind::PnrPush => {
+            let prefix = format!("{reference}#");
+            let pushes: Vec<(String, String, String)> = part_sets::table
+                .filter(part_sets::flight_id.eq(flight_id))
+                .filter(part_sets::document.eq(&document))
+                .order(part_sets::first_part_at.desc())
+                .select((part_sets::id, part_sets::state, part_sets::reference))
+                .load(conn)?;
+            let pushes: Vec<_> = pushes
+                .into_iter()
+                .filter(|(_, _, r)| r.starts_with(&prefix))
+                .collect();
+            let mut latest = pushes
+                .first()
+                .map(|(id, state, _)| (id.clone(), state.clone()));
+            if let (true, Some((set, _))) = (part.first, &latest) {
+                let has_first: i64 = message_parts::table
+                    .filter(message_parts::set_id.eq(set))
+                    .filter(message_parts::sequence.eq(sequence))
+                    .count()
+                    .get_result(conn)?;
+                if has_first > 0 {
+                    latest = None;
+                }
+            }
+            let stored = match &latest {
+                Some(_) => String::new(),
+                None => format!("{prefix}{}", pushes.len() + 1),
+            };
+            (latest, stored)
+        }
+    };
     let (set_id, before) = match existing {
         Some(found) => found,
         None => {
@@ -170,16 +293,19 @@ pub fn record(
     }
     if already > 0 {
         diagnostics.push(warning(format!(
-            "part {sequence} of this multi-part manifest was received before; the travellers of \
-             this copy were loaded again and are the current ones"
+            "part {sequence} of this multi-part {} was received before; the {} of this copy were \
+             loaded again and are the current ones",
+            kind.noun(),
+            kind.contents()
         )));
     }
     if p.complete && before == SetState::TimedOut.as_str() {
         diagnostics.push(Diagnostic {
             severity: Severity::Info,
             ..warning(format!(
-                "this part completed the multi-part manifest ({} parts) after it had been marked \
-                 timed out",
+                "this part completed the multi-part {} ({} parts) after it had been marked timed \
+                 out",
+                kind.noun(),
                 p.seen
             ))
         });
@@ -202,13 +328,14 @@ fn warning(message: String) -> Diagnostic {
 /// is left alone (its missing part may be among them). Returns the number of sets marked.
 pub fn expire(conn: &mut DbConnection, timeout_ms: i64) -> Result<usize, DbError> {
     let now = now_ms();
-    let due: Vec<(String, String)> = part_sets::table
+    let due: Vec<(String, String, String)> = part_sets::table
         .filter(part_sets::state.eq(SetState::Incomplete.as_str()))
         .filter(part_sets::first_part_at.lt(now - timeout_ms))
-        .select((part_sets::id, part_sets::flight_id))
+        .select((part_sets::id, part_sets::flight_id, part_sets::document))
         .load(conn)?;
     let mut marked = 0;
-    for (set_id, flight_id) in due {
+    for (set_id, flight_id, document) in due {
+        let kind = Kind::of(&document);
         let key: String = flights::table
             .filter(flights::id.eq(&flight_id))
             .select(flights::flight_key)
@@ -261,9 +388,11 @@ pub fn expire(conn: &mut DbConnection, timeout_ms: i64) -> Result<usize, DbError
                 ),
             };
             let note = warning(format!(
-                "the multi-part manifest is incomplete {} s after its first part: {what}; the \
-                 travellers of the parts received are loaded, the others are missing",
-                timeout_ms / 1000
+                "the multi-part {} is incomplete {} s after its first part: {what}; the {} of \
+                 the parts received are loaded, the others are missing",
+                kind.noun(),
+                timeout_ms / 1000,
+                kind.contents()
             ));
             let warned: BTreeSet<&String> = parts.iter().map(|(m, _, _)| m).collect();
             for message_id in warned {
@@ -284,7 +413,7 @@ pub fn expire(conn: &mut DbConnection, timeout_ms: i64) -> Result<usize, DbError
             Ok(true)
         })?;
         if done {
-            tracing::warn!(set = %set_id, flight = %flight_id, "multi-part manifest timed out incomplete");
+            tracing::warn!(set = %set_id, flight = %flight_id, kind = kind.noun(), "multi-part message timed out incomplete");
             marked += 1;
         }
     }
@@ -325,10 +454,10 @@ pub fn of_message(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Messa
     }))
 }
 
-/// A flight's multi-part manifest, as the flight views show it.
+/// A flight's multi-part manifest or PNR push, as the flight views show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct FlightPartSet {
-    /// BGM document code: 745 passengers, 250 crew.
+    /// BGM document code: 745 passengers, 250 crew; `PNRGOV` for a PNR push.
     pub document: String,
     pub parts_expected: Option<i32>,
     pub parts_seen: i32,

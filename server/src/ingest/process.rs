@@ -393,10 +393,11 @@ fn load(
             Message::Pnrgov(push) => {
                 message_type.get_or_insert("PNRGOV");
                 diagnostics.extend(push.diagnostics.iter().cloned());
-                if load::load_pnrs(conn, push, derived, &origin, &mut diagnostics, planned)?
-                    .is_some()
+                if let Some(flight_id) =
+                    load::load_pnrs(conn, push, derived, &origin, &mut diagnostics, planned)?
                 {
                     loaded_any = true;
+                    super::parts::record_push(conn, push, &flight_id, &origin, &mut diagnostics)?;
                 } else {
                     diagnostics.push(no_flight());
                 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Span, Utc};
 use common::{Backend, TestApp};
 use paxrisk_parsers::write::{write_paxlst, write_pnrgov, WriteOptions};
-use paxrisk_parsers::{Document, Flight, Leg, Manifest, Part, Pnr, PnrPush, Segment, Traveller};
+use paxrisk_parsers::{Document, Flight, Leg, Manifest, Part, Pnr, PnrPush, Traveller};
 use serde_json::Value;
 
 const TIMEOUT_SECONDS: u64 = 3;
@@ -138,14 +138,21 @@ fn diagnostics_text(m: &Value) -> String {
     m["diagnostics"].to_string()
 }
 
-fn run(backend: Backend) {
-    let Some(mut app) = TestApp::new(backend) else {
-        return;
-    };
+/// A server with a QX carrier and an officer, the part timeout shortened; their tokens. `None`
+/// where the backend is not available.
+fn start(backend: Backend) -> Option<(TestApp, String, String)> {
+    let mut app = TestApp::new(backend)?;
     app.user("carrier", "airline", Some("QX"));
     app.user("officer", "officer", None);
     app.start_with_env(&[("PAXRISK_PART_TIMEOUT_SECONDS", &TIMEOUT_SECONDS.to_string())]);
     let (carrier, officer) = (app.login("carrier"), app.login("officer"));
+    Some((app, carrier, officer))
+}
+
+fn run(backend: Backend) {
+    let Some((app, carrier, officer)) = start(backend) else {
+        return;
+    };
 
     // Flight 300: three parts, sent 3, 1, 2, then 2 again (a new copy: one nationality changed).
     let a = flight("300");
@@ -352,16 +359,7 @@ fn pnr_part(
     people: Vec<Traveller>,
     reference: &str,
 ) -> Vec<u8> {
-    let leg = &f.legs[0];
-    let segment = Segment {
-        carrier: f.carrier.clone(),
-        number: f.number.clone(),
-        origin: leg.origin.clone(),
-        destination: leg.destination.clone(),
-        departure_local: leg.departure_local.clone(),
-        arrival_local: leg.arrival_local.clone(),
-        operating_carrier: None,
-    };
+    let segment = common::segment_of(f);
     let pnrs = people
         .into_iter()
         .enumerate()
@@ -396,13 +394,9 @@ fn pnr_part(
 /// same common access reference, starts a set of its own rather than counting as copies; a push
 /// left incomplete times out with a warning that says so.
 fn pnr_pushes(backend: Backend) {
-    let Some(mut app) = TestApp::new(backend) else {
+    let Some((app, carrier, officer)) = start(backend) else {
         return;
     };
-    app.user("carrier", "airline", Some("QX"));
-    app.user("officer", "officer", None);
-    app.start_with_env(&[("PAXRISK_PART_TIMEOUT_SECONDS", &TIMEOUT_SECONDS.to_string())]);
-    let (carrier, officer) = (app.login("carrier"), app.login("officer"));
     let f = flight("400");
     let second = post(
         &app,

@@ -9,9 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Span, NaiveDateTime, Utc};
 use common::{Backend, TestApp};
 use paxrisk_parsers::write::{write_paxlst, write_pnrgov, WriteOptions};
-use paxrisk_parsers::{
-    Document, Flight, Leg, Manifest, Pnr, PnrPush, Segment, Traveller, TravellerKind,
-};
+use paxrisk_parsers::{Document, Flight, Leg, Manifest, Pnr, PnrPush, Traveller, TravellerKind};
 use serde_json::Value;
 
 /// A made-up person; `None` leaves the field out of the message.
@@ -92,16 +90,7 @@ fn manifest(f: &Flight, travellers: Vec<Traveller>, reference: &str) -> Vec<u8> 
 }
 
 fn pnr_push(f: &Flight, people: &[&str], reference: &str) -> Vec<u8> {
-    let leg = &f.legs[0];
-    let segment = Segment {
-        carrier: f.carrier.clone(),
-        number: f.number.clone(),
-        origin: leg.origin.clone(),
-        destination: leg.destination.clone(),
-        departure_local: leg.departure_local.clone(),
-        arrival_local: leg.arrival_local.clone(),
-        operating_carrier: None,
-    };
+    let segment = common::segment_of(f);
     let pnrs = people
         .iter()
         .enumerate()

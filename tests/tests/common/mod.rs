@@ -477,3 +477,17 @@ impl TestApp {
             .unwrap_or_else(|| panic!("{surname} never queued"))
     }
 }
+
+/// The itinerary segment `f` flies: its carrier, number and first leg (for PNRs booked on it).
+pub fn segment_of(f: &paxrisk_parsers::Flight) -> paxrisk_parsers::Segment {
+    let leg = &f.legs[0];
+    paxrisk_parsers::Segment {
+        carrier: f.carrier.clone(),
+        number: f.number.clone(),
+        origin: leg.origin.clone(),
+        destination: leg.destination.clone(),
+        departure_local: leg.departure_local.clone(),
+        arrival_local: leg.arrival_local.clone(),
+        operating_carrier: None,
+    }
+}

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Span, Utc};
 use common::{Backend, TestApp};
 use paxrisk_parsers::write::{write_paxlst, write_pnrgov, WriteOptions};
-use paxrisk_parsers::{Document, Flight, Leg, Manifest, Part, Pnr, PnrPush, Traveller};
+use paxrisk_parsers::{Document, Flight, Leg, Manifest, Part, PnrPush, Traveller};
 use serde_json::Value;
 
 const TIMEOUT_SECONDS: u64 = 3;
@@ -359,26 +359,13 @@ fn pnr_part(
     people: Vec<Traveller>,
     reference: &str,
 ) -> Vec<u8> {
-    let segment = common::segment_of(f);
-    let pnrs = people
-        .into_iter()
-        .enumerate()
-        .map(|(i, t)| Pnr {
-            record_locator: format!("PT{sequence}{i:03}").into(),
-            travellers: vec![t],
-            itinerary: vec![segment.clone()],
-            ..Pnr::default()
-        })
-        .collect();
     let push = PnrPush {
         part: Some(Part {
             sequence,
             first: sequence == 1,
             last: sequence == of,
         }),
-        flight: f.clone(),
-        pnrs,
-        ..PnrPush::default()
+        ..common::pnr_push_of(f, people, &format!("PT{sequence}"))
     };
     write_pnrgov(
         &push,

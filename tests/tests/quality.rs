@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Span, NaiveDateTime, Utc};
 use common::{Backend, TestApp};
 use paxrisk_parsers::write::{write_paxlst, write_pnrgov, WriteOptions};
-use paxrisk_parsers::{Document, Flight, Leg, Manifest, Pnr, PnrPush, Traveller, TravellerKind};
+use paxrisk_parsers::{Document, Flight, Leg, Manifest, Traveller, TravellerKind};
 use serde_json::Value;
 
 /// A made-up person; `None` leaves the field out of the message.
@@ -90,22 +90,11 @@ fn manifest(f: &Flight, travellers: Vec<Traveller>, reference: &str) -> Vec<u8> 
 }
 
 fn pnr_push(f: &Flight, people: &[&str], reference: &str) -> Vec<u8> {
-    let segment = common::segment_of(f);
-    let pnrs = people
+    let people = people
         .iter()
-        .enumerate()
-        .map(|(i, surname)| Pnr {
-            record_locator: format!("LOC{i:03}").into(),
-            travellers: vec![person(surname, None, None, None)],
-            itinerary: vec![segment.clone()],
-            ..Pnr::default()
-        })
+        .map(|surname| person(surname, None, None, None))
         .collect();
-    let push = PnrPush {
-        flight: f.clone(),
-        pnrs,
-        ..PnrPush::default()
-    };
+    let push = common::pnr_push_of(f, people, "LOC");
     write_pnrgov(
         &push,
         &WriteOptions {

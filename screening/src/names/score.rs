@@ -158,11 +158,11 @@ fn try_join(
     };
     let useful = other.iter().any(|o| {
         // A joined word is about as long as the word it stands for and starts with the same
-        // letter, unless it is the same Mandarin syllables in another romanisation (TSETUNG /
-        // ZEDONG); skip the rest cheaply.
+        // letter, unless it is the same name in another romanisation (TSETUNG / ZEDONG); skip
+        // the rest cheaply.
         if (o.text.len().abs_diff(joined.text.len()) > 3
             || o.text.as_bytes()[0] != joined.text.as_bytes()[0])
-            && !super::mandarin::same(&o.mandarin, &joined.mandarin)
+            && !super::similarity::romanised(o, joined)
         {
             return false;
         }

@@ -179,6 +179,12 @@ const ROMANISED: f64 = 0.9;
 /// Most two words can score when they are different names a letter apart (see [`distinct`]).
 const DISTINCT: f64 = 0.7;
 
+/// True when `a` and `b` are one Mandarin or Korean name in two romanisations (their spellings
+/// may share little, not even the first letter).
+pub(crate) fn romanised(a: &Token, b: &Token) -> bool {
+    mandarin::same(&a.mandarin, &b.mandarin) || korean::same(&a.korean, &b.korean)
+}
+
 /// Similarity of two tokens in [0, 1], from spelling, sound and script-aware skeletons.
 pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
     if a.text == b.text {
@@ -191,7 +197,7 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
         return FAMILIAR;
     }
     let s = similarity(a, b);
-    if mandarin::same(&a.mandarin, &b.mandarin) || korean::same(&a.korean, &b.korean) {
+    if romanised(a, b) {
         return s.max(ROMANISED);
     }
     // Consonant-only scripts are compared by skeleton: their letters say too little here.

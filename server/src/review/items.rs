@@ -140,6 +140,32 @@ pub enum Outcome {
     Conflict,
 }
 
+/// The item `item_id` when `user` may act on it: not closed, and unclaimed or theirs.
+#[diesel::dsl::auto_type]
+fn open_to<'a>(item_id: &'a str, user: &'a str) -> _ {
+    review_items::id
+        .eq(item_id)
+        .and(review_items::status.ne("closed"))
+        .and(
+            review_items::assignee
+                .is_null()
+                .or(review_items::assignee.eq(user)),
+        )
+}
+
+/// Runs an officer's `update` of item `item_id` and says what came of it. An officer waits for
+/// it: on SQLite it goes ahead of the writers queued for their turn.
+fn officer_update(
+    conn: &mut DbConnection,
+    item_id: &str,
+    update: impl FnOnce(&mut DbConnection) -> QueryResult<usize>,
+) -> Result<Outcome, DbError> {
+    if crate::db::transaction_urgent(conn, update)? == 1 {
+        return Ok(Outcome::Done);
+    }
+    why_not(conn, item_id)
+}
+
 /// Claims an item for `user`: exactly one of two concurrent claimers wins. An item outside the
 /// user's `scope` is `NotFound`, like one that does not exist.
 pub fn claim(
@@ -151,31 +177,15 @@ pub fn claim(
     if !super::scope::visible(conn, item_id, scope)? {
         return Ok(Outcome::NotFound);
     }
-    // An officer waits for this: on SQLite it goes ahead of the writers queued for their turn.
-    let n = crate::db::transaction_urgent(conn, |conn| {
-        diesel::update(
-            review_items::table.filter(
-                review_items::id
-                    .eq(item_id)
-                    .and(review_items::status.ne("closed"))
-                    .and(
-                        review_items::assignee
-                            .is_null()
-                            .or(review_items::assignee.eq(user)),
-                    ),
-            ),
-        )
-        .set((
-            review_items::assignee.eq(user),
-            review_items::status.eq("claimed"),
-            review_items::updated_at.eq(now_ms()),
-        ))
-        .execute(conn)
-    })?;
-    if n == 1 {
-        return Ok(Outcome::Done);
-    }
-    why_not(conn, item_id)
+    officer_update(conn, item_id, |conn| {
+        diesel::update(review_items::table.filter(open_to(item_id, user)))
+            .set((
+                review_items::assignee.eq(user),
+                review_items::status.eq("claimed"),
+                review_items::updated_at.eq(now_ms()),
+            ))
+            .execute(conn)
+    })
 }
 
 /// Closes an item with a disposition; only its assignee (or an unclaimed item's first comer) may.
@@ -185,32 +195,16 @@ pub fn dispose(
     user: &str,
     disposition: &str,
 ) -> Result<Outcome, DbError> {
-    // An officer waits for this: on SQLite it goes ahead of the writers queued for their turn.
-    let n = crate::db::transaction_urgent(conn, |conn| {
-        diesel::update(
-            review_items::table.filter(
-                review_items::id
-                    .eq(item_id)
-                    .and(review_items::status.ne("closed"))
-                    .and(
-                        review_items::assignee
-                            .is_null()
-                            .or(review_items::assignee.eq(user)),
-                    ),
-            ),
-        )
-        .set((
-            review_items::assignee.eq(user),
-            review_items::status.eq("closed"),
-            review_items::disposition.eq(disposition),
-            review_items::updated_at.eq(now_ms()),
-        ))
-        .execute(conn)
-    })?;
-    if n == 1 {
-        return Ok(Outcome::Done);
-    }
-    why_not(conn, item_id)
+    officer_update(conn, item_id, |conn| {
+        diesel::update(review_items::table.filter(open_to(item_id, user)))
+            .set((
+                review_items::assignee.eq(user),
+                review_items::status.eq("closed"),
+                review_items::disposition.eq(disposition),
+                review_items::updated_at.eq(now_ms()),
+            ))
+            .execute(conn)
+    })
 }
 
 /// Closes an item as [`dispose`] does and, for a false match, silences the matched list
@@ -241,8 +235,7 @@ pub fn close(
 
 /// Gives an open item to `assignee` (an administrator's decision: it overrides a claim).
 pub fn assign(conn: &mut DbConnection, item_id: &str, assignee: &str) -> Result<Outcome, DbError> {
-    // An officer waits for this: on SQLite it goes ahead of the writers queued for their turn.
-    let n = crate::db::transaction_urgent(conn, |conn| {
+    officer_update(conn, item_id, |conn| {
         diesel::update(
             review_items::table.filter(
                 review_items::id
@@ -256,11 +249,7 @@ pub fn assign(conn: &mut DbConnection, item_id: &str, assignee: &str) -> Result<
             review_items::updated_at.eq(now_ms()),
         ))
         .execute(conn)
-    })?;
-    if n == 1 {
-        return Ok(Outcome::Done);
-    }
-    why_not(conn, item_id)
+    })
 }
 
 /// Reopens a closed item for `user` with a reason (kept as a `reopen` note that also records the

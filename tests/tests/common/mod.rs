@@ -478,6 +478,30 @@ impl TestApp {
     }
 }
 
+/// A PNR push for `f` with one booking per traveller, record locators `LOCATOR000`, `LOCATOR001`…
+pub fn pnr_push_of(
+    f: &paxrisk_parsers::Flight,
+    people: Vec<paxrisk_parsers::Traveller>,
+    locator: &str,
+) -> paxrisk_parsers::PnrPush {
+    let segment = segment_of(f);
+    let pnrs = people
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| paxrisk_parsers::Pnr {
+            record_locator: format!("{locator}{i:03}").into(),
+            travellers: vec![t],
+            itinerary: vec![segment.clone()],
+            ..paxrisk_parsers::Pnr::default()
+        })
+        .collect();
+    paxrisk_parsers::PnrPush {
+        flight: f.clone(),
+        pnrs,
+        ..paxrisk_parsers::PnrPush::default()
+    }
+}
+
 /// The itinerary segment `f` flies: its carrier, number and first leg (for PNRs booked on it).
 pub fn segment_of(f: &paxrisk_parsers::Flight) -> paxrisk_parsers::Segment {
     let leg = &f.legs[0];

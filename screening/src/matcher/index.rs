@@ -270,7 +270,7 @@ pub(crate) enum Born {
 /// Collects the index while names are added; [`PostingsBuilder::finish`] freezes it.
 #[derive(Default)]
 pub(crate) struct PostingsBuilder {
-    /// (word, name) for every word of every name, names ascending.
+    /// (occurrence, name) for every word of every name, names ascending; see [`occurrence`].
     occurrences: Vec<(u32, u32)>,
     /// Per word id: used as a token of its own (keyed with deletions) or only as a joined pair.
     as_token: Vec<bool>,
@@ -279,7 +279,7 @@ pub(crate) struct PostingsBuilder {
 impl PostingsBuilder {
     /// Records that name `id` holds `word`, as a token or as a joined pair.
     pub(crate) fn add(&mut self, id: u32, word: u32, token: bool) {
-        self.occurrences.push((word, id));
+        self.occurrences.push((occurrence(word, !token), id));
         let w = word as usize;
         if self.as_token.len() <= w {
             self.as_token.resize(w + 1, false);
@@ -290,8 +290,8 @@ impl PostingsBuilder {
     /// Gives every word its new number, `renumbered[old]` (see
     /// [`Vocabulary::sort_by_skeleton`]).
     pub(crate) fn renumber(&mut self, renumbered: &[u32]) {
-        for (word, _) in &mut self.occurrences {
-            *word = renumbered[*word as usize];
+        for (at, _) in &mut self.occurrences {
+            *at = occurrence(renumbered[(*at >> 1) as usize], *at & 1 != 0);
         }
         let mut as_token = vec![false; self.as_token.len().max(renumbered.len())];
         for (old, &token) in self.as_token.iter().enumerate() {
@@ -307,10 +307,10 @@ impl PostingsBuilder {
         let class = |id: u32| classes.get(id as usize).copied().unwrap_or(0);
         // Stable: names stay ascending within a class, and a name's occurrences stay together.
         self.occurrences.sort_by_key(|&(_, id)| class(id));
-        let word_names = Lists::from_pairs(words, &self.occurrences);
+        let word_names = Lists::from_pairs(2 * words, &self.occurrences);
         drop(self.occurrences);
         let name_classes: Vec<u8> = word_names.items.iter().map(|&id| class(id)).collect();
-        let word_entries = (0..words)
+        let word_entries = (0..2 * words)
             .map(|w| {
                 let (a, b) = word_names.bounds(w);
                 WordEntry {
@@ -352,6 +352,13 @@ impl PostingsBuilder {
 /// Lists of names up to this long are filtered by birth class name by name rather than cut by
 /// binary search.
 const SCAN_UP_TO: usize = 64;
+
+/// Where the names holding list word `word` as a token of their own (`joined` false), or as
+/// a joined pair, are listed in [`Postings::words`]: apart, because a joined pair met by a
+/// query's joined pair says more than a word met (see [`ADJACENT`]).
+fn occurrence(word: u32, joined: bool) -> u32 {
+    word << 1 | u32::from(joined)
+}
 
 /// Words held by more names than this are compared with the traveller's word before their
 /// names are counted; rarer words let their few names through to scoring unchecked.
@@ -398,7 +405,7 @@ fn visible_classes(born: Born) -> u64 {
 pub(crate) struct Postings {
     keys: QuickMap<u64, u32>,
     key_words: Lists,
-    /// Per word id: where its names are, and their classes.
+    /// Per [`occurrence`] of a word: where its names are, and their classes.
     words: Vec<WordEntry>,
     /// Each word's names, ordered by birth class, then id.
     word_names: Vec<u32>,
@@ -429,7 +436,12 @@ impl Postings {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let scratch = &mut *scratch;
-            let words = query.words.iter().filter(|(t, _)| full_word(t)).count() as u8;
+            // The query's full words that a hit can cover (see [`Covers`]).
+            let is_full = |i: usize| {
+                i < COVERS_BITS && query.words.get(i).is_some_and(|(t, _)| full_word(t))
+            };
+            let words = (0..query.words.len()).filter(|&i| is_full(i)).count() as u8;
+            let bit = |i: usize| Covers::from(is_full(i)) << i.min(COVERS_BITS - 1);
             scratch.hits.clear();
             // The slot of each full word, then of each joined pair, in `shared`.
             let (mut shared, slots) = match shared {
@@ -440,17 +452,21 @@ impl Postings {
             let mut full = 0;
             for (i, (token, keys)) in query.words.iter().enumerate() {
                 if full_word(token) {
-                    let word = (i as u8, 1);
                     let shared = shared.as_deref_mut().zip(slot(full));
                     full += 1;
-                    self.visit(token, keys, word, born, vocabulary, sims, scratch, shared);
+                    if bit(i) != 0 {
+                        self.visit(token, keys, bit(i), born, vocabulary, sims, scratch, shared);
+                    }
                 }
             }
-            let offset = query.words.len() as u8;
+            // A joined pair stands for the two words it joins (those that are full words: a
+            // particle joined to a name stands for the name alone).
             for (i, (joined, keys)) in query.joined.iter().enumerate() {
-                let word = (offset + i as u8, 2);
+                let covers = bit(i) | bit(i + 1);
                 let shared = shared.as_deref_mut().zip(slot(full + i));
-                self.visit(joined, keys, word, born, vocabulary, sims, scratch, shared);
+                if covers != 0 {
+                    self.visit(joined, keys, covers, born, vocabulary, sims, scratch, shared);
+                }
             }
             out.clear();
             let least = scratch.least_count(words, floor);
@@ -468,17 +484,17 @@ impl Postings {
         })
     }
 
-    /// Counts query word number `word.0` (worth `word.1`) once for every name of class `born`
-    /// holding a list word that shares one of `keys` with `token` and is similar enough to pair
-    /// with it. Words reached through an exact key (the skeleton, or another romanisation of the
-    /// same name) sound the same. When `shared` holds the word, its list words are found once per
+    /// Counts the query words `covers` (see [`Covers`]) for every name of class `born` holding
+    /// a list word that shares one of `keys` with `token` and is similar enough to pair with it.
+    /// Words reached through an exact key (the skeleton, or another romanisation of the same
+    /// name) sound the same. When `shared` holds the word, its list words are found once per
     /// flight (see [`SharedWords`]).
     #[allow(clippy::too_many_arguments)]
     fn visit(
         &self,
         token: &Token,
         keys: &[u64],
-        (word, worth): (u8, u8),
+        covers: Covers,
         born: Born,
         vocabulary: &Vocabulary,
         sims: &mut SimCache,
@@ -487,7 +503,11 @@ impl Postings {
     ) {
         let visible = visible_classes(born);
         if let Some(reached) = shared.and_then(|(s, slot)| s.lists.get_mut(slot as usize)) {
-            let reached = reached.get_or_insert_with(|| self.reach(keys, scratch));
+            let reached = reached.get_or_insert_with(|| {
+                let mut out = Vec::new();
+                self.reach(keys, scratch, &mut out);
+                out
+            });
             // Compared once, by the first traveller who can be one of its names.
             let unknown = |r: &Reached| r.entry.classes & visible != 0 && r.similar.is_none();
             self.prefetch_words(reached.iter().filter(|r| unknown(r)), vocabulary, sims);
@@ -497,37 +517,21 @@ impl Postings {
             let counted = |r: &&Reached| r.entry.classes & visible != 0 && r.similar == Some(true);
             self.prefetch_names(reached.iter().filter(counted));
             for r in reached.iter().filter(counted) {
-                self.count(r.entry, r.exact, (word, worth), born, scratch);
+                self.count(r.entry, r.exact, covered(covers, r), born, scratch);
             }
             return;
         }
-        self.reached_words(keys, scratch);
         // The words' records, then the words to compare, then their names, each read in a pass
         // of its own (see `Index::prefetch`).
         let mut met = std::mem::take(&mut scratch.met);
-        met.clear();
-        let mut last = 0u32;
-        for &(w, exact) in &scratch.words {
-            if w == last {
-                continue;
-            }
-            last = w;
-            if let Some(&entry) = self.words.get(w as usize) {
-                met.push(Reached {
-                    entry,
-                    word: w,
-                    exact,
-                    similar: None,
-                });
-            }
-        }
+        self.reach(keys, scratch, &mut met);
         // None of its names can be the traveller: nothing to count, nothing to compare.
         met.retain(|r| r.entry.classes & visible != 0);
         self.prefetch_words(met.iter().filter(|r| frequent(r.entry)), vocabulary, sims);
         met.retain(|r| !self.dissimilar(token, r.word, r.entry, vocabulary, sims));
         self.prefetch_names(met.iter());
         for r in &met {
-            self.count(r.entry, r.exact, (word, worth), born, scratch);
+            self.count(r.entry, r.exact, covered(covers, r), born, scratch);
         }
         scratch.met = met;
     }
@@ -601,36 +605,38 @@ impl Postings {
         frequent(entry) && sims.similarity(token, vocabulary.get(w)) < PAIR_MIN
     }
 
-    /// The list words sharing one of `keys`, each once, not compared yet.
-    fn reach(&self, keys: &[u64], scratch: &mut Scratch) -> Vec<Reached> {
+    /// The list words sharing one of `keys`, each once, not compared yet, into `out`.
+    fn reach(&self, keys: &[u64], scratch: &mut Scratch, out: &mut Vec<Reached>) {
         self.reached_words(keys, scratch);
-        let mut out = Vec::new();
+        out.clear();
         let mut last = 0u32;
         for &(w, exact) in &scratch.words {
             if w == last {
                 continue;
             }
             last = w;
-            let Some(&entry) = self.words.get(w as usize) else {
-                continue;
-            };
-            out.push(Reached {
-                entry,
-                word: w,
-                exact,
-                similar: None,
-            });
+            for joined in [false, true] {
+                match self.words.get(occurrence(w, joined) as usize) {
+                    Some(&entry) if entry.end > entry.start => out.push(Reached {
+                        entry,
+                        word: w,
+                        exact,
+                        joined,
+                        similar: None,
+                    }),
+                    _ => {}
+                }
+            }
         }
-        out
     }
 
-    /// Counts query word `word` for the names of list word `entry` that a traveller born as
-    /// `born` could be.
+    /// Counts the query words `covers` for the names of list word `entry` that a traveller born
+    /// as `born` could be.
     fn count(
         &self,
         entry: WordEntry,
         exact: bool,
-        (word, worth): (u8, u8),
+        covers: Covers,
         born: Born,
         scratch: &mut Scratch,
     ) {
@@ -640,7 +646,7 @@ impl Postings {
         match born {
             Born::Unknown => {
                 for &id in names {
-                    scratch.hit(id as usize, word, worth, exact);
+                    scratch.hit(id as usize, covers, exact);
                 }
             }
             // A short list is read whole (its classes fit in a cache line or two); a long one
@@ -649,7 +655,7 @@ impl Postings {
                 let (lo, hi) = near.unwrap_or((1, 0));
                 for (&id, &c) in names.iter().zip(classes) {
                     if c == 0 || (lo..=hi).contains(&c) {
-                        scratch.hit(id as usize, word, worth, exact);
+                        scratch.hit(id as usize, covers, exact);
                     }
                 }
             }
@@ -663,7 +669,7 @@ impl Postings {
                     None => (always, always),
                 };
                 for &id in names[..always].iter().chain(&names[from..to]) {
-                    scratch.hit(id as usize, word, worth, exact);
+                    scratch.hit(id as usize, covers, exact);
                 }
             }
         }
@@ -683,6 +689,8 @@ struct Reached {
     entry: WordEntry,
     word: u32,
     exact: bool,
+    /// The names hold the word as a joined pair.
+    joined: bool,
     similar: Option<bool>,
 }
 
@@ -826,14 +834,42 @@ fn best_case(matched: u8, words: u8, have: u8) -> f64 {
     2.0 * k / (2.0 * k + 2.0 * conflicts + missing * missing_cost)
 }
 
-/// One name counted for one query word: the name's id (bits 24 and up), the query word's
-/// number (bits 16–23) and worth (bits 8–15), and whether the list word sounds the same (bit 0).
+/// The full words of a query (a bit per token position, the top bit for [`ADJACENT`]) that a
+/// hit of one query word covers: its own, or for a joined pair, the two it joins. A name's
+/// count is the number of bits its hits cover, so that a name met through a word and through
+/// a joined pair holding that word (VON SENSKI against VON ZIENENSKI: SENSKI, and VONSENSKI
+/// against VONZIENENSKI) counts that word once; counting the pair's two words again let
+/// thousands of such names a traveller into scoring. Full words past the 15th are not counted.
+type Covers = u16;
+
+/// Query token positions a [`Covers`] can hold.
+const COVERS_BITS: usize = Covers::BITS as usize - 1;
+
+/// Counted once when a joined pair of two full query words meets a name's joined pair: the two
+/// names hold those words side by side, spelt alike, and the name counts as if one more of its
+/// words agreed. Retrieval keys reach words one edit apart, the name score pairs words further
+/// apart (WANO with TANO next to JI WOO); a name agreeing on two adjacent words is scored for
+/// its third.
+const ADJACENT: Covers = 1 << COVERS_BITS;
+
+/// What a hit through `reached` covers for a query word covering `covers`.
+fn covered(covers: Covers, reached: &Reached) -> Covers {
+    if reached.joined && covers.count_ones() == 2 {
+        covers | ADJACENT
+    } else {
+        covers
+    }
+}
+
+/// One name counted for one query word: the name's id (bits 24 and up), the query's words that
+/// the word covers (bits 8–23, see [`Covers`]), and whether the list word sounds the same
+/// (bit 0).
 #[derive(Debug, Clone, Copy)]
 struct Hit(u64);
 
 impl Hit {
-    fn new(id: usize, word: u8, worth: u8, exact: bool) -> Hit {
-        Hit((id as u64) << 24 | u64::from(word) << 16 | u64::from(worth) << 8 | u64::from(exact))
+    fn new(id: usize, covers: Covers, exact: bool) -> Hit {
+        Hit((id as u64) << 24 | u64::from(covers) << 8 | u64::from(exact))
     }
 
     fn id(self) -> usize {
@@ -841,20 +877,15 @@ impl Hit {
     }
 }
 
-/// The count of one name's hits (all of one name, in the order the query words were visited):
-/// the worth of each query word it holds a word for, counted once, and whether one of its words
-/// sounds the same as a query word.
+/// The count of one name's hits (all of one name): the number of the query's full words they
+/// cover, and whether one of its words sounds the same as a query word.
 fn tally(run: &[Hit]) -> (u8, bool) {
-    let (mut count, mut exact, mut last) = (0u8, false, u8::MAX);
+    let (mut covers, mut exact) = (0 as Covers, false);
     for h in run {
-        let (word, worth) = ((h.0 >> 16) as u8, (h.0 >> 8) as u8);
+        covers |= (h.0 >> 8) as Covers;
         exact |= h.0 & 1 != 0;
-        if word != last {
-            last = word;
-            count = count.saturating_add(worth);
-        }
     }
-    (count, exact)
+    (covers.count_ones() as u8, exact)
 }
 
 /// Most bits of a name id sorted in one radix pass.
@@ -898,14 +929,12 @@ impl Scratch {
         }
     }
 
-    fn hit(&mut self, id: usize, word: u8, worth: u8, exact: bool) {
-        self.hits.push(Hit::new(id, word, worth, exact));
+    fn hit(&mut self, id: usize, covers: Covers, exact: bool) {
+        self.hits.push(Hit::new(id, covers, exact));
     }
 
-    /// The hits grouped by name, ids ascending, each name's hits in the order they were met
-    /// (a least-significant-digit radix sort on the ids below `names`, stable). Few hits are
-    /// sorted whole instead: the query words' numbers grow in the order they are visited, so
-    /// that order is kept as well.
+    /// The hits grouped by name, ids ascending (a least-significant-digit radix sort on the ids
+    /// below `names`); few hits are sorted whole instead.
     fn by_name(&mut self, names: usize) -> &[Hit] {
         if self.hits.len() <= FEW_HITS {
             self.hits.sort_unstable_by_key(|h| h.0);

@@ -344,3 +344,37 @@ fn a_swap_across_a_digraph_is_found() {
         assert_eq!(found, [0], "{surname}");
     }
 }
+
+/// A name met through one of the traveller's words and through the joined pair holding it
+/// (VAN QUORBISK against VAN ZELLQUORBISK: QUORBISK, then VANQUORBISK against VANZELLQUORBISK's
+/// neighbours) shares one word, not three: it is not a candidate. Two adjacent words spelt
+/// alike on both sides still bring a name whose third word only the name score pairs.
+#[test]
+fn a_word_and_its_joined_pair_count_once() {
+    let listed = |id: &str, surname: &str, given: &str| Entry {
+        id: id.to_string(),
+        surname: surname.to_string(),
+        given_names: given.to_string(),
+        ..Entry::default()
+    };
+    let index = Index::build(&[
+        listed("J0", "VAN QUORBISK", "Talmina"),
+        listed("J1", "VAN QUORBISK", "Delmont"),
+        listed("J2", "WANO", "Ji Woo"),
+    ]);
+    let person = |surname: &str, given: &str| Traveller {
+        surname: surname.into(),
+        given_names: given.into(),
+        ..Traveller::default()
+    };
+    // DELMONT VAN QUORBISK shares one full word with TALMINA VAN QUORBISK (a conflict on the
+    // other): retrieval hands scoring J1 alone.
+    let t = person("VAN QUORBISK", "DELMONT");
+    assert_eq!(index.candidate_count(&t), 1);
+    assert_eq!(hit_entries(&index, &t), [1]);
+    // TANO and WANO share no key (their skeletons differ in their first letter), yet the name
+    // score pairs them: JI WOO side by side brings the name.
+    let t = person("TANO", "JI WOO");
+    assert_eq!(index.candidate_count(&t), 1);
+    assert_eq!(hit_entries(&index, &t), [2]);
+}

@@ -437,9 +437,8 @@ impl Postings {
             let mut scratch = scratch.borrow_mut();
             let scratch = &mut *scratch;
             // The query's full words that a hit can cover (see [`Covers`]).
-            let is_full = |i: usize| {
-                i < COVERS_BITS && query.words.get(i).is_some_and(|(t, _)| full_word(t))
-            };
+            let is_full =
+                |i: usize| i < COVERS_BITS && query.words.get(i).is_some_and(|(t, _)| full_word(t));
             let words = (0..query.words.len()).filter(|&i| is_full(i)).count() as u8;
             let bit = |i: usize| Covers::from(is_full(i)) << i.min(COVERS_BITS - 1);
             scratch.hits.clear();
@@ -465,7 +464,9 @@ impl Postings {
                 let covers = bit(i) | bit(i + 1);
                 let shared = shared.as_deref_mut().zip(slot(full + i));
                 if covers != 0 {
-                    self.visit(joined, keys, covers, born, vocabulary, sims, scratch, shared);
+                    self.visit(
+                        joined, keys, covers, born, vocabulary, sims, scratch, shared,
+                    );
                 }
             }
             out.clear();

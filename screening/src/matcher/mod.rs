@@ -14,6 +14,7 @@ mod qualifiers;
 mod tests;
 
 use paxrisk_parsers::Traveller;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::names::{self, Token, MAX_TOKENS};
@@ -117,6 +118,10 @@ const BATCH: usize = 32;
 /// (slower than screening travellers alone on the 16,000-name OFAC list, 1.15× faster on a
 /// list of 2.25 million names).
 const SHARE_WORDS_FROM: usize = 100_000;
+
+/// Travellers a thread is given at least when [`Index::screen_flight`] splits a flight: fewer
+/// share too few words to be worth a part of their own.
+const SPLIT_FROM: usize = 50;
 
 impl Index {
     /// Builds the index over `entries` (every name and alias of every person entry, every
@@ -280,7 +285,9 @@ impl Index {
     /// with less work, because the words that travellers share (common given names above all)
     /// are looked up in the index once for the flight rather than once per traveller.
     /// On a small list (the OFAC list's 16,000 names) sharing costs more than it saves, and each
-    /// traveller is screened alone.
+    /// traveller is screened alone. On a large list a flight is split between the threads of
+    /// the rayon pool (one part each, its words shared within it): the officer waits for the
+    /// whole flight.
     pub fn screen_flight(&self, travellers: &[Traveller], threshold: f64) -> Vec<Vec<Match>> {
         if self.names.len() < SHARE_WORDS_FROM {
             return travellers
@@ -288,7 +295,16 @@ impl Index {
                 .map(|t| self.screen(t, threshold))
                 .collect();
         }
-        self.screen_shared(travellers, threshold)
+        let parts = rayon::current_num_threads().min(travellers.len() / SPLIT_FROM);
+        if parts < 2 {
+            return self.screen_shared(travellers, threshold);
+        }
+        let part = travellers.len().div_ceil(parts);
+        let screened: Vec<Vec<Vec<Match>>> = travellers
+            .par_chunks(part)
+            .map(|part| self.screen_shared(part, threshold))
+            .collect();
+        screened.into_iter().flatten().collect()
     }
 
     /// [`Index::screen_flight`] with word look-ups shared, whatever the list's size.

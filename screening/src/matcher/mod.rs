@@ -296,10 +296,21 @@ impl Index {
                 .collect();
         }
         let parts = rayon::current_num_threads().min(travellers.len() / SPLIT_FROM);
+        self.screen_parts(travellers, threshold, parts)
+    }
+
+    /// [`Index::screen_shared`] of `parts` consecutive parts of a flight, in parallel, the hits
+    /// in the travellers' order.
+    fn screen_parts(
+        &self,
+        travellers: &[Traveller],
+        threshold: f64,
+        parts: usize,
+    ) -> Vec<Vec<Match>> {
         if parts < 2 {
             return self.screen_shared(travellers, threshold);
         }
-        let part = travellers.len().div_ceil(parts);
+        let part = travellers.len().div_ceil(parts).max(1);
         let screened: Vec<Vec<Vec<Match>>> = travellers
             .par_chunks(part)
             .map(|part| self.screen_shared(part, threshold))

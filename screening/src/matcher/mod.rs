@@ -120,7 +120,7 @@ const BATCH: usize = 32;
 const SHARE_WORDS_FROM: usize = 100_000;
 
 /// Travellers a thread is given at least when [`Index::screen_flight`] splits a flight: fewer
-/// share too few words to be worth a part of their own.
+/// share too few words, and take too little time, to be worth a part of their own.
 const SPLIT_FROM: usize = 50;
 
 impl Index {
@@ -285,36 +285,35 @@ impl Index {
     /// with less work, because the words that travellers share (common given names above all)
     /// are looked up in the index once for the flight rather than once per traveller.
     /// On a small list (the OFAC list's 16,000 names) sharing costs more than it saves, and each
-    /// traveller is screened alone. On a large list a flight is split between the threads of
-    /// the rayon pool (one part each, its words shared within it): the officer waits for the
-    /// whole flight.
+    /// traveller is screened alone. A flight is split between the threads of the rayon pool
+    /// (words shared within each part): the officer waits for the whole flight.
     pub fn screen_flight(&self, travellers: &[Traveller], threshold: f64) -> Vec<Vec<Match>> {
-        if self.names.len() < SHARE_WORDS_FROM {
-            return travellers
-                .iter()
-                .map(|t| self.screen(t, threshold))
-                .collect();
-        }
         let parts = rayon::current_num_threads().min(travellers.len() / SPLIT_FROM);
-        self.screen_parts(travellers, threshold, parts)
+        let share = self.names.len() >= SHARE_WORDS_FROM;
+        self.screen_parts(travellers, threshold, parts, share)
     }
 
-    /// [`Index::screen_shared`] of `parts` consecutive parts of a flight, in parallel, the hits
-    /// in the travellers' order.
+    /// Screens `parts` consecutive parts of a flight in parallel, each whole
+    /// ([`Index::screen_shared`]) or traveller by traveller, the hits in the travellers' order.
     fn screen_parts(
         &self,
         travellers: &[Traveller],
         threshold: f64,
         parts: usize,
+        share: bool,
     ) -> Vec<Vec<Match>> {
+        let screen = |part: &[Traveller]| {
+            if share {
+                self.screen_shared(part, threshold)
+            } else {
+                part.iter().map(|t| self.screen(t, threshold)).collect()
+            }
+        };
         if parts < 2 {
-            return self.screen_shared(travellers, threshold);
+            return screen(travellers);
         }
         let part = travellers.len().div_ceil(parts).max(1);
-        let screened: Vec<Vec<Vec<Match>>> = travellers
-            .par_chunks(part)
-            .map(|part| self.screen_shared(part, threshold))
-            .collect();
+        let screened: Vec<Vec<Vec<Match>>> = travellers.par_chunks(part).map(screen).collect();
         screened.into_iter().flatten().collect()
     }
 

@@ -206,12 +206,14 @@ fn a_flight_screened_whole_gets_each_travellers_hits() {
     assert!(whole.iter().all(|hits| !hits.is_empty()));
     // Split between threads (as on a large list), in parts of every size: the same hits, in
     // the travellers' order.
-    for parts in [2, 3, flight.len(), flight.len() + 4] {
-        assert_eq!(
-            index.screen_parts(&flight, DEFAULT_NAME_THRESHOLD, parts),
-            whole,
-            "{parts} parts"
-        );
+    for parts in [1, 2, 3, flight.len(), flight.len() + 4] {
+        for share in [true, false] {
+            assert_eq!(
+                index.screen_parts(&flight, DEFAULT_NAME_THRESHOLD, parts, share),
+                whole,
+                "{parts} parts, words shared: {share}"
+            );
+        }
     }
 }
 

@@ -155,6 +155,9 @@ mod tests {
         same("J. Smith", "John Smith");
         same("AL-QAHTANI, Saad", "Saad Qahtani");
         same("Sergei Ivanov", "Sergey Ivanov");
+        // German and French spellings of Russian names (made-up people).
+        same("Pavel Teltsin", "Pawel Telzin");
+        same("Iouri Vorontsev", "Yuri Vorontsev");
     }
 
     #[test]

@@ -19,6 +19,10 @@ fn sounds(t: &[u8], abjad: bool) -> Vec<u8> {
     while i < t.len() {
         let (c, next, next2) = (t[i], at(i + 1), at(i + 2));
         let (code, step): (&[u8], usize) = match c {
+            // An initial I before O or U starts a syllable in French and Romanian spellings
+            // (IOURI / YURI, IULIA / YULIA, IOSIF / YOSIF), as Y does; IA and IE stay vowels
+            // (IAN, IAIN).
+            b'I' if i == 0 && matches!(next, b'O' | b'U') && !abjad => (b"J", 1),
             b'A' | b'E' | b'I' | b'O' | b'U' => (&[VOWEL], 1),
             // Y starts a syllable at the front (YUSUF, YEVGENY); elsewhere it is a vowel
             // (SERGEY, HUSAYN, SAYID). In Arabic script an initial ي is always a consonant.
@@ -40,6 +44,9 @@ fn sounds(t: &[u8], abjad: bool) -> Vec<u8> {
             b'T' if next == b'C' && next2 == b'H' => (b"X", 3),
             b'T' if next == b'S' && next2 == b'C' && at(i + 3) == b'H' => (b"X", 4),
             b'T' if next == b'H' => (b"T", 2),
+            // TS is the sound German spells Z (JELZIN / YELTSIN, ZAREWITSCH / TSAREVICH), and
+            // Z is keyed as S.
+            b'T' if next == b'S' => (b"S", 2),
             b'D' if next == b'Z' && next2 == b'H' => (b"J", 3),
             b'D' if next == b'J' => (b"J", 2),
             b'D' if next == b'H' => (b"D", 2),
@@ -120,7 +127,8 @@ fn vowel_letters(t: &[u8]) -> Vec<u8> {
     for (i, &c) in t.iter().enumerate() {
         let next = t.get(i + 1).copied().unwrap_or(0);
         let vowel = match c {
-            b'A' | b'E' | b'I' | b'O' | b'U' => true,
+            b'I' => !(i == 0 && matches!(next, b'O' | b'U')),
+            b'A' | b'E' | b'O' | b'U' => true,
             b'Y' => !(i == 0 && is_vowel(next)),
             b'W' => !(i == 0 || is_vowel(next) || next == 0),
             _ => false,
@@ -169,6 +177,10 @@ mod tests {
         same_key(&["SALEH", "SALIH"]);
         same_key(&["MIKHAIL", "MICHAIL"]);
         same_key(&["GORBACHEV", "GORBATSCHOW"]);
+        same_key(&["YELTSIN", "JELZIN", "JELTSIN"]);
+        same_key(&["YURI", "IOURI", "IURI", "JURI"]);
+        same_key(&["YULIA", "IULIA", "JULIA"]);
+        assert_ne!(key("IAN"), key("YAN"));
     }
 
     #[test]

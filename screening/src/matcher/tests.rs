@@ -60,6 +60,25 @@ fn traveller(dob: Option<&str>, documents: &[(&str, &str)]) -> Traveller {
     }
 }
 
+/// A listed person with no date of birth.
+fn listed(id: &str, surname: &str, given: &str) -> Entry {
+    Entry {
+        id: id.to_string(),
+        surname: surname.to_string(),
+        given_names: given.to_string(),
+        ..Entry::default()
+    }
+}
+
+/// A traveller with no date of birth.
+fn person(surname: &str, given: &str) -> Traveller {
+    Traveller {
+        surname: surname.into(),
+        given_names: given.into(),
+        ..Traveller::default()
+    }
+}
+
 fn hit_entries(index: &Index, t: &Traveller) -> Vec<usize> {
     let mut entries: Vec<usize> = index
         .screen(t, DEFAULT_NAME_THRESHOLD)
@@ -289,12 +308,6 @@ fn words_are_numbered_by_skeleton_and_names_keep_theirs() {
 /// flight finds the same. Another name a syllable apart is not (made-up people).
 #[test]
 fn other_romanisations_of_a_listed_name_are_found() {
-    let listed = |id: &str, surname: &str, given: &str| Entry {
-        id: id.to_string(),
-        surname: surname.to_string(),
-        given_names: given.to_string(),
-        ..Entry::default()
-    };
     let entries = vec![
         listed("W0", "TENG", "Hsiang-lan"),
         listed("W1", "ZHOU", "Zelin"),
@@ -302,11 +315,6 @@ fn other_romanisations_of_a_listed_name_are_found() {
         listed("W3", "QUARVISTAN", "Delmont"),
     ];
     let index = Index::build(&entries);
-    let person = |surname: &str, given: &str| Traveller {
-        surname: surname.into(),
-        given_names: given.into(),
-        ..Traveller::default()
-    };
     let flight = [
         person("DENG", "XIANGLAN"),
         person("CHOU", "TSE-LIN"),
@@ -362,22 +370,11 @@ fn a_swap_across_a_digraph_is_found() {
 /// alike on both sides still bring a name whose third word only the name score pairs.
 #[test]
 fn a_word_and_its_joined_pair_count_once() {
-    let listed = |id: &str, surname: &str, given: &str| Entry {
-        id: id.to_string(),
-        surname: surname.to_string(),
-        given_names: given.to_string(),
-        ..Entry::default()
-    };
     let index = Index::build(&[
         listed("J0", "VAN QUORBISK", "Talmina"),
         listed("J1", "VAN QUORBISK", "Delmont"),
         listed("J2", "WANO", "Ji Woo"),
     ]);
-    let person = |surname: &str, given: &str| Traveller {
-        surname: surname.into(),
-        given_names: given.into(),
-        ..Traveller::default()
-    };
     // DELMONT VAN QUORBISK shares one full word with TALMINA VAN QUORBISK (a conflict on the
     // other): retrieval hands scoring J1 alone.
     let t = person("VAN QUORBISK", "DELMONT");

@@ -682,9 +682,10 @@ impl Postings {
     }
 }
 
-/// A list word one query word reaches: where its names are, whether through the exact key, and
-/// once compared, whether it is similar enough to count (`Some(true)` without comparing for a
-/// word too rare to be compared, see [`Postings::dissimilar`]).
+/// A list word one query word reaches, once for the names holding it as a token and once for
+/// those holding it as a joined pair (`joined`): where those names are, whether through the
+/// exact key, and once compared, whether it is similar enough to count (`Some(true)` without
+/// comparing for a word too rare to be compared, see [`Postings::dissimilar`]).
 #[derive(Debug, Clone, Copy)]
 struct Reached {
     entry: WordEntry,

@@ -85,7 +85,17 @@ pub(crate) fn key(token: &str) -> String {
             }
             continue;
         }
-        let letter = letters.get(vowel_index).copied().unwrap_or(b'A');
+        let mut letter = letters.get(vowel_index).copied().unwrap_or(b'A');
+        // AW before a consonant inside a word is the diphthong Arabic names also spell U, O or
+        // OU (JAWLANI / JULANI, SHAWKAT / SHOKAT): a back vowel. (At the front it stays an A:
+        // AWLAKI / AULAQI.)
+        if i > 0
+            && letter == b'A'
+            && codes.get(i + 1) == Some(&VOWEL)
+            && letters.get(vowel_index + 1) == Some(&b'W')
+        {
+            letter = b'U';
+        }
         vowel_index += 1;
         if out
             .last()
@@ -107,7 +117,7 @@ pub(crate) fn key(token: &str) -> String {
             }
         } else if first_inner {
             first_inner = false;
-            if matches!(letter, b'O' | b'U') {
+            if matches!(letter, b'O' | b'U' | b'W') {
                 b'u'
             } else {
                 b'a'
@@ -134,7 +144,7 @@ fn vowel_letters(t: &[u8]) -> Vec<u8> {
             _ => false,
         };
         if vowel {
-            out.push(if c == b'W' { b'U' } else { c });
+            out.push(c);
         }
     }
     out
@@ -180,6 +190,10 @@ mod tests {
         same_key(&["YELTSIN", "JELZIN", "JELTSIN"]);
         same_key(&["YURI", "IOURI", "IURI", "JURI"]);
         same_key(&["YULIA", "IULIA", "JULIA"]);
+        same_key(&["JAWLANI", "JULANI", "JOULANI"]);
+        same_key(&["SHAWKAT", "SHOKAT", "SHUKAT"]);
+        assert_ne!(key("JAWAD"), key("JUAD"));
+        same_key(&["AWLAKI", "AULAQI", "AWLAQI"]);
         assert_ne!(key("IAN"), key("YAN"));
     }
 

@@ -52,6 +52,8 @@ struct IndexedName {
     /// The entry has dates of birth that retrieval does not sort by (several years, or one
     /// outside [`index::birth_class`]'s range): the screening loop must check them.
     unsorted_years: bool,
+    /// The generation the name's suffix gives, 0 for none (see `names::PreparedName`).
+    generation: u8,
 }
 
 /// Many short strings in one allocation (the names as officers read them, and normalised for the
@@ -171,6 +173,7 @@ impl Index {
                     tokens: prepared.tokens.len().min(255) as u8,
                     joined: prepared.joined.len().min(255) as u8,
                     unsorted_years: years.is_some() && birth_class(years) == 0,
+                    generation: prepared.generation.unwrap_or(0),
                 });
                 index.meaningful.push(
                     prepared
@@ -365,6 +368,7 @@ impl Index {
                         ids.extend(self.names_of_entry(*entry));
                     }
                 }
+                let generation = query.generation.unwrap_or(0);
                 let ta: Vec<&Token> = query.tokens.iter().collect();
                 let ja: Vec<&Token> = query.joined.iter().collect();
                 let mut records = std::mem::take(&mut sims.records);
@@ -384,7 +388,11 @@ impl Index {
                         {
                             continue;
                         }
-                        let s = self.score_name(&ta, &ja, *name, &mut sims);
+                        let s = names::with_generations(
+                            self.score_name(&ta, &ja, *name, &mut sims),
+                            generation,
+                            name.generation,
+                        );
                         if s < floor {
                             continue;
                         }

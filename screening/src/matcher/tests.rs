@@ -386,3 +386,25 @@ fn a_word_and_its_joined_pair_count_once() {
     assert_eq!(index.candidate_count(&t), 1);
     assert_eq!(hit_entries(&index, &t), [2]);
 }
+
+/// A listed father is not his son: the screening scores the two below the threshold when their
+/// suffixes differ, and a name without a suffix still meets both (made-up people).
+#[test]
+fn a_different_generation_suffix_is_another_person() {
+    let index = Index::build(&[
+        listed("G0", "QUARVISTAN", "Delmont Sr."),
+        listed("G1", "QUARVISTAN", "Delmont"),
+    ]);
+    assert_eq!(
+        hit_entries(&index, &person("QUARVISTAN", "DELMONT JR")),
+        [1]
+    );
+    assert_eq!(
+        hit_entries(&index, &person("QUARVISTAN", "DELMONT SR")),
+        [0, 1]
+    );
+    assert_eq!(
+        hit_entries(&index, &person("QUARVISTAN", "DELMONT")),
+        [0, 1]
+    );
+}

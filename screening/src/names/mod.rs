@@ -18,7 +18,7 @@ pub(crate) mod similarity;
 
 pub use normalise::{prepare_full, prepare_parts};
 pub use score::{score_names, score_names_with, Direct, NameScore, TokenSimilarity};
-pub(crate) use score::{score_refs, MAX_TOKENS, PAIR_MIN};
+pub(crate) use score::{score_refs, with_generations, MAX_TOKENS, PAIR_MIN};
 
 /// The person-name threshold: names scoring at or above it are the same name. The server uses
 /// it for watchlist hits unless a list sets its own, and `paxrisk names compare` defaults to it.
@@ -65,6 +65,8 @@ pub struct PreparedName {
     pub tokens: Vec<Token>,
     /// `joined[i]` is tokens `i` and `i + 1` as one word.
     pub joined: Vec<Token>,
+    /// The generation a suffix gives (SR 1; JR and II 2; III 3; IV 4), when the name has one.
+    pub generation: Option<u8>,
 }
 
 impl PreparedName {
@@ -89,7 +91,11 @@ impl PreparedName {
                 }
             })
             .collect();
-        PreparedName { tokens, joined }
+        PreparedName {
+            tokens,
+            joined,
+            generation: None,
+        }
     }
 
     /// True when the name has something to match on: at least one word of two or more letters.
@@ -173,6 +179,11 @@ mod tests {
         different("Jamal Nasser", "Kamal Nasser");
         different("Daniel Ortega", "Daniela Ortega");
         different("Paulo Silva", "Paula Silva");
+        // Father and son (made-up people); one suffix alone says nothing.
+        different("Delmont Quarvistan Jr.", "Delmont Quarvistan Sr.");
+        different("QUARVISTAN III, Delmont", "QUARVISTAN, Delmont II");
+        same("Delmont Quarvistan Jr.", "Delmont Quarvistan");
+        same("Delmont Quarvistan II", "QUARVISTAN, Delmont Jnr");
     }
 
     #[test]

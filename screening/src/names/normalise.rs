@@ -332,11 +332,25 @@ fn is_title(w: &str) -> bool {
     TITLES.contains(&w)
 }
 
+/// The generation a suffix says (see [`PreparedName::generation`]).
+fn generation(w: &str) -> Option<u8> {
+    match w {
+        "SR" | "SNR" => Some(1),
+        "JR" | "JNR" | "II" => Some(2),
+        "III" => Some(3),
+        "IV" => Some(4),
+        _ => None,
+    }
+}
+
 fn build(raw: Vec<(String, Script, bool)>) -> PreparedName {
     let mut words: Vec<(String, Script, bool)> = raw
         .into_iter()
         .filter(|(w, _, _)| !PLACEHOLDERS.contains(&w.as_str()))
         .collect();
+    // A suffix says nothing about who a person is, but two names with different ones are a
+    // father and his son.
+    let generation = words.iter().find_map(|(w, _, _)| generation(w));
     if words.iter().any(|(w, _, _)| !is_title(w)) {
         words.retain(|(w, _, _)| !is_title(w));
     }
@@ -392,7 +406,10 @@ fn build(raw: Vec<(String, Script, bool)>) -> PreparedName {
         tokens.push(single_token(w, script, family));
         i += 1;
     }
-    PreparedName::from_tokens(tokens)
+    PreparedName {
+        generation,
+        ..PreparedName::from_tokens(tokens)
+    }
 }
 
 /// The `ABD` prefix a word starts with, if any (ABDEL, ABDUL…).

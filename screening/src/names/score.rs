@@ -37,6 +37,20 @@ const JOIN_WORTH_TRYING: f64 = 0.35;
 /// Cost of a missing token when at least two strong pairs agree, and when fewer do.
 const MISSING_ANCHORED: f64 = 0.3;
 const MISSING_LOOSE: f64 = 0.8;
+/// Most two names score when their generation suffixes differ (JR / SR, II / III): a father
+/// and his son, however alike the rest (below the default threshold).
+pub(crate) const GENERATIONS_APART: f64 = 0.75;
+
+/// The name score `score` of two names whose suffixes give generations `a` and `b`
+/// ([`PreparedName::generation`], 0 for none in the matcher's records).
+pub(crate) fn with_generations(score: f64, a: u8, b: u8) -> f64 {
+    if a != 0 && b != 0 && a != b {
+        score.min(GENERATIONS_APART)
+    } else {
+        score
+    }
+}
+
 /// Most tokens considered on each side; longer names are cut (lists rarely exceed this).
 pub(crate) const MAX_TOKENS: usize = 10;
 
@@ -68,7 +82,10 @@ pub fn score_names_with(
     let (tb, n) = refs(&b.tokens);
     let (ja, jm) = refs(&a.joined);
     let (jb, jn) = refs(&b.joined);
-    score_refs(&ta[..m], &ja[..jm], &tb[..n], &jb[..jn], sim)
+    let mut score = score_refs(&ta[..m], &ja[..jm], &tb[..n], &jb[..jn], sim);
+    let generation = |name: &PreparedName| name.generation.unwrap_or(0);
+    score.score = with_generations(score.score, generation(a), generation(b));
+    score
 }
 
 /// Up to [`MAX_TOKENS`] references to `tokens`, and how many; empty input gives 0 references

@@ -67,7 +67,7 @@ const NICKNAMES: &[(&str, &str)] = &[
 ];
 
 /// True when one word is a familiar form of the other. Runs for every pair of words the
-/// matcher compares, so it is a length check and a binary search.
+/// matcher compares, so it is a length check, a look at the first letters and a binary search.
 pub(crate) fn familiar(a: &str, b: &str) -> bool {
     let is_form_of = |form: &str, full: &str| {
         if form.len() > LONGEST_FORM || form.len() > full.len() || !initials_paired(form, full) {
@@ -96,8 +96,8 @@ const INITIALS: [u32; 26] = {
     table
 };
 
-/// Whether some familiar form starting as `form` does stands for a full name starting as
-/// `full` does.
+/// Whether some familiar form that starts with `form`'s letter stands for a full name that
+/// starts with `full`'s.
 fn initials_paired(form: &str, full: &str) -> bool {
     match (form.as_bytes().first(), full.as_bytes().first()) {
         (Some(f @ b'A'..=b'Z'), Some(g @ b'A'..=b'Z')) => {
